@@ -1,0 +1,153 @@
+// One PowerPC processor executing user-mode code for a guest thread. It runs until the thread
+// traps (sc, a trap instruction, an illegal instruction, a storage fault) or its instruction
+// budget is used; then control returns to the kernel on the same processor with `exit` set.
+
+import type { PhysicalMemory } from "../memory.js";
+import { hex } from "../pagetable.js";
+import { describeWord } from "./decode.js";
+import { Engine } from "./engine.js";
+import { GuestFault, GuestMemory } from "./mmu.js";
+import { Mode, S, STATE_BYTES } from "./state.js";
+
+export const enum Exit {
+  /** Still running (or the budget ran out: check exit === None after run()). */
+  None = 0,
+  /** `sc`: a system call; PC is the next instruction. */
+  Syscall = 1,
+  /** A trap instruction fired; exitPc is its address. */
+  Trap = 2,
+  /** An instruction the core does not implement; exitPc/exitWord say which. */
+  Illegal = 3,
+  /** A storage fault; `fault` has the details, exitPc the instruction. */
+  Fault = 4,
+  /** A privileged instruction or SPR in problem state; exitPc/exitWord say which. */
+  Privileged = 5,
+}
+
+export function exitName(e: Exit): string {
+  switch (e) {
+    case Exit.None: return "none";
+    case Exit.Syscall: return "syscall";
+    case Exit.Trap: return "trap";
+    case Exit.Illegal: return "illegal instruction";
+    case Exit.Fault: return "storage fault";
+    case Exit.Privileged: return "privileged instruction";
+  }
+}
+
+/** Source of the time base (mftb): a 64-bit tick count as a JS number. */
+export type TimeBase = (c: Cpu) => number;
+
+/** Virtual time base: ticks derived from instructions retired (512 MHz at 1 instruction/ns... */
+export const virtualTimeBase: TimeBase = (c) => Math.floor(c.icount / 2);
+
+export class Cpu extends GuestMemory {
+  /** The state block's physical address. */
+  readonly stateAddr: number;
+  /** The architectural state as int32 words (indices in state.ts `S`). */
+  readonly r: Int32Array;
+  /** The same bytes as doubles (FPR n at fprIndex(n)). */
+  readonly f: Float64Array;
+  readonly engine: Engine;
+  /** Guest instructions retired (all exits included). */
+  icount = 0;
+  exit: Exit = Exit.None;
+  exitPc = 0;
+  exitPcHi = 0;
+  exitWord = 0;
+  fault: GuestFault | undefined;
+  /** High word of the last effective address computed by ops/ea.ts. */
+  eah = 0;
+  /** PC of the memory instruction being executed (set by generated code; for fault reports). */
+  fpc = 0;
+  timeBase: TimeBase = virtualTimeBase;
+
+  constructor(mem: PhysicalMemory, stateAddr?: number) {
+    super(mem);
+    this.stateAddr = stateAddr ?? mem.allocContiguous(1);
+    this.r = new Int32Array(mem.buffer, this.stateAddr, STATE_BYTES >> 2);
+    this.f = new Float64Array(mem.buffer, this.stateAddr, STATE_BYTES >> 3);
+    this.engine = new Engine(this);
+    this.codeWatcher = this.engine;
+    this.syncMode();
+  }
+
+  /** Re-read the mode word of the state (after loading or migrating a state). */
+  syncMode(): void {
+    const m = this.r[S.MODE];
+    this.sf = (m & Mode.SF) !== 0;
+    this.le = (m & Mode.LE) !== 0;
+  }
+
+  setMode(sixtyFour: boolean, littleEndian: boolean): void {
+    this.r[S.MODE] = (sixtyFour ? Mode.SF : 0) | (littleEndian ? Mode.LE : 0);
+    this.syncMode();
+    this.engine.flush();
+  }
+
+  /** Run until an exit or until `budget` more instructions have retired. */
+  run(budget: number): Exit {
+    this.exit = Exit.None;
+    this.engine.run(this.icount + budget);
+    return this.exit;
+  }
+
+  // ---- helpers shared by handlers ----
+
+  /** CR0 from a result (signed compare with 0 in the current mode) and XER.SO. */
+  setCR0(lo: number, hi: number): void {
+    let v: number;
+    if (this.sf) v = hi < 0 ? 8 : hi > 0 || lo !== 0 ? 4 : 2;
+    else v = lo < 0 ? 8 : lo > 0 ? 4 : 2;
+    this.r[S.CR] = v | this.r[S.SO];
+  }
+
+  /** Set XER.OV and OV32 to `ov` (0/1) and SO if set. */
+  setOV(ov: number, ov32: number): void {
+    this.r[S.OV] = ov;
+    this.r[S.OV32] = ov32;
+    if (ov !== 0) this.r[S.SO] = 1;
+  }
+
+  setGpr(n: number, lo: number, hi: number): void {
+    this.r[n * 2] = lo;
+    this.r[n * 2 + 1] = hi;
+  }
+
+  /** The next PC as a JS number (for reports). */
+  get pcNumber(): number {
+    return (this.r[S.PC + 1] >>> 0) * 4294967296 + (this.r[S.PC] >>> 0);
+  }
+
+  setPc(lo: number, hi: number): void {
+    this.r[S.PC] = lo;
+    this.r[S.PC + 1] = this.sf ? hi : 0;
+  }
+
+  /** Record an exit at instruction `pc` (used by handlers; the PC already holds pc + 4). */
+  stop(kind: Exit, pc: number, w: number): void {
+    this.exit = kind;
+    this.exitPc = pc;
+    this.exitPcHi = this.r[S.PC + 1];
+    this.exitWord = w;
+  }
+
+  /** One-line description of the last exit. */
+  describeExit(): string {
+    const at = hex(this.exitPcHi, this.exitPc);
+    switch (this.exit) {
+      case Exit.None:
+        return "running";
+      case Exit.Syscall:
+        return `system call ${this.r[0]} at ${at}`;
+      case Exit.Trap:
+        return `trap at ${at}`;
+      case Exit.Illegal:
+        return `illegal instruction at ${at}: ${describeWord(this.exitWord)}`;
+      case Exit.Privileged:
+        return `privileged instruction at ${at}: ${describeWord(this.exitWord)}`;
+      case Exit.Fault:
+        return `storage fault at ${at}: ${this.fault?.message ?? "?"}`;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+// Instruction definitions and the decoder.
+//
+// Every implemented instruction is an OpDef: a (mask, match) pair over the 32-bit instruction
+// word, the mnemonic(s) it stands for, and one handler that executes it. Handlers have a single
+// signature, (cpu, word, pc), and extract their operand fields from the word; the block engine
+// (engine.ts) calls them from generated code with the word and pc as constants, so that V8
+// inlines them and folds the field extraction away. The single-step interpreter calls the same
+// handlers. There is exactly one definition of each instruction's semantics.
+//
+// Handler contract:
+//  - Before a handler runs, the PC in the state already holds pc + 4 (the fall-through).
+//    A branch that is taken writes its target to the PC; nothing else writes the PC.
+//  - A handler that must stop the processor (sc, a trap that fires, an illegal form) sets
+//    cpu.exit (and its details) and returns; such instructions are flagged EndsBlock.
+//  - A handler that touches memory is flagged Mem; memory faults are thrown by the cpu's
+//    access methods (mmu.ts) and reported with the faulting instruction's address.
+
+import type { Cpu } from "./cpu.js";
+
+export type Handler = (c: Cpu, w: number, pc: number) => void;
+
+export const enum OpFlag {
+  None = 0,
+  /** Accesses memory (may fault). */
+  Mem = 1,
+  /** Must be the last instruction of a block (branches, sc, traps, isync, ...). */
+  EndsBlock = 2,
+}
+
+export interface OpDef {
+  /** Base mnemonic, e.g. "add" (the handler covers the Rc/OE variants named by `names`). */
+  readonly mnemonic: string;
+  /** The word matches when (word & mask) === match (both as unsigned 32-bit). */
+  readonly mask: number;
+  readonly match: number;
+  readonly exec: Handler;
+  readonly flags?: OpFlag;
+  /**
+   * The concrete mnemonic of a matching word (e.g. "addo." for add with OE=1, Rc=1).
+   * Defaults to a name derived from the Rc bit (bit 31) when `rc` is set, else `mnemonic`.
+   */
+  readonly name?: (w: number) => string;
+  /** The instruction has an Rc bit (word bit 0, i.e. the least significant bit). */
+  readonly rc?: boolean;
+  /** The instruction has an OE bit (0x400). */
+  readonly oe?: boolean;
+  /** Every concrete mnemonic this definition covers (for coverage tables). Derived when absent. */
+  readonly variants?: readonly string[];
+}
+
+/** The concrete mnemonic of a word under its definition. */
+export function nameOf(def: OpDef, w: number): string {
+  if (def.name) return def.name(w);
+  let n = def.mnemonic;
+  if (def.oe && (w & 0x400) !== 0) n += "o";
+  if (def.rc && (w & 1) !== 0) n += ".";
+  return n;
+}
+
+/** All concrete mnemonics a definition covers. */
+export function variantsOf(def: OpDef): string[] {
+  if (def.variants) return [...def.variants];
+  const out = [def.mnemonic];
+  if (def.oe) out.push(def.mnemonic + "o");
+  if (def.rc) for (const b of [...out]) out.push(b + ".");
+  return out;
+}
+
+// ---- field extraction (bit numbers as in the Power ISA: bit 0 is the most significant) ----
+
+export const opcd = (w: number): number => w >>> 26;
+export const fRT = (w: number): number => (w >>> 21) & 31;
+export const fRA = (w: number): number => (w >>> 16) & 31;
+export const fRB = (w: number): number => (w >>> 11) & 31;
+export const fRC = (w: number): number => (w >>> 6) & 31;
+/** Signed 16-bit immediate (D, SI). */
+export const fSI = (w: number): number => (w << 16) >> 16;
+/** Unsigned 16-bit immediate (UI). */
+export const fUI = (w: number): number => w & 0xffff;
+/** DS field of DS-form (already shifted: a multiple of 4, signed). */
+export const fDS = (w: number): number => ((w << 16) >> 16) & ~3;
+export const fRc = (w: number): number => w & 1;
+export const fOE = (w: number): number => (w >>> 10) & 1;
+/** Extended opcode, bits 21:30 (X-form). */
+export const fXO10 = (w: number): number => (w >>> 1) & 0x3ff;
+/** Extended opcode, bits 22:30 (XO-form). */
+export const fXO9 = (w: number): number => (w >>> 1) & 0x1ff;
+export const fBO = fRT;
+export const fBI = fRA;
+/** CR field of a compare (BF). */
+export const fBF = (w: number): number => (w >>> 23) & 7;
+
+/** A decoder over a fixed set of definitions; decoding is cached per word. */
+export class Decoder {
+  private readonly byOpcd: OpDef[][] = [];
+  private readonly cache = new Map<number, OpDef | undefined>();
+
+  constructor(defs: readonly OpDef[]) {
+    for (let i = 0; i < 64; i++) this.byOpcd.push([]);
+    for (const d of defs) {
+      if (((d.match & ~d.mask) >>> 0) !== 0) {
+        throw new Error(`opdef ${d.mnemonic}: match has bits outside its mask`);
+      }
+      const op = d.match >>> 26;
+      if (((d.mask >>> 26) & 63) !== 63) throw new Error(`opdef ${d.mnemonic}: mask must cover the primary opcode`);
+      this.byOpcd[op].push(d);
+    }
+    // Most specific (most mask bits) first, so that special forms win over general ones.
+    for (const list of this.byOpcd) list.sort((a, b) => popcount(b.mask) - popcount(a.mask));
+  }
+
+  decode(w: number): OpDef | undefined {
+    w >>>= 0;
+    if (this.cache.has(w)) return this.cache.get(w);
+    let found: OpDef | undefined;
+    for (const d of this.byOpcd[w >>> 26]) {
+      if (((w & d.mask) >>> 0) === (d.match >>> 0)) {
+        found = d;
+        break;
+      }
+    }
+    if (this.cache.size > 1 << 20) this.cache.clear();
+    this.cache.set(w, found);
+    return found;
+  }
+
+  /** Definitions whose (mask, match) overlap another's without one being more specific. */
+  ambiguities(): string[] {
+    const out: string[] = [];
+    for (const list of this.byOpcd) {
+      for (let i = 0; i < list.length; i++) {
+        for (let j = i + 1; j < list.length; j++) {
+          const a = list[i], b = list[j];
+          const common = a.mask & b.mask;
+          if (((a.match & common) >>> 0) !== ((b.match & common) >>> 0)) continue;
+          if (popcount(a.mask) === popcount(b.mask)) out.push(`${a.mnemonic} / ${b.mnemonic}`);
+        }
+      }
+    }
+    return out;
+  }
+}
+
+function popcount(x: number): number {
+  x >>>= 0;
+  let n = 0;
+  while (x !== 0) {
+    x &= x - 1;
+    n++;
+  }
+  return n;
+}
+
+/** Describe the opcode fields of a word, for illegal-instruction reports. */
+export function describeWord(w: number): string {
+  w >>>= 0;
+  return (
+    `word 0x${w.toString(16).padStart(8, "0")} (primary opcode ${w >>> 26}, ` +
+    `XO[21:30]=${fXO10(w)}, XO[22:30]=${fXO9(w)}, XO[26:30]=${(w >>> 1) & 31}, Rc=${w & 1})`
+  );
+}

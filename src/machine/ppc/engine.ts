@@ -1,0 +1,235 @@
+// The execution engine: guest code is cut into blocks (straight-line runs ending at a branch,
+// a system call, a trap or a page end), and each block becomes one JavaScript function that
+// calls the instruction handlers with their word and address as constants. Every call site in
+// a block function calls exactly one handler, so V8 inlines the handlers and folds the operand
+// decoding away: this is the interpreter's dispatch with its switch and decode done once per
+// block instead of once per instruction. `step()` is the plain one-instruction interpreter
+// over the same handlers.
+//
+// Blocks are cached by virtual PC in a direct-mapped table backed by a map, and indexed by the
+// physical frame they were read from; a store to such a frame (the write TLB never caches it)
+// or icbi invalidates the frame's blocks.
+
+import { type Cpu, Exit } from "./cpu.js";
+import { Decoder, type Handler, type OpDef, OpFlag } from "./decode.js";
+import { GuestFault, Access, type CodeWatcher } from "./mmu.js";
+import { ALL_OPS } from "./ops/index.js";
+import { S } from "./state.js";
+
+type BlockFn = (c: Cpu) => void;
+
+interface Block {
+  readonly fn: BlockFn;
+  readonly lo: number;
+  readonly hi: number;
+  readonly n: number;
+  readonly frame: number;
+  readonly key: number;
+}
+
+const MAX_BLOCK = 128;
+const CACHE_BITS = 12;
+const CACHE_MASK = (1 << CACHE_BITS) - 1;
+
+/** The shared decoder for all processors (immutable after creation). */
+let sharedDecoder: Decoder | undefined;
+export function decoder(): Decoder {
+  if (sharedDecoder === undefined) sharedDecoder = new Decoder(ALL_OPS);
+  return sharedDecoder;
+}
+
+const illegal: Handler = (c, w, pc) => c.stop(Exit.Illegal, pc, w);
+
+export class Engine implements CodeWatcher {
+  private readonly c: Cpu;
+  private readonly dec: Decoder;
+  private readonly tagLo = new Int32Array(1 << CACHE_BITS);
+  private readonly tagHi = new Int32Array(1 << CACHE_BITS);
+  private readonly slots: (Block | undefined)[] = new Array<Block | undefined>(1 << CACHE_BITS).fill(undefined);
+  private readonly blocks = new Map<number, Block>();
+  private readonly byFrame = new Map<number, Block[]>();
+  /** Blocks compiled since creation (for statistics). */
+  compiled = 0;
+
+  constructor(c: Cpu) {
+    this.c = c;
+    this.dec = decoder();
+  }
+
+  flush(): void {
+    this.blocks.clear();
+    this.byFrame.clear();
+    this.slots.fill(undefined);
+  }
+
+  isCode(frame: number): boolean {
+    return this.byFrame.has(frame);
+  }
+
+  codeWritten(frame: number): void {
+    const list = this.byFrame.get(frame);
+    if (list === undefined) return;
+    this.byFrame.delete(frame);
+    for (const b of list) {
+      this.blocks.delete(b.key);
+      const i = (b.lo >>> 2) & CACHE_MASK;
+      if (this.slots[i] === b) this.slots[i] = undefined;
+    }
+  }
+
+  /** icbi: drop the translations of the page holding (lo, hi), if any. */
+  invalidateCodeAt(lo: number, hi: number): void {
+    let p: number;
+    try {
+      p = this.c.translate(lo, hi, Access.Read);
+    } catch {
+      return;
+    }
+    this.codeWritten(p >>> 12);
+  }
+
+  /** Run blocks until an exit or until icount reaches `limit`. */
+  run(limit: number): void {
+    const c = this.c;
+    const r = c.r;
+    while (c.icount < limit) {
+      const lo = r[S.PC];
+      const hi = r[S.PC + 1];
+      const i = (lo >>> 2) & CACHE_MASK;
+      let b = this.slots[i];
+      if (b === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi) {
+        try {
+          b = this.lookup(lo, hi);
+        } catch (e) {
+          if (e instanceof GuestFault) {
+            c.fault = e;
+            c.stop(Exit.Fault, lo, 0);
+            c.exitPcHi = hi;
+            return;
+          }
+          throw e;
+        }
+        this.slots[i] = b;
+        this.tagLo[i] = lo;
+        this.tagHi[i] = hi;
+      }
+      try {
+        b.fn(c);
+      } catch (e) {
+        if (e instanceof GuestFault) {
+          // The faulting instruction did not complete; the ones before it did.
+          c.icount += ((c.fpc - b.lo) >>> 2);
+          c.fault = e;
+          c.r[S.PC] = c.fpc;
+          c.r[S.PC + 1] = b.hi;
+          c.stop(Exit.Fault, c.fpc, 0);
+          c.exitPcHi = b.hi;
+          return;
+        }
+        throw e;
+      }
+      if (c.exit !== Exit.None) return;
+    }
+  }
+
+  /** Execute exactly one instruction with the plain interpreter. */
+  step(): void {
+    const c = this.c;
+    const lo = c.r[S.PC];
+    const hi = c.r[S.PC + 1];
+    let w: number;
+    try {
+      w = c.fetch(lo, hi);
+    } catch (e) {
+      if (e instanceof GuestFault) {
+        c.fault = e;
+        c.stop(Exit.Fault, lo, 0);
+        return;
+      }
+      throw e;
+    }
+    const def = this.dec.decode(w);
+    this.advance(lo, hi);
+    c.fpc = lo;
+    try {
+      (def === undefined ? illegal : def.exec)(c, w, lo);
+      c.icount++;
+    } catch (e) {
+      if (e instanceof GuestFault) {
+        c.fault = e;
+        c.r[S.PC] = lo;
+        c.r[S.PC + 1] = hi;
+        c.stop(Exit.Fault, lo, 0);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private advance(lo: number, hi: number): void {
+    const c = this.c;
+    const nlo = (lo + 4) | 0;
+    c.r[S.PC] = nlo;
+    c.r[S.PC + 1] = c.sf && nlo === 0 ? (hi + 1) | 0 : hi;
+  }
+
+  private lookup(lo: number, hi: number): Block {
+    const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+    const b = this.blocks.get(key);
+    if (b !== undefined) return b;
+    return this.compile(lo, hi, key);
+  }
+
+  private compile(lo: number, hi: number, key: number): Block {
+    const c = this.c;
+    const phys = c.translate(lo, hi, Access.Exec); // faults on the first instruction only
+    const frame = phys >>> 12;
+    const words: number[] = [];
+    const defs: (OpDef | undefined)[] = [];
+    let a = lo;
+    for (;;) {
+      const w = c.dv.getInt32(phys + (a - lo), c.le);
+      const d = this.dec.decode(w);
+      words.push(w);
+      defs.push(d);
+      a = (a + 4) | 0;
+      if (d === undefined || ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0) break;
+      if ((a & 0xfff) === 0 || words.length >= MAX_BLOCK) break;
+    }
+    const n = words.length;
+    const handlers: Handler[] = [];
+    const lines: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const d = defs[k];
+      const pc = (lo + 4 * k) | 0;
+      handlers.push(d === undefined ? illegal : d.exec);
+      const flags = d === undefined ? 0 : d.flags ?? 0;
+      if (k === n - 1) {
+        // Fall-through PC first: a taken branch overwrites it (handler contract).
+        const next = (pc + 4) | 0;
+        const nhi = c.sf && next === 0 ? (hi + 1) | 0 : hi;
+        lines.push(`r[${S.PC}] = ${next}; r[${S.PC + 1}] = ${nhi};`);
+      }
+      if ((flags & OpFlag.Mem) !== 0) lines.push(`c.fpc = ${pc};`);
+      lines.push(`h${k}(c, ${words[k]}, ${pc});`);
+    }
+    // Counted after the last handler: a fault anywhere leaves the count to the catch in run().
+    lines.push(`c.icount += ${n};`);
+    const params = handlers.map((_, k) => `h${k}`);
+    const name = `blk_${(hi >>> 0).toString(16)}_${(lo >>> 0).toString(16)}`;
+    const body = `"use strict"; return function ${name}(c) { const r = c.r;\n${lines.join("\n")}\n};`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const make = new Function(...params, body) as (...h: Handler[]) => BlockFn;
+    const blk: Block = { fn: make(...handlers), lo, hi, n, frame, key };
+    this.blocks.set(key, blk);
+    let list = this.byFrame.get(frame);
+    if (list === undefined) {
+      list = [];
+      this.byFrame.set(frame, list);
+      c.protectCodeFrame(frame);
+    }
+    list.push(blk);
+    this.compiled++;
+    return blk;
+  }
+}

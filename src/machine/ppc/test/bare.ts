@@ -1,0 +1,80 @@
+// A bare-metal runner for the instruction harness: maps a static, libc-free ELF into a fresh
+// address space of one processor and runs it with a two-call system interface (write to
+// stdout, exit). It exists so that the processor can be tested differentially without the
+// OS layers above the machine; real programs run through the Linux personality.
+
+import { parseElf, PType, PFlag, EM_PPC, EM_PPC64 } from "../../elf.js";
+import { PhysicalMemory, PAGE_SIZE } from "../../memory.js";
+import { PageTable, Pte } from "../../pagetable.js";
+import { Cpu, Exit } from "../cpu.js";
+import { S } from "../state.js";
+
+export interface BareResult {
+  stdout: Uint8Array;
+  exitCode: number | undefined;
+  /** Set when the program stopped on anything but exit (a description of the exit). */
+  error: string | undefined;
+  instructions: number;
+}
+
+export function runBare(image: Uint8Array, maxInstructions = 2e8, memBytes = 64 << 20): BareResult {
+  const elf = parseElf(image);
+  if (elf.machine !== EM_PPC && elf.machine !== EM_PPC64) throw new Error("not a PowerPC ELF");
+  const mem = new PhysicalMemory({ bytes: memBytes, nodes: 1 });
+  const pt = new PageTable(mem);
+  const cpu = new Cpu(mem);
+  cpu.pt = pt;
+  cpu.setMode(elf.is64, elf.littleEndian);
+  for (const ph of elf.phdrs) {
+    if (ph.type !== PType.Load) continue;
+    const prot = ((ph.flags & PFlag.R) !== 0 ? Pte.Read : 0) | ((ph.flags & PFlag.W) !== 0 ? Pte.Write : 0) | ((ph.flags & PFlag.X) !== 0 ? Pte.Exec : 0);
+    const start = Math.floor(ph.vaddr / PAGE_SIZE) * PAGE_SIZE;
+    const end = Math.ceil((ph.vaddr + ph.memsz) / PAGE_SIZE) * PAGE_SIZE;
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const existing = pt.lookup(va | 0, Math.floor(va / 4294967296));
+      const pa = existing !== 0 ? existing & ~(PAGE_SIZE - 1) : mem.allocFrame();
+      pt.map(va | 0, Math.floor(va / 4294967296), pa, prot | (existing & (Pte.Read | Pte.Write | Pte.Exec)));
+      // Copy the file bytes that fall into this page.
+      const lo = Math.max(va, ph.vaddr), hi = Math.min(va + PAGE_SIZE, ph.vaddr + ph.filesz);
+      if (hi > lo) mem.bytes.set(image.subarray(ph.offset + (lo - ph.vaddr), ph.offset + (hi - ph.vaddr)), pa + (lo - va));
+    }
+  }
+  let entry = elf.entry;
+  if (elf.is64 && elf.abiVersion !== 2) {
+    // ELFv1 (e_flags & 3 != 2, as Linux decides): e_entry is a function descriptor {entry, TOC, env}.
+    const d = entry;
+    entry = Number(readU64(cpu, d));
+    const toc = readU64(cpu, d + 8);
+    cpu.setGpr(2, Number(toc & 0xffffffffn) | 0, Number(toc >> 32n) | 0);
+  } else if (elf.is64) {
+    cpu.setGpr(12, entry | 0, Math.floor(entry / 4294967296));
+  }
+  cpu.setPc(entry | 0, Math.floor(entry / 4294967296));
+  const out: number[] = [];
+  while (cpu.icount < maxInstructions) {
+    const exit = cpu.run(maxInstructions - cpu.icount);
+    if (exit === Exit.None) break;
+    if (exit !== Exit.Syscall) {
+      return { stdout: Uint8Array.from(out), exitCode: undefined, error: cpu.describeExit(), instructions: cpu.icount };
+    }
+    const nr = cpu.r[0];
+    if (nr === 1 || nr === 234) {
+      return { stdout: Uint8Array.from(out), exitCode: cpu.r[3 * 2] & 0xff, error: undefined, instructions: cpu.icount };
+    }
+    if (nr === 4) {
+      const buf = cpu.readBytes(cpu.r[4 * 2], elf.is64 ? cpu.r[4 * 2 + 1] : 0, cpu.r[5 * 2]);
+      for (const b of buf) out.push(b);
+      cpu.setGpr(3, buf.length, 0);
+      cpu.r[S.CR] &= ~1;
+      continue;
+    }
+    return { stdout: Uint8Array.from(out), exitCode: undefined, error: `unsupported system call ${nr}`, instructions: cpu.icount };
+  }
+  return { stdout: Uint8Array.from(out), exitCode: undefined, error: `did not exit within ${maxInstructions} instructions`, instructions: cpu.icount };
+}
+
+function readU64(cpu: Cpu, addr: number): bigint {
+  const b = cpu.readBytes(addr | 0, Math.floor(addr / 4294967296), 8);
+  const dv = new DataView(b.buffer);
+  return dv.getBigUint64(0, cpu.le);
+}
