@@ -1,19 +1,41 @@
 // Every instruction the processor implements, by family. One file per family; each exports a
-// list of OpDefs (decode.ts). The decoder rejects overlapping definitions at start-up tests.
+// list of OpDefs (decode.ts). A test checks that no two definitions overlap ambiguously.
 
 import type { OpDef } from "../decode.js";
 import { BRANCH_OPS } from "./branch.js";
+import { CACHE_OPS } from "./cache.js";
+import { CR_OPS } from "./cr.js";
 import { FIXED_ARITH_OPS } from "./fixed-arith.js";
+import { FIXED_LOGIC_OPS } from "./fixed-logic.js";
+import { FIXED_ROTATE_OPS } from "./fixed-rotate.js";
+import { FP_ARITH_OPS } from "./fp-arith.js";
+import { FP_COMPARE_OPS } from "./fp-compare.js";
 import { FP_CONTROL_OPS } from "./fp-control.js";
+import { FP_CONVERT_OPS } from "./fp-convert.js";
 import { FP_LOADSTORE_OPS } from "./fp-loadstore.js";
+import { FP_MOVE_OPS } from "./fp-move.js";
 import { LOADSTORE_OPS } from "./loadstore.js";
+import { LOADSTORE_ATOMIC_OPS } from "./loadstore-atomic.js";
+import { LOADSTORE_STRING_OPS } from "./loadstore-string.js";
 import { SYSTEM_OPS } from "./system.js";
+import { TRAP_OPS } from "./trap.js";
 
 export const ALL_OPS: readonly OpDef[] = [
   ...FIXED_ARITH_OPS,
+  ...FIXED_LOGIC_OPS,
+  ...FIXED_ROTATE_OPS,
   ...BRANCH_OPS,
-  ...LOADSTORE_OPS,
+  ...CR_OPS,
   ...SYSTEM_OPS,
+  ...TRAP_OPS,
+  ...LOADSTORE_OPS,
+  ...LOADSTORE_ATOMIC_OPS,
+  ...LOADSTORE_STRING_OPS,
+  ...CACHE_OPS,
   ...FP_LOADSTORE_OPS,
   ...FP_CONTROL_OPS,
+  ...FP_ARITH_OPS,
+  ...FP_CONVERT_OPS,
+  ...FP_MOVE_OPS,
+  ...FP_COMPARE_OPS,
 ];
