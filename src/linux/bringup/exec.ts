@@ -1,0 +1,155 @@
+// Building a process image the way Linux's binfmt_elf does for a static PowerPC executable:
+// map the PT_LOAD segments, set the program break after them, build the initial stack
+// (argc, argv, envp, auxv, AT_RANDOM bytes, strings) and the entry registers (ELFv1 function
+// descriptor, ELFv2 r12, ppc32).
+
+import { randomBytes } from "node:crypto";
+import { parseElf, ElfError, PType, PFlag, EM_PPC, EM_PPC64, ET_EXEC, ET_DYN, type ElfImage } from "../../machine/elf.js";
+import { PAGE_SIZE } from "../../machine/memory.js";
+import { Pte } from "../../machine/pagetable.js";
+import type { Cpu } from "../../machine/ppc/cpu.js";
+import { AddressSpace, lo32, hi32 } from "./mm.js";
+import { hwcaps } from "./hwcap.js";
+
+export const enum At {
+  NULL = 0, PHDR = 3, PHENT = 4, PHNUM = 5, PAGESZ = 6, BASE = 7, FLAGS = 8, ENTRY = 9,
+  UID = 11, EUID = 12, GID = 13, EGID = 14, HWCAP = 16, CLKTCK = 17, SECURE = 23,
+  IGNOREPPC = 22, RANDOM = 25, HWCAP2 = 26, EXECFN = 31,
+  DCACHEBSIZE = 19, ICACHEBSIZE = 20, UCACHEBSIZE = 21,
+}
+
+export interface ProcessImage {
+  elf: ElfImage;
+  is64: boolean;
+  le: boolean;
+  /** Program break (start and current). */
+  brkStart: number;
+  brk: number;
+  /** Lowest address used by the stack region (mmap allocations stay below it). */
+  stackBottom: number;
+  entry: number;
+}
+
+const STACK_SIZE = 8 << 20;
+
+export function stackTop(is64: boolean): number {
+  return is64 ? 0x7ffffff00000 : 0x7fff0000;
+}
+
+const pageDown = (a: number): number => a - (a % PAGE_SIZE);
+const pageUp = (a: number): number => pageDown(a + PAGE_SIZE - 1);
+
+/** Validate that an ELF is a static PowerPC executable we can run; throws ElfError. */
+export function checkExecutable(bytes: Uint8Array): ElfImage {
+  const elf = parseElf(bytes);
+  if (elf.machine !== EM_PPC64 && elf.machine !== EM_PPC) throw new ElfError(`not a PowerPC executable (e_machine ${elf.machine})`);
+  if ((elf.machine === EM_PPC64) !== elf.is64) throw new ElfError("ELF class does not match e_machine");
+  if (elf.machine === EM_PPC && elf.littleEndian) throw new ElfError("little-endian 32-bit PowerPC is not supported");
+  if (elf.type !== ET_EXEC && elf.type !== ET_DYN) throw new ElfError(`not an executable (e_type ${elf.type})`);
+  if (elf.phdrs.some((p) => p.type === PType.Interp)) {
+    throw new ElfError("dynamically linked executables need the Linux personality (not yet built); link with -static");
+  }
+  if (!elf.phdrs.some((p) => p.type === PType.Load)) throw new ElfError("no loadable segments");
+  return elf;
+}
+
+/** Map an executable into `as` and prepare `cpu` to enter it. */
+export function loadExecutable(
+  as: AddressSpace, cpu: Cpu, bytes: Uint8Array, argv: string[], envp: string[], execfn: string,
+): ProcessImage {
+  const elf = checkExecutable(bytes);
+  const is64 = elf.is64, le = elf.littleEndian;
+  // Static PIE: Linux loads ET_DYN at a base of its choosing; use a fixed one.
+  const bias = elf.type === ET_DYN ? (is64 ? 0x40000000 : 0x10000000) : 0;
+  let end = 0;
+  let phdrAddr = 0;
+  for (const ph of elf.phdrs) {
+    if (ph.type === PType.Phdr) phdrAddr = ph.vaddr + bias;
+    if (ph.type !== PType.Load || ph.memsz === 0) continue;
+    const prot = ((ph.flags & PFlag.R) !== 0 ? Pte.Read : 0) | ((ph.flags & PFlag.W) !== 0 ? Pte.Write : 0) | ((ph.flags & PFlag.X) !== 0 ? Pte.Exec : 0);
+    const va = ph.vaddr + bias;
+    const start = pageDown(va), stop = pageUp(va + ph.memsz);
+    // Segments sharing a page get the union of their protections (as the kernel's mmap would).
+    for (let a = start; a < stop; a += PAGE_SIZE) {
+      const old = as.find(a);
+      as.addRegion(a, a + PAGE_SIZE, prot | (old?.prot ?? 0), "elf");
+    }
+    as.poke(va, bytes.subarray(ph.offset, ph.offset + ph.filesz));
+    end = Math.max(end, stop);
+    if (phdrAddr === 0 && ph.offset === 0) phdrAddr = va + elf.phoff;
+  }
+  const top = stackTop(is64);
+  as.addRegion(top - STACK_SIZE, top, Pte.Read | Pte.Write, "stack");
+  cpu.setMode(is64, le);
+
+  // --- initial stack ---
+  const word = is64 ? 8 : 4;
+  const enc = new TextEncoder();
+  let sp = top;
+  const pushBytes = (b: Uint8Array): number => {
+    sp -= b.length;
+    as.poke(sp, b);
+    return sp;
+  };
+  const cstr = (s: string): Uint8Array => {
+    const e = enc.encode(s);
+    const b = new Uint8Array(e.length + 1);
+    b.set(e);
+    return b;
+  };
+  const execfnAddr = pushBytes(cstr(execfn));
+  const envAddrs = envp.map((e) => pushBytes(cstr(e)));
+  const argAddrs = argv.map((a) => pushBytes(cstr(a)));
+  sp -= sp % 16;
+  const randomAddr = pushBytes(randomBytes(16));
+  const { hwcap, hwcap2 } = hwcaps(is64);
+  const line = is64 ? 128 : 32;
+  const entry0 = elf.entry + bias;
+  const aux: [number, number][] = [
+    [At.IGNOREPPC, At.IGNOREPPC], [At.IGNOREPPC, At.IGNOREPPC],
+    [At.DCACHEBSIZE, line], [At.ICACHEBSIZE, line], [At.UCACHEBSIZE, 0],
+    [At.PHDR, phdrAddr], [At.PHENT, elf.phentsize], [At.PHNUM, elf.phnum], [At.PAGESZ, PAGE_SIZE],
+    [At.BASE, 0], [At.FLAGS, 0], [At.ENTRY, entry0],
+    [At.UID, 0], [At.EUID, 0], [At.GID, 0], [At.EGID, 0],
+    [At.HWCAP, hwcap], [At.CLKTCK, 100], [At.RANDOM, randomAddr], [At.SECURE, 0],
+    [At.EXECFN, execfnAddr], [At.HWCAP2, hwcap2], [At.NULL, 0],
+  ];
+  const words: number[] = [argv.length, ...argAddrs, 0, ...envAddrs, 0];
+  for (const [k, v] of aux) words.push(k, v);
+  sp -= words.length * word;
+  sp -= sp % 16;
+  const table = new Uint8Array(words.length * word);
+  const dv = new DataView(table.buffer);
+  words.forEach((v, i) => {
+    if (is64) dv.setBigUint64(i * 8, BigInt(v), le);
+    else dv.setUint32(i * 4, v >>> 0, le);
+  });
+  as.poke(sp, table);
+
+  // --- entry registers (Linux start_thread: all zero but these) ---
+  for (let i = 0; i < 32; i++) cpu.setGpr(i, 0, 0);
+  cpu.setGpr(1, lo32(sp), hi32(sp));
+  let pc = entry0;
+  if (is64 && elf.abiVersion !== 2) {
+    // ELFv1: e_entry is a function descriptor {entry, TOC, environment}.
+    const d = readWords(as, entry0, 2, le);
+    pc = d[0] + bias;
+    const toc = d[1] + bias;
+    cpu.setGpr(2, lo32(toc), hi32(toc));
+  } else if (is64) {
+    cpu.setGpr(12, lo32(pc), hi32(pc));
+  }
+  cpu.setPc(lo32(pc), hi32(pc));
+  return { elf, is64, le, brkStart: end, brk: end, stackBottom: top - STACK_SIZE, entry: pc };
+}
+
+function readWords(as: AddressSpace, va: number, n: number, le: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = va + i * 8;
+    const pa = as.populate(pageDown(a)) + (a % PAGE_SIZE);
+    const v = new DataView(as.mem.buffer).getBigUint64(pa, le);
+    out.push(Number(v));
+  }
+  return out;
+}

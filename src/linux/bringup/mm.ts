@@ -1,0 +1,141 @@
+// The bring-up address space: a list of regions (VMAs) over the machine's page table, with
+// demand-zero paging. A storage fault inside a region whose protection allows the access
+// populates the page and lets the thread retry; outside any region it is a real SIGSEGV.
+// This is the seed of K42's Region/FCM chain, which the kernel issue builds properly.
+
+import { PAGE_SIZE, type PhysicalMemory } from "../../machine/memory.js";
+import { PageTable, Pte } from "../../machine/pagetable.js";
+import { Access, type GuestFault } from "../../machine/ppc/mmu.js";
+
+export interface Region {
+  start: number; // page aligned, as a JS number (< 2^48)
+  end: number; // exclusive, page aligned
+  prot: number; // Pte.Read | Pte.Write | Pte.Exec
+  name: string;
+}
+
+const TWO32 = 4294967296;
+const lo32 = (a: number): number => a % TWO32 | 0;
+const hi32 = (a: number): number => Math.floor(a / TWO32) | 0;
+
+export class AddressSpace {
+  readonly pt: PageTable;
+  /** Sorted by start, non-overlapping. */
+  readonly regions: Region[] = [];
+  /** Frames this address space owns (freed on teardown). */
+  private readonly frames = new Set<number>();
+
+  constructor(readonly mem: PhysicalMemory) {
+    this.pt = new PageTable(mem);
+  }
+
+  /** Add a region (replacing whatever overlaps it: MAP_FIXED semantics). */
+  addRegion(start: number, end: number, prot: number, name: string): void {
+    this.removeRange(start, end);
+    this.regions.push({ start, end, prot, name });
+    this.regions.sort((a, b) => a.start - b.start);
+  }
+
+  find(addr: number): Region | undefined {
+    for (const r of this.regions) if (addr >= r.start && addr < r.end) return r;
+    return undefined;
+  }
+
+  /** Is [start, end) free of regions? */
+  isFree(start: number, end: number): boolean {
+    return this.regions.every((r) => r.end <= start || r.start >= end);
+  }
+
+  /** Unmap [start, end): split regions, drop pages. Returns the number of pages unmapped. */
+  removeRange(start: number, end: number): number {
+    const keep: Region[] = [];
+    for (const r of this.regions) {
+      if (r.end <= start || r.start >= end) {
+        keep.push(r);
+        continue;
+      }
+      if (r.start < start) keep.push({ ...r, end: start });
+      if (r.end > end) keep.push({ ...r, start: end });
+    }
+    this.regions.length = 0;
+    this.regions.push(...keep);
+    let n = 0;
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const pa = this.pt.unmap(lo32(va), hi32(va));
+      if (pa >= 0) {
+        n++;
+        if (this.frames.delete(pa)) this.mem.freeFrame(pa);
+      }
+    }
+    return n;
+  }
+
+  /** Change protection of [start, end) (must be covered by regions). */
+  protect(start: number, end: number, prot: number): boolean {
+    for (let a = start; a < end; a += PAGE_SIZE) if (this.find(a) === undefined) return false;
+    const pieces: Region[] = [];
+    for (const r of this.regions) {
+      if (r.end <= start || r.start >= end) {
+        pieces.push(r);
+        continue;
+      }
+      if (r.start < start) pieces.push({ ...r, end: start });
+      pieces.push({ ...r, start: Math.max(r.start, start), end: Math.min(r.end, end), prot });
+      if (r.end > end) pieces.push({ ...r, start: end });
+    }
+    this.regions.length = 0;
+    this.regions.push(...pieces.sort((a, b) => a.start - b.start));
+    for (let va = start; va < end; va += PAGE_SIZE) this.pt.protect(lo32(va), hi32(va), prot);
+    return true;
+  }
+
+  /** Physical address of the page at va, populating it (zeroed) if absent. */
+  populate(va: number): number {
+    const e = this.pt.lookup(lo32(va), hi32(va));
+    if (e !== 0) return e & ~(PAGE_SIZE - 1);
+    const r = this.find(va);
+    if (r === undefined) throw new RangeError(`no region at 0x${va.toString(16)}`);
+    const pa = this.mem.allocFrame();
+    this.frames.add(pa);
+    this.pt.map(lo32(va), hi32(va), pa, r.prot);
+    return pa;
+  }
+
+  /** Copy bytes into guest memory regardless of protection (loader use). */
+  poke(va: number, data: Uint8Array): void {
+    let k = 0;
+    while (k < data.length) {
+      const a = va + k;
+      const page = a - (a % PAGE_SIZE);
+      const pa = this.populate(page);
+      const off = a - page;
+      const n = Math.min(data.length - k, PAGE_SIZE - off);
+      this.mem.bytes.set(data.subarray(k, k + n), pa + off);
+      k += n;
+    }
+  }
+
+  /**
+   * Resolve a storage fault: true if the page was populated and the access may be retried,
+   * false if it is a real segmentation fault.
+   */
+  handleFault(f: GuestFault): boolean {
+    if (f.protection) return false;
+    const va = (f.eaHi >>> 0) * TWO32 + (f.eaLo >>> 0);
+    const r = this.find(va);
+    if (r === undefined) return false;
+    const need = f.access === Access.Read ? Pte.Read : f.access === Access.Write ? Pte.Write : Pte.Exec;
+    if ((r.prot & need) === 0) return false;
+    this.populate(va - (va % PAGE_SIZE));
+    return true;
+  }
+
+  /** Release every frame (page tables are reclaimed with the machine). */
+  destroy(): void {
+    for (const pa of this.frames) this.mem.freeFrame(pa);
+    this.frames.clear();
+    this.regions.length = 0;
+  }
+}
+
+export { lo32, hi32, TWO32 };

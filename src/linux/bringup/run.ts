@@ -1,0 +1,84 @@
+// The bring-up runner: one static PowerPC Linux program, one thread, one processor. It loads
+// the executable, runs it and serves its system calls until it exits. The kernel issue turns
+// this thread into a guest thread scheduled by the microkernel.
+
+import { PhysicalMemory } from "../../machine/memory.js";
+import { Cpu, Exit } from "../../machine/ppc/cpu.js";
+import { AddressSpace } from "./mm.js";
+import { loadExecutable, stackTop } from "./exec.js";
+import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
+
+export interface RunOptions {
+  /** argv[0] is the program name. */
+  argv: string[];
+  env?: string[];
+  stdout?: (b: Uint8Array) => void;
+  stderr?: (b: Uint8Array) => void;
+  maxInstructions?: number;
+  /** Host path of the executable (what /proc/self/exe reads). */
+  exePath?: string;
+  /** Verbose log (unimplemented system calls and the like). */
+  log?: (msg: string) => void;
+  /** Physical memory in bytes (default 1 GiB). */
+  memBytes?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  instructions: number;
+  /** Set when the guest died on a signal-like exit (fault, illegal instruction, trap). */
+  error?: string;
+  /** The signal Linux would have delivered (SIGSEGV 11, SIGILL 4, SIGTRAP 5). */
+  signal?: number;
+}
+
+const SLICE = 50_000_000;
+
+export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
+  const mem = new PhysicalMemory({ bytes: opts.memBytes ?? 1 << 30, nodes: 1 });
+  const as = new AddressSpace(mem);
+  const cpu = new Cpu(mem);
+  cpu.pt = as.pt;
+  const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
+  const img = loadExecutable(as, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0]);
+  const ctx: SysContext = {
+    cpu, as, image: img, exePath: opts.exePath ?? argv[0], exitCode: undefined,
+    mmapTop: stackTop(img.is64) - (16 << 20),
+    log: opts.log ?? (() => {}),
+    write: (fd, data) => {
+      if (fd === 1) (opts.stdout ?? ((b) => process.stdout.write(b)))(data);
+      else if (fd === 2) (opts.stderr ?? ((b) => process.stderr.write(b)))(data);
+      else return -E.EBADF;
+      return data.length;
+    },
+  };
+  const sys = new BringupSyscalls(img.is64);
+  const max = opts.maxInstructions ?? Infinity;
+  for (;;) {
+    if (cpu.icount >= max) return { exitCode: 128 + 9, instructions: cpu.icount, error: `instruction limit ${max} reached`, signal: 9 };
+    const exit = cpu.run(Math.min(SLICE, max - cpu.icount));
+    switch (exit) {
+      case Exit.None:
+        continue;
+      case Exit.Syscall:
+        sys.dispatch(ctx);
+        if (ctx.exitCode !== undefined) {
+          as.destroy();
+          return { exitCode: ctx.exitCode, instructions: cpu.icount };
+        }
+        continue;
+      case Exit.Fault:
+        if (cpu.fault !== undefined && as.handleFault(cpu.fault)) continue;
+        return died(cpu, 11);
+      case Exit.Illegal:
+      case Exit.Privileged:
+        return died(cpu, 4);
+      case Exit.Trap:
+        return died(cpu, 5);
+    }
+  }
+}
+
+function died(cpu: Cpu, signal: number): RunResult {
+  return { exitCode: 128 + signal, instructions: cpu.icount, error: cpu.describeExit(), signal };
+}

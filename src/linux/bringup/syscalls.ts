@@ -1,0 +1,470 @@
+// The bring-up system calls: the handful a static glibc program needs to start, print and
+// exit, with real semantics. The table is data: every number it does not list returns ENOSYS
+// and is reported in the verbose log. The Linux personality replaces this file.
+//
+// Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
+// (>= 0) or a negative errno.
+
+import { fstatSync, type Stats } from "node:fs";
+import { randomFillSync } from "node:crypto";
+import { PAGE_SIZE } from "../../machine/memory.js";
+import { Pte } from "../../machine/pagetable.js";
+import type { Cpu } from "../../machine/ppc/cpu.js";
+import { S } from "../../machine/ppc/state.js";
+import { GuestFault } from "../../machine/ppc/mmu.js";
+import type { AddressSpace } from "./mm.js";
+import { lo32, hi32, TWO32 } from "./mm.js";
+import type { ProcessImage } from "./exec.js";
+
+export const E = {
+  EPERM: 1, ENOENT: 2, EBADF: 9, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
+} as const;
+
+export interface SysContext {
+  cpu: Cpu;
+  as: AddressSpace;
+  image: ProcessImage;
+  /** Host path of the executable (for /proc/self/exe). */
+  exePath: string;
+  write(fd: number, data: Uint8Array): number;
+  /** Set by exit/exit_group. */
+  exitCode: number | undefined;
+  log(msg: string): void;
+  /** Next address for anonymous mmap (grows down). */
+  mmapTop: number;
+}
+
+type Handler = (ctx: SysContext, a: number[]) => number;
+
+/** Syscall argument i as a guest address (64-bit in 64-bit mode). */
+const addr = (ctx: SysContext, i: number): number =>
+  ctx.image.is64 ? (ctx.cpu.r[(3 + i) * 2 + 1] >>> 0) * TWO32 + (ctx.cpu.r[(3 + i) * 2] >>> 0) : ctx.cpu.r[(3 + i) * 2] >>> 0;
+
+function readGuest(ctx: SysContext, va: number, len: number): Uint8Array {
+  return ctx.cpu.readBytes(lo32(va), hi32(va), len);
+}
+
+function writeGuest(ctx: SysContext, va: number, data: Uint8Array): void {
+  try {
+    ctx.cpu.writeBytes(lo32(va), hi32(va), data);
+  } catch (e) {
+    // Demand-zero pages: populate and retry once per page.
+    if (!(e instanceof GuestFault) || !ctx.as.handleFault(e)) throw e;
+    writeGuest(ctx, va, data);
+  }
+}
+
+function readGuestPopulating(ctx: SysContext, va: number, len: number): Uint8Array {
+  for (;;) {
+    try {
+      return readGuest(ctx, va, len);
+    } catch (e) {
+      if (!(e instanceof GuestFault) || !ctx.as.handleFault(e)) throw e;
+    }
+  }
+}
+
+const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
+
+const sysWrite: Handler = (ctx, a) => {
+  const fd = a[0] | 0, len = a[2];
+  if (len > 1 << 30) return -E.EINVAL;
+  const data = readGuestPopulating(ctx, addr(ctx, 1), len);
+  return ctx.write(fd, data);
+};
+
+const sysWritev: Handler = (ctx, a) => {
+  const fd = a[0] | 0, iov = addr(ctx, 1), n = a[2];
+  if (n > 1024) return -E.EINVAL;
+  const w = ctx.image.is64 ? 8 : 4;
+  const vec = readGuestPopulating(ctx, iov, n * 2 * w);
+  const dv = new DataView(vec.buffer);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
+    const len = w === 8 ? Number(dv.getBigUint64(i * 16 + 8, ctx.image.le)) : dv.getUint32(i * 8 + 4, ctx.image.le);
+    if (len === 0) continue;
+    const r = ctx.write(fd, readGuestPopulating(ctx, base, len));
+    if (r < 0) return total > 0 ? total : r;
+    total += r;
+  }
+  return total;
+};
+
+const sysExit: Handler = (ctx, a) => {
+  ctx.exitCode = a[0] & 0xff;
+  return 0;
+};
+
+const sysBrk: Handler = (ctx, a) => {
+  const want = addr(ctx, 0);
+  const img = ctx.image;
+  if (want === 0 || want < img.brkStart) return img.brk;
+  const oldEnd = pageUp(img.brk), newEnd = pageUp(want);
+  if (newEnd > oldEnd) {
+    if (!ctx.as.isFree(oldEnd, newEnd) || newEnd > img.stackBottom) return img.brk;
+    ctx.as.addRegion(oldEnd, newEnd, Pte.Read | Pte.Write, "heap");
+  } else if (newEnd < oldEnd) {
+    ctx.as.removeRange(newEnd, oldEnd);
+  }
+  img.brk = want;
+  return want;
+};
+
+const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+const MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_PRIVATE = 0x02;
+const toPte = (prot: number): number =>
+  ((prot & PROT_READ) !== 0 ? Pte.Read : 0) | ((prot & PROT_WRITE) !== 0 ? Pte.Write : 0) | ((prot & PROT_EXEC) !== 0 ? Pte.Exec | Pte.Read : 0);
+
+const sysMmap: Handler = (ctx, a) => {
+  const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
+  if (len === 0) return -E.EINVAL;
+  if ((flags & MAP_ANONYMOUS) === 0) {
+    ctx.log("mmap of a file: not available in the bring-up runner");
+    return -E.ENOSYS;
+  }
+  if ((flags & MAP_PRIVATE) === 0) return -E.EINVAL;
+  const size = pageUp(len);
+  let start: number;
+  if ((flags & MAP_FIXED) !== 0) {
+    if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
+    start = hint;
+  } else {
+    start = ctx.mmapTop - size;
+    while (!ctx.as.isFree(start, start + size)) {
+      const r = ctx.as.regions.find((g) => g.end > start && g.start < start + size);
+      if (r === undefined) break;
+      start = r.start - size;
+    }
+    if (start < ctx.image.brk + (64 << 20)) return -E.ENOMEM;
+    ctx.mmapTop = start;
+  }
+  ctx.as.addRegion(start, start + size, toPte(prot), "anon");
+  return start;
+};
+
+const sysMunmap: Handler = (ctx, a) => {
+  const start = addr(ctx, 0), len = addr(ctx, 1);
+  if (start % PAGE_SIZE !== 0 || len === 0) return -E.EINVAL;
+  ctx.as.removeRange(start, start + pageUp(len));
+  flushTlb(ctx);
+  return 0;
+};
+
+const sysMprotect: Handler = (ctx, a) => {
+  const start = addr(ctx, 0), len = addr(ctx, 1), prot = a[2];
+  if (start % PAGE_SIZE !== 0) return -E.EINVAL;
+  if (!ctx.as.protect(start, start + pageUp(len), toPte(prot))) return -E.ENOMEM;
+  flushTlb(ctx);
+  return 0;
+};
+
+function flushTlb(ctx: SysContext): void {
+  ctx.cpu.flushTlb();
+}
+
+const sysSetTidAddress: Handler = () => 1; // the thread id of the only thread
+const sysGetpid: Handler = () => 1;
+const sysZeroId: Handler = () => 0;
+
+const sysSetRobustList: Handler = (_ctx, a) => {
+  const w = a[1];
+  return w === 24 || w === 12 ? 0 : -E.EINVAL; // the kernel only records the head
+};
+
+const RLIM_INFINITY = -1;
+/** prlimit64(pid, resource, new, old) / ugetrlimit(resource, old). */
+function rlimitValue(resource: number): [number, number] {
+  switch (resource) {
+    case 3: return [8 << 20, RLIM_INFINITY]; // RLIMIT_STACK
+    case 7: return [1024, 4096]; // RLIMIT_NOFILE
+    default: return [RLIM_INFINITY, RLIM_INFINITY];
+  }
+}
+
+function putRlimit(ctx: SysContext, va: number, resource: number, width: number): void {
+  const [cur, max] = rlimitValue(resource);
+  const b = new Uint8Array(2 * width);
+  const dv = new DataView(b.buffer);
+  const put = (o: number, v: number): void => {
+    if (width === 8) dv.setBigInt64(o, BigInt(v), ctx.image.le);
+    else dv.setInt32(o, v, ctx.image.le);
+  };
+  put(0, cur);
+  put(width, max);
+  writeGuest(ctx, va, b);
+}
+
+const sysPrlimit64: Handler = (ctx, a) => {
+  const pid = a[0] | 0, resource = a[1], newp = addr(ctx, 2), oldp = addr(ctx, 3);
+  if (pid !== 0 && pid !== 1) return -3; // ESRCH
+  if (resource > 15) return -E.EINVAL;
+  if (newp !== 0) return -E.EPERM;
+  if (oldp !== 0) putRlimit(ctx, oldp, resource, 8);
+  return 0;
+};
+
+const sysUgetrlimit: Handler = (ctx, a) => {
+  if (a[0] > 15) return -E.EINVAL;
+  putRlimit(ctx, addr(ctx, 1), a[0], ctx.image.is64 ? 8 : 4);
+  return 0;
+};
+
+function readCString(ctx: SysContext, va: number, max = 4096): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < max; i++) {
+    const b = readGuestPopulating(ctx, va + i, 1)[0];
+    if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
+    bytes.push(b);
+  }
+  throw new RangeError("name too long");
+}
+
+const sysReadlink: Handler = (ctx, a) => {
+  const path = readCString(ctx, addr(ctx, 0));
+  const buf = addr(ctx, 1), size = a[2];
+  if (path !== "/proc/self/exe") {
+    ctx.log(`readlink(${JSON.stringify(path)}): no file system in the bring-up runner`);
+    return -E.ENOENT;
+  }
+  const target = new TextEncoder().encode(ctx.exePath);
+  const n = Math.min(size, target.length);
+  writeGuest(ctx, buf, target.subarray(0, n));
+  return n;
+};
+
+const sysGetrandom: Handler = (ctx, a) => {
+  const buf = addr(ctx, 0), len = Math.min(a[1], 1 << 25);
+  const b = new Uint8Array(len);
+  randomFillSync(b);
+  writeGuest(ctx, buf, b);
+  return len;
+};
+
+/** Host fd behind a guest fd: the bring-up runner has only 0, 1, 2. */
+function hostStat(fd: number): Stats | undefined {
+  if (fd < 0 || fd > 2) return undefined;
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined;
+  }
+}
+
+/** struct stat (ppc64) or struct stat64 (ppc32) for fstat/newfstatat/fstatat64. */
+function encodeStat(ctx: SysContext, st: Stats): Uint8Array {
+  const le = ctx.image.le;
+  const sec = (ms: number): number => Math.floor(ms / 1000);
+  const nsec = (ms: number): number => Math.round((ms % 1000) * 1e6);
+  if (ctx.image.is64) {
+    const b = new Uint8Array(144);
+    const dv = new DataView(b.buffer);
+    const q = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), le);
+    q(0, st.dev); q(8, st.ino); q(16, st.nlink);
+    dv.setUint32(24, st.mode, le); dv.setUint32(28, st.uid, le); dv.setUint32(32, st.gid, le);
+    q(40, st.rdev); q(48, st.size); q(56, st.blksize); q(64, st.blocks);
+    q(72, sec(st.atimeMs)); q(80, nsec(st.atimeMs)); q(88, sec(st.mtimeMs)); q(96, nsec(st.mtimeMs));
+    q(104, sec(st.ctimeMs)); q(112, nsec(st.ctimeMs));
+    return b;
+  }
+  const b = new Uint8Array(104);
+  const dv = new DataView(b.buffer);
+  const q = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), le);
+  q(0, st.dev); q(8, st.ino);
+  dv.setUint32(16, st.mode, le); dv.setUint32(20, st.nlink, le); dv.setUint32(24, st.uid, le); dv.setUint32(28, st.gid, le);
+  q(32, st.rdev); q(48, st.size); dv.setInt32(56, st.blksize, le); q(64, st.blocks);
+  dv.setInt32(72, sec(st.atimeMs), le); dv.setUint32(76, nsec(st.atimeMs), le);
+  dv.setInt32(80, sec(st.mtimeMs), le); dv.setUint32(84, nsec(st.mtimeMs), le);
+  dv.setInt32(88, sec(st.ctimeMs), le); dv.setUint32(92, nsec(st.ctimeMs), le);
+  return b;
+}
+
+const AT_EMPTY_PATH = 0x1000;
+
+const sysFstat: Handler = (ctx, a) => {
+  const st = hostStat(a[0] | 0);
+  if (st === undefined) return -E.EBADF;
+  writeGuest(ctx, addr(ctx, 1), encodeStat(ctx, st));
+  return 0;
+};
+
+const sysFstatat: Handler = (ctx, a) => {
+  const path = readCString(ctx, addr(ctx, 1));
+  if (path !== "" || (a[3] & AT_EMPTY_PATH) === 0) {
+    ctx.log(`fstatat(${JSON.stringify(path)}): no file system in the bring-up runner`);
+    return -E.ENOENT;
+  }
+  const st = hostStat(a[0] | 0);
+  if (st === undefined) return -E.EBADF;
+  writeGuest(ctx, addr(ctx, 2), encodeStat(ctx, st));
+  return 0;
+};
+
+const sysStatx: Handler = (ctx, a) => {
+  const path = readCString(ctx, addr(ctx, 1));
+  if (path !== "" || (a[2] & AT_EMPTY_PATH) === 0) {
+    ctx.log(`statx(${JSON.stringify(path)}): no file system in the bring-up runner`);
+    return -E.ENOENT;
+  }
+  const st = hostStat(a[0] | 0);
+  if (st === undefined) return -E.EBADF;
+  const le = ctx.image.le;
+  const b = new Uint8Array(256);
+  const dv = new DataView(b.buffer);
+  const q = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), le);
+  const ts = (o: number, ms: number): void => {
+    dv.setBigInt64(o, BigInt(Math.floor(ms / 1000)), le);
+    dv.setUint32(o + 8, Math.round((ms % 1000) * 1e6), le);
+  };
+  dv.setUint32(0, 0x7ff, le); // STATX_BASIC_STATS
+  dv.setUint32(4, st.blksize, le);
+  dv.setUint32(16, st.nlink, le); dv.setUint32(20, st.uid, le); dv.setUint32(24, st.gid, le);
+  dv.setUint16(28, st.mode, le);
+  q(32, st.ino); q(40, st.size); q(48, st.blocks);
+  ts(64, st.atimeMs); ts(80, st.birthtimeMs); ts(96, st.ctimeMs); ts(112, st.mtimeMs);
+  dv.setUint32(128, Math.floor(st.rdev / 256) & 0xfff, le); dv.setUint32(132, st.rdev & 0xff, le);
+  dv.setUint32(136, Math.floor(st.dev / 256) & 0xfff, le); dv.setUint32(140, st.dev & 0xff, le);
+  writeGuest(ctx, addr(ctx, 4), b);
+  return 0;
+};
+
+const TCGETS = 0x402c7413;
+const sysIoctl: Handler = (ctx, a) => {
+  const fd = a[0] | 0;
+  if (hostStat(fd) === undefined) return -E.EBADF;
+  if ((a[1] >>> 0) === TCGETS) {
+    ctx.log("ioctl(TCGETS): terminals are not available in the bring-up runner");
+    return -E.ENOTTY;
+  }
+  return -E.ENOTTY;
+};
+
+function putTimespec(ctx: SysContext, va: number, sec: number, nsec: number, width: number): void {
+  const b = new Uint8Array(2 * width);
+  const dv = new DataView(b.buffer);
+  if (width === 8) {
+    dv.setBigInt64(0, BigInt(sec), ctx.image.le);
+    dv.setBigInt64(8, BigInt(nsec), ctx.image.le);
+  } else {
+    dv.setInt32(0, sec, ctx.image.le);
+    dv.setInt32(4, nsec, ctx.image.le);
+  }
+  writeGuest(ctx, va, b);
+}
+
+function clockNow(clock: number): [number, number] | undefined {
+  if (clock === 0 || clock === 5) { // REALTIME, REALTIME_COARSE
+    const ns = BigInt(Date.now()) * 1000000n;
+    return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+  }
+  if (clock === 1 || clock === 4 || clock === 6 || clock === 7 || clock === 2 || clock === 3) {
+    const ns = process.hrtime.bigint();
+    return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+  }
+  return undefined;
+}
+
+const sysClockGettime: Handler = (ctx, a) => {
+  const t = clockNow(a[0] | 0);
+  if (t === undefined) return -E.EINVAL;
+  putTimespec(ctx, addr(ctx, 1), t[0], t[1], ctx.image.is64 ? 8 : 4);
+  return 0;
+};
+
+const sysClockGettime64: Handler = (ctx, a) => {
+  const t = clockNow(a[0] | 0);
+  if (t === undefined) return -E.EINVAL;
+  putTimespec(ctx, addr(ctx, 1), t[0], t[1], 8);
+  return 0;
+};
+
+const sysUname: Handler = (ctx) => {
+  const fields = ["Linux", "k42ts", "6.1.0-k42ts", "#1 SMP k42ts", ctx.image.is64 ? (ctx.image.le ? "ppc64le" : "ppc64") : "ppc", "(none)"];
+  const b = new Uint8Array(65 * 6);
+  const enc = new TextEncoder();
+  fields.forEach((f, i) => b.set(enc.encode(f).subarray(0, 64), i * 65));
+  writeGuest(ctx, addr(ctx, 0), b);
+  return 0;
+};
+
+/** A table entry: the handler, or the reason it returns ENOSYS. */
+export interface SyscallEntry {
+  name: string;
+  handler?: Handler;
+}
+
+function table(is64: boolean): Map<number, SyscallEntry> {
+  const t = new Map<number, SyscallEntry>();
+  const def = (nr: number, name: string, handler?: Handler): void => void t.set(nr, { name, handler });
+  def(1, "exit", sysExit);
+  def(4, "write", sysWrite);
+  def(20, "getpid", sysGetpid);
+  def(24, "getuid", sysZeroId);
+  def(45, "brk", sysBrk);
+  def(47, "getgid", sysZeroId);
+  def(49, "geteuid", sysZeroId);
+  def(50, "getegid", sysZeroId);
+  def(54, "ioctl", sysIoctl);
+  def(85, "readlink", sysReadlink);
+  def(90, "mmap", sysMmap);
+  def(91, "munmap", sysMunmap);
+  def(108, "fstat", sysFstat);
+  def(122, "uname", sysUname);
+  def(125, "mprotect", sysMprotect);
+  def(146, "writev", sysWritev);
+  def(190, "ugetrlimit", sysUgetrlimit);
+  def(207, "gettid", sysGetpid);
+  def(232, "set_tid_address", sysSetTidAddress);
+  def(234, "exit_group", sysExit);
+  def(246, "clock_gettime", sysClockGettime);
+  def(300, "set_robust_list", sysSetRobustList);
+  def(325, "prlimit64", sysPrlimit64);
+  def(359, "getrandom", sysGetrandom);
+  def(383, "statx", sysStatx);
+  def(387, "rseq"); // glibc copes with ENOSYS
+  if (is64) {
+    def(291, "newfstatat", sysFstatat);
+  } else {
+    def(192, "mmap2", (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS));
+    def(197, "fstat64", sysFstat);
+    def(291, "fstatat64", sysFstatat);
+    def(403, "clock_gettime64", sysClockGettime64);
+  }
+  return t;
+}
+
+export class BringupSyscalls {
+  private readonly table: Map<number, SyscallEntry>;
+  constructor(is64: boolean) {
+    this.table = table(is64);
+  }
+
+  /** Handle the system call the cpu stopped on; sets r3 and CR0.SO. */
+  dispatch(ctx: SysContext): void {
+    const c = ctx.cpu;
+    const nr = c.r[0] >>> 0;
+    const args: number[] = [];
+    for (let i = 0; i < 6; i++) args.push(c.r[(3 + i) * 2] >>> 0);
+    const e = this.table.get(nr);
+    let res: number;
+    if (e === undefined || e.handler === undefined) {
+      ctx.log(`syscall ${nr}${e ? ` (${e.name})` : ""}: not implemented, returning ENOSYS`);
+      res = -E.ENOSYS;
+    } else {
+      try {
+        res = e.handler(ctx, args);
+      } catch (err) {
+        if (err instanceof GuestFault || err instanceof RangeError) res = -E.EFAULT;
+        else throw err;
+      }
+    }
+    if (res < 0 && res >= -4095) {
+      c.setGpr(3, -res, 0);
+      c.r[S.CR] |= 1; // CR0.SO
+    } else {
+      c.setGpr(3, lo32(res), ctx.image.is64 ? hi32(res) : 0);
+      c.r[S.CR] &= ~1;
+    }
+  }
+}
+
