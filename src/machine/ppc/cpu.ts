@@ -51,6 +51,8 @@ export class Cpu extends GuestMemory {
   readonly engine: Engine;
   /** Guest instructions retired (all exits included). */
   icount = 0;
+  /** icount at which a looping block must return to the run loop (set by the engine). */
+  limit = 0;
   exit: Exit = Exit.None;
   exitPc = 0;
   exitPcHi = 0;

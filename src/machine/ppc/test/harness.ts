@@ -13,7 +13,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decoder } from "../engine.js";
@@ -278,6 +278,7 @@ function mentioned(asm: string): string[] {
 // ---- building and running ----
 
 const workDir = join(tmpdir(), `k42ts-diff-${process.pid}`);
+process.on("exit", () => rmSync(workDir, { recursive: true, force: true }));
 
 function build(t: Target, source: string): Uint8Array {
   const info = INFO[t];
