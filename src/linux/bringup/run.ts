@@ -2,6 +2,7 @@
 // the executable, runs it and serves its system calls until it exits. The kernel issue turns
 // this thread into a guest thread scheduled by the microkernel.
 
+import { resolve } from "node:path";
 import { PhysicalMemory } from "../../machine/memory.js";
 import { Cpu, Exit } from "../../machine/ppc/cpu.js";
 import { AddressSpace } from "./mm.js";
@@ -42,7 +43,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
   const img = loadExecutable(as, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0]);
   const ctx: SysContext = {
-    cpu, as, image: img, exePath: opts.exePath ?? argv[0], exitCode: undefined,
+    cpu, as, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
     log: opts.log ?? (() => {}),
     write: (fd, data) => {
@@ -66,17 +67,40 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
           as.destroy();
           return { exitCode: ctx.exitCode, instructions: cpu.icount };
         }
+        if (ctx.killedBy !== undefined) {
+          as.destroy();
+          return { exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
+        }
         continue;
       case Exit.Fault:
         if (cpu.fault !== undefined && as.handleFault(cpu.fault)) continue;
         return died(cpu, 11);
-      case Exit.Illegal:
       case Exit.Privileged:
+        if (emulatePrivileged(cpu)) continue;
+        return died(cpu, 4);
+      case Exit.Illegal:
         return died(cpu, 4);
       case Exit.Trap:
         return died(cpu, 5);
     }
   }
+}
+
+/** Processor Version Register of the machine: POWER8 (DD2.0). */
+const PVR = 0x004d0200;
+
+/**
+ * What Linux emulates on a privileged-instruction interrupt from user mode
+ * (arch/powerpc/kernel/traps.c): `mfspr rD, PVR` reads the processor version.
+ */
+function emulatePrivileged(cpu: Cpu): boolean {
+  const w = cpu.exitWord >>> 0;
+  if ((w & 0xfc1fffff) === ((31 << 26) | (((287 & 31) << 16) | ((287 >> 5) << 11)) | (339 << 1)) >>> 0) {
+    cpu.setGpr((w >>> 21) & 31, PVR, 0);
+    cpu.exit = Exit.None; // the PC already points past the instruction
+    return true;
+  }
+  return false;
 }
 
 function died(cpu: Cpu, signal: number): RunResult {

@@ -29,6 +29,8 @@ export interface SysContext {
   write(fd: number, data: Uint8Array): number;
   /** Set by exit/exit_group. */
   exitCode: number | undefined;
+  /** Set when the process is killed by a signal (no handlers exist in the bring-up runner). */
+  killedBy: number | undefined;
   log(msg: string): void;
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
@@ -162,6 +164,16 @@ const sysMprotect: Handler = (ctx, a) => {
 function flushTlb(ctx: SysContext): void {
   ctx.cpu.flushTlb();
 }
+
+/** kill / tgkill aimed at the process itself: no handlers can be installed, so default action. */
+const sysKill = (pidArg: number, sigArg: number): Handler => (ctx, a) => {
+  const pid = a[pidArg] | 0, sig = a[sigArg] | 0;
+  if (sig < 0 || sig > 64) return -E.EINVAL;
+  if (pid !== 1 && pid !== 0 && pid !== -1) return -3; // ESRCH
+  if (sig === 0 || sig === 17 || sig === 23 || sig === 28) return 0; // none, or default action is ignore
+  ctx.killedBy = sig;
+  return 0;
+};
 
 const sysSetTidAddress: Handler = () => 1; // the thread id of the only thread
 const sysGetpid: Handler = () => 1;
@@ -400,6 +412,7 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(4, "write", sysWrite);
   def(20, "getpid", sysGetpid);
   def(24, "getuid", sysZeroId);
+  def(37, "kill", sysKill(0, 1));
   def(45, "brk", sysBrk);
   def(47, "getgid", sysZeroId);
   def(49, "geteuid", sysZeroId);
@@ -417,6 +430,7 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(232, "set_tid_address", sysSetTidAddress);
   def(234, "exit_group", sysExit);
   def(246, "clock_gettime", sysClockGettime);
+  def(250, "tgkill", sysKill(0, 2));
   def(300, "set_robust_list", sysSetRobustList);
   def(325, "prlimit64", sysPrlimit64);
   def(359, "getrandom", sysGetrandom);

@@ -1,0 +1,48 @@
+// The bring-up runner against qemu-user: static hello worlds, exit status, bad input.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { runProgram } from "./bringup.js";
+import { buildGuest, runQemu } from "./test/cross.js";
+import type { Target } from "../machine/ppc/test/harness.js";
+
+function runK42(exe: string, args: string[]): { out: string; code: number; error?: string } {
+  const chunks: Buffer[] = [];
+  const r = runProgram(new Uint8Array(readFileSync(exe)), {
+    argv: [exe, ...args], env: ["PATH=/bin"], exePath: exe,
+    stdout: (b) => chunks.push(Buffer.from(b)), stderr: (b) => chunks.push(Buffer.from(b)),
+    memBytes: 64 << 20,
+  });
+  return { out: Buffer.concat(chunks).toString(), code: r.exitCode, error: r.error };
+}
+
+for (const t of ["ppc64", "ppc32"] as Target[]) {
+  test(`static hello world matches qemu (${t})`, () => {
+    const exe = buildGuest(t, "hello/hello.c");
+    for (const args of [[], ["one"], ["a", "b c", "ünïcödé"]]) {
+      const q = runQemu(t, exe, args);
+      const k = runK42(exe, args);
+      assert.equal(k.error, undefined, `${t} ${args.join(" ")}: ${k.error}`);
+      assert.equal(k.out, q.stdout.toString(), `${t} output with args ${JSON.stringify(args)}`);
+      assert.equal(k.code, q.status, `${t} exit status with args ${JSON.stringify(args)}`);
+    }
+  });
+}
+
+test("malformed executables are refused with a one-line reason", () => {
+  const cases: [Uint8Array, RegExp][] = [
+    [new Uint8Array(10), /too short/],
+    [new TextEncoder().encode("#!/bin/sh\necho hi\n".padEnd(80, " ")), /not an ELF/],
+    [Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 2, 1, 0, ...new Array(56).fill(0)]), /not a PowerPC executable/],
+  ];
+  for (const [img, re] of cases) {
+    assert.throws(() => runProgram(img, { argv: ["x"] }), (e: Error) => re.test(e.message) && !e.message.includes("\n"));
+  }
+  // A PowerPC header whose program headers point past the end of the file.
+  const h = new Uint8Array(64);
+  h.set([0x7f, 0x45, 0x4c, 0x46, 2, 2, 1, 0]);
+  const dv = new DataView(h.buffer);
+  dv.setUint16(16, 2); dv.setUint16(18, 21); dv.setBigUint64(32, 64n); dv.setUint16(54, 56); dv.setUint16(56, 3);
+  assert.throws(() => runProgram(h, { argv: ["x"] }), /beyond end of file/);
+});
