@@ -130,7 +130,9 @@ export class Cpu extends GuestMemory {
   stop(kind: Exit, pc: number, w: number): void {
     this.exit = kind;
     this.exitPc = pc;
-    this.exitPcHi = this.r[S.PC + 1];
+    // The PC holds pc + 4 here; its high word is pc's except when pc + 4 crossed 4 GiB.
+    const nhi = this.r[S.PC + 1];
+    this.exitPcHi = pc === -4 && this.sf ? (nhi - 1) | 0 : nhi;
     this.exitWord = w;
   }
 

@@ -8,8 +8,10 @@
 // handlers. There is exactly one definition of each instruction's semantics.
 //
 // Handler contract:
-//  - Before a handler runs, the PC in the state already holds pc + 4 (the fall-through).
-//    A branch that is taken writes its target to the PC; nothing else writes the PC.
+//  - A handler gets its own address as `pc`; it must not read the PC from the state unless it
+//    is a branch or flagged EndsBlock: for those (and only those) the engine has stored the
+//    fall-through pc + 4 in the state's PC before the call. A taken branch writes its target
+//    to the PC; nothing else writes the PC.
 //  - A handler that must stop the processor (sc, a trap that fires, an illegal form) sets
 //    cpu.exit (and its details) and returns; such instructions are flagged EndsBlock.
 //  - A handler that touches memory is flagged Mem; memory faults are thrown by the cpu's
@@ -46,6 +48,11 @@ export interface OpDef {
   readonly oe?: boolean;
   /** Every concrete mnemonic this definition covers (for coverage tables). Derived when absent. */
   readonly variants?: readonly string[];
+  /**
+   * Invalid forms that the mask cannot express (e.g. an update form with RA = 0 or RA = RT):
+   * when this returns true the decoder treats the word as undecodable (illegal instruction).
+   */
+  readonly invalid?: (w: number) => boolean;
 }
 
 /** The concrete mnemonic of a word under its definition. */
@@ -119,6 +126,7 @@ export class Decoder {
         break;
       }
     }
+    if (found?.invalid !== undefined && found.invalid(w)) found = undefined;
     if (this.cache.size > 1 << 20) this.cache.clear();
     this.cache.set(w, found);
     return found;

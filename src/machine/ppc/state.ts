@@ -28,7 +28,8 @@
 //   0x588   8           reservation value (the bytes loaded, as host-order raw memory)
 //   0x590   4           reservation length in bytes (0 = no reservation)
 //   0x598   8           reservation value, second doubleword (lqarx)
-//   0x5a0   4           XER bits 0:31 (kept as written by mtxer in 64-bit mode, as qemu does)
+//   0x5a0   4           XER bits 0:31 (reserved; always 0, as in qemu 7.2 -cpu power8)
+//   0x5a4   4           VRSAVE bits 0:31 (qemu keeps VRSAVE as a 64-bit SPR; we match it)
 //   size    0x600
 
 export const STATE_BYTES = 0x600;
@@ -60,6 +61,7 @@ export const S = {
   RESV_LEN: 0x590 >> 2,
   RESV_VAL2: 0x598 >> 2,
   XER_HI: 0x5a0 >> 2,
+  VRSAVE_HI: 0x5a4 >> 2,
 } as const;
 
 /** Float64 index of FPR n (= doubleword 0 of VSR n). */
