@@ -122,9 +122,12 @@ function layout(is64: boolean): Layout {
 }
 
 /** Address of the 64-byte memory window (fixed by the link). */
-export function scratchAddr(t: Target): bigint {
-  return t === "ppc32" ? 0x10100000n : 0x10100000n;
+export function scratchAddr(_t: Target): bigint {
+  return BigInt(SCRATCH);
 }
+
+/** The memory window's link address: its own section, placed by the link command. */
+const SCRATCH = 0x30000000;
 
 // ---- program generation ----
 
@@ -174,8 +177,9 @@ function genProgram(t: Target, variants: Variant[], records: string[]): string {
   a.push("    li 0, 4", "    li 3, 1", "    lis 4, recs0@ha", "    addi 4, 4, recs0@l");
   a.push("    lis 5, recs_end@ha", "    addi 5, 5, recs_end@l", "    subf 5, 4, 5", "    sc");
   a.push("    li 0, 1", "    li 3, 0", "    sc");
-  a.push("    .data", "    .balign 4096");
-  a.push("scratch:", `    .space ${MEM_BYTES}`, "    .balign 8");
+  a.push('    .section .scratch,"aw",@progbits', "    .balign 4096");
+  a.push("scratch:", `    .space ${MEM_BYTES}`);
+  a.push("    .data", "    .balign 8");
   records.forEach((r, n) => a.push(`recs${n}:`, r));
   a.push("recs_end:");
   return a.join("\n") + "\n";
@@ -288,7 +292,7 @@ function build(t: Target, source: string): Uint8Array {
   const exe = join(workDir, `${h}.elf`);
   if (!existsSync(exe)) {
     writeFileSync(src, source);
-    const r = spawnSync(info.gcc, ["-nostdlib", "-static", "-Wa,-many", "-Wl,--no-warn-rwx-segments", "-o", exe, src], { encoding: "utf8" });
+    const r = spawnSync(info.gcc, ["-nostdlib", "-static", "-Wa,-many", "-Wl,--no-warn-rwx-segments", `-Wl,--section-start=.scratch=0x${SCRATCH.toString(16)}`, "-o", exe, src], { encoding: "utf8" });
     if (r.error) throw new Error(`${info.gcc} not runnable (${r.error.message}); install gcc-${t === "ppc32" ? "powerpc" : t === "ppc64" ? "powerpc64" : "powerpc64le"}-linux-gnu`);
     if (r.status !== 0) throw new Error(`assembling failed for ${t}:\n${r.stderr.split("\n").slice(0, 20).join("\n")}`);
   }
@@ -350,6 +354,8 @@ export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}):
     total += v.cases.length;
   }
   const exe = build(t, genProgram(t, variants, records));
+  const scratchSym = symbols(t, exe).get("scratch");
+  if (scratchSym !== SCRATCH) throw new Error(`harness: memory window linked at ${scratchSym}, expected 0x${SCRATCH.toString(16)}`);
   const q = runQemu(t, exe);
   const result: DiffResult = { mismatches: [], coverage: new Map(), seed, cases: total };
   if (q.error) {
