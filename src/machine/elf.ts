@@ -97,3 +97,20 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   }
   return { bytes, is64, littleEndian: le, type, machine, entry, abiVersion: flags & 3, phoff, phentsize, phnum, phdrs };
 }
+
+/**
+ * The bytes a PT_LOAD segment puts into memory, page-granular as Linux's mmap of the file
+ * does: whole file pages from pageDown(offset) to pageUp(offset + filesz) (so the head and tail
+ * of those pages show the neighbouring file bytes), then zeroes from vaddr + filesz to the end
+ * of memsz when the segment has a bss part (the kernel's padzero).
+ */
+export function segmentImage(elf: ElfImage, ph: ProgramHeader, pageSize: number): { va: number; bytes: Uint8Array; zeroFrom: number; zeroTo: number } {
+  const head = ph.vaddr % pageSize;
+  const va = ph.vaddr - head;
+  const off = ph.offset - head;
+  if (off < 0) throw new ElfError("segment offset and address are not congruent modulo the page size");
+  const fileEnd = Math.min(elf.bytes.length, Math.ceil((ph.offset + ph.filesz) / pageSize) * pageSize);
+  const bytes = ph.filesz === 0 ? new Uint8Array(0) : elf.bytes.subarray(off, fileEnd);
+  const hasBss = ph.memsz > ph.filesz;
+  return { va, bytes, zeroFrom: ph.vaddr + ph.filesz, zeroTo: hasBss ? Math.ceil((ph.vaddr + ph.filesz) / pageSize) * pageSize : ph.vaddr + ph.filesz };
+}

@@ -4,7 +4,7 @@
 // descriptor, ELFv2 r12, ppc32).
 
 import { randomBytes } from "node:crypto";
-import { parseElf, ElfError, PType, PFlag, EM_PPC, EM_PPC64, ET_EXEC, ET_DYN, type ElfImage } from "../../machine/elf.js";
+import { parseElf, segmentImage, ElfError, PType, PFlag, EM_PPC, EM_PPC64, ET_EXEC, ET_DYN, type ElfImage } from "../../machine/elf.js";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/ppc/cpu.js";
@@ -74,7 +74,9 @@ export function loadExecutable(
       const old = as.find(a);
       as.addRegion(a, a + PAGE_SIZE, prot | (old?.prot ?? 0), "elf");
     }
-    as.poke(va, bytes.subarray(ph.offset, ph.offset + ph.filesz));
+    const seg = segmentImage(elf, ph, PAGE_SIZE);
+    as.poke(seg.va, seg.bytes);
+    if (seg.zeroTo > seg.zeroFrom) as.poke(seg.zeroFrom, new Uint8Array(seg.zeroTo - seg.zeroFrom));
     end = Math.max(end, stop);
     if (phdrAddr === 0 && ph.offset === 0) phdrAddr = va + elf.phoff;
   }

@@ -3,7 +3,7 @@
 // stdout, exit). It exists so that the processor can be tested differentially without the
 // OS layers above the machine; real programs run through the Linux personality.
 
-import { parseElf, PType, PFlag, EM_PPC, EM_PPC64 } from "../../elf.js";
+import { parseElf, segmentImage, PType, PFlag, EM_PPC, EM_PPC64 } from "../../elf.js";
 import { PhysicalMemory, PAGE_SIZE } from "../../memory.js";
 import { PageTable, Pte } from "../../pagetable.js";
 import { Cpu, Exit } from "../cpu.js";
@@ -34,10 +34,20 @@ export function runBare(image: Uint8Array, maxInstructions = 2e8, memBytes = 64 
       const existing = pt.lookup(va | 0, Math.floor(va / 4294967296));
       const pa = existing !== 0 ? existing & ~(PAGE_SIZE - 1) : mem.allocFrame();
       pt.map(va | 0, Math.floor(va / 4294967296), pa, prot | (existing & (Pte.Read | Pte.Write | Pte.Exec)));
-      // Copy the file bytes that fall into this page.
-      const lo = Math.max(va, ph.vaddr), hi = Math.min(va + PAGE_SIZE, ph.vaddr + ph.filesz);
-      if (hi > lo) mem.bytes.set(image.subarray(ph.offset + (lo - ph.vaddr), ph.offset + (hi - ph.vaddr)), pa + (lo - va));
     }
+    // The file pages as Linux maps them (neighbouring bytes included), then the bss zeroing.
+    const seg = segmentImage(elf, ph, PAGE_SIZE);
+    const put = (at: number, data: Uint8Array): void => {
+      for (let k = 0; k < data.length; ) {
+        const a = at + k, page = a - (a % PAGE_SIZE);
+        const pa = pt.lookup(page | 0, Math.floor(page / 4294967296)) & ~(PAGE_SIZE - 1);
+        const n = Math.min(data.length - k, PAGE_SIZE - (a - page));
+        mem.bytes.set(data.subarray(k, k + n), pa + (a - page));
+        k += n;
+      }
+    };
+    put(seg.va, seg.bytes);
+    if (seg.zeroTo > seg.zeroFrom) put(seg.zeroFrom, new Uint8Array(seg.zeroTo - seg.zeroFrom));
   }
   let entry = elf.entry;
   if (elf.is64 && elf.abiVersion !== 2) {
