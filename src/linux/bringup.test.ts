@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { runProgram } from "./bringup.js";
-import { buildGuest, runQemu } from "./test/cross.js";
-import type { Target } from "../machine/ppc/test/harness.js";
+import { buildGuest, runQemu } from "./testing/cross.js";
+import type { Target } from "../machine/ppc/difftest/harness.js";
 
 function runK42(exe: string, args: string[]): { out: string; code: number; error?: string } {
   const chunks: Buffer[] = [];

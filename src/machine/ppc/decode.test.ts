@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Decoder, nameOf, variantsOf } from "./decode.js";
 import { ALL_OPS } from "./ops/index.js";
-import { Rng } from "./test/rng.js";
+import { Rng } from "./difftest/rng.js";
 
 test("no two instruction definitions overlap ambiguously", () => {
   const d = new Decoder(ALL_OPS); // throws on malformed (mask, match)

@@ -14,6 +14,7 @@ import { setFlagsFromString } from "node:v8";
 import { type Cpu, Exit } from "./cpu.js";
 import { Decoder, type Handler, type OpDef, OpFlag } from "./decode.js";
 import { GuestFault, Access, type CodeWatcher } from "./mmu.js";
+import { JIT } from "./jit.js";
 import { ALL_OPS } from "./ops/index.js";
 import { S } from "./state.js";
 
@@ -247,33 +248,56 @@ export class Engine implements CodeWatcher {
     const n = words.length;
     const handlers: Handler[] = [];
     const lines: string[] = [];
-    // Leaving the block after k instructions: count them; a branch back to the start loops
-    // inside the function while the budget lasts.
-    const leave = (k: number): string =>
-      loops
-        ? `c.icount += ${k}; if (r[${S.PC}] === ${lo} && r[${S.PC + 1}] === ${hi} && c.icount < c.limit) continue; return;`
-        : `c.icount += ${k}; return;`;
+    const loopBack = `if (r[${S.PC}] === ${lo} && r[${S.PC + 1}] === ${hi} && c.icount < c.limit) continue; `;
     for (let k = 0; k < n; k++) {
       const d = defs[k];
+      const w = words[k];
       const pc = (lo + 4 * k) | 0;
       const next = (pc + 4) | 0;
       const nhi = c.sf && next === 0 ? (hi + 1) | 0 : hi;
+      const br = branchKind(w);
+      const last = k === n - 1;
+      // Leaving after this instruction (k + 1 retired): to a static target, or to the PC.
+      const leave = `c.icount += ${k + 1}; ${loops ? loopBack : ""}return;`;
+      const jump = (tl: number, th: number): string =>
+        loops && tl === lo && th === hi
+          ? `c.icount += ${k + 1}; if (c.icount < c.limit) continue; r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; return;`
+          : `r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; c.icount += ${k + 1}; return;`;
+      const gen = d === undefined ? undefined : JIT.get(d.mnemonic);
+      const code = gen?.(w, { sf: c.sf, le: c.le, pc, pcHi: hi, jump, leave });
+      if (code !== undefined) {
+        lines.push(code);
+        // Not taken (or not a branch): fall through. Calls are "always" block ends, yet a
+        // conditional bcl may fall through, so this is emitted after every last instruction.
+        if (last) lines.push(`r[${S.PC}] = ${next}; r[${S.PC + 1}] = ${nhi}; c.icount += ${n}; return;`);
+        continue;
+      }
+      const h = handlers.length;
       handlers.push(d === undefined ? illegal : d.exec);
       const flags = d === undefined ? 0 : d.flags ?? 0;
-      const br = branchKind(words[k]);
-      const last = k === n - 1;
       // The fall-through PC is in place before a branch (handler contract), and before the last.
       if (br !== BranchKind.None || last) lines.push(`r[${S.PC}] = ${next}; r[${S.PC + 1}] = ${nhi};`);
       if ((flags & OpFlag.Mem) !== 0) lines.push(`c.fpc = ${pc};`);
-      lines.push(`h${k}(c, ${words[k]}, ${pc});`);
-      if (last) lines.push(leave(n));
-      else if (br !== BranchKind.None) lines.push(`if (r[${S.PC}] !== ${next} || r[${S.PC + 1}] !== ${nhi}) { ${leave(k + 1)} }`);
+      lines.push(`h${h}(c, ${w}, ${pc});`);
+      if (last) lines.push(loops ? `c.icount += ${n}; ${loopBack}return;` : `c.icount += ${n}; return;`);
+      else if (br !== BranchKind.None) lines.push(`if (r[${S.PC}] !== ${next} || r[${S.PC + 1}] !== ${nhi}) { ${leave} }`);
     }
     const params = handlers.map((_, k) => `h${k}`);
     const name = `blk_${(hi >>> 0).toString(16)}_${(lo >>> 0).toString(16)}`;
-    const body = loops ? `for (;;) {\n${lines.join("\n")}\n}` : lines.join("\n");
-    const src = `"use strict"; return function ${name}(c) { const r = c.r;\n${body}\n};`;
-    const make = new Function(...params, src) as (...h: Handler[]) => BlockFn;
+    let body = lines.join("\n");
+    if (loops) body = `for (;;) {\n${body}\n}`;
+    const decls = ["const r = c.r;"];
+    if (/\bdv\./.test(body)) decls.push("const dv = c.dv;");
+    if (/\bu8\[/.test(body)) decls.push("const u8 = c.u8;");
+    if (/\brt[lhp]\[/.test(body)) decls.push("const rtl = c.rtlb.tagLo, rth = c.rtlb.tagHi, rtp = c.rtlb.phys;");
+    if (/\bwt[lhp]\[/.test(body)) decls.push("const wtl = c.wtlb.tagLo, wth = c.wtlb.tagHi, wtp = c.wtlb.phys;");
+    const src = `"use strict"; return function ${name}(c) { ${decls.join(" ")}\n${body}\n};`;
+    let make: (...h: Handler[]) => BlockFn;
+    try {
+      make = new Function(...params, src) as (...h: Handler[]) => BlockFn;
+    } catch (e) {
+      throw new Error(`engine: generated code for the block at 0x${(lo >>> 0).toString(16)} does not compile: ${String(e)}\n${src}`);
+    }
     const blk: Block = { fn: make(...handlers), lo, hi, n, frame, key };
     this.blocks.set(key, blk);
     let list = this.byFrame.get(frame);

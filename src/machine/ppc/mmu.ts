@@ -39,7 +39,7 @@ export class GuestFault extends Error {
   }
 }
 
-class Tlb {
+export class Tlb {
   readonly tagLo = new Int32Array(TLB_SIZE).fill(-1);
   readonly tagHi = new Int32Array(TLB_SIZE);
   readonly phys = new Int32Array(TLB_SIZE);
@@ -66,8 +66,9 @@ export class GuestMemory {
   hi64 = 0;
   pt: PageTable | undefined;
   codeWatcher: CodeWatcher | undefined;
-  private readonly rtlb = new Tlb();
-  private readonly wtlb = new Tlb();
+  /** Read and write TLBs (generated code probes them inline; see jit.ts). */
+  readonly rtlb = new Tlb();
+  readonly wtlb = new Tlb();
   private readonly xtlb = new Tlb();
 
   constructor(mem: PhysicalMemory) {

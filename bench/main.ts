@@ -1,0 +1,347 @@
+// The project's benchmarks: `npm run bench -- <name> [options]`.
+//
+// `cpu` builds bench/cpu/bench.c for each PowerPC target (into build/bench/, on demand),
+// runs it under qemu-user and under k42ts (in-process, through the bring-up runner),
+// checks that every output is identical, and prints a markdown table for
+// docs/PERFORMANCE.md. See printUsage() for the options.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runProgram, type RunResult } from "../src/linux/bringup.js";
+
+/** The repository root: the nearest directory above this script holding bench/cpu/bench.c
+ *  (dist/bench/main.js normally, but any output directory inside the tree works). */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "bench", "cpu", "bench.c"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("bench: cannot find the repository root (bench/cpu/bench.c) above this script");
+    dir = up;
+  }
+}
+const ROOT = findRoot();
+const BUILD_DIR = join(ROOT, "build", "bench");
+
+const CFLAGS = ["-O2", "-ffp-contract=off", "-static"];
+
+class BenchError extends Error {}
+
+// ---- options ----------------------------------------------------------------------------
+
+interface Options {
+  scale: number | undefined;
+  runs: number;
+  targets: string[] | undefined;
+  qemuOnly: boolean;
+  maxInstructions: number | undefined;
+}
+
+function printUsage(out: (s: string) => void): void {
+  out("usage: npm run bench -- <name> [options]");
+  out("");
+  out("benchmarks:");
+  for (const [name, b] of Object.entries(BENCHMARKS)) out(`  ${name.padEnd(8)} ${b.description}`);
+  out("");
+  out("options:");
+  out("  --scale N             work multiplier passed to the guest program (default: the program's own, 10)");
+  out("  --runs N              timed runs per emulator and target; the median is reported (default 3)");
+  out(`  --targets a,b         targets to run (default ${TARGETS.map((t) => t.name).join(",")})`);
+  out("  --qemu-only           skip k42ts (qemu times only; no instruction counts)");
+  out("  --max-instructions N  stop a k42ts run after N guest instructions");
+}
+
+function parseArgs(args: string[]): { name: string | undefined; opts: Options } {
+  const opts: Options = { scale: undefined, runs: 3, targets: undefined, qemuOnly: false, maxInstructions: undefined };
+  let name: string | undefined;
+  const positiveInt = (flag: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < 1) throw new BenchError(`${flag} needs a positive integer, got ${v ?? "nothing"}`);
+    return n;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf("=");
+    const flag = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string | undefined => (a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : args[++i]);
+    switch (flag) {
+      case "--scale": opts.scale = positiveInt(flag, value()); break;
+      case "--runs": opts.runs = positiveInt(flag, value()); break;
+      case "--targets": opts.targets = (value() ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""); break;
+      case "--qemu-only": opts.qemuOnly = true; break;
+      case "--max-instructions": opts.maxInstructions = positiveInt(flag, value()); break;
+      case "-h": case "--help": return { name: "--help", opts };
+      default:
+        if (a.startsWith("-")) throw new BenchError(`unknown option ${a}`);
+        if (name !== undefined) throw new BenchError(`unexpected argument ${a}`);
+        name = a;
+    }
+  }
+  return { name, opts };
+}
+
+// ---- targets ----------------------------------------------------------------------------
+
+interface Target {
+  name: string;
+  cc: string;
+  qemu: string[];
+  /** k42ts may not be able to run it yet (ppc64le glibc needs the vector unit): skip, don't fail. */
+  optional: boolean;
+}
+
+const TARGETS: Target[] = [
+  { name: "ppc64", cc: "powerpc64-linux-gnu-gcc", qemu: ["qemu-ppc64", "-cpu", "power8"], optional: false },
+  { name: "ppc64le", cc: "powerpc64le-linux-gnu-gcc", qemu: ["qemu-ppc64le", "-cpu", "power8"], optional: true },
+  { name: "ppc32", cc: "powerpc-linux-gnu-gcc", qemu: ["qemu-ppc", "-cpu", "7400"], optional: false },
+];
+
+/** Build `source` with `cc` into build/bench/<out> unless an up-to-date binary is there. */
+function buildIfStale(cc: string, source: string, out: string): string {
+  const bin = join(BUILD_DIR, out);
+  const srcTime = statSync(source).mtimeMs;
+  if (existsSync(bin) && statSync(bin).mtimeMs >= srcTime) return bin;
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const tmp = `${bin}.tmp-${process.pid}`;
+  const args = [...CFLAGS, "-o", tmp, source, "-lm"];
+  log(`building ${out}: ${cc} ${args.join(" ")}`);
+  const r = spawnSync(cc, args, { encoding: "utf8" });
+  if (r.error) throw new BenchError(`cannot run ${cc}: ${r.error.message}`);
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    throw new BenchError(`${cc} failed (exit ${r.status}):\n${r.stderr}`);
+  }
+  renameSync(tmp, bin);
+  return bin;
+}
+
+// ---- running ----------------------------------------------------------------------------
+
+interface Timed {
+  seconds: number;
+  stdout: string;
+}
+
+function runNative(cmd: string[], what: string): Timed {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: "utf8", maxBuffer: 1 << 24 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error) throw new BenchError(`${what}: cannot run ${cmd[0]}: ${r.error.message}`);
+  if (r.status !== 0) {
+    throw new BenchError(`${what}: ${cmd.join(" ")} exited ${r.status ?? `on signal ${r.signal}`}\n${r.stdout}${r.stderr}`);
+  }
+  return { seconds, stdout: r.stdout };
+}
+
+interface K42Run extends Timed {
+  instructions: number;
+}
+
+/** One k42ts run; returns a string describing the failure instead of throwing. */
+function runK42(image: Uint8Array, argv: string[], maxInstructions: number | undefined): K42Run | string {
+  const out: Uint8Array[] = [];
+  const err: Uint8Array[] = [];
+  let result: RunResult;
+  const t0 = process.hrtime.bigint();
+  try {
+    result = runProgram(image, {
+      argv,
+      stdout: (b) => out.push(b.slice()),
+      stderr: (b) => err.push(b.slice()),
+      ...(maxInstructions !== undefined ? { maxInstructions } : {}),
+    });
+  } catch (e) {
+    return `k42ts threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const stdout = Buffer.concat(out).toString("utf8");
+  const stderr = Buffer.concat(err).toString("utf8");
+  if (result.error !== undefined || result.exitCode !== 0) {
+    return `guest ${result.error !== undefined ? `died: ${result.error}` : `exited ${result.exitCode}`}` +
+      ` after ${result.instructions} instructions` +
+      (stdout !== "" ? `\n--- stdout\n${stdout}` : "") + (stderr !== "" ? `\n--- stderr\n${stderr}` : "");
+  }
+  return { seconds, stdout, instructions: result.instructions };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function log(s: string): void {
+  process.stderr.write(`${s}\n`);
+}
+
+function describeMismatch(what: string, expected: string, got: string): string {
+  return `${what}: output differs from the reference\n--- expected\n${expected}--- got\n${got}`;
+}
+
+// ---- the cpu benchmark ------------------------------------------------------------------
+
+interface Row {
+  target: string;
+  instructions?: number;
+  k42Seconds?: number;
+  qemuSeconds: number;
+  note?: string;
+}
+
+function benchCpu(opts: Options): number {
+  const source = join(ROOT, "bench", "cpu", "bench.c");
+  const names = opts.targets ?? TARGETS.map((t) => t.name);
+  const targets = names.map((n) => {
+    const t = TARGETS.find((x) => x.name === n);
+    if (t === undefined) throw new BenchError(`unknown target ${n} (known: ${TARGETS.map((x) => x.name).join(", ")})`);
+    return t;
+  });
+  const scaleArgs = opts.scale !== undefined ? [String(opts.scale)] : [];
+
+  // The reference output: a native build when a host compiler is there (the program is
+  // written to print the same on every target), otherwise the first qemu run.
+  let reference: string | undefined;
+  let nativeSeconds: number | undefined;
+  if (spawnSync("gcc", ["--version"]).status === 0) {
+    const bin = buildIfStale("gcc", source, "cpu-native");
+    const r = runNative([bin, ...scaleArgs], "native");
+    reference = r.stdout;
+    nativeSeconds = r.seconds;
+    log(`native reference: ${r.seconds.toFixed(3)} s`);
+  }
+
+  const rows: Row[] = [];
+  let failed = false;
+  for (const t of targets) {
+    const bin = buildIfStale(t.cc, source, `cpu-${t.name}`);
+    const argv = ["bench", ...scaleArgs];
+
+    // qemu-user, timed as a whole child process (its startup is ~10-20 ms).
+    const qemuTimes: number[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      const r = runNative([...t.qemu, bin, ...scaleArgs], `${t.name} under qemu`);
+      reference ??= r.stdout;
+      if (r.stdout !== reference) throw new BenchError(describeMismatch(`${t.name} under qemu`, reference, r.stdout));
+      qemuTimes.push(r.seconds);
+      log(`${t.name}: qemu run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s`);
+    }
+    const expected = reference;
+    if (expected === undefined) throw new BenchError("no reference output");
+    const row: Row = { target: t.name, qemuSeconds: median(qemuTimes) };
+    rows.push(row);
+    if (opts.qemuOnly) continue;
+
+    // k42ts, in-process, timed around runProgram.
+    const image = new Uint8Array(readFileSync(bin));
+    const k42Times: number[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      const r = runK42(image, argv, opts.maxInstructions);
+      if (typeof r === "string") {
+        if (t.optional) {
+          const first = r.split("\n")[0]!;
+          log(`${t.name}: k42ts cannot run it yet, skipped (optional target: its glibc and code need the vector unit, VMX/VSX, which is later work): ${r}`);
+          row.note = `k42ts skipped (optional target; ppc64le needs the vector unit): ${first}`;
+          break;
+        }
+        log(`${t.name}: k42ts run FAILED: ${r}`);
+        row.note = "k42ts: FAILED";
+        failed = true;
+        break;
+      }
+      if (r.stdout !== expected) {
+        log(describeMismatch(`${t.name} under k42ts`, expected, r.stdout));
+        row.note = "k42ts: WRONG OUTPUT";
+        failed = true;
+        break;
+      }
+      if (row.instructions !== undefined && row.instructions !== r.instructions) {
+        log(`${t.name}: warning: instruction count changed between runs (${row.instructions} vs ${r.instructions})`);
+      }
+      row.instructions = r.instructions;
+      k42Times.push(r.seconds);
+      log(`${t.name}: k42ts run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s, ${r.instructions} instructions`);
+    }
+    if (k42Times.length === opts.runs) row.k42Seconds = median(k42Times);
+  }
+
+  printCpuTable(rows, opts, reference ?? "", nativeSeconds);
+  if (failed) {
+    console.log("\n**FAILED**: k42ts did not reproduce the qemu output on every required target (details above, on stderr).");
+    return 1;
+  }
+  return 0;
+}
+
+function printCpuTable(rows: Row[], opts: Options, reference: string, nativeSeconds: number | undefined): void {
+  const qemuVersion = (spawnSync("qemu-ppc64", ["--version"], { encoding: "utf8" }).stdout ?? "").split("\n")[0] ?? "";
+  const fmtS = (s: number | undefined): string => (s === undefined ? "—" : s.toFixed(3));
+  const mips = (n: number | undefined, s: number | undefined): string => (n === undefined || s === undefined ? "—" : (n / s / 1e6).toFixed(1));
+  const sums = [...reference.matchAll(/^(?:phase (\S+) checksum|(total)) ([0-9a-f]{16})$/gm)]
+    .map((m) => `${m[1] ?? m[2]} ${m[3]}`).join(", ");
+
+  console.log(`### CPU benchmark (bench/cpu/bench.c, scale ${opts.scale ?? "default (10)"}, median of ${opts.runs} run${opts.runs === 1 ? "" : "s"})`);
+  console.log("");
+  console.log(`Host: ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${qemuVersion}. Checksums: ${sums}.`);
+  console.log("");
+  console.log("| target | guest instructions | k42ts s | k42ts MIPS | qemu s | qemu MIPS | k42ts/qemu time |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    const ratio = r.k42Seconds !== undefined ? `${(r.k42Seconds / r.qemuSeconds).toFixed(1)}×` : "—";
+    const inst = r.instructions !== undefined ? r.instructions.toLocaleString("en-US") : "—";
+    console.log(`| ${r.target} | ${inst} | ${fmtS(r.k42Seconds)} | ${mips(r.instructions, r.k42Seconds)} | ` +
+      `${fmtS(r.qemuSeconds)} | ${mips(r.instructions, r.qemuSeconds)} | ${ratio} |`);
+  }
+  console.log("");
+  if (nativeSeconds !== undefined) console.log(`Native x86-64 build of the same program: ${nativeSeconds.toFixed(3)} s.`);
+  const notes = rows.filter((r) => r.note !== undefined);
+  for (const r of notes) console.log(`- ${r.target}: ${r.note}`);
+  if (notes.length > 0) console.log("");
+  console.log("qemu MIPS is k42ts's guest instruction count divided by qemu's wall time (the program is deterministic)." +
+    " qemu is timed as a whole process (startup ~10–20 ms); k42ts around runProgram, in-process." +
+    " glibc chooses string routines by AT_HWCAP, so where qemu advertises vector units that k42ts does not," +
+    " the two execute slightly different library code.");
+}
+
+// ---- main -------------------------------------------------------------------------------
+
+const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => number }> = {
+  cpu: {
+    description: "bench/cpu/bench.c (integer hashing, sorting, floating point, strings) on ppc64, ppc64le and ppc32: k42ts vs qemu-user",
+    run: benchCpu,
+  },
+};
+
+function main(argv: string[]): number {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof BenchError)) throw e;
+    log(`bench: ${e.message}`);
+    printUsage(log);
+    return 2;
+  }
+  const { name, opts } = parsed;
+  if (name === "--help") {
+    printUsage((s) => console.log(s));
+    return 0;
+  }
+  const bench = name !== undefined ? BENCHMARKS[name] : undefined;
+  if (bench === undefined) {
+    log(name === undefined ? "bench: which benchmark?" : `bench: unknown benchmark "${name}"`);
+    printUsage(log);
+    return 2;
+  }
+  try {
+    return bench.run(opts);
+  } catch (e) {
+    if (!(e instanceof BenchError)) throw e;
+    log(`bench ${name}: ${e.message}`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
