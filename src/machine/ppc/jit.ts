@@ -65,9 +65,16 @@ function probe(tl: string, th: string, tp: string, size: number): string {
 
 type Width = 1 | 2 | 4 | 8;
 
-/** Load of `size` bytes at (ea, eh) into RT (zero-extended; `alg` sign-extends 2/4-byte loads). */
-function load(w: number, g: GenCtx, size: Width, ea: string, alg = false): string {
-  const t = RT(w), le = g.le;
+/** Int32 index of the low word of FPR n (doubleword 0 of VSR n); its high word follows. */
+const fpr = (n: number): number => S.VSR + n * 4;
+
+/**
+ * Load of `size` bytes at (ea, eh) into the register whose low word is r[tl] (RT by default;
+ * zero-extended, `alg` sign-extends 2/4-byte loads).
+ */
+function load(w: number, g: GenCtx, size: Width, ea: string, alg = false, tl = RT(w) * 2): string {
+  const le = g.le;
+  const T = `r[${tl}]`, TH = `r[${tl + 1}]`;
   const fast =
     size === 1 ? "u8[p]" : size === 2 ? `dv.get${alg ? "Int16" : "Uint16"}(p, ${le})` : `dv.getInt32(p, ${le})`;
   const slow =
@@ -75,24 +82,25 @@ function load(w: number, g: GenCtx, size: Width, ea: string, alg = false): strin
   if (size === 8) {
     const fhi = le ? "dv.getInt32(p + 4, true)" : "dv.getInt32(p, false)";
     const flo = le ? "dv.getInt32(p, true)" : "dv.getInt32(p + 4, false)";
-    return `{ ${ea} ${probe("rtl", "rth", "rtp", 8)} let vl, vh; if (p >= 0) { vh = ${fhi}; vl = ${flo}; } else { c.fpc = ${g.pc}; vl = ${slow}; vh = c.hi64; } ${lo(t)} = vl; ${hi(t)} = vh; }`;
+    return `{ ${ea} ${probe("rtl", "rth", "rtp", 8)} let vl, vh; if (p >= 0) { vh = ${fhi}; vl = ${flo}; } else { c.fpc = ${g.pc}; vl = ${slow}; vh = c.hi64; } ${T} = vl; ${TH} = vh; }`;
   }
   const ext = alg ? "v >> 31" : "0";
-  return `{ ${ea} ${probe("rtl", "rth", "rtp", size)} let v; if (p >= 0) v = ${fast}; else { c.fpc = ${g.pc}; v = ${slow}; } ${lo(t)} = v; ${hi(t)} = ${ext}; }`;
+  return `{ ${ea} ${probe("rtl", "rth", "rtp", size)} let v; if (p >= 0) v = ${fast}; else { c.fpc = ${g.pc}; v = ${slow}; } ${T} = v; ${TH} = ${ext}; }`;
 }
 
-/** Store of the low `size` bytes of RS at (ea, eh). */
-function store(w: number, g: GenCtx, size: Width, ea: string): string {
-  const s = RT(w), le = g.le;
+/** Store of the low `size` bytes of the register whose low word is r[sl] (RS by default) at (ea, eh). */
+function store(w: number, g: GenCtx, size: Width, ea: string, sl = RT(w) * 2): string {
+  const le = g.le;
+  const L = `r[${sl}]`, H = `r[${sl + 1}]`;
   if (size === 8) {
     const fast = le
-      ? `dv.setInt32(p, ${lo(s)}, true); dv.setInt32(p + 4, ${hi(s)}, true);`
-      : `dv.setInt32(p, ${hi(s)}, false); dv.setInt32(p + 4, ${lo(s)}, false);`;
-    return `{ ${ea} ${probe("wtl", "wth", "wtp", 8)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; c.st64(ea, eh, ${lo(s)}, ${hi(s)}); } }`;
+      ? `dv.setInt32(p, ${L}, true); dv.setInt32(p + 4, ${H}, true);`
+      : `dv.setInt32(p, ${H}, false); dv.setInt32(p + 4, ${L}, false);`;
+    return `{ ${ea} ${probe("wtl", "wth", "wtp", 8)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; c.st64(ea, eh, ${L}, ${H}); } }`;
   }
-  const fast = size === 1 ? `u8[p] = ${lo(s)};` : size === 2 ? `dv.setUint16(p, ${lo(s)}, ${le});` : `dv.setInt32(p, ${lo(s)}, ${le});`;
+  const fast = size === 1 ? `u8[p] = ${L};` : size === 2 ? `dv.setUint16(p, ${L}, ${le});` : `dv.setInt32(p, ${L}, ${le});`;
   const slow = size === 1 ? "st8" : size === 2 ? "st16" : "st32";
-  return `{ ${ea} ${probe("wtl", "wth", "wtp", size)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; c.${slow}(ea, eh, ${lo(s)}); } }`;
+  return `{ ${ea} ${probe("wtl", "wth", "wtp", size)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; c.${slow}(ea, eh, ${L}); } }`;
 }
 
 /** Update form: write the EA back into RA after the access (which may have faulted). */
@@ -284,6 +292,11 @@ export const JIT: ReadonlyMap<string, Gen> = new Map<string, Gen>([
   ["stdu", (w, g) => withUpdate(store(w, g, 8, eaDisp(w, ds(w), g)), w)],
   ["stwu", (w, g) => withUpdate(store(w, g, 4, eaDisp(w, d(w), g)), w)],
   ["stbu", (w, g) => withUpdate(store(w, g, 1, eaDisp(w, d(w), g)), w)],
+  ["lfd", (w, g) => load(w, g, 8, eaDisp(w, d(w), g), false, fpr(RT(w)))],
+  ["lfdx", (w, g) => load(w, g, 8, eaIndex(w, g), false, fpr(RT(w)))],
+  ["stfd", (w, g) => store(w, g, 8, eaDisp(w, d(w), g), fpr(RT(w)))],
+  ["stfdx", (w, g) => store(w, g, 8, eaIndex(w, g), fpr(RT(w)))],
+  ["fmr", noRc((w) => `r[${fpr(RT(w))}] = r[${fpr(RB(w))}]; r[${fpr(RT(w)) + 1}] = r[${fpr(RB(w)) + 1}];`)],
   // ---- special-purpose registers ----
   ["mflr", (w) => `${lo(RT(w))} = r[${S.LR}]; ${hi(RT(w))} = r[${S.LR + 1}];`],
   ["mfctr", (w) => `${lo(RT(w))} = r[${S.CTR}]; ${hi(RT(w))} = r[${S.CTR + 1}];`],
