@@ -46,3 +46,17 @@ test("malformed executables are refused with a one-line reason", () => {
   dv.setUint16(16, 2); dv.setUint16(18, 21); dv.setBigUint64(32, 64n); dv.setUint16(54, 56); dv.setUint16(56, 3);
   assert.throws(() => runProgram(h, { argv: ["x"] }), /beyond end of file/);
 });
+
+for (const t of ["ppc64", "ppc32"] as Target[]) {
+  test(`fatal faults end the guest with the signal Linux would deliver (${t})`, () => {
+    const exe = buildGuest(t, "signals/crash.c");
+    for (const [how, sig, name] of [["segv", 11, "SIGSEGV"], ["ill", 4, "SIGILL"], ["trap", 5, "SIGTRAP"]] as const) {
+      const q = runQemu(t, exe, [how]);
+      assert.equal(q.signal, name, `qemu ${how}`);
+      const k = runK42(exe, [how]);
+      assert.equal(k.out, q.stdout.toString(), `${t} ${how}: output before the fault`);
+      assert.equal(k.code, 128 + sig, `${t} ${how}: ${k.error}`);
+      assert.match(k.error ?? "", /at 0x[0-9a-f]+/, "the report names the address");
+    }
+  });
+}

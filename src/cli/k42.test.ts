@@ -1,0 +1,46 @@
+// The k42 command as a user runs it: the embedded demo, a guest's exit status, bad input.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { buildGuest } from "../linux/testing/cross.js";
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
+const k42 = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+
+test("k42 run without a program runs the embedded demo", () => {
+  const r = k42("run");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Hello from k42ts/);
+  // sum of i*i for i = 1..1000, computed by the guest with mulld/divdu
+  assert.match(r.stdout, /: 333833500\n$/);
+});
+
+test("k42 run passes arguments and returns the guest's exit status", () => {
+  const exe = buildGuest("ppc64", "hello/hello.c");
+  const r = k42("run", "--", exe, "x", "y");
+  assert.equal(r.status, 3);
+  assert.equal(r.stdout, "Hello from PowerPC, 2 arguments\n  argv[1] = x\n  argv[2] = y\n");
+});
+
+test("bad input gets a one-line message and a non-zero status, never a stack trace", () => {
+  for (const [args, status, re] of [
+    [["run", "--", "/nonexistent/prog"], 2, /cannot read \/nonexistent\/prog: ENOENT/],
+    [["run", "--", CLI], 126, /not an ELF file/],
+    [["run", "--max-instructions", "x"], 2, /--max-instructions needs a positive number/],
+    [["frobnicate"], 2, /unknown command frobnicate/],
+  ] as [string[], number, RegExp][]) {
+    const r = k42(...args);
+    assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+});
+
+test("a guest that runs past its instruction limit is stopped", () => {
+  const r = k42("run", "--max-instructions", "1000");
+  assert.equal(r.status, 137);
+  assert.match(r.stderr, /instruction limit 1000 reached/);
+});
