@@ -7,11 +7,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
 import { Rng, seedFromEnv, INT_EDGES } from "./rng.js";
-import { PhysicalMemory, PAGE_SIZE } from "../../memory.js";
-import { PageTable, Pte } from "../../pagetable.js";
 import { Cpu, Exit } from "../cpu.js";
 import { decoder } from "../engine.js";
 import { S } from "../state.js";
+import { machine } from "./machine.js";
 
 const SUITE = { suite: "system" };
 const hex = (w: number): string => "0x" + (w >>> 0).toString(16).padStart(8, "0");
@@ -165,40 +164,6 @@ for (const t of TARGETS) {
 }
 
 // ---- unit tests on a bare processor ----
-
-interface Machine {
-  c: Cpu;
-  code(lo: number, hi: number, words: readonly number[]): void;
-  runAt(lo: number, hi: number, budget?: number): Exit;
-}
-
-function machine(sf: boolean, le = false): Machine {
-  const mem = new PhysicalMemory({ bytes: 8 << 20, nodes: 1 });
-  const pt = new PageTable(mem);
-  const c = new Cpu(mem);
-  c.pt = pt;
-  c.setMode(sf, le);
-  return {
-    c,
-    code(lo, hi, words) {
-      words.forEach((w, i) => {
-        const a = (lo >>> 0) + 4 * i;
-        const alo = a | 0, ahi = (hi + Math.floor(a / 4294967296)) | 0;
-        let e = pt.lookup(alo & ~(PAGE_SIZE - 1), ahi);
-        if (e === 0) {
-          pt.map(alo & ~(PAGE_SIZE - 1), ahi, mem.allocFrame(), Pte.Read | Pte.Write | Pte.Exec);
-          e = pt.lookup(alo & ~(PAGE_SIZE - 1), ahi);
-        }
-        mem.view.setUint32((e & ~(PAGE_SIZE - 1)) + (alo & (PAGE_SIZE - 1)), w, le);
-      });
-      c.engine.flush();
-    },
-    runAt(lo, hi, budget = 1000) {
-      c.setPc(lo, hi);
-      return c.run(budget);
-    },
-  };
-}
 
 const SC = 0x44000002;
 const setGpr64 = (c: Cpu, n: number, v: bigint): void => {
