@@ -31,7 +31,8 @@ interface Block {
   readonly lo: number;
   readonly hi: number;
   readonly n: number;
-  readonly frame: number;
+  /** Address of each instruction, in execution order (a block may trace through branches). */
+  readonly pcs: Int32Array;
   readonly key: number;
 }
 
@@ -113,7 +114,9 @@ export class Engine implements CodeWatcher {
     this.c.limit = -1;
     this.byFrame.delete(frame);
     for (const b of list) {
-      this.blocks.delete(b.key);
+      // A block traced over several frames is listed under each; a newer block may have
+      // taken its key since.
+      if (this.blocks.get(b.key) === b) this.blocks.delete(b.key);
       const i = (b.lo >>> 2) & CACHE_MASK;
       if (this.slots[i] === b) this.slots[i] = undefined;
     }
@@ -128,6 +131,16 @@ export class Engine implements CodeWatcher {
       return;
     }
     this.codeWritten(p >>> 12);
+  }
+
+  /** Physical address of an instruction to trace into, or -1 if it cannot be fetched. */
+  private translateCode(lo: number, hi: number): number {
+    try {
+      return this.c.translate(lo, hi, Access.Exec);
+    } catch (e) {
+      if (e instanceof GuestFault) return -1;
+      throw e;
+    }
   }
 
   /** Run blocks until an exit or until icount reaches `limit`. */
@@ -161,7 +174,7 @@ export class Engine implements CodeWatcher {
       } catch (e) {
         if (e instanceof GuestFault) {
           // The faulting instruction did not complete; the ones before it did.
-          c.icount += ((c.fpc - b.lo) >>> 2);
+          c.icount += b.pcs.indexOf(c.fpc);
           c.fault = e;
           c.r[S.PC] = c.fpc;
           c.r[S.PC + 1] = b.hi;
@@ -225,25 +238,50 @@ export class Engine implements CodeWatcher {
 
   private compile(lo: number, hi: number, key: number): Block {
     const c = this.c;
-    const phys = c.translate(lo, hi, Access.Exec); // faults on the first instruction only
-    const frame = phys >>> 12;
+    // Physical address of the current code page (faults on the first instruction only).
+    let phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
+    const frames = [phys >>> 12];
     const words: number[] = [];
     const defs: (OpDef | undefined)[] = [];
+    const pcs: number[] = [];
+    /** follow[k]: instruction k is a direct unconditional branch whose target code comes next. */
+    const follow: boolean[] = [];
     let a = lo;
+    let page = lo & ~0xfff;
     let loops = false;
     for (;;) {
-      const w = c.dv.getInt32(phys + (a - lo), c.le);
+      const w = c.dv.getInt32(phys + (a - page), c.le);
       const d = this.dec.decode(w);
       words.push(w);
       defs.push(d);
+      pcs.push(a);
+      follow.push(false);
       const br = branchKind(w);
-      if (br !== BranchKind.None && staticTarget(w, a) === lo) loops = true;
+      const target = br !== BranchKind.None ? staticTarget(w, a) : undefined;
+      if (target === lo) loops = true;
       a = (a + 4) | 0;
       if (d === undefined) break;
+      if (words.length >= MAX_BLOCK) break;
+      if (br === BranchKind.Always) {
+        // b/bl to a static target: trace on into the target's code (the call's return, or the
+        // loop back to the start, ends the block as usual).
+        if (w >>> 26 !== 18 || target === undefined || target === lo || pcs.includes(target)) break;
+        // Stay within the block's 4 GiB region (its high word is a constant of the code).
+        const disp = ((w << 6) >> 6) & ~3;
+        const from = pcs[pcs.length - 1];
+        if (c.sf && (disp >= 0 ? (target >>> 0) < (from >>> 0) : (target >>> 0) > (from >>> 0))) break;
+        const tphys = this.translateCode(target, hi);
+        if (tphys < 0) break;
+        follow[follow.length - 1] = true;
+        a = target;
+        page = target & ~0xfff;
+        phys = tphys - (target & 0xfff);
+        if (!frames.includes(phys >>> 12)) frames.push(phys >>> 12);
+        continue;
+      }
       // A conditional branch does not end the block: not taken, execution goes on (superblock).
-      if (br === BranchKind.Always) break;
       if (br === BranchKind.None && ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0) break;
-      if ((a & 0xfff) === 0 || words.length >= MAX_BLOCK) break;
+      if ((a & 0xfff) === 0) break;
     }
     const n = words.length;
     const handlers: Handler[] = [];
@@ -252,7 +290,7 @@ export class Engine implements CodeWatcher {
     for (let k = 0; k < n; k++) {
       const d = defs[k];
       const w = words[k];
-      const pc = (lo + 4 * k) | 0;
+      const pc = pcs[k];
       const next = (pc + 4) | 0;
       const nhi = c.sf && next === 0 ? (hi + 1) | 0 : hi;
       const br = branchKind(w);
@@ -260,7 +298,9 @@ export class Engine implements CodeWatcher {
       // Leaving after this instruction (k + 1 retired): to a static target, or to the PC.
       const leave = `c.icount += ${k + 1}; ${loops ? loopBack : ""}return;`;
       const jump = (tl: number, th: number): string =>
-        loops && tl === lo && th === hi
+        follow[k]
+          ? "" // the target's code follows in this block
+          : loops && tl === lo && th === hi
           ? `c.icount += ${k + 1}; if (c.icount < c.limit) continue; r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; return;`
           : `r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; c.icount += ${k + 1}; return;`;
       const gen = d === undefined ? undefined : JIT.get(d.mnemonic);
@@ -298,15 +338,17 @@ export class Engine implements CodeWatcher {
     } catch (e) {
       throw new Error(`engine: generated code for the block at 0x${(lo >>> 0).toString(16)} does not compile: ${String(e)}\n${src}`);
     }
-    const blk: Block = { fn: make(...handlers), lo, hi, n, frame, key };
+    const blk: Block = { fn: make(...handlers), lo, hi, n, pcs: Int32Array.from(pcs), key };
     this.blocks.set(key, blk);
-    let list = this.byFrame.get(frame);
-    if (list === undefined) {
-      list = [];
-      this.byFrame.set(frame, list);
-      c.protectCodeFrame(frame);
+    for (const frame of frames) {
+      let list = this.byFrame.get(frame);
+      if (list === undefined) {
+        list = [];
+        this.byFrame.set(frame, list);
+        c.protectCodeFrame(frame);
+      }
+      list.push(blk);
     }
-    list.push(blk);
     this.compiled++;
     return blk;
   }
