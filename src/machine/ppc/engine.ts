@@ -174,7 +174,11 @@ export class Engine implements CodeWatcher {
       } catch (e) {
         if (e instanceof GuestFault) {
           // The faulting instruction did not complete; the ones before it did.
-          c.icount += b.pcs.indexOf(c.fpc);
+          const done = b.pcs.indexOf(c.fpc);
+          // Every instruction that can fault records its address (OpFlag.Mem, or the templates'
+          // slow paths); anything else is a bug in an instruction definition.
+          if (done < 0) throw new Error(`engine: fault at ${c.fpc >>> 0} outside the block at ${b.lo >>> 0}: ${e.message}`);
+          c.icount += done;
           c.fault = e;
           c.r[S.PC] = c.fpc;
           c.r[S.PC + 1] = b.hi;
