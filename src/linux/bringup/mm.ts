@@ -122,6 +122,8 @@ export class AddressSpace {
   handleFault(f: GuestFault): boolean {
     if (f.protection) return false;
     const va = (f.eaHi >>> 0) * TWO32 + (f.eaLo >>> 0);
+    // Only an absent page is demand-zero material (an alignment interrupt is not).
+    if (this.pt.lookup(lo32(va), hi32(va)) !== 0) return false;
     const r = this.find(va);
     if (r === undefined) return false;
     const need = f.access === Access.Read ? Pte.Read : f.access === Access.Write ? Pte.Write : Pte.Exec;

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { PhysicalMemory } from "../../machine/memory.js";
 import { Cpu, Exit } from "../../machine/ppc/cpu.js";
+import { AlignmentFault } from "../../machine/ppc/ops/ea.js";
 import { AddressSpace } from "./mm.js";
 import { loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
@@ -29,7 +30,7 @@ export interface RunResult {
   instructions: number;
   /** Set when the guest died on a signal-like exit (fault, illegal instruction, trap). */
   error?: string;
-  /** The signal Linux would have delivered (SIGSEGV 11, SIGILL 4, SIGTRAP 5). */
+  /** The signal Linux would have delivered (SIGSEGV 11, SIGBUS 7, SIGILL 4, SIGTRAP 5). */
   signal?: number;
 }
 
@@ -74,7 +75,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
         continue;
       case Exit.Fault:
         if (cpu.fault !== undefined && as.handleFault(cpu.fault)) continue;
-        return died(cpu, 11);
+        return died(cpu, cpu.fault instanceof AlignmentFault ? 7 : 11); // SIGBUS, SIGSEGV
       case Exit.Privileged:
         if (emulatePrivileged(cpu)) continue;
         return died(cpu, 4);

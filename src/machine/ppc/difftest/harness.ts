@@ -60,6 +60,14 @@ export interface Case {
   fpscr?: number;
   /** Up to 64 bytes for the memory window. */
   mem?: Uint8Array;
+  /**
+   * Vector registers (runs with `vector`): VSR n as [doubleword 0, doubleword 1] (VR n is VSR
+   * 32+n; on ppc32 only VSRs 32..63 exist). Unset ones are random; VSRs 0..31 take the FPR's
+   * value as doubleword 0.
+   */
+  vsr?: Record<number, [U64, U64]>;
+  /** VSCR (runs with `vector`); default 0 (NJ off, SAT clear). */
+  vscr?: number;
 }
 
 export interface Variant {
@@ -101,13 +109,21 @@ interface Layout {
   ctr: number;
   fpscr: number;
   mem: number;
+  /** Vector state (0 entries when the run has none): VSRs (or VRs on ppc32) and VSCR. */
+  vsr: number;
+  vsrCount: number;
+  /** Number of the first register in the vsr area (0 for VSRs, 32 for VRs: VR n = VSR 32+n). */
+  vsrBase: number;
+  vscr: number;
   stateSize: number;
   recSize: number;
   inOff: number;
   outOff: number;
 }
 
-function layout(is64: boolean): Layout {
+type VectorKind = "none" | "vsx" | "vmx";
+
+function layout(is64: boolean, vec: VectorKind = "none"): Layout {
   const slot = is64 ? 8 : 4;
   const gpr = 0;
   const fpr = gpr + 32 * slot;
@@ -117,8 +133,16 @@ function layout(is64: boolean): Layout {
   const ctr = lr + slot;
   const fpscr = ctr + slot;
   const mem = fpscr + 8;
-  const stateSize = mem + MEM_BYTES;
-  return { slot, gpr, fpr, cr, xer, lr, ctr, fpscr, mem, stateSize, recSize: 8 + 2 * stateSize, inOff: 8, outOff: 8 + stateSize };
+  // 16-byte aligned vector area (lvx ignores the low 4 bits of its address).
+  const vsr = Math.ceil((mem + MEM_BYTES) / 16) * 16;
+  const vsrCount = vec === "vsx" ? 64 : vec === "vmx" ? 32 : 0;
+  const vscr = vsr + 16 * vsrCount;
+  const stateSize = vec === "none" ? mem + MEM_BYTES : vscr + 16;
+  // Records start 16-byte aligned: 16 bytes of header (flag) then in and out states.
+  return {
+    slot, gpr, fpr, cr, xer, lr, ctr, fpscr, mem, vsr, vsrCount, vsrBase: vec === "vmx" ? 32 : 0, vscr,
+    stateSize, recSize: 16 + 2 * stateSize, inOff: 16, outOff: 16 + stateSize,
+  };
 }
 
 /** Address of the 64-byte memory window (fixed by the link). */
@@ -131,9 +155,9 @@ const SCRATCH = 0x30000000;
 
 // ---- program generation ----
 
-function genProgram(t: Target, variants: Variant[], records: string[]): string {
+function genProgram(t: Target, variants: Variant[], records: string[], vec: VectorKind): string {
   const info = INFO[t];
-  const L = layout(info.is64);
+  const L = layout(info.is64, vec);
   const ld = info.is64 ? "ld" : "lwz";
   const st = info.is64 ? "std" : "stw";
   const cmpi = info.is64 ? "cmpdi" : "cmpwi";
@@ -158,11 +182,24 @@ function genProgram(t: Target, variants: Variant[], records: string[]): string {
     a.push(`    ${ld} 0, ${i(L.cr)}(31)`, "    mtcrf 0xff, 0");
     a.push(`    ${ld} 0, ${i(L.lr)}(31)`, "    mtlr 0");
     a.push(`    ${ld} 0, ${i(L.ctr)}(31)`, "    mtctr 0");
+    if (vec !== "none") {
+      // VSCR through VR0 first (mtvscr reads word 3), then every vector register.
+      const lv = (reg: number, off: number): string[] =>
+        vec === "vsx" ? [`    addi 30, 31, ${off}`, `    lxvd2x ${reg}, 0, 30`] : [`    addi 30, 31, ${off}`, `    lvx ${reg - 32}, 0, 30`];
+      a.push(...lv(32, i(L.vscr)), "    mtvscr 0");
+      for (let k = 0; k < L.vsrCount; k++) a.push(...lv(L.vsrBase + k, i(L.vsr + 16 * k)));
+    }
     for (let k = 0; k < 31; k++) a.push(`    ${ld} ${k}, ${i(L.gpr + L.slot * k)}(31)`);
     a.push(`    .globl __snip${n}_s`, `__snip${n}_s:`);
     for (const line of v.asm.split(/[;\n]/)) if (line.trim() !== "") a.push("    " + line.trim());
     a.push(`    .globl __snip${n}_e`, `__snip${n}_e:`);
     for (let k = 0; k < 31; k++) a.push(`    ${st} ${k}, ${o(L.gpr + L.slot * k)}(31)`);
+    if (vec !== "none") {
+      const sv = (reg: number, off: number): string[] =>
+        vec === "vsx" ? [`    addi 30, 31, ${off}`, `    stxvd2x ${reg}, 0, 30`] : [`    addi 30, 31, ${off}`, `    stvx ${reg - 32}, 0, 30`];
+      for (let k = 0; k < L.vsrCount; k++) a.push(...sv(L.vsrBase + k, o(L.vsr + 16 * k)));
+      a.push("    mfvscr 0", ...sv(32, o(L.vscr)));
+    }
     for (let k = 0; k < 32; k++) a.push(`    stfd ${k}, ${o(L.fpr + 8 * k)}(31)`);
     a.push("    mffs 0", `    stfd 0, ${o(L.fpscr)}(31)`);
     a.push("    mfcr 0", `    ${st} 0, ${o(L.cr)}(31)`);
@@ -179,7 +216,7 @@ function genProgram(t: Target, variants: Variant[], records: string[]): string {
   a.push("    li 0, 1", "    li 3, 0", "    sc");
   a.push('    .section .scratch,"aw",@progbits', "    .balign 4096");
   a.push("scratch:", `    .space ${MEM_BYTES}`);
-  a.push("    .data", "    .balign 8");
+  a.push("    .data", "    .balign 16");
   records.forEach((r, n) => a.push(`recs${n}:`, r));
   a.push("recs_end:");
   return a.join("\n") + "\n";
@@ -194,6 +231,8 @@ function hexBytes(b: Uint8Array): string {
 }
 
 interface CaseInput {
+  vsr: [bigint, bigint][];
+  vscr: bigint;
   gpr: bigint[];
   fpr: bigint[];
   cr: bigint;
@@ -213,8 +252,14 @@ function fillCase(c: Case, rng: Rng, is64: boolean): CaseInput {
   const mem = new Uint8Array(MEM_BYTES);
   if (c.mem) mem.set(c.mem.subarray(0, MEM_BYTES));
   else for (let k = 0; k < MEM_BYTES; k++) mem[k] = rng.u32() & 0xff;
+  const vsr: [bigint, bigint][] = [];
+  for (let k = 0; k < 64; k++) {
+    const given = c.vsr?.[k];
+    vsr.push(given ? [BigInt.asUintN(64, given[0]), BigInt.asUintN(64, given[1])] : [k < 32 ? fpr[k] : rng.bits64(), rng.bits64()]);
+    if (k < 32) fpr[k] = vsr[k][0];
+  }
   return {
-    gpr, fpr, mem,
+    gpr, fpr, mem, vsr, vscr: BigInt((c.vscr ?? 0) >>> 0),
     cr: BigInt(c.cr ?? rng.u32()) & 0xffffffffn,
     xer: BigInt.asUintN(64, c.xer ?? 0n) & mask,
     lr: BigInt.asUintN(64, c.lr ?? rng.u64()) & mask,
@@ -238,6 +283,16 @@ function encodeState(inp: CaseInput, L: Layout, le: boolean): Uint8Array {
   put(L.ctr, inp.ctr, L.slot);
   put(L.fpscr, inp.fpscr, 8);
   b.set(inp.mem, L.mem);
+  if (L.vsrCount > 0) {
+    // As lxvd2x/lvx read it: doubleword 0 then 1, each in the target's byte order (lvx on
+    // ppc32 is big-endian, where this is the register image).
+    for (let k = 0; k < L.vsrCount; k++) {
+      const [d0, d1] = inp.vsr[L.vsrBase + k];
+      dv.setBigUint64(L.vsr + 16 * k, d0, le);
+      dv.setBigUint64(L.vsr + 16 * k + 8, d1, le);
+    }
+    dv.setBigUint64(L.vscr + 8, inp.vscr, le);
+  }
   return b;
 }
 
@@ -249,7 +304,12 @@ function field(L: Layout, off: number): string {
   if (off < L.ctr) return "lr";
   if (off < L.fpscr) return "ctr";
   if (off < L.mem) return "fpscr";
-  return `mem[${Math.floor((off - L.mem) / 8) * 8}..+8]`;
+  if (L.vsrCount === 0 || off < L.vsr) return `mem[${Math.floor((off - L.mem) / 8) * 8}..+8]`;
+  if (off < L.vscr) {
+    const k = Math.floor((off - L.vsr) / 16);
+    return L.vsrBase === 32 ? `v${k}` : k < 32 ? `vs${k}` : `v${k - 32}`;
+  }
+  return "vscr";
 }
 
 function fieldValue(b: Uint8Array, L: Layout, name: string, le: boolean): string {
@@ -263,19 +323,28 @@ function fieldValue(b: Uint8Array, L: Layout, name: string, le: boolean): string
     return at(L.fpr + 8 * Number(m[1]), 8) + ` (${v})`;
   }
   if ((m = name.match(/^mem\[(\d+)/))) return at(L.mem + Number(m[1]), 8);
+  const vec = (k: number): string => at(L.vsr + 16 * k, 8) + ":" + at(L.vsr + 16 * k + 8, 8).slice(2);
+  if ((m = name.match(/^vs(\d+)$/))) return vec(Number(m[1]));
+  if ((m = name.match(/^v(\d+)$/))) return vec(Number(m[1]) + 32 - L.vsrBase);
+  if (name === "vscr") return at(L.vscr + 8, 8);
   const off = { cr: L.cr, xer: L.xer, lr: L.lr, ctr: L.ctr, fpscr: L.fpscr }[name];
   if (off === undefined) return "?";
   return at(off, name === "fpscr" ? 8 : L.slot);
 }
 
 /** Registers an instruction snippet mentions, for mismatch reports. */
-function mentioned(asm: string): string[] {
+function mentioned(asm: string, vectorOps: VectorKind | false = false): string[] {
   const out = new Set<string>();
   const body = asm.replace(/^\s*\S+/gm, "");
   for (const m of body.matchAll(/\b(f?)(\d+)\b/g)) {
     const n = Number(m[2]);
     if (n < 32) out.add(m[1] === "f" ? `f${n}` : `r${n}`);
   }
+  if (vectorOps) for (const m of body.matchAll(/\b(\d+)\b/g)) {
+    const n = Number(m[1]);
+    if (n < 64) out.add(vectorOps === "vmx" ? (n < 32 ? `v${n}` : "") : `vs${n}`);
+  }
+  out.delete("");
   return [...out];
 }
 
@@ -326,6 +395,12 @@ export interface DiffOptions {
   seed?: number;
   /** Name for coverage records (default: none). */
   suite?: string;
+  /**
+   * Include the vector state: VSRs 0..63 and VSCR on the 64-bit targets (loaded and stored with
+   * lxvd2x/stxvd2x), VRs 0..31 and VSCR on ppc32 (lvx/stvx; run qemu-ppc's 7400, which has
+   * Altivec). Mismatches name VSRs as vsN and VRs as vN.
+   */
+  vector?: boolean;
 }
 
 /** Run variants under qemu and k42ts and compare the dumps. */
@@ -333,7 +408,8 @@ export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}):
   const seed = opts.seed ?? seedFromEnv();
   const rng = new Rng(seed);
   const info = INFO[t];
-  const L = layout(info.is64);
+  const vec: VectorKind = !opts.vector ? "none" : info.is64 ? "vsx" : "vmx";
+  const L = layout(info.is64, vec);
   const records: string[] = [];
   const inputs: Uint8Array[][] = [];
   let total = 0;
@@ -353,7 +429,7 @@ export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}):
     inputs.push(recs);
     total += v.cases.length;
   }
-  const exe = build(t, genProgram(t, variants, records));
+  const exe = build(t, genProgram(t, variants, records, vec));
   const scratchSym = symbols(t, exe).get("scratch");
   if (scratchSym !== SCRATCH) throw new Error(`harness: memory window linked at ${scratchSym}, expected 0x${SCRATCH.toString(16)}`);
   const q = runQemu(t, exe);
@@ -384,9 +460,10 @@ export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}):
         if (seen.has(f)) continue;
         seen.add(f);
         const inp = inputs[n][ci];
-        const regs = mentioned(v.asm).map((r) => `${r}=${fieldValue(inp, L, r, info.le)}`);
+        const regs = mentioned(v.asm, vec === "none" ? false : vec).map((r) => `${r}=${fieldValue(inp, L, r, info.le)}`);
         regs.push(`cr=${fieldValue(inp, L, "cr", info.le)}`, `xer=${fieldValue(inp, L, "xer", info.le)}`);
         if (f === "fpscr" || f.startsWith("f")) regs.push(`fpscr=${fieldValue(inp, L, "fpscr", info.le)}`);
+        if (vec !== "none") regs.push(`vscr=${fieldValue(inp, L, "vscr", info.le)}`);
         result.mismatches.push({
           variant: v.asm, caseIndex: ci, field: f, input: regs.join(" "),
           expected: fieldValue(qo, L, f, info.le), got: fieldValue(ko, L, f, info.le),

@@ -21,3 +21,17 @@ for (const t of TARGETS) {
     assert.ok((r.coverage.get("addo.") ?? 0) > 0);
   });
 }
+
+for (const t of TARGETS) {
+  test(`harness round trip with vector state (${t})`, () => {
+    const rng = new Rng(2);
+    const cases: Case[] = [];
+    for (let i = 0; i < 10; i++) cases.push({ vscr: i % 2 === 0 ? 0 : 0x10000, vsr: { 35: [rng.u64(), rng.u64()] } });
+    const r = runDiff(t, [
+      { asm: "nop", cases },
+      { asm: "mtvscr 3; mfvscr 4", cases },
+    ], { suite: "smoke", vector: true });
+    assert.equal(r.failure, undefined, report(t, r));
+    assert.equal(r.mismatches.length, 0, report(t, r));
+  });
+}

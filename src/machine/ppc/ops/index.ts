@@ -19,6 +19,9 @@ import { LOADSTORE_ATOMIC_OPS } from "./loadstore-atomic.js";
 import { LOADSTORE_STRING_OPS } from "./loadstore-string.js";
 import { SYSTEM_OPS } from "./system.js";
 import { TRAP_OPS } from "./trap.js";
+import { VMX_CONTROL_OPS } from "./vmx-control.js";
+import { VMX_LOADSTORE_OPS } from "./vmx-loadstore.js";
+import { VSX_LOADSTORE_OPS } from "./vsx-loadstore.js";
 
 export const ALL_OPS: readonly OpDef[] = [
   ...FIXED_ARITH_OPS,
@@ -38,4 +41,7 @@ export const ALL_OPS: readonly OpDef[] = [
   ...FP_CONVERT_OPS,
   ...FP_MOVE_OPS,
   ...FP_COMPARE_OPS,
+  ...VMX_LOADSTORE_OPS,
+  ...VMX_CONTROL_OPS,
+  ...VSX_LOADSTORE_OPS,
 ];
