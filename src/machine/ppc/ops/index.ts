@@ -19,6 +19,14 @@ import { LOADSTORE_ATOMIC_OPS } from "./loadstore-atomic.js";
 import { LOADSTORE_STRING_OPS } from "./loadstore-string.js";
 import { SYSTEM_OPS } from "./system.js";
 import { TRAP_OPS } from "./trap.js";
+import { VMX_FLOAT_OPS } from "./vmx-float.js";
+import { VMX_INT_OPS } from "./vmx-int.js";
+import { VMX_LOGIC_OPS } from "./vmx-logic.js";
+import { VMX_MUL_OPS } from "./vmx-mul.js";
+import { VMX_PACK_OPS } from "./vmx-pack.js";
+import { VSX_PERM_OPS } from "./vsx-perm.js";
+import { VSX_SCALAR_OPS } from "./vsx-scalar.js";
+import { VSX_VECTOR_OPS } from "./vsx-vector.js";
 import { VMX_CONTROL_OPS } from "./vmx-control.js";
 import { VMX_LOADSTORE_OPS } from "./vmx-loadstore.js";
 import { VSX_LOADSTORE_OPS } from "./vsx-loadstore.js";
@@ -44,4 +52,12 @@ export const ALL_OPS: readonly OpDef[] = [
   ...VMX_LOADSTORE_OPS,
   ...VMX_CONTROL_OPS,
   ...VSX_LOADSTORE_OPS,
+  ...VMX_INT_OPS,
+  ...VMX_MUL_OPS,
+  ...VMX_LOGIC_OPS,
+  ...VMX_PACK_OPS,
+  ...VMX_FLOAT_OPS,
+  ...VSX_SCALAR_OPS,
+  ...VSX_VECTOR_OPS,
+  ...VSX_PERM_OPS,
 ];
