@@ -8,6 +8,7 @@ import { parseElf, segmentImage, ElfError, PType, PFlag, EM_PPC, EM_PPC64, ET_EX
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/ppc/cpu.js";
+import { S } from "../../machine/ppc/state.js";
 import { AddressSpace, lo32, hi32 } from "./mm.js";
 import { hwcaps } from "./hwcap.js";
 
@@ -130,8 +131,9 @@ export function loadExecutable(
   });
   as.poke(sp, table);
 
-  // --- entry registers (Linux start_thread: all zero but these) ---
+  // --- entry registers (Linux start_thread: all zero but these; VSCR has NJ set) ---
   for (let i = 0; i < 32; i++) cpu.setGpr(i, 0, 0);
+  cpu.r[S.VSCR] = 0x10000;
   cpu.setGpr(1, lo32(sp), hi32(sp));
   let pc = entry0;
   if (is64 && elf.abiVersion !== 2) {
