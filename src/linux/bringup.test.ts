@@ -60,3 +60,18 @@ for (const t of ["ppc64", "ppc32"] as Target[]) {
     }
   });
 }
+
+test("a guest that exhausts physical memory is killed (SIGKILL, as the OOM killer would), not the host", () => {
+  const exe = buildGuest("ppc64", "signals/oom.c");
+  const chunks: Buffer[] = [];
+  const r = runProgram(new Uint8Array(readFileSync(exe)), {
+    argv: [exe, "64"], exePath: exe, memBytes: 24 << 20, stdout: (b) => chunks.push(Buffer.from(b)),
+  });
+  assert.equal(r.signal, 9, r.error);
+  assert.equal(r.exitCode, 137);
+  assert.match(r.error ?? "", /out of memory/);
+  assert.match(Buffer.concat(chunks).toString(), /^8 MiB\n/, "it ran until memory ran out");
+  // The same program within its means completes.
+  const ok = runProgram(new Uint8Array(readFileSync(exe)), { argv: [exe, "4"], exePath: exe, memBytes: 24 << 20, stdout: () => {} });
+  assert.equal(ok.exitCode, 0, ok.error);
+});

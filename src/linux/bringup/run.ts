@@ -3,7 +3,7 @@
 // this thread into a guest thread scheduled by the microkernel.
 
 import { resolve } from "node:path";
-import { PhysicalMemory } from "../../machine/memory.js";
+import { OutOfMemoryError, PhysicalMemory } from "../../machine/memory.js";
 import { Cpu, Exit } from "../../machine/ppc/cpu.js";
 import { AlignmentFault } from "../../machine/ppc/ops/ea.js";
 import { AddressSpace } from "./mm.js";
@@ -55,7 +55,19 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     },
   };
   const sys = new BringupSyscalls(img.is64);
-  const max = opts.maxInstructions ?? Infinity;
+  try {
+    return serve(cpu, as, ctx, sys, opts.maxInstructions ?? Infinity);
+  } catch (e) {
+    // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
+    if (e instanceof OutOfMemoryError) return { exitCode: 128 + 9, instructions: cpu.icount, error: `out of memory (${e.message})`, signal: 9 };
+    throw e;
+  } finally {
+    as.destroy();
+  }
+}
+
+/** Run the thread and serve its system calls until it exits or dies. */
+function serve(cpu: Cpu, as: AddressSpace, ctx: SysContext, sys: BringupSyscalls, max: number): RunResult {
   for (;;) {
     if (cpu.icount >= max) return { exitCode: 128 + 9, instructions: cpu.icount, error: `instruction limit ${max} reached`, signal: 9 };
     const exit = cpu.run(Math.min(SLICE, max - cpu.icount));
@@ -64,12 +76,8 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
         continue;
       case Exit.Syscall:
         sys.dispatch(ctx);
-        if (ctx.exitCode !== undefined) {
-          as.destroy();
-          return { exitCode: ctx.exitCode, instructions: cpu.icount };
-        }
+        if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode, instructions: cpu.icount };
         if (ctx.killedBy !== undefined) {
-          as.destroy();
           return { exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
         }
         continue;
