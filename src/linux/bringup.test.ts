@@ -75,3 +75,15 @@ test("a guest that exhausts physical memory is killed (SIGKILL, as the OOM kille
   const ok = runProgram(new Uint8Array(readFileSync(exe)), { argv: [exe, "4"], exePath: exe, memBytes: 24 << 20, stdout: () => {} });
   assert.equal(ok.exitCode, 0, ok.error);
 });
+
+for (const t of ["ppc64", "ppc32"] as Target[]) {
+  test(`bring-up system calls behave as under qemu: EFAULT, EBADF, brk, mmap, munmap, mprotect (${t})`, () => {
+    const exe = buildGuest(t, "syscalls/bringup.c");
+    const q = runQemu(t, exe, []);
+    assert.equal(q.signal, "SIGSEGV", "qemu: the final store to a read-only page");
+    const k = runK42(exe, []);
+    assert.equal(k.out, q.stdout.toString());
+    assert.equal(k.code, 139, k.error);
+    assert.match(k.error ?? "", /write not permitted/);
+  });
+}
