@@ -99,16 +99,17 @@ function xxpermdi(c: Cpu, w: number): void {
 /** xxsldwi XT, XA, XB, SHW: words SHW..SHW+3 of XA || XB (SHW in bits 22:23). */
 function xxsldwi(c: Cpu, w: number): void {
   const sh = (w >>> 8) & 3;
-  if (sh === 0) xxpermdi(c, w & ~0x300);
-  else if (sh === 2) xxpermdi(c, (w & ~0x300) | 0x200);
-  else sldwOdd(c, w, sh);
+  if (sh === 2) xxpermdi(c, (w & ~0x300) | 0x200); // XA.dw1, XB.dw0
+  else sldwOther(c, w, sh);
 }
 
-/** xxsldwi with SHW = 1 or 3 (the word order changes within doublewords). */
-function sldwOdd(c: Cpu, w: number, sh: number): void {
+/** xxsldwi with SHW = 0, 1 or 3. */
+function sldwOther(c: Cpu, w: number, sh: number): void {
   const r = c.r, t = iT(w), a = iA(w), b = iB(w);
   let w0: number, w1: number, w2: number, w3: number;
-  if (sh === 1) {
+  if (sh === 0) {
+    w0 = r[a + 1]; w1 = r[a]; w2 = r[a + 3]; w3 = r[a + 2]; // XA
+  } else if (sh === 1) {
     w0 = r[a]; w1 = r[a + 3]; w2 = r[a + 2]; w3 = r[b + 1]; // A1 A2 A3 B0
   } else {
     w0 = r[a + 2]; w1 = r[b + 1]; w2 = r[b]; w3 = r[b + 3]; // A3 B0 B1 B2
