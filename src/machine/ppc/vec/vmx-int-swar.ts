@@ -23,14 +23,16 @@ export function takeSat(): number {
 // ---- spreading the top bit of each element over the element ----
 
 /** 0xff in every byte whose top bit is set in `h` (h has only bits of 0x80808080). */
-const spreadB = (h: number): number => ((h >>> 0) - (h >>> 7)) | h;
+const spreadB = (h: number): number => Math.imul(h >>> 7, 0xff);
 /** 0xffff in every halfword whose top bit is set in `h` (h has only bits of 0x80008000). */
-const spreadH = (h: number): number => ((h >>> 0) - (h >>> 15)) | h;
+const spreadH = (h: number): number => Math.imul(h >>> 15, 0xffff);
 
 // ---- modulo add / subtract ----
 
 export const addB = (a: number, b: number): number => ((a & L8) + (b & L8)) ^ ((a ^ b) & H8);
 export const addH = (a: number, b: number): number => ((a & L16) + (b & L16)) ^ ((a ^ b) & H16);
+export const addW = (a: number, b: number): number => (a + b) | 0;
+export const subW = (a: number, b: number): number => (a - b) | 0;
 export const subB = (a: number, b: number): number => ((a | H8) - (b & L8)) ^ ((a ^ ~b) & H8);
 export const subH = (a: number, b: number): number => ((a | H16) - (b & L16)) ^ ((a ^ ~b) & H16);
 
