@@ -17,7 +17,7 @@ function runK42(exe: string, args: string[]): { out: string; code: number; error
   return { out: Buffer.concat(chunks).toString(), code: r.exitCode, error: r.error };
 }
 
-for (const t of ["ppc64", "ppc32"] as Target[]) {
+for (const t of ["ppc64", "ppc64le", "ppc32"] as Target[]) {
   test(`static hello world matches qemu (${t})`, () => {
     const exe = buildGuest(t, "hello/hello.c");
     for (const args of [[], ["one"], ["a", "b c", "ünïcödé"]]) {

@@ -9,6 +9,7 @@ import { AlignmentFault } from "../../machine/ppc/ops/ea.js";
 import { AddressSpace } from "./mm.js";
 import { loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
+import { FileTable } from "./files.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -46,11 +47,12 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const ctx: SysContext = {
     cpu, as, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
+    files: new FileTable(img.is64),
     log: opts.log ?? (() => {}),
     write: (fd, data) => {
       if (fd === 1) (opts.stdout ?? ((b) => process.stdout.write(b)))(data);
       else if (fd === 2) (opts.stderr ?? ((b) => process.stderr.write(b)))(data);
-      else return -E.EBADF;
+      else return -E.EBADF; // every other descriptor is a read-only file
       return data.length;
     },
   };
@@ -62,6 +64,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     if (e instanceof OutOfMemoryError) return { exitCode: 128 + 9, instructions: cpu.icount, error: `out of memory (${e.message})`, signal: 9 };
     throw e;
   } finally {
+    ctx.files.closeAll();
     as.destroy();
   }
 }

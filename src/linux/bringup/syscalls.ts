@@ -5,7 +5,7 @@
 // Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
 // (>= 0) or a negative errno.
 
-import { fstatSync, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
 import { randomFillSync } from "node:crypto";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
@@ -15,6 +15,8 @@ import { GuestFault } from "../../machine/ppc/mmu.js";
 import type { AddressSpace } from "./mm.js";
 import { lo32, hi32, TWO32 } from "./mm.js";
 import type { ProcessImage } from "./exec.js";
+import { FileTable, errnoOf } from "./files.js";
+import { lstatSync, statSync } from "node:fs";
 
 export const E = {
   EPERM: 1, ENOENT: 2, EBADF: 9, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
@@ -34,6 +36,7 @@ export interface SysContext {
   log(msg: string): void;
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
+  files: FileTable;
 }
 
 type Handler = (ctx: SysContext, a: number[]) => number;
@@ -92,6 +95,53 @@ const sysWritev: Handler = (ctx, a) => {
   }
   return total;
 };
+
+const sysRead: Handler = (ctx, a) => {
+  const r = ctx.files.read(a[0] | 0, a[2]);
+  if (typeof r === "number") return r;
+  writeGuest(ctx, addr(ctx, 1), r);
+  return r.length;
+};
+
+/** pread64(fd, buf, count, offset): the offset is a 64-bit argument (a register pair on ppc32). */
+const sysPread64: Handler = (ctx, a) => {
+  const off = ctx.image.is64 ? addr(ctx, 3) : a[4] * TWO32 + a[5];
+  const r = ctx.files.read(a[0] | 0, a[2], off);
+  if (typeof r === "number") return r;
+  writeGuest(ctx, addr(ctx, 1), r);
+  return r.length;
+};
+
+const sysOpenat = (dirArg: boolean): Handler => (ctx, a) => {
+  const dirfd = dirArg ? a[0] | 0 : AT_FDCWD;
+  const i = dirArg ? 1 : 0;
+  const path = readCString(ctx, addr(ctx, i));
+  if (!path.startsWith("/") && dirfd !== AT_FDCWD) {
+    ctx.log(`openat relative to directory fd ${dirfd}: not built in the bring-up runner`);
+    return -E.ENOSYS;
+  }
+  return ctx.files.open(path, a[i + 1], ctx.image.is64);
+};
+
+const sysClose: Handler = (ctx, a) => ctx.files.close(a[0] | 0);
+
+const sysLseek: Handler = (ctx, a) => {
+  const off = ctx.image.is64 ? Number(BigInt.asIntN(64, (BigInt(ctx.cpu.r[4 * 2 + 1]) << 32n) | BigInt(a[1]))) : a[1] | 0;
+  return ctx.files.lseek(a[0] | 0, off, a[2]);
+};
+
+/** _llseek(fd, offset_high, offset_low, result*, whence) (ppc32). */
+const sysLlseek: Handler = (ctx, a) => {
+  const off = (a[1] | 0) * TWO32 + a[2];
+  const r = ctx.files.lseek(a[0] | 0, off, a[4]);
+  if (r < 0) return r;
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigInt64(0, BigInt(r), ctx.image.le);
+  writeGuest(ctx, addr(ctx, 3), b);
+  return 0;
+};
+
+const sysFcntl: Handler = (ctx, a) => ctx.files.fcntl(a[0] | 0, a[1] | 0, a[2] | 0);
 
 const sysExit: Handler = (ctx, a) => {
   ctx.exitCode = a[0] & 0xff;
@@ -253,16 +303,6 @@ const sysGetrandom: Handler = (ctx, a) => {
   return len;
 };
 
-/** Host fd behind a guest fd: the bring-up runner has only 0, 1, 2. */
-function hostStat(fd: number): Stats | undefined {
-  if (fd < 0 || fd > 2) return undefined;
-  try {
-    return fstatSync(fd);
-  } catch {
-    return undefined;
-  }
-}
-
 /** struct stat (ppc64) or struct stat64 (ppc32) for fstat/newfstatat/fstatat64. */
 function encodeStat(ctx: SysContext, st: Stats): Uint8Array {
   const le = ctx.image.le;
@@ -294,32 +334,42 @@ function encodeStat(ctx: SysContext, st: Stats): Uint8Array {
 const AT_EMPTY_PATH = 0x1000;
 
 const sysFstat: Handler = (ctx, a) => {
-  const st = hostStat(a[0] | 0);
-  if (st === undefined) return -E.EBADF;
+  const st = ctx.files.stat(a[0] | 0);
+  if (typeof st === "number") return st;
   writeGuest(ctx, addr(ctx, 1), encodeStat(ctx, st));
   return 0;
 };
 
-const sysFstatat: Handler = (ctx, a) => {
-  const path = readCString(ctx, addr(ctx, 1));
-  if (path !== "" || (a[3] & AT_EMPTY_PATH) === 0) {
-    ctx.log(`fstatat(${JSON.stringify(path)}): no file system in the bring-up runner`);
-    return -E.ENOENT;
+const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+
+/** stat of (dirfd, path, flags) as the *at calls see it, or -errno. */
+function statAt(ctx: SysContext, dirfd: number, path: string, flags: number): Stats | number {
+  if (path === "") {
+    if ((flags & AT_EMPTY_PATH) === 0) return -E.ENOENT;
+    return ctx.files.stat(dirfd);
   }
-  const st = hostStat(a[0] | 0);
-  if (st === undefined) return -E.EBADF;
+  if (!path.startsWith("/") && dirfd !== AT_FDCWD) {
+    ctx.log(`stat relative to directory fd ${dirfd}: not built in the bring-up runner`);
+    return -E.ENOSYS;
+  }
+  try {
+    return (flags & AT_SYMLINK_NOFOLLOW) !== 0 ? lstatSync(path) : statSync(path);
+  } catch (e) {
+    return -errnoOf(e);
+  }
+}
+
+const sysFstatat: Handler = (ctx, a) => {
+  const st = statAt(ctx, a[0] | 0, readCString(ctx, addr(ctx, 1)), a[3]);
+  if (typeof st === "number") return st;
   writeGuest(ctx, addr(ctx, 2), encodeStat(ctx, st));
   return 0;
 };
 
 const sysStatx: Handler = (ctx, a) => {
-  const path = readCString(ctx, addr(ctx, 1));
-  if (path !== "" || (a[2] & AT_EMPTY_PATH) === 0) {
-    ctx.log(`statx(${JSON.stringify(path)}): no file system in the bring-up runner`);
-    return -E.ENOENT;
-  }
-  const st = hostStat(a[0] | 0);
-  if (st === undefined) return -E.EBADF;
+  const st = statAt(ctx, a[0] | 0, readCString(ctx, addr(ctx, 1)), a[2]);
+  if (typeof st === "number") return st;
   const le = ctx.image.le;
   const b = new Uint8Array(256);
   const dv = new DataView(b.buffer);
@@ -343,7 +393,7 @@ const sysStatx: Handler = (ctx, a) => {
 const TCGETS = 0x402c7413;
 const sysIoctl: Handler = (ctx, a) => {
   const fd = a[0] | 0;
-  if (hostStat(fd) === undefined) return -E.EBADF;
+  if (!ctx.files.has(fd)) return -E.EBADF;
   if ((a[1] >>> 0) === TCGETS) {
     ctx.log("ioctl(TCGETS): terminals are not available in the bring-up runner");
     return -E.ENOTTY;
@@ -409,7 +459,14 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   const t = new Map<number, SyscallEntry>();
   const def = (nr: number, name: string, handler?: Handler): void => void t.set(nr, { name, handler });
   def(1, "exit", sysExit);
+  def(3, "read", sysRead);
   def(4, "write", sysWrite);
+  def(5, "open", sysOpenat(false));
+  def(6, "close", sysClose);
+  def(19, "lseek", sysLseek);
+  def(55, "fcntl", sysFcntl);
+  def(179, "pread64", sysPread64);
+  def(286, "openat", sysOpenat(true));
   def(20, "getpid", sysGetpid);
   def(24, "getuid", sysZeroId);
   def(37, "kill", sysKill(0, 1));
@@ -439,6 +496,8 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   if (is64) {
     def(291, "newfstatat", sysFstatat);
   } else {
+    def(140, "_llseek", sysLlseek);
+    def(204, "fcntl64", sysFcntl);
     def(192, "mmap2", (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS));
     def(197, "fstat64", sysFstat);
     def(291, "fstatat64", sysFstatat);
