@@ -308,7 +308,11 @@ export class Engine implements CodeWatcher {
           ? `c.icount += ${k + 1}; if (c.icount < c.limit) continue; r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; return;`
           : `r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; c.icount += ${k + 1}; return;`;
       const gen = d === undefined ? undefined : JIT.get(d.mnemonic);
-      const code = gen?.(w, { sf: c.sf, le: c.le, pc, pcHi: hi, jump, leave });
+      const handler = (): string => {
+        handlers.push(d === undefined ? illegal : d.exec);
+        return `h${handlers.length - 1}(c, ${w}, ${pc});`;
+      };
+      const code = gen?.(w, { sf: c.sf, le: c.le, pc, pcHi: hi, jump, leave, handler });
       if (code !== undefined) {
         lines.push(code);
         // Not taken (or not a branch): fall through. Calls are "always" block ends, yet a

@@ -91,16 +91,17 @@ test("every code template matches its handler on random words and states", () =>
                   sf, le, pc, pcHi: 0,
                   jump: (tl, th) => `r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; return;`,
                   leave: "return;",
+                  handler: () => `h(c, ${w | 0}, ${pc});`,
                 };
                 const code = gen(w | 0, g);
                 if (code === undefined) {
                   def.exec(m.cpu, w | 0, pc); // not covered by the template: same path
                 } else {
-                  const fn = new Function("c", `"use strict"; const r = c.r, dv = c.dv, u8 = c.u8;
+                  const fn = new Function("c", "h", `"use strict"; const r = c.r, dv = c.dv, u8 = c.u8;
                     const rtl = c.rtlb.tagLo, rth = c.rtlb.tagHi, rtp = c.rtlb.phys;
                     const wtl = c.wtlb.tagLo, wth = c.wtlb.tagHi, wtp = c.wtlb.phys;
-                    ${code}`) as (c: Cpu) => void;
-                  fn(m.cpu);
+                    ${code}`) as (c: Cpu, h: typeof def.exec) => void;
+                  fn(m.cpu, def.exec);
                 }
               }
             } catch (e) {

@@ -25,6 +25,8 @@ export interface GenCtx {
   jump(lo: number, hi: number): string;
   /** Code that leaves the block after this instruction; the PC has been written. */
   readonly leave: string;
+  /** Code that runs this instruction's handler (for a template's rare paths). */
+  handler(): string;
 }
 
 export type Gen = (w: number, g: GenCtx) => string | undefined;
@@ -101,6 +103,26 @@ function store(w: number, g: GenCtx, size: Width, ea: string, sl = RT(w) * 2): s
   const fast = size === 1 ? `u8[p] = ${L};` : size === 2 ? `dv.setUint16(p, ${L}, ${le});` : `dv.setInt32(p, ${L}, ${le});`;
   const slow = size === 1 ? "st8" : size === 2 ? "st16" : "st32";
   return `{ ${ea} ${probe("wtl", "wth", "wtp", size)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; c.${slow}(ea, eh, ${L}); } }`;
+}
+
+/** Byte-reversed load (lhbrx, lwbrx, ldbrx): the fast path reads in the other byte order; a TLB miss or page crossing runs the handler. */
+function loadRev(w: number, g: GenCtx, size: 2 | 4 | 8): string {
+  const t = RT(w), le = !g.le;
+  const fast =
+    size === 8
+      ? (le ? `${hi(t)} = dv.getInt32(p + 4, true); ${lo(t)} = dv.getInt32(p, true);` : `${hi(t)} = dv.getInt32(p, false); ${lo(t)} = dv.getInt32(p + 4, false);`)
+      : `${lo(t)} = ${size === 2 ? `dv.getUint16(p, ${le})` : `dv.getInt32(p, ${le})`}; ${hi(t)} = 0;`;
+  return `{ ${eaIndex(w, g)} ${probe("rtl", "rth", "rtp", size)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; ${g.handler()} } }`;
+}
+
+/** Byte-reversed store (sthbrx, stwbrx, stdbrx). */
+function storeRev(w: number, g: GenCtx, size: 2 | 4 | 8): string {
+  const s = RT(w), le = !g.le;
+  const fast =
+    size === 8
+      ? (le ? `dv.setInt32(p, ${lo(s)}, true); dv.setInt32(p + 4, ${hi(s)}, true);` : `dv.setInt32(p, ${hi(s)}, false); dv.setInt32(p + 4, ${lo(s)}, false);`)
+      : size === 2 ? `dv.setUint16(p, ${lo(s)}, ${le});` : `dv.setInt32(p, ${lo(s)}, ${le});`;
+  return `{ ${eaIndex(w, g)} ${probe("wtl", "wth", "wtp", size)} if (p >= 0) { ${fast} } else { c.fpc = ${g.pc}; ${g.handler()} } }`;
 }
 
 /** Update form: write the EA back into RA after the access (which may have faulted). */
@@ -292,6 +314,13 @@ export const JIT: ReadonlyMap<string, Gen> = new Map<string, Gen>([
   ["stdu", (w, g) => withUpdate(store(w, g, 8, eaDisp(w, ds(w), g)), w)],
   ["stwu", (w, g) => withUpdate(store(w, g, 4, eaDisp(w, d(w), g)), w)],
   ["stbu", (w, g) => withUpdate(store(w, g, 1, eaDisp(w, d(w), g)), w)],
+  ["lhbrx", (w, g) => loadRev(w, g, 2)],
+  ["lwbrx", (w, g) => loadRev(w, g, 4)],
+  ["ldbrx", (w, g) => loadRev(w, g, 8)],
+  ["sthbrx", (w, g) => storeRev(w, g, 2)],
+  ["stwbrx", (w, g) => storeRev(w, g, 4)],
+  ["stdbrx", (w, g) => storeRev(w, g, 8)],
+  ["nop", () => ""],
   ["lfd", (w, g) => load(w, g, 8, eaDisp(w, d(w), g), false, fpr(RT(w)))],
   ["lfdx", (w, g) => load(w, g, 8, eaIndex(w, g), false, fpr(RT(w)))],
   ["stfd", (w, g) => store(w, g, 8, eaDisp(w, d(w), g), fpr(RT(w)))],
