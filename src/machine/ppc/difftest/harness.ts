@@ -340,9 +340,16 @@ function mentioned(asm: string, vectorOps: VectorKind | false = false): string[]
     const n = Number(m[2]);
     if (n < 32) out.add(m[1] === "f" ? `f${n}` : `r${n}`);
   }
-  if (vectorOps) for (const m of body.matchAll(/\b(\d+)\b/g)) {
-    const n = Number(m[1]);
-    if (n < 64) out.add(vectorOps === "vmx" ? (n < 32 ? `v${n}` : "") : `vs${n}`);
+  if (vectorOps) {
+    for (const line of asm.split(/[;\n]/)) {
+      // VMX instructions name VRs (VSR 32+n), VSX ones VSRs.
+      const mn = line.trim().split(/\s+/)[0] ?? "";
+      const vr = vectorOps === "vmx" || /^(v|lv|stv|m[ft]vscr)/.test(mn);
+      for (const m of line.replace(/^\s*\S+/, "").matchAll(/\b(\d+)\b/g)) {
+        const n = Number(m[1]);
+        if (n < 64) out.add(vr ? (n < 32 ? `v${n}` : "") : `vs${n}`);
+      }
+    }
   }
   out.delete("");
   return [...out];

@@ -7,7 +7,7 @@ import { eaX, probeRange } from "./ea.js";
 import { vsrDw } from "./vsx-loadstore.js";
 
 /** lvx VRT, RA, RB: the aligned quadword; in little-endian mode its doublewords swap places. */
-function lvx(c: Cpu, w: number): void {
+export function lvx(c: Cpu, w: number): void {
   const ea = eaX(c, w) & ~15, eh = c.eah;
   const l0 = c.ld64(ea, eh), h0 = c.hi64;
   const l1 = c.ld64(ea + 8, eh), h1 = c.hi64;
@@ -18,7 +18,7 @@ function lvx(c: Cpu, w: number): void {
 }
 
 /** stvx VRS, RA, RB. */
-function stvx(c: Cpu, w: number): void {
+export function stvx(c: Cpu, w: number): void {
   const ea = eaX(c, w) & ~15, eh = c.eah;
   const s = 32 + fRT(w);
   const first = c.le ? 1 : 0;

@@ -12,9 +12,9 @@
 
 import type { Cpu } from "../cpu.js";
 import { type OpDef, OpFlag } from "../decode.js";
-import { Access } from "../mmu.js";
 import { S } from "../state.js";
-import { eaX, probeRange } from "./ea.js";
+import { eaX } from "./ea.js";
+import { lvx, stvx } from "./vmx-loadstore.js";
 
 /** Int32 index of the VR named by the VRT/VRA/VRB/VRC field, i.e. of VSR 32 + field. */
 const vT = (w: number): number => S.VSR + 128 + ((w >>> 19) & 124);
@@ -343,25 +343,6 @@ function stvewx(c: Cpu, w: number): void {
   c.st32(ea, c.eah, c.r[vT(w) + (j ^ 1)]);
 }
 
-/** lvxl: lvx (the LRU hint has no effect here). In LE mode the two doublewords swap places. */
-function lvxl(c: Cpu, w: number): void {
-  const ea = eaX(c, w) & ~15, eh = c.eah;
-  const l0 = c.ld64(ea, eh), h0 = c.hi64;
-  const l1 = c.ld64(ea + 8, eh), h1 = c.hi64;
-  const t = vT(w), f = c.le ? 2 : 0;
-  c.r[t + f] = l0; c.r[t + f + 1] = h0;
-  c.r[t + (2 - f)] = l1; c.r[t + (2 - f) + 1] = h1;
-}
-
-/** stvxl: stvx. */
-function stvxl(c: Cpu, w: number): void {
-  const ea = eaX(c, w) & ~15, eh = c.eah;
-  const s = vT(w), f = c.le ? 2 : 0;
-  probeRange(c, ea, eh, 16, Access.Write);
-  c.st64(ea, eh, c.r[s + f], c.r[s + f + 1]);
-  c.st64(ea + 8, eh, c.r[s + (2 - f)], c.r[s + (2 - f) + 1]);
-}
-
 const vx = (xo: number): number => ((4 << 26) | xo) >>> 0;
 const x31 = (xo: number): number => ((31 << 26) | (xo << 1)) >>> 0;
 const VX = 0xfc0007ff;
@@ -409,6 +390,7 @@ export const VMX_LOGIC_OPS: readonly OpDef[] = [
   { mnemonic: "stvebx", mask: X, match: x31(135), exec: stvebx, flags: OpFlag.Mem },
   { mnemonic: "stvehx", mask: X, match: x31(167), exec: stvehx, flags: OpFlag.Mem },
   { mnemonic: "stvewx", mask: X, match: x31(199), exec: stvewx, flags: OpFlag.Mem },
-  { mnemonic: "lvxl", mask: X, match: x31(359), exec: lvxl, flags: OpFlag.Mem },
-  { mnemonic: "stvxl", mask: X, match: x31(487), exec: stvxl, flags: OpFlag.Mem },
+  // lvxl/stvxl: lvx/stvx with an LRU hint that has no effect here.
+  { mnemonic: "lvxl", mask: X, match: x31(359), exec: lvx, flags: OpFlag.Mem },
+  { mnemonic: "stvxl", mask: X, match: x31(487), exec: stvx, flags: OpFlag.Mem },
 ];
