@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Decoder, nameOf, variantsOf } from "./decode.js";
+import { Decoder, OpFlag, nameOf, variantsOf } from "./decode.js";
 import { ALL_OPS } from "./ops/index.js";
 import { Rng } from "./difftest/rng.js";
 
@@ -34,4 +34,11 @@ test("mnemonic names follow the Rc/OE bits", () => {
 test("at least 200 distinct mnemonics are implemented", () => {
   const names = new Set(ALL_OPS.flatMap((o) => variantsOf(o)));
   assert.ok(names.size >= 200, `only ${names.size} mnemonics`);
+});
+
+test("every handler that can stop the processor ends its block (the engine checks exits only at block ends)", () => {
+  for (const op of ALL_OPS) {
+    if (!/\.stop\(/.test(op.exec.toString())) continue;
+    assert.ok(((op.flags ?? 0) & OpFlag.EndsBlock) !== 0, `${op.mnemonic} calls cpu.stop() but is not flagged EndsBlock`);
+  }
 });
