@@ -336,6 +336,7 @@ export class Engine implements CodeWatcher {
     if (loops) body = `for (;;) {\n${body}\n}`;
     const decls = ["const r = c.r;"];
     if (/\bdv\./.test(body)) decls.push("const dv = c.dv;");
+    if (/\bf\[/.test(body)) decls.push("const f = c.f;");
     if (/\bu8\[/.test(body)) decls.push("const u8 = c.u8;");
     if (/\brt[lhp]\[/.test(body)) decls.push("const rtl = c.rtlb.tagLo, rth = c.rtlb.tagHi, rtp = c.rtlb.phys;");
     if (/\bwt[lhp]\[/.test(body)) decls.push("const wtl = c.wtlb.tagLo, wth = c.wtlb.tagHi, wtp = c.wtlb.phys;");

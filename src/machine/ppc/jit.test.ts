@@ -97,7 +97,7 @@ test("every code template matches its handler on random words and states", () =>
                 if (code === undefined) {
                   def.exec(m.cpu, w | 0, pc); // not covered by the template: same path
                 } else {
-                  const fn = new Function("c", "h", `"use strict"; const r = c.r, dv = c.dv, u8 = c.u8;
+                  const fn = new Function("c", "h", `"use strict"; const r = c.r, dv = c.dv, u8 = c.u8, f = c.f;
                     const rtl = c.rtlb.tagLo, rth = c.rtlb.tagHi, rtp = c.rtlb.phys;
                     const wtl = c.wtlb.tagLo, wth = c.wtlb.tagHi, wtp = c.wtlb.phys;
                     ${code}`) as (c: Cpu, h: typeof def.exec) => void;
