@@ -24,21 +24,10 @@ export const enum Exit {
   Privileged = 5,
 }
 
-export function exitName(e: Exit): string {
-  switch (e) {
-    case Exit.None: return "none";
-    case Exit.Syscall: return "syscall";
-    case Exit.Trap: return "trap";
-    case Exit.Illegal: return "illegal instruction";
-    case Exit.Fault: return "storage fault";
-    case Exit.Privileged: return "privileged instruction";
-  }
-}
-
 /** Source of the time base (mftb): a 64-bit tick count as a JS number. */
 export type TimeBase = (c: Cpu) => number;
 
-/** Virtual time base: ticks derived from instructions retired (512 MHz at 1 instruction/ns... */
+/** Virtual time base: one tick per two instructions retired (the machine's virtual clock). */
 export const virtualTimeBase: TimeBase = (c) => Math.floor(c.icount / 2);
 
 export class Cpu extends GuestMemory {
@@ -114,11 +103,6 @@ export class Cpu extends GuestMemory {
   setGpr(n: number, lo: number, hi: number): void {
     this.r[n * 2] = lo;
     this.r[n * 2 + 1] = hi;
-  }
-
-  /** The next PC as a JS number (for reports). */
-  get pcNumber(): number {
-    return (this.r[S.PC + 1] >>> 0) * 4294967296 + (this.r[S.PC] >>> 0);
   }
 
   setPc(lo: number, hi: number): void {

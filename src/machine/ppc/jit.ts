@@ -11,7 +11,8 @@
 // write TLBs' tag-low, tag-high and physical-page arrays). A template returns undefined for
 // a form it does not cover (e.g. the Rc=1 or OE=1 variants): the engine then calls the handler.
 
-import { S } from "./state.js";
+import { S, fprIndex } from "./state.js";
+import { vsrDw } from "./ops/vsx-loadstore.js";
 
 export interface GenCtx {
   /** 64-bit mode. */
@@ -68,7 +69,7 @@ function probe(tl: string, th: string, tp: string, size: number): string {
 type Width = 1 | 2 | 4 | 8;
 
 /** Int32 index of the low word of FPR n (doubleword 0 of VSR n); its high word follows. */
-const fpr = (n: number): number => S.VSR + n * 4;
+const fpr = (n: number): number => vsrDw(n, 0);
 
 /**
  * Load of `size` bytes at (ea, eh) into the register whose low word is r[tl] (RT by default;
@@ -216,8 +217,7 @@ const MB6 = (w: number): number => ((w >>> 6) & 31) | (w & 0x20);
 // ---- floating point: the round-to-nearest, double-precision fast path of fadd/fsub/fmul ----
 // (fpu/fast.ts addF/mulF and fp-arith.ts fastDone, inlined); anything else runs the handler.
 
-/** Float64 index of FPR n. */
-const fd = (n: number): number => (S.VSR >> 1) + n * 2;
+const fd = fprIndex;
 
 /** FPSCR after a finite result z with error term err (FPRF := class of z; FI, XX, FX on inexact). */
 function fpDone(z: string, err: string): string {

@@ -71,10 +71,3 @@ export const enum Mode {
   SF = 1,
   LE = 2,
 }
-
-/** XER bit positions (in the 64-bit register, numbered from the least significant bit). */
-export const XER_SO_BIT = 31;
-export const XER_OV_BIT = 30;
-export const XER_CA_BIT = 29;
-export const XER_OV32_BIT = 19;
-export const XER_CA32_BIT = 18;
