@@ -27,6 +27,14 @@ export interface NumaNode {
   readonly endFrame: number;
 }
 
+// Allocator state lives in frame 0 (never handed out), so every worker attached to the same
+// memory allocates from one pool. Per node n, int32 words at ALLOC_BASE + 4n:
+//   +0 next never-used frame (bump pointer)   +1 head of the free-frame list (0 = empty)
+//   +2 lock word (0 free, 1 held; taken with Atomics.compareExchange, held for a few loads)
+// A free frame's first int32 links to the next free frame. Changed only with Atomics.
+const ALLOC_MAGIC = 0x4b343261; // "K42a"
+const ALLOC_BASE = 4;
+
 export class PhysicalMemory {
   readonly wasm: WebAssembly.Memory;
   readonly buffer: SharedArrayBuffer;
@@ -34,27 +42,38 @@ export class PhysicalMemory {
   readonly view: DataView;
   readonly i32: Int32Array;
   readonly nodes: readonly NumaNode[];
-  /** Frame 0 is never handed out, so that physical address 0 can mean "none". */
-  private readonly next: number[];
-  private readonly free: number[][];
 
-  constructor(cfg: MemoryConfig) {
+  /** New memory of `cfg.bytes`, split into `cfg.nodes` NUMA nodes. */
+  constructor(cfg: MemoryConfig);
+  /** A view of memory created elsewhere (another worker); allocation state is shared. */
+  constructor(cfg: MemoryConfig, existing: WebAssembly.Memory);
+  constructor(cfg: MemoryConfig, existing?: WebAssembly.Memory) {
     const pages = Math.max(1, Math.ceil(cfg.bytes / WASM_PAGE));
-    this.wasm = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.wasm = existing ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     this.buffer = this.wasm.buffer as unknown as SharedArrayBuffer;
     this.bytes = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
     this.i32 = new Int32Array(this.buffer);
-    const frames = (pages * WASM_PAGE) >>> PAGE_SHIFT;
-    const n = Math.max(1, Math.min(cfg.nodes, frames));
+    const frames = this.bytes.length >>> PAGE_SHIFT;
+    const n = Math.max(1, Math.min(cfg.nodes, frames, 250));
     const per = Math.floor(frames / n);
     const nodes: NumaNode[] = [];
     for (let i = 0; i < n; i++) {
       nodes.push({ id: i, firstFrame: i * per, endFrame: i === n - 1 ? frames : (i + 1) * per });
     }
     this.nodes = nodes;
-    this.next = nodes.map((nd) => Math.max(nd.firstFrame, 1));
-    this.free = nodes.map(() => []);
+    if (existing === undefined) {
+      for (const nd of nodes) this.i32[ALLOC_BASE + 4 * nd.id] = Math.max(nd.firstFrame, 1);
+      Atomics.store(this.i32, 1, n);
+      Atomics.store(this.i32, 0, ALLOC_MAGIC);
+    } else if (Atomics.load(this.i32, 0) !== ALLOC_MAGIC || Atomics.load(this.i32, 1) !== n) {
+      throw new Error("attached memory was not initialised with the same NUMA configuration");
+    }
+  }
+
+  /** The configuration that attaches another view to this memory. */
+  get config(): MemoryConfig {
+    return { bytes: this.bytes.length, nodes: this.nodes.length };
   }
 
   get size(): number {
@@ -79,10 +98,9 @@ export class PhysicalMemory {
   allocContiguous(count: number, node = 0): number {
     for (let k = 0; k < this.nodes.length; k++) {
       const id = (node + k) % this.nodes.length;
-      const nd = this.nodes[id];
-      if (this.next[id] + count <= nd.endFrame) {
-        const pa = this.next[id] << PAGE_SHIFT;
-        this.next[id] += count;
+      const f = this.bump(id, count);
+      if (f >= 0) {
+        const pa = f << PAGE_SHIFT;
         this.bytes.fill(0, pa, pa + count * PAGE_SIZE);
         return pa;
       }
@@ -92,8 +110,11 @@ export class PhysicalMemory {
 
   freeFrame(pa: number): void {
     const f = pa >>> PAGE_SHIFT;
-    const nd = this.nodeOfFrame(f);
-    this.free[nd.id].push(f);
+    const w = ALLOC_BASE + 4 * this.nodeOfFrame(f).id;
+    this.lock(w);
+    this.i32[pa >>> 2] = this.i32[w + 1];
+    this.i32[w + 1] = f;
+    Atomics.store(this.i32, w + 2, 0);
   }
 
   nodeOfFrame(frame: number): NumaNode {
@@ -101,10 +122,39 @@ export class PhysicalMemory {
     throw new RangeError(`frame ${frame} outside physical memory`);
   }
 
+  /** Frames never handed out yet plus frames on free lists, per node (for tests and reports). */
+  freeFrames(node: number): number {
+    const w = ALLOC_BASE + 4 * node;
+    let n = this.nodes[node].endFrame - Atomics.load(this.i32, w);
+    this.lock(w);
+    for (let f = this.i32[w + 1]; f !== 0; f = this.i32[(f << PAGE_SHIFT) >>> 2]) n++;
+    Atomics.store(this.i32, w + 2, 0);
+    return n;
+  }
+
+  private lock(w: number): void {
+    while (Atomics.compareExchange(this.i32, w + 2, 0, 1) !== 0) {
+      // held by another worker for a handful of instructions
+    }
+  }
+
   private takeFrame(id: number): number {
-    const fl = this.free[id];
-    if (fl.length > 0) return fl.pop() as number;
-    if (this.next[id] < this.nodes[id].endFrame) return this.next[id]++;
-    return -1;
+    const w = ALLOC_BASE + 4 * id;
+    this.lock(w);
+    const f = this.i32[w + 1];
+    if (f !== 0) this.i32[w + 1] = this.i32[(f << PAGE_SHIFT) >>> 2];
+    Atomics.store(this.i32, w + 2, 0);
+    if (f !== 0) return f;
+    return this.bump(id, 1);
+  }
+
+  private bump(id: number, count: number): number {
+    const w = ALLOC_BASE + 4 * id;
+    const end = this.nodes[id].endFrame;
+    for (;;) {
+      const next = Atomics.load(this.i32, w);
+      if (next + count > end) return -1;
+      if (Atomics.compareExchange(this.i32, w, next, next + count) === next) return next;
+    }
   }
 }

@@ -1,0 +1,29 @@
+// The kernel's structures in shared memory, allocated once at boot on the machine's main
+// thread and described by plain numbers so that every worker can attach to them.
+
+import type { PhysicalMemory } from "../machine/memory.js";
+import { PAGE_SIZE } from "../machine/memory.js";
+import type { Topology } from "../machine/topology.js";
+import { Gtt, PARTITION } from "./cos/gtt.js";
+import { Quiescence } from "./cos/quiesce.js";
+import { TraceArea } from "./trace/area.js";
+
+export interface KernelLayout {
+  /** Kernel control block (one page of int32 words; cos/quiesce.ts names them). */
+  control: number;
+  gtt: number;
+  gttEntries: number;
+  trace: { addr: number; wordsPerCpu: number };
+}
+
+export function allocateKernel(mem: PhysicalMemory, topo: Topology, traceWordsPerCpu = 1 << 16): KernelLayout {
+  const control = mem.allocContiguous(1);
+  const gtt = mem.allocContiguous(Math.ceil(Gtt.bytesFor(topo.cpus) / PAGE_SIZE));
+  const traceBytes = TraceArea.bytesFor(topo.cpus, traceWordsPerCpu);
+  const traceAddr = mem.allocContiguous(Math.ceil(traceBytes / PAGE_SIZE));
+  const area = new TraceArea(mem.buffer, traceAddr, topo.cpus, traceWordsPerCpu);
+  area.init();
+  Atomics.store(new Int32Array(mem.buffer, control, 16), 2 /* CTL_TOKEN_PARKED */, 1);
+  void Quiescence;
+  return { control, gtt, gttEntries: topo.cpus * PARTITION, trace: { addr: traceAddr, wordsPerCpu: traceWordsPerCpu } };
+}

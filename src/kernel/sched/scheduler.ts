@@ -1,0 +1,205 @@
+// The per-processor scheduler: dispatchers (one per domain that has threads on this processor)
+// scheduled round-robin, threads FIFO within a dispatcher. Time slices are budgets: guest
+// threads run a fixed number of instructions, kernel threads until their quantum of cycles is
+// used and they reach a safe point (a clustered-object call or an explicit yield). Blocking is
+// explicit (thread.ts). Per processor; never shared.
+
+import type { ProcessorPort } from "../../machine/port.js";
+import type { TraceWriter } from "../trace/writer.js";
+import { Major, Sched } from "../trace/events.js";
+import { BLOCK_CODE, Thread, ThreadState, YIELD, type Block, type ThreadBody } from "./thread.js";
+
+/** Domain 0 is the kernel's own. */
+export const KERNEL_DOMAIN = 0;
+
+class Dispatcher {
+  readonly ready: Thread[] = [];
+  head = 0;
+  constructor(readonly domain: number) {}
+  get hasWork(): boolean {
+    return this.head < this.ready.length;
+  }
+  take(): Thread {
+    const t = this.ready[this.head++];
+    if (this.head > 64 && this.head * 2 > this.ready.length) {
+      this.ready.splice(0, this.head);
+      this.head = 0;
+    }
+    return t;
+  }
+}
+
+export interface SchedulerHooks {
+  /** Called after every thread step (a quiescent point between activations). */
+  afterStep(): void;
+}
+
+export class Scheduler {
+  private readonly dispatchers = new Map<number, Dispatcher>();
+  private readonly order: Dispatcher[] = [];
+  private rr = 0;
+  private readyCount = 0;
+  private seq = 0;
+  private readonly all = new Map<number, Thread>();
+  private readonly sleepers: Thread[] = [];
+  current: Thread | undefined;
+  /** Time at which the running kernel thread should yield at its next safe point. */
+  quantumEnd = Infinity;
+  dispatches = 0;
+
+  constructor(
+    private readonly port: ProcessorPort,
+    private readonly trace: TraceWriter,
+    private readonly hooks: SchedulerHooks,
+  ) {}
+
+  /** Create a ready thread in `domain` running `body`. */
+  spawn(name: string, body: ThreadBody, domain = KERNEL_DOMAIN): Thread {
+    const t = new Thread((this.port.cpu << 20) | ++this.seq, domain, name, body);
+    this.all.set(t.id, t);
+    this.makeReady(t);
+    return t;
+  }
+
+  get(id: number): Thread | undefined {
+    return this.all.get(id);
+  }
+
+  /** Live threads of this processor (for debuggers and tests). */
+  threads(): Thread[] {
+    return [...this.all.values()];
+  }
+
+  runnable(): boolean {
+    return this.readyCount > 0;
+  }
+
+  nextTimer(): number {
+    let t = Infinity;
+    for (const s of this.sleepers) if (s.block?.kind === "sleep" && s.block.until < t) t = s.block.until;
+    return t;
+  }
+
+  /** True when the running thread has used its quantum (checked at safe points). */
+  shouldYield(): boolean {
+    return this.port.now() >= this.quantumEnd;
+  }
+
+  /** Make a blocked thread ready, handing `value` to its body. */
+  wake(t: Thread, value?: unknown): void {
+    if (t.state !== ThreadState.Blocked) return;
+    this.trace.ev2(Major.Sched, Sched.Unblock, t.id, BLOCK_CODE[t.block?.kind ?? "event"]);
+    t.resume = value;
+    t.block = undefined;
+    if (t.state === ThreadState.Blocked) {
+      const i = this.sleepers.indexOf(t);
+      if (i >= 0) this.sleepers.splice(i, 1);
+    }
+    this.makeReady(t);
+  }
+
+  /** Wake every blocked thread whose block satisfies `pred`. */
+  wakeWhere(pred: (b: Block) => boolean, value?: unknown): number {
+    let n = 0;
+    for (const t of this.all.values()) {
+      if (t.state === ThreadState.Blocked && t.block !== undefined && pred(t.block)) {
+        this.wake(t, value);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Run one time slice of the next ready thread. */
+  runOne(quantum: number): void {
+    this.checkSleepers();
+    const d = this.nextDispatcher();
+    if (d === undefined) return;
+    const t = d.take();
+    this.readyCount--;
+    this.current = t;
+    t.state = ThreadState.Running;
+    this.port.charge(this.port.cost.dispatch);
+    this.dispatches++;
+    t.dispatchedAt = this.port.now();
+    this.quantumEnd = t.dispatchedAt + quantum;
+    this.trace.ev2(Major.Sched, Sched.Dispatch, t.id, t.domain);
+    let r: IteratorResult<Block, unknown>;
+    try {
+      const v = t.resume;
+      t.resume = undefined;
+      r = t.body.next(v);
+    } catch (e) {
+      r = { done: true, value: undefined };
+      t.error = e;
+    }
+    this.current = undefined;
+    this.quantumEnd = Infinity;
+    if (r.done === true) this.finish(t, r.value);
+    else this.blockOrRequeue(t, r.value);
+    this.hooks.afterStep();
+  }
+
+  private blockOrRequeue(t: Thread, b: Block): void {
+    if (b.kind === "yield") {
+      this.trace.ev2(Major.Sched, Sched.Preempt, t.id, 0);
+      this.makeReady(t);
+      return;
+    }
+    t.state = ThreadState.Blocked;
+    t.block = b;
+    this.trace.ev2(Major.Sched, Sched.Block, t.id, BLOCK_CODE[b.kind]);
+    if (b.kind === "sleep") this.sleepers.push(t);
+    else if (b.kind === "join") {
+      const target = this.all.get(b.thread);
+      if (target === undefined) this.wake(t);
+      else (target.joiners ??= []).push(t);
+    }
+  }
+
+  private finish(t: Thread, value: unknown): void {
+    t.state = ThreadState.Done;
+    t.result = value;
+    this.all.delete(t.id);
+    this.trace.ev2(Major.Sched, Sched.ThreadExit, t.id, t.error === undefined ? 0 : 1);
+    for (const j of t.joiners ?? []) this.wake(j, t);
+    if (t.error !== undefined && this.onThreadError !== undefined) this.onThreadError(t);
+  }
+
+  /** Called when a thread's body throws (the kernel reports it; the processor goes on). */
+  onThreadError: ((t: Thread) => void) | undefined;
+
+  private makeReady(t: Thread): void {
+    t.state = ThreadState.Ready;
+    let d = this.dispatchers.get(t.domain);
+    if (d === undefined) {
+      d = new Dispatcher(t.domain);
+      this.dispatchers.set(t.domain, d);
+      this.order.push(d);
+    }
+    d.ready.push(t);
+    this.readyCount++;
+  }
+
+  private nextDispatcher(): Dispatcher | undefined {
+    const n = this.order.length;
+    for (let i = 0; i < n; i++) {
+      const d = this.order[(this.rr + i) % n];
+      if (d.hasWork) {
+        this.rr = (this.rr + i + 1) % n;
+        return d;
+      }
+    }
+    return undefined;
+  }
+
+  private checkSleepers(): void {
+    if (this.sleepers.length === 0) return;
+    const now = this.port.now();
+    for (const s of [...this.sleepers]) {
+      if (s.block?.kind === "sleep" && s.block.until <= now) this.wake(s);
+    }
+  }
+}
+
+export { YIELD };

@@ -1,0 +1,139 @@
+// Programs that exercise the kernel, booted on every processor by tests and benchmarks
+// (boot.ts). Each returns a finisher whose value is that processor's result.
+
+import type { Kernel } from "../kernel.js";
+import type { Finisher } from "../boot.js";
+import type { Block } from "../sched/thread.js";
+import type { ObjRef } from "../cos/manager.js";
+import { ObjectError } from "../cos/manager.js";
+import { PartitionedCounter, SharedCounter, type Counter } from "../objects/counter.js";
+import { Major, Test } from "../trace/events.js";
+
+type Gen<T = void> = Generator<Block, T, unknown>;
+
+/** Tornado's counter: every processor increments one counter `iters` times with `work` cycles between. */
+export function counterLoop(k: Kernel, args: unknown): Finisher {
+  const a = args as { impl: "shared" | "partitioned"; iters: number; work: number };
+  const ctr = k.cos.wellKnown(1, a.impl === "shared" ? SharedCounter : PartitionedCounter);
+  let start = 0, end = 0;
+  k.sched.spawn("counter", (function* (): Gen {
+    start = k.port.now();
+    for (let i = 0; i < a.iters; i++) {
+      yield* k.cos.call(ctr, (r) => r.inc());
+      k.port.charge(a.work);
+    }
+    end = k.port.now();
+  })());
+  return () => ({ start, end, value: k.cpu === 0 ? (k.cos.local(ctr) as Counter | undefined)?.value() : undefined });
+}
+
+/** A call that re-enters the object `depth` times, yielding inside (so a swap can reach BLOCK meanwhile). */
+function* recursiveAdd(k: Kernel, id: ObjRef<Counter>, depth: number, v: number, rep: Counter): Gen {
+  if (depth === 0) {
+    rep.add(v);
+    return;
+  }
+  yield { kind: "yield" };
+  yield* k.cos.callGen(id, (r) => recursiveAdd(k, id, depth - 1, v, r));
+}
+
+/**
+ * The hot-swap torture: every processor adds to one counter in a loop (some calls recursive)
+ * while processor 0 swaps it between the shared and partitioned implementations `swaps` times.
+ */
+export function swapTorture(k: Kernel, args: unknown): Finisher {
+  const a = args as { iters: number; swaps: number };
+  k.cos.registerType(PartitionedCounter);
+  const ctr = k.cos.wellKnown(1, SharedCounter);
+  const done = k.cos.wellKnown(2, SharedCounter);
+  let added = 0, calls = 0, recursive = 0;
+  k.sched.spawn("caller", (function* (): Gen {
+    for (let i = 0; ; i++) {
+      if (i >= a.iters && (yield* k.cos.call(done, (r) => r.value())) > 0) break;
+      const v = ((k.cpu * 7 + i) % 13) + 1;
+      if (i % 16 === 5) {
+        yield* k.cos.callGen(ctr, (r) => recursiveAdd(k, ctr, 3, v, r));
+        recursive++;
+      } else {
+        yield* k.cos.call(ctr, (r) => r.add(v));
+      }
+      added += v;
+      calls++;
+      k.port.charge(50);
+    }
+  })());
+  let value: number | undefined;
+  if (k.cpu === 0) {
+    k.sched.spawn("swapper", (function* (): Gen {
+      for (let s = 0; s < a.swaps; s++) {
+        yield* k.swap.switchObject(ctr, s % 2 === 0 ? PartitionedCounter : SharedCounter);
+        k.trace.ev2(Major.Test, Test.Data, s, 0);
+      }
+      yield* k.cos.call(done, (r) => r.inc());
+    })());
+  }
+  return () => {
+    if (k.cpu === 0) value = (k.cos.local(ctr) as Counter | undefined)?.value() ?? (k.cos.miss(ctr) as Counter).value();
+    return { added, calls, recursive, value, swaps: k.swap.stats };
+  };
+}
+
+/**
+ * Deferred destruction: processor 1 holds a call open on an object (blocked inside it) while
+ * processor 0 destroys the object and keeps creating new objects; the destroyed id must not be
+ * reused until processor 1 has left the call, and must be reused after.
+ */
+export function destroyQuiescence(k: Kernel, _args: unknown): Finisher {
+  const obj = k.cos.wellKnown(3, SharedCounter);
+  const gate = k.cos.wellKnown(4, SharedCounter);
+  const log: string[] = [];
+  let victim = 0;
+  if (k.cpu === 1) {
+    k.sched.spawn("holder", (function* (): Gen {
+      // Wait until processor 0 created the victim (gate = 1), then sit inside a call on the
+      // victim until processor 0 has created 50 objects after destroying it (gate = 2).
+      while ((yield* k.cos.call(gate, (r) => r.value())) < 1) yield { kind: "yield" };
+      const id = (yield* k.cos.call(obj, (r) => r.value())) as ObjRef<Counter>;
+      yield* k.cos.callGen(id, function* (r: Counter): Gen {
+        r.inc();
+        log.push("inside");
+        while ((yield* k.cos.call(gate, (g) => g.value())) < 2) yield { kind: "yield" };
+        log.push("leaving");
+      });
+    })());
+  }
+  if (k.cpu === 0) {
+    k.sched.spawn("destroyer", (function* (): Gen {
+      const id = k.cos.create(SharedCounter);
+      victim = id;
+      yield* k.cos.call(obj, (r) => r.add(id));
+      yield* k.cos.call(gate, (r) => r.inc());
+      // Wait until the holder is inside (the victim's count is 1).
+      while ((yield* k.cos.call(id, (r) => r.value())) < 1) yield { kind: "yield" };
+      k.reclaim.destroy(id);
+      try {
+        yield* k.cos.call(id, (r) => r.value());
+        log.push("call after destroy succeeded on cached rep");
+      } catch (e) {
+        log.push(e instanceof ObjectError ? "call after destroy refused" : `unexpected ${String(e)}`);
+      }
+      const made: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        made.push(k.cos.create(SharedCounter));
+        for (let j = 0; j < 20; j++) yield { kind: "yield" };
+      }
+      log.push(made.includes(id) ? "REUSED WHILE HELD" : "not reused while held");
+      yield* k.cos.call(gate, (r) => r.inc());
+      // Now the id must come back once two global quiescences have passed.
+      let reused = false;
+      for (let i = 0; i < 2000 && !reused; i++) {
+        const n = k.cos.create(SharedCounter);
+        if (n === id) reused = true;
+        else k.reclaim.destroy(n);
+        yield { kind: "yield" };
+      }
+      log.push(reused ? "reused after quiescence" : "never reused");
+    })());
+  }
+  return () => ({ log, victim, reclaimed: k.reclaim.reclaimed });
+}

@@ -1,0 +1,181 @@
+// Deterministic run mode: every processor on this one JS thread, each with a virtual clock in
+// cycles. The driver always runs the processor whose next event is earliest (ties: lowest id),
+// one slice at a time, so a run is a pure function of its input. Messages are stamped with
+// their arrival time (send time + latency by NUMA distance) and taken in arrival order; a
+// processor busy in a slice takes them only when the slice ends, which is how messages queue
+// at a busy processor. Shared lines are charged by the coherence model (coherence.ts).
+
+import { Coherence } from "./coherence.js";
+import type { CostModel } from "./cost.js";
+import type { PhysicalMemory } from "./memory.js";
+import type { ProcessorPort, ProcessorSoftware } from "./port.js";
+import { Push, Ring, type RingMessage } from "./ring.js";
+import type { Topology } from "./topology.js";
+import type { MachineLayout } from "./layout.js";
+
+interface Pending {
+  msg: RingMessage;
+  seq: number;
+}
+
+class DeterministicPort implements ProcessorPort {
+  readonly clockUnit = "cycles";
+  clock = 0;
+  /** Messages taken off the ring, ordered by (arrival, sequence): a binary heap. */
+  private readonly heap: Pending[] = [];
+  private seq = 0;
+  messages = 0;
+  queuedCycles = 0;
+
+  constructor(
+    readonly cpu: number,
+    private readonly m: DeterministicMachine,
+    readonly ring: Ring,
+  ) {}
+
+  get topology(): Topology { return this.m.topology; }
+  get mem(): PhysicalMemory { return this.m.mem; }
+  get cost(): CostModel { return this.m.cost; }
+
+  now(): number { return this.clock; }
+
+  charge(cycles: number): void { this.clock += cycles; }
+
+  touch(addr: number, write: boolean): number {
+    const r = this.m.coherence.access(this.cpu, this.clock, addr, write);
+    this.clock += r.cycles;
+    return r.waited;
+  }
+
+  send(to: number, kind: number, payload?: Uint8Array): boolean {
+    const lat = this.m.cost.messageLatency[this.m.topology.distance(this.cpu, to)];
+    const r = this.m.ports[to].ring.push(this.cpu, kind, this.clock + lat, payload);
+    return r !== Push.Full;
+  }
+
+  receive(): RingMessage | undefined {
+    this.pull();
+    const h = this.heap;
+    if (h.length === 0 || h[0].msg.stamp > this.clock) return undefined;
+    const top = this.popHeap();
+    this.queuedCycles += this.clock - top.msg.stamp;
+    this.clock += this.m.cost.messageService;
+    this.messages++;
+    return top.msg;
+  }
+
+  halt(): void { this.m.stopped = true; }
+  halted(): boolean { return this.m.stopped; }
+
+  /** Earliest arrival among messages not yet received, or Infinity. */
+  nextArrival(): number {
+    this.pull();
+    return this.heap.length === 0 ? Infinity : this.heap[0].msg.stamp;
+  }
+
+  private pull(): void {
+    for (let m = this.ring.pop(); m !== undefined; m = this.ring.pop()) this.pushHeap({ msg: m, seq: this.seq++ });
+  }
+
+  private less(a: Pending, b: Pending): boolean {
+    return a.msg.stamp < b.msg.stamp || (a.msg.stamp === b.msg.stamp && a.seq < b.seq);
+  }
+
+  private pushHeap(p: Pending): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(p);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i], h[parent])) break;
+      [h[i], h[parent]] = [h[parent], h[i]];
+      i = parent;
+    }
+  }
+
+  private popHeap(): Pending {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as Pending;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let s = i;
+        if (l < h.length && this.less(h[l], h[s])) s = l;
+        if (r < h.length && this.less(h[r], h[s])) s = r;
+        if (s === i) break;
+        [h[i], h[s]] = [h[s], h[i]];
+        i = s;
+      }
+    }
+    return top;
+  }
+}
+
+export interface DeterministicRunStats {
+  /** Virtual cycles at which the last processor finished. */
+  cycles: number;
+  slices: number;
+  perCpu: { cycles: number; messages: number; queuedCycles: number }[];
+  lineTransfers: number;
+  contendedCycles: number;
+}
+
+export class DeterministicMachine {
+  readonly ports: DeterministicPort[];
+  readonly coherence: Coherence;
+  stopped = false;
+
+  constructor(
+    readonly mem: PhysicalMemory,
+    readonly topology: Topology,
+    readonly cost: CostModel,
+    layout: MachineLayout,
+  ) {
+    this.coherence = new Coherence(topology, cost);
+    this.ports = [];
+    for (let c = 0; c < topology.cpus; c++) {
+      this.ports.push(new DeterministicPort(c, this, new Ring(mem.buffer, layout.rings[c], layout.ringCapacity)));
+    }
+  }
+
+  port(cpu: number): ProcessorPort {
+    return this.ports[cpu];
+  }
+
+  /**
+   * Run until every processor is idle (nothing runnable, no message in flight, no timer) or
+   * a processor halts the machine, or `maxCycles` of virtual time pass.
+   */
+  run(software: readonly ProcessorSoftware[], maxCycles = Infinity, every4k?: () => void): DeterministicRunStats {
+    let slices = 0;
+    const n = this.ports.length;
+    while (!this.stopped) {
+      let best = -1;
+      let bestT = Infinity;
+      for (let c = 0; c < n; c++) {
+        const p = this.ports[c];
+        const sw = software[c];
+        const t = sw.runnable() ? p.clock : Math.max(p.clock, Math.min(p.nextArrival(), sw.nextTimer()));
+        if (t < bestT) {
+          bestT = t;
+          best = c;
+        }
+      }
+      if (best < 0 || bestT > maxCycles) break;
+      const p = this.ports[best];
+      if (p.clock < bestT) p.clock = bestT;
+      software[best].slice();
+      if ((++slices & 4095) === 0 && every4k !== undefined) every4k();
+    }
+    return {
+      cycles: Math.max(...this.ports.map((p) => p.clock)),
+      slices,
+      perCpu: this.ports.map((p) => ({ cycles: p.clock, messages: p.messages, queuedCycles: p.queuedCycles })),
+      lineTransfers: this.coherence.transfers,
+      contendedCycles: this.coherence.contendedCycles,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+// The machine's own structures in physical memory, allocated once at boot and described by
+// plain numbers so any worker can attach to them: one inbound message ring per processor and
+// the control block of the parallel mode.
+
+import type { PhysicalMemory } from "./memory.js";
+import { PAGE_SIZE } from "./memory.js";
+import { Ring } from "./ring.js";
+import type { Topology } from "./topology.js";
+
+/**
+ * Control block (int32 words), changed only with Atomics:
+ *   0 halt flag (1 = stop)   1 processors idle   2 messages in flight   3 processors finished
+ */
+export const CTL_HALT = 0, CTL_IDLE = 1, CTL_INFLIGHT = 2, CTL_DONE = 3;
+
+export interface MachineLayout {
+  ringCapacity: number;
+  /** Byte address of each processor's inbound ring. */
+  rings: number[];
+  /** Byte address of the control block (one page). */
+  control: number;
+}
+
+export function allocateLayout(mem: PhysicalMemory, topo: Topology, ringCapacity = 1 << 16): MachineLayout {
+  const rings: number[] = [];
+  const pages = Math.ceil(Ring.bytesFor(ringCapacity) / PAGE_SIZE);
+  for (let c = 0; c < topo.cpus; c++) {
+    const addr = mem.allocContiguous(pages, mem.nodes.length > 1 ? Math.min(topo.nodeOf(c), mem.nodes.length - 1) : 0);
+    new Ring(mem.buffer, addr, ringCapacity).init();
+    rings.push(addr);
+  }
+  const control = mem.allocContiguous(1);
+  return { ringCapacity, rings, control };
+}

@@ -1,0 +1,48 @@
+// What software running on one processor sees of the machine: its id and topology, physical
+// memory, a clock, the interconnect, and the cost hooks of the deterministic mode. The two run
+// modes (deterministic.ts, parallel.ts) implement it; code above the machine cannot tell them
+// apart except through the clock's unit and what messages cost.
+
+import type { PhysicalMemory } from "./memory.js";
+import type { CostModel } from "./cost.js";
+import type { Topology } from "./topology.js";
+import type { RingMessage } from "./ring.js";
+
+export type RunMode = "deterministic" | "parallel";
+
+export interface ProcessorPort {
+  readonly cpu: number;
+  readonly topology: Topology;
+  readonly mem: PhysicalMemory;
+  readonly cost: CostModel;
+  /** Unit of now(): virtual cycles (deterministic) or nanoseconds since boot (parallel). */
+  readonly clockUnit: "cycles" | "ns";
+  now(): number;
+  /** Account `cycles` of work done by this processor (advances the virtual clock; free in parallel mode). */
+  charge(cycles: number): void;
+  /**
+   * Account an access to shared machine memory at byte address `addr` (coherence cost in the
+   * deterministic mode). Returns the cycles spent waiting for a contended line (0 if none).
+   */
+  touch(addr: number, write: boolean): number;
+  /**
+   * Send a one-way message to processor `to`'s ring. False when the ring is full (nothing
+   * sent; retry later). The receiver is woken only if its ring was empty.
+   */
+  send(to: number, kind: number, payload?: Uint8Array): boolean;
+  /** The next message that has arrived (in the deterministic mode: whose arrival time has come). */
+  receive(): RingMessage | undefined;
+  /** Ask the whole machine to stop after the current slices. */
+  halt(): void;
+  halted(): boolean;
+}
+
+/** The software of one processor, as the run modes drive it. */
+export interface ProcessorSoftware {
+  /** Handle arrived messages, then run one time slice of one thread. */
+  slice(): void;
+  /** True if a thread is ready to run now. */
+  runnable(): boolean;
+  /** Earliest time (same unit as now()) at which a timer wants this processor, or Infinity. */
+  nextTimer(): number;
+}
