@@ -3,6 +3,7 @@
 //
 //   k42 run [options] [-- PROGRAM [ARGS...]]   run a static PowerPC Linux program (host path);
 //                                              without PROGRAM, the embedded demo program
+//   k42 trace FILE                             summarise a trace written by `k42 run --trace FILE`
 //   k42 help
 
 import { readFileSync } from "node:fs";
@@ -10,11 +11,18 @@ import { resolve } from "node:path";
 import { ElfError } from "../machine/elf.js";
 import { runProgram } from "../linux/bringup.js";
 import { demoExecutable } from "./demo.js";
+import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
+import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
+import type { TraceEvent } from "../kernel/trace/drain.js";
 
-const USAGE = `usage: k42 run [--verbose] [--max-instructions N] [--stats] [-- PROGRAM [ARGS...]]
+const USAGE = `usage: k42 run [--cpus N] [--numa M] [--trace FILE] [--verbose] [--max-instructions N] [--stats]
+               [-- PROGRAM [ARGS...]]
+       ${TRACE_USAGE.replace("usage: ", "")}
        k42 help
-Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) on the emulated
-machine; without PROGRAM it runs a small embedded demo program. The exit status is the guest's.`;
+Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
+of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
+without PROGRAM it runs a small embedded demo program. The exit status is the guest's.
+--trace FILE writes the kernel trace as Chrome trace-event JSON (open it in Perfetto).`;
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`k42: ${msg}\n`);
@@ -24,13 +32,25 @@ function fail(msg: string, code = 2): never {
 function cmdRun(args: string[]): number {
   let verbose = false, stats = false;
   let max: number | undefined;
+  let cpus = 1, nodes = 1;
+  let traceFile: string | undefined;
+  const count = (name: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) fail(`${name} needs a positive integer`);
+    return n;
+  };
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
     if (a === "--") { i++; break; }
     if (a === "--verbose" || a === "-v") verbose = true;
     else if (a === "--stats") stats = true;
-    else if (a === "--max-instructions") {
+    else if (a === "--cpus") cpus = count(a, args[++i]);
+    else if (a === "--numa") nodes = count(a, args[++i]);
+    else if (a === "--trace") {
+      traceFile = args[++i];
+      if (traceFile === undefined || traceFile === "") fail("--trace needs a file name");
+    } else if (a === "--max-instructions") {
       max = Number(args[++i]);
       if (!Number.isFinite(max) || max <= 0) fail(`--max-instructions needs a positive number`);
     } else if (a.startsWith("-")) fail(`unknown option ${a}\n${USAGE}`);
@@ -53,12 +73,15 @@ function cmdRun(args: string[]): number {
     }
     argv = prog;
   }
+  if (cpus > 64) fail("--cpus: at most 64 processors");
+  if (nodes > cpus) fail("--numa: more NUMA nodes than processors");
+  const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();
   let r;
   try {
     r = runProgram(image, {
-      argv, env, exePath, maxInstructions: max,
+      argv, env, exePath, maxInstructions: max, cpus, nodes, trace,
       log: verbose ? (m) => process.stderr.write(`k42: ${m}\n`) : undefined,
     });
   } catch (e) {
@@ -66,6 +89,13 @@ function cmdRun(args: string[]): number {
     throw e;
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (traceFile !== undefined && trace !== undefined) {
+    try {
+      writeChrome(traceFile, toChrome(trace, { unit: "cycles", cpus, title: `k42 run ${argv.join(" ")}` }));
+    } catch (e) {
+      fail(`cannot write ${traceFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 1);
+    }
+  }
   if (r.error !== undefined) process.stderr.write(`k42: guest killed by signal ${r.signal}: ${r.error}\n`);
   if (stats) {
     process.stderr.write(`k42: ${r.instructions} guest instructions in ${secs.toFixed(3)} s (${(r.instructions / secs / 1e6).toFixed(1)} MIPS)\n`);
@@ -78,6 +108,8 @@ function main(argv: string[]): number {
   switch (cmd) {
     case "run":
       return cmdRun(rest);
+    case "trace":
+      return traceCommand(rest, (t) => process.stdout.write(t));
     case undefined:
     case "help":
     case "--help":

@@ -84,21 +84,42 @@ export function report(k: Kernel, result: unknown): CpuReport {
   };
 }
 
-export async function boot(opts: MachineOptions, program: ProgramRef): Promise<BootResult> {
+/** A booted machine before it runs: memory, layouts, and the trace drain. */
+export interface Booted {
+  topo: Topology;
+  mem: PhysicalMemory;
+  cost: CostModel;
+  layout: MachineLayout;
+  kernel: KernelLayout;
+  drain: TraceDrain;
+}
+
+export function prepare(opts: MachineOptions): Booted {
   const topo = new Topology({ cpus: opts.cpus, nodes: opts.nodes ?? 1 });
   const mem = new PhysicalMemory({ bytes: opts.memBytes ?? 256 << 20, nodes: topo.nodes });
   const cost: CostModel = { ...DEFAULT_COST, ...opts.cost };
   const layout: MachineLayout = allocateLayout(mem, topo);
-  const kl = allocateKernel(mem, topo, opts.traceWords ?? 1 << 16);
-  const area = new TraceArea(mem.buffer, kl.trace.addr, topo.cpus, kl.trace.wordsPerCpu);
+  const kernel = allocateKernel(mem, topo, opts.traceWords ?? 1 << 17);
+  const area = new TraceArea(mem.buffer, kernel.trace.addr, topo.cpus, kernel.trace.wordsPerCpu);
   area.setMask(opts.traceMask ?? 0xffffffff);
-  const drain = new TraceDrain(area);
+  return { topo, mem, cost, layout, kernel, drain: new TraceDrain(area) };
+}
+
+/** The deterministic machine with a kernel on every processor, built synchronously. */
+export function deterministicKernels(b: Booted): { machine: DeterministicMachine; kernels: Kernel[] } {
+  const machine = new DeterministicMachine(b.mem, b.topo, b.cost, b.layout);
+  return { machine, kernels: machine.ports.map((p) => new Kernel(p, b.kernel)) };
+}
+
+export async function boot(opts: MachineOptions, program: ProgramRef): Promise<BootResult> {
+  const b = prepare(opts);
+  const { topo, mem, cost, layout, drain } = b;
+  const kl = b.kernel;
   const events: TraceEvent[] = [];
   const main = await loadProgram(program);
   const t0 = performance.now();
   if (opts.mode === "deterministic") {
-    const m = new DeterministicMachine(mem, topo, cost, layout);
-    const kernels = m.ports.map((p) => new Kernel(p, kl));
+    const { machine: m, kernels } = deterministicKernels(b);
     const finishers = kernels.map((k) => main(k, program.args));
     const run = m.run(kernels, opts.maxCycles, () => { for (const e of drain.drain()) events.push(e); });
     for (const e of drain.drain()) events.push(e);
@@ -106,7 +127,14 @@ export async function boot(opts: MachineOptions, program: ProgramRef): Promise<B
     return { mode: opts.mode, cpus, errors: [], events, run, wallMs: performance.now() - t0 };
   }
   const boot: KernelBoot = { kernel: kl, program };
-  const results = await runParallel(new URL("./boot-worker.js", import.meta.url), mem, topo, layout, boot, cost);
+  // The main thread is free while the workers run: it drains the trace buffers as they fill.
+  const drainer = setInterval(() => { for (const e of drain.drain()) events.push(e); }, 2);
+  let results;
+  try {
+    results = await runParallel(new URL("./boot-worker.js", import.meta.url), mem, topo, layout, boot, cost);
+  } finally {
+    clearInterval(drainer);
+  }
   for (const e of drain.drain()) events.push(e);
   const errors = results.filter((r) => r.error !== undefined).map((r) => `cpu ${r.cpu}: ${r.error}`);
   const cpus = results.filter((r) => r.error === undefined).map((r) => r.result as CpuReport);

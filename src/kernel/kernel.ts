@@ -12,6 +12,7 @@ import { Gtt } from "./cos/gtt.js";
 import { Quiescence } from "./cos/quiesce.js";
 import { Reclaimer } from "./cos/destroy.js";
 import { HotSwapper } from "./hotswap/swap.js";
+import { PPCManager } from "./ppc/ppc.js";
 import { Messenger, MsgKind } from "./messenger.js";
 import { Scheduler } from "./sched/scheduler.js";
 import { ThreadState, type Block } from "./sched/thread.js";
@@ -49,6 +50,7 @@ export class Kernel implements ProcessorSoftware {
   readonly quiesce: Quiescence;
   readonly reclaim: Reclaimer;
   readonly swap: HotSwapper;
+  readonly ppc: PPCManager = new PPCManager(this);
   private readonly waiting = new Map<number, Waiting>();
   private nextToken = 1;
   /** Errors of kernel threads (a thread's exception never takes the processor down). */

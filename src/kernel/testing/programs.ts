@@ -137,3 +137,86 @@ export function destroyQuiescence(k: Kernel, _args: unknown): Finisher {
   }
   return () => ({ log, victim, reclaimed: k.reclaim.reclaimed });
 }
+
+/** Round trips of an empty request from processor 0 to processor `peer`; returns cycles (or ns) per round trip. */
+export function pingPong(k: Kernel, args: unknown): Finisher {
+  const a = args as { peer: number; rounds: number; busy?: number };
+  k.onRequest(1000, (_from, _b, reply) => reply(k.cpu));
+  let perTrip = 0;
+  if (k.cpu === 0) {
+    k.sched.spawn("ping", (function* (): Gen {
+      const t0 = k.port.now();
+      for (let i = 0; i < a.rounds; i++) {
+        const [who] = yield* k.ask([a.peer], 1000);
+        if (who !== a.peer) throw new Error(`answer from ${String(who)}`);
+      }
+      perTrip = (k.port.now() - t0) / a.rounds;
+    })());
+  }
+  if (k.cpu === a.peer && (a.busy ?? 0) > 0) {
+    // Keep the peer busy in long slices: messages queue behind them.
+    k.sched.spawn("busy", (function* (): Gen {
+      for (let i = 0; i < a.rounds; i++) {
+        k.port.charge(a.busy ?? 0);
+        yield { kind: "yield" };
+      }
+    })());
+  }
+  return () => ({ perTrip });
+}
+
+/** Rep enumeration: every processor adds cpu+1 to a partitioned counter; processor 0 gathers the reps. */
+export function gatherReps(k: Kernel, _args: unknown): Finisher {
+  const ctr = k.cos.wellKnown(1, PartitionedCounter);
+  const barrier = k.cos.wellKnown(2, SharedCounter);
+  let gathered: { cpu: number; value: unknown }[] = [];
+  let total = 0;
+  k.sched.spawn("adder", (function* (): Gen {
+    yield* k.cos.call(ctr, (r) => r.add(k.cpu + 1));
+    yield* k.cos.call(barrier, (r) => r.inc());
+    if (k.cpu !== 0) return;
+    while ((yield* k.cos.call(barrier, (r) => r.value())) < k.topology.cpus) yield { kind: "yield" };
+    gathered = yield* k.cos.gather(ctr, "local");
+    total = yield* k.cos.call(ctr, (r) => r.value());
+  })());
+  return () => ({ gathered, total });
+}
+
+/** Dynamic update: processor 0 makes counters, then replaces the SharedCounter implementation by the partitioned one. */
+export function dynamicUpdate(k: Kernel, _args: unknown): Finisher {
+  k.cos.registerType(SharedCounter);
+  k.cos.registerType(PartitionedCounter);
+  const out: { before: number[]; after: number[]; swapped: number; newKind: number; types: number[] } = {
+    before: [], after: [], swapped: 0, newKind: 0, types: [],
+  };
+  if (k.cpu === 0) {
+    k.sched.spawn("updater", (function* (): Gen {
+      const ids: ObjRef<Counter>[] = [];
+      for (let i = 0; i < 5; i++) {
+        const id = k.cos.create(k.cos.current("SharedCounter") as typeof SharedCounter);
+        yield* k.cos.call(id, (r) => r.add(10 * (i + 1)));
+        ids.push(id);
+      }
+      for (const id of ids) out.before.push(yield* k.cos.call(id, (r) => r.value()));
+      out.swapped = yield* k.swap.update("SharedCounter", PartitionedCounter);
+      for (const id of ids) out.after.push(yield* k.cos.call(id, (r) => r.value()));
+      out.types = ids.map((id) => k.gtt.get(id, 1 /* Gte.Type */));
+      out.newKind = k.cos.current("SharedCounter").id;
+    })());
+  }
+  return () => out;
+}
+
+/** A kernel thread that throws: the processor reports it and goes on running the others. */
+export function threadFault(k: Kernel, _args: unknown): Finisher {
+  let after = false;
+  k.sched.spawn("faulty", (function* (): Gen {
+    yield { kind: "yield" };
+    throw new Error(`deliberate fault on cpu ${k.cpu}`);
+  })());
+  k.sched.spawn("survivor", (function* (): Gen {
+    for (let i = 0; i < 5; i++) yield { kind: "yield" };
+    after = true;
+  })());
+  return () => ({ after });
+}

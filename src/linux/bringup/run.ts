@@ -1,10 +1,16 @@
-// The bring-up runner: one static PowerPC Linux program, one thread, one processor. It loads
-// the executable, runs it and serves its system calls until it exits. The kernel issue turns
-// this thread into a guest thread scheduled by the microkernel.
+// The bring-up runner: one static PowerPC Linux program as one guest thread, scheduled by the
+// microkernel on processor 0 of a deterministic machine. It loads the executable, and the
+// thread's body runs the processor in time slices (instruction budgets), serves its system
+// calls and maps its exits to signals until the program exits or dies.
 
 import { resolve } from "node:path";
-import { OutOfMemoryError, PhysicalMemory } from "../../machine/memory.js";
+import { OutOfMemoryError } from "../../machine/memory.js";
 import { Cpu, Exit } from "../../machine/ppc/cpu.js";
+import { deterministicKernels, prepare } from "../../kernel/boot.js";
+import type { Kernel } from "../../kernel/kernel.js";
+import type { Block } from "../../kernel/sched/thread.js";
+import type { TraceEvent } from "../../kernel/trace/drain.js";
+import { Exception, Linux, Major } from "../../kernel/trace/events.js";
 import { AlignmentFault } from "../../machine/ppc/ops/ea.js";
 import { AddressSpace } from "./mm.js";
 import { loadExecutable, stackTop } from "./exec.js";
@@ -24,6 +30,11 @@ export interface RunOptions {
   log?: (msg: string) => void;
   /** Physical memory in bytes (default 1 GiB). */
   memBytes?: number;
+  /** Machine shape (default 1 processor, 1 NUMA node); the program runs on processor 0. */
+  cpus?: number;
+  nodes?: number;
+  /** Collect the kernel trace (all classes) into this array. */
+  trace?: TraceEvent[];
 }
 
 export interface RunResult {
@@ -33,12 +44,20 @@ export interface RunResult {
   error?: string;
   /** The signal Linux would have delivered (SIGSEGV 11, SIGBUS 7, SIGILL 4, SIGTRAP 5). */
   signal?: number;
+  /** Virtual cycles the machine ran. */
+  cycles: number;
 }
 
-const SLICE = 50_000_000;
+/** The protection domain of the (single) Linux process of the bring-up runner. */
+const PROCESS_DOMAIN = 1;
 
 export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
-  const mem = new PhysicalMemory({ bytes: opts.memBytes ?? 1 << 30, nodes: 1 });
+  const booted = prepare({
+    mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
+    traceMask: opts.trace === undefined ? 0 : 0xffffffff,
+  });
+  const { machine, kernels } = deterministicKernels(booted);
+  const mem = booted.mem;
   const as = new AddressSpace(mem);
   const cpu = new Cpu(mem);
   cpu.pt = as.pt;
@@ -57,43 +76,67 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     },
   };
   const sys = new BringupSyscalls(img.is64);
+  const k0 = kernels[0];
+  let result: Omit<RunResult, "cycles"> | undefined;
+  const thread = k0.sched.spawn(argv[0], guestThread(k0, cpu, as, ctx, sys, opts.maxInstructions ?? Infinity, (r) => { result = r; }), PROCESS_DOMAIN);
+  let stats;
   try {
-    return serve(cpu, as, ctx, sys, opts.maxInstructions ?? Infinity);
-  } catch (e) {
-    // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
-    if (e instanceof OutOfMemoryError) return { exitCode: 128 + 9, instructions: cpu.icount, error: `out of memory (${e.message})`, signal: 9 };
-    throw e;
+    stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     ctx.files.closeAll();
     as.destroy();
   }
+  if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
+  if (thread.error instanceof OutOfMemoryError) {
+    // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
+    return { exitCode: 128 + 9, instructions: cpu.icount, error: `out of memory (${thread.error.message})`, signal: 9, cycles: stats.cycles };
+  }
+  if (thread.error !== undefined) throw thread.error;
+  if (result === undefined) throw new Error("guest thread ended without a result");
+  return { ...result, cycles: stats.cycles };
 }
 
-/** Run the thread and serve its system calls until it exits or dies. */
-function serve(cpu: Cpu, as: AddressSpace, ctx: SysContext, sys: BringupSyscalls, max: number): RunResult {
+/**
+ * The guest thread's body: run the processor one time slice at a time (the kernel preempts
+ * between slices), serve system calls, resolve faults, until the program exits or dies.
+ */
+function* guestThread(
+  k: Kernel, cpu: Cpu, as: AddressSpace, ctx: SysContext, sys: BringupSyscalls, max: number,
+  done: (r: Omit<RunResult, "cycles">) => void,
+): Generator<Block, void, unknown> {
+  const quantum = k.port.cost.guestQuantum;
   for (;;) {
-    if (cpu.icount >= max) return { exitCode: 128 + 9, instructions: cpu.icount, error: `instruction limit ${max} reached`, signal: 9 };
-    const exit = cpu.run(Math.min(SLICE, max - cpu.icount));
+    if (cpu.icount >= max) return done({ exitCode: 128 + 9, instructions: cpu.icount, error: `instruction limit ${max} reached`, signal: 9 });
+    const before = cpu.icount;
+    const exit = cpu.run(Math.min(quantum, max - cpu.icount));
+    k.port.charge((cpu.icount - before) * k.port.cost.instruction);
     switch (exit) {
       case Exit.None:
+        yield { kind: "yield" }; // end of the time slice
         continue;
-      case Exit.Syscall:
+      case Exit.Syscall: {
+        const nr = cpu.r[0];
+        k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, cpu.r[6], cpu.r[8], cpu.r[10]);
         sys.dispatch(ctx);
-        if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode, instructions: cpu.icount };
+        k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, cpu.r[6]);
+        if (ctx.exitCode !== undefined) return done({ exitCode: ctx.exitCode, instructions: cpu.icount });
         if (ctx.killedBy !== undefined) {
-          return { exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
+          return done({ exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy });
         }
         continue;
+      }
       case Exit.Fault:
+        k.trace.ev3(Major.Exception, Exception.Fault, cpu.exitPc >>> 0, cpu.fault === undefined ? 0 : (cpu.fault.eaHi >>> 0) * 2 ** 32 + (cpu.fault.eaLo >>> 0), cpu.fault?.access ?? 0);
         if (cpu.fault !== undefined && as.handleFault(cpu.fault)) continue;
-        return died(cpu, cpu.fault instanceof AlignmentFault ? 7 : 11); // SIGBUS, SIGSEGV
+        return done(died(cpu, cpu.fault instanceof AlignmentFault ? 7 : 11)); // SIGBUS, SIGSEGV
       case Exit.Privileged:
         if (emulatePrivileged(cpu)) continue;
-        return died(cpu, 4);
+        return done(died(cpu, 4));
       case Exit.Illegal:
-        return died(cpu, 4);
+        return done(died(cpu, 4));
       case Exit.Trap:
-        return died(cpu, 5);
+        k.trace.ev2(Major.Exception, Exception.Trap, cpu.exitPc >>> 0, 0);
+        return done(died(cpu, 5));
     }
   }
 }
@@ -115,6 +158,6 @@ function emulatePrivileged(cpu: Cpu): boolean {
   return false;
 }
 
-function died(cpu: Cpu, signal: number): RunResult {
+function died(cpu: Cpu, signal: number): Omit<RunResult, "cycles"> {
   return { exitCode: 128 + signal, instructions: cpu.icount, error: cpu.describeExit(), signal };
 }

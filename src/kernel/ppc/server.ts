@@ -1,0 +1,160 @@
+// One PPC server as one processor sees it: its interface, domain and dispatcher processors, its
+// handle table (shared, handles.ts), this processor's implementation object (if the server has
+// a dispatcher here), and handle creation and revocation. Revoked slots come back to the
+// revoking processor's free list only after a global quiescence (K42: freed X-objects are
+// reused only after a COS generation). Per processor; the table is the only shared part.
+
+import type { Kernel } from "../kernel.js";
+import type { ObjRef } from "../cos/manager.js";
+import type { Block } from "../sched/thread.js";
+import { HandleTable, MAX_HANDLES, attachServer } from "./handles.js";
+import type { Iface, Impl } from "./iface.js";
+import type { Handle } from "./values.js";
+
+/** Handle target meaning "the server's own per-processor implementation". */
+export const SERVER_IMPL = 0;
+
+/** What a handle names: a clustered object whose reps implement the interface, or SERVER_IMPL. */
+export type Target<I extends Iface> = ObjRef<Impl<I>> | typeof SERVER_IMPL;
+
+export interface RootHandle {
+  /** The domain the root handle is made for. */
+  readonly owner: number;
+  readonly ownerRights: number;
+  readonly otherRights: number;
+  readonly clientData?: number;
+}
+
+export interface ServeOptions {
+  /** Processors with a dispatcher for the server (default: all). */
+  readonly cpus?: readonly number[];
+  /** Handle-table slots (default 1024). */
+  readonly handles?: number;
+  /** A well-known handle (slot 1, target SERVER_IMPL) every processor knows without asking. */
+  readonly root?: RootHandle;
+}
+
+export type ImplFactory<I extends Iface> = (k: Kernel, server: Server<I>) => Impl<I>;
+
+export const DEFAULT_HANDLES = 1024;
+
+export interface ServerStats {
+  /** Requests dispatched on this processor (local and remote, two-way and one-way). */
+  dispatched: number;
+  refused: number;
+  faults: number;
+  created: number;
+  revoked: number;
+  reused: number;
+}
+
+export class Server<I extends Iface = Iface> {
+  readonly table: HandleTable;
+  readonly cpus: readonly number[];
+  /** True if the server has a dispatcher on this processor (calls from here are local). */
+  readonly here: boolean;
+  /** The dispatcher processor that calls from this processor go to. */
+  readonly route: number;
+  /** This processor's implementation (undefined without a dispatcher here or a factory). */
+  readonly impl: Impl<I> | undefined;
+  readonly root: Handle | undefined;
+  readonly stats: ServerStats = { dispatched: 0, refused: 0, faults: 0, created: 0, revoked: 0, reused: 0 };
+  /** Revoked slots reusable now / waiting for quiescence. Per processor. */
+  private readonly free: number[] = [];
+  private pending: number[] = [];
+  private reclaiming = false;
+
+  constructor(
+    private readonly k: Kernel,
+    readonly id: number,
+    readonly iface: I,
+    readonly domain: number,
+    factory: ImplFactory<I> | null,
+    opts: ServeOptions,
+  ) {
+    const n = k.topology.cpus;
+    const cpus = [...new Set(opts.cpus ?? [...Array(n).keys()])].sort((a, b) => a - b);
+    if (cpus.length === 0 || cpus.some((c) => !Number.isInteger(c) || c < 0 || c >= n)) {
+      throw new RangeError(`PPC server ${iface.name}: dispatcher processors ${JSON.stringify(opts.cpus)} (machine has ${n})`);
+    }
+    const capacity = opts.handles ?? DEFAULT_HANDLES;
+    if (!Number.isInteger(capacity) || capacity < 2 || capacity > MAX_HANDLES) throw new RangeError(`PPC server ${iface.name}: ${capacity} handles`);
+    this.cpus = Object.freeze(cpus);
+    this.here = cpus.includes(k.cpu);
+    this.route = this.here ? k.cpu : nearest(k, cpus);
+    const root = opts.root;
+    const { addr } = attachServer(k, id, { digest: iface.digest, capacity, domain, cpus }, iface.name, (t) => {
+      if (root === undefined) return;
+      const index = t.fresh();
+      t.publish(index as number, {
+        target: SERVER_IMPL, owner: root.owner, ownerRights: root.ownerRights, otherRights: root.otherRights,
+        clientData: root.clientData ?? 0, creator: k.cpu,
+      });
+    });
+    this.table = new HandleTable(k, addr, capacity, id);
+    this.root = root === undefined ? undefined : Object.freeze({ server: id, xh: (1 << 8) | 1 });
+    this.impl = this.here && factory !== null ? factory(k, this) : undefined;
+  }
+
+  /**
+   * Export `target` to domain `owner` (K42 createXHandle(obj, process, matchRights, otherRights)).
+   * Callable on any processor, by server code or at boot.
+   */
+  createHandle(target: Target<I>, owner: number, ownerRights: number, otherRights: number, clientData = 0): Handle {
+    let index = this.free.pop();
+    if (index !== undefined) this.stats.reused++;
+    else index = this.table.fresh();
+    if (index === undefined) throw new Error(`handle table of ${this.iface.name} is full (${this.table.capacity} slots)`);
+    const xh = this.table.publish(index, {
+      target: target as number, owner, ownerRights: ownerRights >>> 0, otherRights: otherRights >>> 0,
+      clientData: clientData >>> 0, creator: this.k.cpu,
+    });
+    this.stats.created++;
+    return Object.freeze({ server: this.id, xh });
+  }
+
+  /** Make `h` (and every copy of it) stale. False if it already was, or is not this server's. */
+  revoke(h: Handle): boolean {
+    if (h.server !== this.id) return false;
+    const index = this.table.revoke(h.xh);
+    if (index === undefined) return false;
+    this.stats.revoked++;
+    if (index > 0) {
+      this.pending.push(index);
+      if (!this.reclaiming) {
+        this.reclaiming = true;
+        this.k.sched.spawn(`ppc ${this.iface.name} reclaim`, this.reclaim());
+      }
+    }
+    return true;
+  }
+
+  /** Slots that a createHandle() on this processor would reuse before taking fresh ones. */
+  get reusable(): number {
+    return this.free.length;
+  }
+
+  /** Move revoked slots to the free list once every processor has quiesced twice since. */
+  private *reclaim(): Generator<Block, void, unknown> {
+    const q = this.k.quiesce;
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      const m = q.globalMarker();
+      try {
+        yield { kind: "globalGen", marker: m };
+      } finally {
+        q.releaseDemand();
+      }
+      this.free.push(...batch);
+    }
+    this.reclaiming = false;
+  }
+}
+
+/** The dispatcher processor nearest to this one (NUMA distance, then lowest id). */
+function nearest(k: Kernel, cpus: readonly number[]): number {
+  let best = cpus[0];
+  for (const c of cpus) if (k.topology.distance(k.cpu, c) < k.topology.distance(k.cpu, best)) best = c;
+  return best;
+}

@@ -1,0 +1,154 @@
+// A text summary of a Chrome trace written by toChrome(): events per major class per
+// processor, the most traced objects, PPC methods by calls and time, and the time spent
+// waiting for contended shared lines (Mem.LineWait) per processor.
+//
+// Counting rules: every trace event counts once (a PPC call and its return are two events);
+// the E/B events the conversion made up to keep slices nested (args.synthetic, args.resumed)
+// and metadata events do not count.
+
+import { type ChromeArg, type ChromeEvent, type ChromeTrace, cpuOfTid } from "./chrome.js";
+
+const TOP = 10;
+
+function real(e: ChromeEvent): boolean {
+  if (e.ph === "M") return false;
+  const a = e.args;
+  return !(a && (a.synthetic === true || a.resumed === true));
+}
+
+function num(a: Record<string, ChromeArg> | undefined, k: string): number | undefined {
+  const v = a?.[k];
+  return typeof v === "number" ? v : undefined;
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string =>
+    r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ").trimEnd();
+  return [line(head), ...rows.map(line)];
+}
+
+function cpusOf(trace: ChromeTrace): number[] {
+  const s = new Set<number>();
+  const n = trace.otherData?.cpus;
+  if (typeof n === "number") for (let c = 0; c < n; c++) s.add(c);
+  for (const e of trace.traceEvents) if (typeof e.tid === "number" && e.tid > 0) s.add(cpuOfTid(e.tid));
+  return [...s].sort((a, b) => a - b);
+}
+
+function top<K>(m: Map<K, number>, n: number): [K, number][] {
+  return [...m.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, n);
+}
+
+/** Per-class, per-processor counts table (rows: classes in order of first appearance + total). */
+function classTable(trace: ChromeTrace, cpus: number[]): string[] {
+  const counts = new Map<string, Map<number, number>>();
+  for (const e of trace.traceEvents) {
+    if (!real(e)) continue;
+    const cat = e.cat ?? "?";
+    let row = counts.get(cat);
+    if (!row) counts.set(cat, (row = new Map()));
+    const cpu = cpuOfTid(e.tid);
+    row.set(cpu, (row.get(cpu) ?? 0) + 1);
+  }
+  const cols = cpus.map((c) => `cpu${c}`);
+  const rows: string[][] = [];
+  const colTotal = cpus.map(() => 0);
+  let grand = 0;
+  for (const [cat, row] of counts) {
+    let t = 0;
+    const cells = cpus.map((c, i) => {
+      const v = row.get(c) ?? 0;
+      colTotal[i] += v;
+      t += v;
+      return String(v);
+    });
+    grand += t;
+    rows.push([cat, ...cells, String(t)]);
+  }
+  rows.push(["total", ...colTotal.map(String), String(grand)]);
+  return table(["class", ...cols, "total"], rows);
+}
+
+/** Objects (args.obj) by number of events, with their classes. */
+function objectTable(trace: ChromeTrace): string[] {
+  const count = new Map<number, number>();
+  const cats = new Map<number, Map<string, number>>();
+  for (const e of trace.traceEvents) {
+    const obj = num(e.args, "obj");
+    if (obj === undefined || !real(e)) continue;
+    count.set(obj, (count.get(obj) ?? 0) + 1);
+    let c = cats.get(obj);
+    if (!c) cats.set(obj, (c = new Map()));
+    const cat = e.cat ?? "?";
+    c.set(cat, (c.get(cat) ?? 0) + 1);
+  }
+  if (count.size === 0) return [];
+  const rows = top(count, TOP).map(([obj, n]) => {
+    const by = top(cats.get(obj) as Map<string, number>, 4).map(([k, v]) => `${k} ${v}`).join(", ");
+    return [String(obj), String(n), by];
+  });
+  return [`Top ${Math.min(TOP, count.size)} objects (of ${count.size})`, ...table(["obj", "events", "classes"], rows)];
+}
+
+/** PPC slices by obj.method: calls and time inside (µs), pairing B/E per track. */
+function ppcTable(trace: ChromeTrace): string[] {
+  const calls = new Map<string, number>();
+  const time = new Map<string, number>();
+  const stacks = new Map<number, { key: string | undefined; ts: number }[]>();
+  for (const e of trace.traceEvents) {
+    if (e.ph !== "B" && e.ph !== "E") continue;
+    let st = stacks.get(e.tid);
+    if (!st) stacks.set(e.tid, (st = []));
+    if (e.ph === "B") {
+      const ppc = e.cat === "PPC";
+      const key = ppc ? `${num(e.args, "obj") ?? "?"}.${num(e.args, "method") ?? "?"}` : undefined;
+      if (key !== undefined && e.args?.resumed !== true) calls.set(key, (calls.get(key) ?? 0) + 1);
+      st.push({ key, ts: e.ts ?? 0 });
+    } else {
+      const b = st.pop();
+      if (b?.key !== undefined) time.set(b.key, (time.get(b.key) ?? 0) + (e.ts ?? 0) - b.ts);
+    }
+  }
+  if (calls.size === 0) return [];
+  const rows = top(calls, TOP).map(([k, n]) => [k, String(n), (time.get(k) ?? 0).toFixed(3)]);
+  return [`Top PPC methods (of ${calls.size})`, ...table(["obj.method", "calls", "time(us)"], rows)];
+}
+
+/** Mem.LineWait: events and total wait (args.wait, in the trace's clock unit) per processor. */
+function lineWaitTable(trace: ChromeTrace, cpus: number[]): string[] {
+  const n = new Map<number, number>();
+  const wait = new Map<number, number>();
+  for (const e of trace.traceEvents) {
+    if (e.name !== "Mem.LineWait" || !real(e)) continue;
+    const cpu = cpuOfTid(e.tid);
+    n.set(cpu, (n.get(cpu) ?? 0) + 1);
+    wait.set(cpu, (wait.get(cpu) ?? 0) + (num(e.args, "wait") ?? 0));
+  }
+  if (n.size === 0) return [];
+  const unit = trace.otherData?.unit === "ns" ? "ns" : "cycles";
+  const rows = cpus.map((c) => [`cpu${c}`, String(n.get(c) ?? 0), String(wait.get(c) ?? 0)]);
+  const total = [...wait.values()].reduce((a, b) => a + b, 0);
+  rows.push(["total", String([...n.values()].reduce((a, b) => a + b, 0)), String(total)]);
+  return ["Contended shared lines (Mem.LineWait)", ...table(["cpu", "waits", `wait(${unit})`], rows)];
+}
+
+/** The summary text (lines joined with "\n", ending without a newline). */
+export function summarize(trace: ChromeTrace): string {
+  const cpus = cpusOf(trace);
+  let first = Infinity, last = -Infinity, count = 0;
+  for (const e of trace.traceEvents) {
+    if (!real(e) || e.ts === undefined) continue;
+    count++;
+    first = Math.min(first, e.ts);
+    last = Math.max(last, e.ts);
+  }
+  const title = typeof trace.otherData?.title === "string" ? `${trace.otherData.title}: ` : "";
+  const span = count > 0 ? `, ${first.toFixed(3)} .. ${last.toFixed(3)} us` : "";
+  const out = [`${title}${count} events on ${cpus.length} processors${span}`, "", "Events per class and processor"];
+  out.push(...classTable(trace, cpus));
+  for (const part of [objectTable(trace), ppcTable(trace), lineWaitTable(trace, cpus)]) {
+    if (part.length > 0) out.push("", ...part);
+  }
+  return out.join("\n");
+}
