@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { cpus } from "node:os";
+import { benchKernel } from "./kernel.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram, type RunResult } from "../src/linux/bringup.js";
@@ -310,14 +311,18 @@ function printCpuTable(rows: Row[], opts: Options, reference: string, nativeSeco
 
 // ---- main -------------------------------------------------------------------------------
 
-const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => number }> = {
+const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => number | Promise<number> }> = {
   cpu: {
     description: "bench/cpu/bench.c (integer hashing, sorting, floating point, strings) on ppc64, ppc64le and ppc32: k42ts vs qemu-user",
     run: benchCpu,
   },
+  kernel: {
+    description: "the microkernel: PPC null round trip, cross-processor round trip, hot-swap under load, shared vs clustered counter at 1..32 processors",
+    run: () => benchKernel(),
+  },
 };
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv);
@@ -339,7 +344,7 @@ function main(argv: string[]): number {
     return 2;
   }
   try {
-    return bench.run(opts);
+    return await bench.run(opts);
   } catch (e) {
     if (!(e instanceof BenchError)) throw e;
     log(`bench ${name}: ${e.message}`);
@@ -347,4 +352,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -8,17 +8,22 @@ import type { ObjRef } from "../cos/manager.js";
 import { ObjectError } from "../cos/manager.js";
 import { PartitionedCounter, SharedCounter, type Counter } from "../objects/counter.js";
 import { Major, Test } from "../trace/events.js";
+import { nullRoundTrip, nullRoundTripRemote, serveNull } from "../ppc/bench.js";
 
 type Gen<T = void> = Generator<Block, T, unknown>;
 
-/** Tornado's counter: every processor increments one counter `iters` times with `work` cycles between. */
+/**
+ * Tornado's counter: every processor increments one counter `iters` times with `work` cycles
+ * between; start/end time the steady state (after each processor's first call, its miss).
+ */
 export function counterLoop(k: Kernel, args: unknown): Finisher {
   const a = args as { impl: "shared" | "partitioned"; iters: number; work: number };
   const ctr = k.cos.wellKnown(1, a.impl === "shared" ? SharedCounter : PartitionedCounter);
   let start = 0, end = 0;
   k.sched.spawn("counter", (function* (): Gen {
+    yield* k.cos.call(ctr, (r) => r.inc()); // warm-up: the miss that installs this processor's rep
     start = k.port.now();
-    for (let i = 0; i < a.iters; i++) {
+    for (let i = 1; i < a.iters; i++) {
       yield* k.cos.call(ctr, (r) => r.inc());
       k.port.charge(a.work);
     }
@@ -63,10 +68,13 @@ export function swapTorture(k: Kernel, args: unknown): Finisher {
     }
   })());
   let value: number | undefined;
+  let swapTime = 0;
   if (k.cpu === 0) {
     k.sched.spawn("swapper", (function* (): Gen {
       for (let s = 0; s < a.swaps; s++) {
+        const t0 = k.port.now();
         yield* k.swap.switchObject(ctr, s % 2 === 0 ? PartitionedCounter : SharedCounter);
+        swapTime += k.port.now() - t0;
         k.trace.ev2(Major.Test, Test.Data, s, 0);
       }
       yield* k.cos.call(done, (r) => r.inc());
@@ -74,7 +82,7 @@ export function swapTorture(k: Kernel, args: unknown): Finisher {
   }
   return () => {
     if (k.cpu === 0) value = (k.cos.local(ctr) as Counter | undefined)?.value() ?? (k.cos.miss(ctr) as Counter).value();
-    return { added, calls, recursive, value, swaps: k.swap.stats };
+    return { added, calls, recursive, value, swaps: k.swap.stats, swapTime: a.swaps > 0 ? swapTime / a.swaps : 0 };
   };
 }
 
@@ -219,4 +227,22 @@ export function threadFault(k: Kernel, _args: unknown): Finisher {
     after = true;
   })());
   return () => ({ after });
+}
+
+/** PPC null round trips: processor 0 calls the local null server `n` times (after a warm-up). */
+export function benchNullPpc(k: Kernel, args: unknown): Finisher {
+  const a = args as { n: number; remote?: boolean };
+  serveNull(k);
+  let nsPerCall = 0;
+  const caller = a.remote === true ? 1 : 0;
+  if (k.cpu === caller) {
+    k.sched.spawn("ppc bench", (function* (): Gen {
+      const f = a.remote === true ? nullRoundTripRemote : nullRoundTrip;
+      yield* f(k, Math.ceil(a.n / 10));
+      const t0 = k.port.now();
+      yield* f(k, a.n);
+      nsPerCall = (k.port.now() - t0) / a.n;
+    })());
+  }
+  return () => ({ nsPerCall });
 }
