@@ -6,6 +6,9 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { buildGuest } from "../linux/testing/cross.js";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { validateChrome } from "../kernel/trace/chrome.js";
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
 const k42 = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
@@ -43,4 +46,30 @@ test("a guest that runs past its instruction limit is stopped", () => {
   const r = k42("run", "--max-instructions", "1000");
   assert.equal(r.status, 137);
   assert.match(r.stderr, /instruction limit 1000 reached/);
+});
+
+test("k42 run --trace writes Chrome trace-event JSON of a static hello world; k42 trace summarises it", () => {
+  const exe = buildGuest("ppc64", "hello/hello.c");
+  const dir = mkdtempSync(join(tmpdir(), "k42-trace-"));
+  const file = join(dir, "hello.json");
+  try {
+    const r = k42("run", "--cpus", "2", "--trace", file, "--", exe, "a");
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stdout, /^Hello from PowerPC, 1 argument\n/);
+    const json = JSON.parse(readFileSync(file, "utf8")) as { traceEvents: { ph: string; name: string; cat: string; tid: number }[] };
+    assert.deepEqual(validateChrome(json), []);
+    // the program's system calls (write, exit_group) are slices on processor 0's track
+    const syscalls = json.traceEvents.filter((e) => e.cat === "Linux" && e.ph === "B");
+    assert.ok(syscalls.length >= 2, `syscall slices: ${syscalls.length}`);
+    assert.ok(json.traceEvents.some((e) => e.ph === "M" && e.name === "thread_name"));
+    const s = k42("trace", file);
+    assert.equal(s.status, 0, s.stderr);
+    assert.match(s.stdout, /Linux/);
+    assert.match(s.stdout, /Sched/);
+    const bad = k42("trace", join(dir, "missing.json"));
+    assert.equal(bad.status, 2);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
