@@ -4,7 +4,12 @@
 // cycles of its cost model, src/machine/cost.ts) and at 1 and 2 processors in parallel mode.
 
 import { boot, type BootResult, type MachineOptions } from "../src/kernel/boot.js";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Major, Mem } from "../src/kernel/trace/events.js";
+import { toChrome, writeChrome } from "../src/kernel/trace/chrome.js";
+import { summarize } from "../src/kernel/trace/summary.js";
 
 const PROGRAMS = new URL("../src/kernel/testing/programs.js", import.meta.url).href;
 const PPC_PROGRAMS = PROGRAMS;
@@ -17,10 +22,13 @@ function check(r: BootResult): void {
   for (const c of r.cpus) if (c.threadErrors.length > 0) throw new Error(c.threadErrors.map((e) => e.error).join("\n"));
 }
 
-interface CounterRow { cpus: number; throughput: number; lineWait: number }
+interface CounterRow { cpus: number; throughput: number; lineWait: number; trace: BootResult["events"] }
+
+/** build/bench under the repository root (dist/bench/kernel.js → ../../build/bench). */
+const OUT = join(fileURLToPath(new URL("../../build/bench", import.meta.url)));
 
 async function counter(mode: "deterministic" | "parallel", impl: "shared" | "partitioned", cpus: number, iters: number): Promise<CounterRow> {
-  const r = await run({ mode, cpus, traceMask: 1 << Major.Mem }, "counterLoop", { impl, iters, work: 20 });
+  const r = await run({ mode, cpus, traceMask: (1 << Major.Mem) | (1 << Major.ClustObj) }, "counterLoop", { impl, iters, work: 20 });
   check(r);
   const res = r.cpus.map((c) => c.result as { start: number; end: number; value: number });
   if (res[0].value !== iters * cpus) throw new Error(`counter ${impl} at ${cpus}: ${res[0].value} != ${iters * cpus}`);
@@ -28,7 +36,7 @@ async function counter(mode: "deterministic" | "parallel", impl: "shared" | "par
   const rate = res.reduce((sum, x) => sum + (iters - 1) / (x.end - x.start), 0);
   const lineWait = r.events.filter((e) => e.major === Major.Mem && e.minor === Mem.LineWait).reduce((s, e) => s + (e.data[1] ?? 0), 0);
   // increments per second: virtual seconds at 1 GHz (deterministic) or real ns (parallel)
-  return { cpus, throughput: rate * 1e9, lineWait };
+  return { cpus, throughput: rate * 1e9, lineWait, trace: r.events };
 }
 
 function fmt(n: number, d = 1): string {
@@ -74,9 +82,21 @@ export async function benchKernel(): Promise<number> {
   console.log("| mode | cpus | shared | shared vs linear | clustered | clustered vs linear | shared line-wait cycles |");
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   let base: { s: number; c: number } | undefined;
+  const traces: string[] = [];
   for (const n of [1, 2, 4, 8, 16, 32]) {
     const s = await counter("deterministic", "shared", n, 2000);
     const c = await counter("deterministic", "partitioned", n, 2000);
+    if (n === 32) {
+      mkdirSync(OUT, { recursive: true });
+      for (const [name, row] of [["shared", s], ["clustered", c]] as const) {
+        const file = join(OUT, `counter-${name}-32.json`);
+        const t = toChrome(row.trace, { unit: "cycles", cpus: 32, title: `${name} counter, 32 processors (Mem and ClustObj classes)` });
+        writeChrome(file, t);
+        const lw = summarize(t).split("\n");
+        const at = lw.findIndex((l) => l.startsWith("Contended shared lines"));
+        traces.push(`${name} (${file}, \`npx k42 trace\` on it):`, ...(at < 0 ? ["  no contended lines"] : lw.slice(at, at + 6).map((l) => `  ${l}`)));
+      }
+    }
     base ??= { s: s.throughput, c: c.throughput };
     console.log(`| deterministic | ${n} | ${fmt(s.throughput)} | ${(s.throughput / (n * base.s) * 100).toFixed(0)}% | ` +
       `${fmt(c.throughput)} | ${(c.throughput / (n * base.c) * 100).toFixed(0)}% | ${fmt(s.lineWait)} (clustered: ${fmt(c.lineWait)}) |`);
@@ -91,6 +111,11 @@ export async function benchKernel(): Promise<number> {
   }
   console.log("");
   console.log("Throughput: each processor's increments per second from its first call on (after its miss), summed.");
+  console.log("");
+  console.log("Why (deterministic, 32 processors) — the trace of each run, first rows of its line-wait table:");
+  console.log("```");
+  for (const l of traces) console.log(l);
+  console.log("```");
   console.log("Line-wait cycles: time processors spent waiting for the counter's contended line (Mem/LineWait trace events).");
   return 0;
 }

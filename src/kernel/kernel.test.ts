@@ -79,6 +79,17 @@ for (const mode of ["deterministic", "parallel"] as const) {
     assert.equal(u.newKind, PartitionedCounter.id);
   });
 
+  test(`${mode}: per-cluster reps share state within a cluster; a swap without a common format is refused`, async () => {
+    const r = await run(m, "clustersAndRefusal");
+    ok(r);
+    const o = r.cpus[0].result as { clusters: number[]; refused: string; after: number };
+    assert.deepEqual(o.clusters, [1 + 2, 3 + 4]);
+    const creates = r.events.filter((e) => e.major === Major.ClustObj && e.minor === ClustObj.RepCreate && e.data[1] === 0x1f0);
+    assert.equal(creates.length, 2, "one rep per cluster of two");
+    assert.match(o.refused, /no common state format/);
+    assert.equal(o.after, 6, "the object is intact after the refused swap");
+  });
+
   test(`${mode}: a thread that throws is contained`, async () => {
     const r = await run(m, "threadFault");
     assert.deepEqual(r.errors, []);

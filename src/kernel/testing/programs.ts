@@ -6,6 +6,9 @@ import type { Finisher } from "../boot.js";
 import type { Block } from "../sched/thread.js";
 import type { ObjRef } from "../cos/manager.js";
 import { ObjectError } from "../cos/manager.js";
+import { RootKind, type ObjectType } from "../cos/types.js";
+import { SwapError } from "../hotswap/swap.js";
+import type { SharedWords } from "../shared.js";
 import { PartitionedCounter, SharedCounter, type Counter } from "../objects/counter.js";
 import { Major, Test } from "../trace/events.js";
 import { nullRoundTrip, nullRoundTripRemote, serveNull } from "../ppc/bench.js";
@@ -245,4 +248,53 @@ export function benchNullPpc(k: Kernel, args: unknown): Finisher {
     })());
   }
   return () => ({ nsPerCall });
+}
+
+interface Tally {
+  add(v: number): void;
+  clusterValue(): number;
+}
+
+/** One rep per cluster of two processors; reps of one cluster share their state. */
+export const ClusterTally: ObjectType<Tally> = {
+  id: 0x1f0,
+  name: "ClusterTally",
+  kind: RootKind.PerCluster,
+  clusterSize: 2,
+  sharedBytes: 8,
+  create: (ctx) => {
+    const w = ctx.shared as SharedWords;
+    return { add: (v) => void w.add(0, v), clusterValue: () => w.load(0) };
+  },
+};
+
+/** A type that speaks no state format the counters speak: a swap to it must be refused. */
+export const Incompatible: ObjectType<Counter> = {
+  ...SharedCounter, id: 0x1f1, name: "Incompatible", exports: [7], imports: [7],
+};
+
+/** Root kinds: PerCluster reps; and a hot-swap without a common format is refused, the object intact. */
+export function clustersAndRefusal(k: Kernel, _args: unknown): Finisher {
+  const tally = k.cos.wellKnown(5, ClusterTally);
+  const ctr = k.cos.wellKnown(6, SharedCounter);
+  const barrier = k.cos.wellKnown(7, SharedCounter);
+  const out: { clusters: number[]; refused: string; after: number } = { clusters: [], refused: "", after: 0 };
+  k.sched.spawn("tally", (function* (): Gen {
+    yield* k.cos.call(tally, (r) => r.add(k.cpu + 1));
+    yield* k.cos.call(barrier, (r) => r.inc());
+    if (k.cpu !== 0) return;
+    while ((yield* k.cos.call(barrier, (r) => r.value())) < k.topology.cpus) yield { kind: "yield" };
+    const t = k.cos.target(ClusterTally as ObjectType, k.gtt.get(tally, 3 /* Gte.Shared */), tally);
+    for (let c = 0; c < t.clusters; c++) out.clusters.push(t.block(c).load(0));
+    yield* k.cos.call(ctr, (r) => r.add(5));
+    try {
+      yield* k.swap.switchObject(ctr, Incompatible);
+      out.refused = "swapped";
+    } catch (e) {
+      out.refused = e instanceof SwapError ? e.message : `unexpected ${String(e)}`;
+    }
+    yield* k.cos.call(ctr, (r) => r.add(1));
+    out.after = yield* k.cos.call(ctr, (r) => r.value());
+  })());
+  return () => out;
 }

@@ -93,8 +93,8 @@ export class TraceArea {
   /** A view of an area that init() has already set up, reading its shape from the header. */
   static attach(buffer: SharedArrayBuffer, addr: number): TraceArea {
     const h = new Int32Array(buffer, addr, 4);
-    if (h[0] !== MAGIC) throw new Error(`trace: no trace area at ${addr}`);
-    return new TraceArea(buffer, addr, h[1], h[2]);
+    if (Atomics.load(h, 0) !== MAGIC) throw new Error(`trace: no trace area at ${addr}`);
+    return new TraceArea(buffer, addr, Atomics.load(h, 1), Atomics.load(h, 2));
   }
 
   constructor(buffer: SharedArrayBuffer, addr: number, cpus: number, wordsPerCpu: number) {

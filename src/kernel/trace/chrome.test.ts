@@ -6,9 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ChromeEvent, type ChromeTrace, tidOfCpu, toChrome, validateChrome, writeChrome } from "./chrome.js";
-import type { TraceEvent } from "./drain.js";
+import { TraceArea } from "./area.js";
+import { TraceDrain, type TraceEvent } from "./drain.js";
 import { Control, Linux, Major, Mem, PPC, Sched, User } from "./events.js";
 import { summarize } from "./summary.js";
+import { TraceWriter } from "./writer.js";
 
 const ev = (cpu: number, ts: number, major: number, minor: number, ...data: number[]): TraceEvent =>
   ({ cpu, ts, major, minor, data });
@@ -61,6 +63,36 @@ test("toChrome: slices nest, suspend on block, resume on dispatch; output valida
   assert.deepEqual(str?.args, { a: 9, str: "hello" });
   assert.deepEqual(tr.otherData, { producer: "k42ts trace", unit: "cycles", cpus: 2, cyclesPerUs: 1000, title: "scenario" });
   assert.deepEqual(JSON.parse(JSON.stringify(tr)), tr);
+});
+
+test("toChrome: the drain's cpu-by-cpu order gives the same trace as time order", () => {
+  const evs = scenario();
+  const cpuMajor = [...evs.filter((e) => e.cpu === 0), ...evs.filter((e) => e.cpu === 1)];
+  const opts = { unit: "cycles", cpus: 2 } as const;
+  assert.deepEqual(toChrome(cpuMajor, opts), toChrome(evs, opts));
+});
+
+test("end to end: events written to the rings, drained, converted, validated", () => {
+  const evs = scenario().filter((e) => e.major !== Major.User || e.minor !== User.Begin);
+  const area = new TraceArea(new SharedArrayBuffer(TraceArea.bytesFor(2, 1024)), 0, 2, 1024);
+  area.init();
+  area.setMask(~0n);
+  let t = 0;
+  const w = [new TraceWriter(area, 0, () => t), new TraceWriter(area, 1, () => t)];
+  for (const e of evs) {
+    t = e.ts;
+    const d = e.data;
+    if (e.str !== undefined) w[e.cpu].str(e.major, e.minor, d[0], e.str);
+    else if (d.length === 0) w[e.cpu].ev0(e.major, e.minor);
+    else if (d.length === 1) w[e.cpu].ev1(e.major, e.minor, d[0]);
+    else if (d.length === 2) w[e.cpu].ev2(e.major, e.minor, d[0], d[1]);
+    else if (d.length === 3) w[e.cpu].ev3(e.major, e.minor, d[0], d[1], d[2]);
+    else w[e.cpu].ev4(e.major, e.minor, d[0], d[1], d[2], d[3]);
+  }
+  const opts = { unit: "cycles", cpus: 2 } as const;
+  const tr = toChrome(new TraceDrain(area).drain(), opts);
+  assert.deepEqual(validateChrome(tr), []);
+  assert.deepEqual(tr, toChrome(evs, opts));
 });
 
 test("toChrome: ns unit and cyclesPerUs scale timestamps", () => {

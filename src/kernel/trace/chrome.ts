@@ -72,12 +72,12 @@ interface Track {
   last: number;
 }
 
-/** Convert drained events (each cpu's in order; cpus may be interleaved) to a Chrome trace. */
+/** Convert drained events (each cpu's in buffer order, cpus in any interleaving) to a Chrome trace. */
 export function toChrome(events: readonly TraceEvent[], opts: ChromeOptions): ChromeTrace {
   const perUs = opts.unit === "cycles" ? (opts.cyclesPerUs ?? 1000) : 1000;
   if (!(perUs > 0)) throw new RangeError(`trace: bad cyclesPerUs ${perUs}`);
   const conv = new Converter(perUs);
-  for (const e of events) conv.add(e);
+  for (const e of timeOrder(events)) conv.add(e);
   conv.finish();
   const cpus = new Set<number>();
   for (let c = 0; c < opts.cpus; c++) cpus.add(c);
@@ -97,6 +97,23 @@ export function toChrome(events: readonly TraceEvent[], opts: ChromeOptions): Ch
   if (opts.unit === "cycles") otherData.cyclesPerUs = perUs;
   if (opts.title !== undefined) otherData.title = opts.title;
   return { traceEvents: meta.concat(conv.out), displayTimeUnit: "ns", otherData };
+}
+
+/**
+ * The events merged into one time order (a thread can stop on one processor and resume on
+ * another): each processor's order is kept, its timestamps clamped to be non-decreasing; ties
+ * go to the lower processor. Any interleaving of the same per-processor sequences gives the
+ * same result.
+ */
+function timeOrder(events: readonly TraceEvent[]): TraceEvent[] {
+  const last = new Map<number, number>();
+  const keyed = events.map((e, i) => {
+    const t = Math.max(e.ts, last.get(e.cpu) ?? -Infinity);
+    last.set(e.cpu, t);
+    return { e, t, i };
+  });
+  keyed.sort((a, b) => a.t - b.t || a.e.cpu - b.e.cpu || a.i - b.i);
+  return keyed.map((k) => k.e);
 }
 
 class Converter {
@@ -237,11 +254,11 @@ export function writeChrome(path: string, trace: ChromeTrace): void {
 // ---- validation ----------------------------------------------------------------------------
 
 /** Phases of the Trace Event Format. */
-const PHASES = new Set([
+const PHASES: ReadonlySet<string> = new Set([
   "B", "E", "X", "i", "I", "C", "b", "n", "e", "s", "t", "f", "P", "N", "O", "D", "M", "V", "v",
   "R", "c", "(", ")",
 ]);
-const METADATA = new Set(["process_name", "process_labels", "process_sort_index", "thread_name", "thread_sort_index"]);
+const METADATA: ReadonlySet<string> = new Set(["process_name", "process_labels", "process_sort_index", "thread_name", "thread_sort_index"]);
 const MAX_PROBLEMS = 50;
 
 function isObj(x: unknown): x is Record<string, unknown> {

@@ -115,11 +115,11 @@ const DEFS: readonly (readonly Def[])[] = [
     { name: "Preempt", fields: ["thread"], chrome: end("sched") },
   ],
   /* ClustObj */ [
-    { name: "Miss", fields: ["obj", "thread"] },
-    { name: "RepCreate", fields: ["obj", "thread", "cluster"] },
-    { name: "Destroy", fields: ["obj"] },
-    { name: "Reclaim", fields: ["obj", "generation"] },
-    { name: "IdFree", fields: ["obj"] },
+    { name: "Miss", fields: ["obj", "type"] },
+    { name: "RepCreate", fields: ["obj", "type", "cluster"] },
+    { name: "Destroy", fields: ["obj", "type"] },
+    { name: "Reclaim", fields: ["obj", "cpu"] },
+    { name: "IdFree", fields: ["obj", "home"] },
   ],
   /* PPC */ [
     { name: "Call", fields: ["obj", "method", "caller"], chrome: begin("ppc"), label: (d) => `ppc ${d[0] ?? "?"}.${d[1] ?? "?"}` },

@@ -7,6 +7,7 @@
 // and metadata events do not count.
 
 import { type ChromeArg, type ChromeEvent, type ChromeTrace, cpuOfTid } from "./chrome.js";
+import { MAJOR_NAMES } from "./events.js";
 
 const TOP = 10;
 
@@ -21,10 +22,12 @@ function num(a: Record<string, ChromeArg> | undefined, k: string): number | unde
   return typeof v === "number" ? v : undefined;
 }
 
-function table(head: string[], rows: string[][]): string[] {
+/** Columns: the first and those marked "l" in `align` left-aligned, the others right-aligned. */
+function table(head: string[], rows: string[][], align = ""): string[] {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const left = (i: number): boolean => i === 0 || align[i] === "l";
   const line = (r: string[]): string =>
-    r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ").trimEnd();
+    r.map((c, i) => (left(i) ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  ").trimEnd();
   return [line(head), ...rows.map(line)];
 }
 
@@ -40,7 +43,7 @@ function top<K>(m: Map<K, number>, n: number): [K, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0]))).slice(0, n);
 }
 
-/** Per-class, per-processor counts table (rows: classes in order of first appearance + total). */
+/** Per-class, per-processor counts table (rows: classes in major order, then the total). */
 function classTable(trace: ChromeTrace, cpus: number[]): string[] {
   const counts = new Map<string, Map<number, number>>();
   for (const e of trace.traceEvents) {
@@ -55,7 +58,13 @@ function classTable(trace: ChromeTrace, cpus: number[]): string[] {
   const rows: string[][] = [];
   const colTotal = cpus.map(() => 0);
   let grand = 0;
-  for (const [cat, row] of counts) {
+  const order = (c: string): number => {
+    const i = MAJOR_NAMES.indexOf(c);
+    return i < 0 ? MAJOR_NAMES.length : i;
+  };
+  const cats = [...counts.keys()].sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  for (const cat of cats) {
+    const row = counts.get(cat) as Map<number, number>;
     let t = 0;
     const cells = cpus.map((c, i) => {
       const v = row.get(c) ?? 0;
@@ -88,7 +97,7 @@ function objectTable(trace: ChromeTrace): string[] {
     const by = top(cats.get(obj) as Map<string, number>, 4).map(([k, v]) => `${k} ${v}`).join(", ");
     return [String(obj), String(n), by];
   });
-  return [`Top ${Math.min(TOP, count.size)} objects (of ${count.size})`, ...table(["obj", "events", "classes"], rows)];
+  return [`Top ${Math.min(TOP, count.size)} objects (of ${count.size})`, ...table(["obj", "events", "classes"], rows, "lrl")];
 }
 
 /** PPC slices by obj.method: calls and time inside (µs), pairing B/E per track. */

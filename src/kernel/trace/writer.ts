@@ -49,7 +49,8 @@ export class TraceWriter {
 
   /**
    * @param now the clock: virtual cycles (deterministic mode) or ns (parallel mode); a
-   *   non-negative integer below 2^53, non-decreasing across all writers of one ring.
+   *   non-negative integer below 2^53 (fractions are dropped), non-decreasing across all
+   *   writers of one ring. Data words must be safe integers (-0 is stored as 0).
    * @param layer who writes (0..7, 0 = kernel), recorded in every header.
    */
   constructor(area: TraceArea, readonly cpu: number, now: () => number, layer = 0) {
