@@ -109,7 +109,7 @@ function main(argv: string[]): number {
     case "run":
       return cmdRun(rest);
     case "trace":
-      return traceCommand(rest, (t) => process.stdout.write(t));
+      return traceCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     case undefined:
     case "help":
     case "--help":
