@@ -147,6 +147,7 @@ export class Kernel implements ProcessorSoftware {
   slice(): void {
     this.msg.poll();
     this.quiescentPoint();
+    this.sched.checkSleepers();
     if (this.sched.runnable()) this.sched.runOne(this.port.cost.kernelQuantum);
     else this.port.charge(this.port.cost.dispatch); // idle pass: generations advance
   }
@@ -157,9 +158,10 @@ export class Kernel implements ProcessorSoftware {
   private quiescentPoint(): void {
     this.quiesce.advance();
     this.genWaiters = 0;
-    for (const t of this.sched.threads()) {
-      if (t.state !== ThreadState.Blocked || t.block === undefined) continue;
+    if (this.sched.genWaiters.size === 0) return;
+    for (const t of [...this.sched.genWaiters]) {
       const b = t.block;
+      if (t.state !== ThreadState.Blocked || b === undefined) continue;
       if (b.kind === "localGen") {
         if (this.quiesce.localElapsed(b.marker)) this.sched.wake(t);
         else this.genWaiters++;

@@ -88,11 +88,11 @@ class ParallelPort implements ProcessorPort {
   serve(sw: ProcessorSoftware): void {
     const n = this.topology.cpus;
     while (!this.halted()) {
-      if (sw.runnable() || this.ring.count > 0) {
+      const timer = sw.nextTimer();
+      if (sw.runnable() || this.ring.count > 0 || timer <= this.now()) {
         sw.slice();
         continue;
       }
-      const timer = sw.nextTimer();
       if (timer !== Infinity) {
         const ms = (timer - this.now()) / 1e6;
         if (ms > 0) this.ring.wait(Math.min(ms, 50));

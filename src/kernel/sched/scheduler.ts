@@ -42,6 +42,8 @@ export class Scheduler {
   private seq = 0;
   private readonly all = new Map<number, Thread>();
   private readonly sleepers: Thread[] = [];
+  /** Threads blocked on a local or global generation marker (checked at quiescent points). */
+  readonly genWaiters = new Set<Thread>();
   current: Thread | undefined;
   /** Time at which the running kernel thread should yield at its next safe point. */
   quantumEnd = Infinity;
@@ -88,13 +90,12 @@ export class Scheduler {
   /** Make a blocked thread ready, handing `value` to its body. */
   wake(t: Thread, value?: unknown): void {
     if (t.state !== ThreadState.Blocked) return;
-    this.trace.ev2(Major.Sched, Sched.Unblock, t.id, BLOCK_CODE[t.block?.kind ?? "event"]);
+    const kind = t.block?.kind ?? "event";
+    this.trace.ev2(Major.Sched, Sched.Unblock, t.id, BLOCK_CODE[kind]);
     t.resume = value;
     t.block = undefined;
-    if (t.state === ThreadState.Blocked) {
-      const i = this.sleepers.indexOf(t);
-      if (i >= 0) this.sleepers.splice(i, 1);
-    }
+    if (kind === "sleep") this.sleepers.splice(this.sleepers.indexOf(t), 1);
+    else if (kind === "localGen" || kind === "globalGen") this.genWaiters.delete(t);
     this.makeReady(t);
   }
 
@@ -150,6 +151,7 @@ export class Scheduler {
     t.block = b;
     this.trace.ev2(Major.Sched, Sched.Block, t.id, BLOCK_CODE[b.kind]);
     if (b.kind === "sleep") this.sleepers.push(t);
+    else if (b.kind === "localGen" || b.kind === "globalGen") this.genWaiters.add(t);
     else if (b.kind === "join") {
       const target = this.all.get(b.thread);
       if (target === undefined) this.wake(t);
@@ -193,7 +195,8 @@ export class Scheduler {
     return undefined;
   }
 
-  private checkSleepers(): void {
+  /** Wake sleepers whose time has come. */
+  checkSleepers(): void {
     if (this.sleepers.length === 0) return;
     const now = this.port.now();
     for (const s of [...this.sleepers]) {

@@ -1,0 +1,51 @@
+// The per-processor scheduler: dispatchers round-robin, explicit blocked states, sleep, join.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { deterministicKernels, prepare } from "../boot.js";
+import { ThreadState, type Block } from "./thread.js";
+
+function machine() {
+  return deterministicKernels(prepare({ mode: "deterministic", cpus: 1, memBytes: 16 << 20, traceMask: 0 }));
+}
+
+test("dispatchers of different domains take turns; threads of one domain are FIFO", () => {
+  const { machine: m, kernels: [k] } = machine();
+  const order: string[] = [];
+  const body = (name: string) => (function* (): Generator<Block, void, unknown> {
+    for (let i = 0; i < 2; i++) {
+      order.push(`${name}${i}`);
+      yield { kind: "yield" };
+    }
+  })();
+  k.sched.spawn("a", body("a"), 1);
+  k.sched.spawn("b", body("b"), 1);
+  k.sched.spawn("x", body("x"), 2);
+  m.run([k]);
+  // domain 1 and domain 2 alternate; within domain 1, a then b
+  assert.deepEqual(order, ["a0", "x0", "b0", "x1", "a1", "b1"]);
+});
+
+test("a blocked thread is a record; wake hands it a value; sleep and join", () => {
+  const { machine: m, kernels: [k] } = machine();
+  const log: string[] = [];
+  const waiter = k.sched.spawn("waiter", (function* (): Generator<Block, string, unknown> {
+    const v = yield { kind: "event", what: "a test event" };
+    log.push(`woken with ${String(v)}`);
+    return "done";
+  })());
+  k.sched.spawn("sleeper", (function* (): Generator<Block, void, unknown> {
+    const until = k.port.now() + 10_000;
+    yield { kind: "sleep", until };
+    log.push(`slept until ${k.port.now() >= until}`);
+    // the waiter is blocked, visibly, on its event
+    assert.equal(waiter.state, ThreadState.Blocked);
+    assert.deepEqual(waiter.block, { kind: "event", what: "a test event" });
+    k.sched.wake(waiter, 42);
+    const joined = yield { kind: "join", thread: waiter.id };
+    log.push(`joined ${(joined as { result: unknown }).result as string}`);
+  })());
+  m.run([k]);
+  assert.deepEqual(log, ["slept until true", "woken with 42", "joined done"]);
+  assert.equal(k.sched.threads().length, 0);
+});
