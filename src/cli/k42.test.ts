@@ -66,6 +66,10 @@ test("k42 run --trace writes Chrome trace-event JSON of a static hello world; k4
     assert.equal(s.status, 0, s.stderr);
     assert.match(s.stdout, /Linux/);
     assert.match(s.stdout, /Sched/);
+    // deterministic mode: the same run again gives the same trace, byte for byte
+    const again = join(dir, "again.json");
+    assert.equal(k42("run", "--cpus", "2", "--trace", again, "--", exe, "a").status, 3);
+    assert.equal(readFileSync(again, "utf8"), readFileSync(file, "utf8"));
     const bad = k42("trace", join(dir, "missing.json"));
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^k42 trace: cannot read .*missing\.json: ENOENT\n$/);
