@@ -64,6 +64,11 @@ class DeterministicPort implements ProcessorPort {
     return top.msg;
   }
 
+  pending(): boolean {
+    if (this.ring.count > 0) this.pull();
+    return this.heap.length > 0 && this.heap[0].msg.stamp <= this.clock;
+  }
+
   halt(): void { this.m.stopped = true; }
   halted(): boolean { return this.m.stopped; }
 

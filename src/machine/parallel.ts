@@ -75,6 +75,10 @@ class ParallelPort implements ProcessorPort {
     return m;
   }
 
+  pending(): boolean {
+    return this.ring.count > 0;
+  }
+
   halt(): void {
     Atomics.store(this.ctl, CTL_HALT, 1);
     for (const r of this.rings) r.wake();

@@ -32,6 +32,8 @@ export interface ProcessorPort {
   send(to: number, kind: number, payload?: Uint8Array): boolean;
   /** The next message that has arrived (in the deterministic mode: whose arrival time has come). */
   receive(): RingMessage | undefined;
+  /** True when a message has arrived and waits (a soft interrupt: preempt at the next safe point). */
+  pending(): boolean;
   /** Ask the whole machine to stop after the current slices. */
   halt(): void;
   halted(): boolean;

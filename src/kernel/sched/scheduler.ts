@@ -1,5 +1,6 @@
 // The per-processor scheduler: dispatchers (one per domain that has threads on this processor)
-// scheduled round-robin, threads FIFO within a dispatcher. Time slices are budgets: guest
+// scheduled round-robin, threads FIFO within a dispatcher except that a thread woken from a
+// block goes first (it has waited; the one it passes has just had a quantum). Time slices are budgets: guest
 // threads run a fixed number of instructions, kernel threads until their quantum of cycles is
 // used and they reach a safe point (a clustered-object call or an explicit yield). Blocking is
 // explicit (thread.ts). Per processor; never shared.
@@ -55,13 +56,20 @@ export class Scheduler {
     private readonly hooks: SchedulerHooks,
   ) {}
 
-  /** Create a ready thread in `domain` running `body`. */
+  /**
+   * Create a ready thread in `domain` running `body`. A thread spawned by a message handler
+   * (no thread running: K42's fresh thread per incoming request) runs next; one spawned by a
+   * thread queues behind the others.
+   */
   spawn(name: string, body: ThreadBody, domain = KERNEL_DOMAIN): Thread {
     const t = new Thread((this.port.cpu << 20) | ++this.seq, domain, name, body);
     this.all.set(t.id, t);
-    this.makeReady(t);
+    this.makeReady(t, this.current === undefined && this.started);
     return t;
   }
+
+  /** Set once the processor runs (threads spawned at boot keep their order). */
+  started = false;
 
   get(id: number): Thread | undefined {
     return this.all.get(id);
@@ -82,9 +90,13 @@ export class Scheduler {
     return t;
   }
 
-  /** True when the running thread has used its quantum (checked at safe points). */
+  /**
+   * True when the running thread should give the processor back at this safe point: its
+   * quantum is used, a message has arrived (messages are handled between thread steps), or a
+   * thread waits for a generation to pass (generations advance between thread steps).
+   */
   shouldYield(): boolean {
-    return this.port.now() >= this.quantumEnd;
+    return this.port.now() >= this.quantumEnd || this.port.pending() || this.genWaiters.size > 0;
   }
 
   /** Make a blocked thread ready, handing `value` to its body. */
@@ -96,7 +108,7 @@ export class Scheduler {
     t.block = undefined;
     if (kind === "sleep") this.sleepers.splice(this.sleepers.indexOf(t), 1);
     else if (kind === "localGen" || kind === "globalGen") this.genWaiters.delete(t);
-    this.makeReady(t);
+    this.makeReady(t, true);
   }
 
   /** Wake every blocked thread whose block satisfies `pred`. */
@@ -113,6 +125,7 @@ export class Scheduler {
 
   /** Run one time slice of the next ready thread. */
   runOne(quantum: number): void {
+    this.started = true;
     this.checkSleepers();
     const d = this.nextDispatcher();
     if (d === undefined) return;
@@ -171,7 +184,8 @@ export class Scheduler {
   /** Called when a thread's body throws (the kernel reports it; the processor goes on). */
   onThreadError: ((t: Thread) => void) | undefined;
 
-  private makeReady(t: Thread): void {
+  /** Queue a ready thread: at the back, or (a thread that was blocked) at the front. */
+  private makeReady(t: Thread, front = false): void {
     t.state = ThreadState.Ready;
     let d = this.dispatchers.get(t.domain);
     if (d === undefined) {
@@ -179,7 +193,9 @@ export class Scheduler {
       this.dispatchers.set(t.domain, d);
       this.order.push(d);
     }
-    d.ready.push(t);
+    if (front && d.head > 0) d.ready[--d.head] = t;
+    else if (front) d.ready.unshift(t);
+    else d.ready.push(t);
     this.readyCount++;
   }
 
