@@ -5,11 +5,15 @@ import type { PhysicalMemory } from "../machine/memory.js";
 import { PAGE_SIZE } from "../machine/memory.js";
 import type { Topology } from "../machine/topology.js";
 import { Gtt, PARTITION } from "./cos/gtt.js";
-import { Quiescence } from "./cos/quiesce.js";
+import { CTL_TOKEN_PARKED } from "./cos/quiesce.js";
 import { TraceArea } from "./trace/area.js";
 
 export interface KernelLayout {
-  /** Kernel control block (one page of int32 words; cos/quiesce.ts names them). */
+  /**
+   * Kernel control block: one page of int32 words, changed only with Atomics. Words 0–2:
+   * quiescence (global generation, token demand, token parked; cos/quiesce.ts); word 32: the
+   * PPC handle directory's address (ppc/handles.ts).
+   */
   control: number;
   gtt: number;
   gttEntries: number;
@@ -23,7 +27,6 @@ export function allocateKernel(mem: PhysicalMemory, topo: Topology, traceWordsPe
   const traceAddr = mem.allocContiguous(Math.ceil(traceBytes / PAGE_SIZE));
   const area = new TraceArea(mem.buffer, traceAddr, topo.cpus, traceWordsPerCpu);
   area.init();
-  Atomics.store(new Int32Array(mem.buffer, control, 16), 2 /* CTL_TOKEN_PARKED */, 1);
-  void Quiescence;
+  Atomics.store(new Int32Array(mem.buffer, control, 16), CTL_TOKEN_PARKED, 1);
   return { control, gtt, gttEntries: topo.cpus * PARTITION, trace: { addr: traceAddr, wordsPerCpu: traceWordsPerCpu } };
 }

@@ -99,11 +99,6 @@ export class Quiescence {
     this.ctl.add(CTL_TOKEN_DEMAND, -1);
   }
 
-  /** Called once at boot on processor 0: the token starts parked there. */
-  static initShared(ctl: SharedWords): void {
-    ctl.store(CTL_TOKEN_PARKED, 1);
-  }
-
   private tokenArrived(kick: boolean): void {
     if (this.port.cpu === 0 && !kick) {
       this.ctl.add(CTL_GLOBAL_GEN, 1);

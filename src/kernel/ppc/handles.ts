@@ -174,7 +174,8 @@ export class HandleTable {
   /** Validate xhandle `xh` and read its entry (K42: index range, then seqNo). */
   lookup(xh: number): Lookup {
     const index = Math.floor(xh / 256), seq = xh & SEQ_MASK;
-    if (index === 0 || index >= this.capacity) return { refused: PpcErr.Forged, why: `index ${index} outside the table` };
+    if (index === 0) return { refused: PpcErr.Forged, why: "the null handle" };
+    if (index >= this.capacity) return { refused: PpcErr.Forged, why: `index ${index} outside the table` };
     const st = this.w.load(this.at(index, He.State));
     if (st === 0) return { refused: PpcErr.Forged, why: `slot ${index} was never handed out` };
     if ((st & LIVE) === 0 || (st & SEQ_MASK) !== seq) {

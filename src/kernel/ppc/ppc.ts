@@ -195,7 +195,15 @@ export class PPCManager {
   }
 
   private onReply(p: Uint8Array): void {
-    const { token, outcome } = decodeReply(p);
+    let r;
+    try {
+      r = decodeReply(p);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      this.k.trace.ev3(Major.PPC, PPC.Refused, 0, 0, PpcErr.Malformed); // only encodeReply makes replies
+      return;
+    }
+    const { token, outcome } = r;
     const w = this.waiting.get(token);
     if (w === undefined || w.outcome !== undefined) return;
     w.outcome = outcome;

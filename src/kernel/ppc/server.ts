@@ -18,6 +18,9 @@ export const SERVER_IMPL = 0;
 export type Target<I extends Iface> = ObjRef<Impl<I>> | typeof SERVER_IMPL;
 
 export interface RootHandle {
+  /** What the root handle names (default SERVER_IMPL); a clustered object must have the same id
+   *  on every processor (a well-known object). */
+  readonly target?: number;
   /** The domain the root handle is made for. */
   readonly owner: number;
   readonly ownerRights: number;
@@ -87,7 +90,7 @@ export class Server<I extends Iface = Iface> {
       if (root === undefined) return;
       const index = t.fresh();
       t.publish(index as number, {
-        target: SERVER_IMPL, owner: root.owner, ownerRights: root.ownerRights, otherRights: root.otherRights,
+        target: root.target ?? SERVER_IMPL, owner: root.owner, ownerRights: root.ownerRights, otherRights: root.otherRights,
         clientData: root.clientData ?? 0, creator: k.cpu,
       });
     });
