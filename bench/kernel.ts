@@ -43,7 +43,12 @@ function fmt(n: number, d = 1): string {
   return n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(d);
 }
 
-export async function benchKernel(): Promise<number> {
+/** Helpers main.ts lends: the null-syscall reference (ns per getppid under qemu-user and k42ts). */
+export interface KernelBenchHost {
+  nullSyscall(cc: string, qemu: string[], n: number): { qemuNs: number; k42Ns: number };
+}
+
+export async function benchKernel(host: KernelBenchHost): Promise<number> {
   console.log("### Kernel benchmark (npm run bench -- kernel)");
   console.log(`Node ${process.version}. Deterministic figures are virtual cycles of the cost model (1 GHz); parallel ones real time.`);
   console.log("");
@@ -55,7 +60,11 @@ export async function benchKernel(): Promise<number> {
   const localDet = await run({ mode: "deterministic", cpus: 1, traceMask: 0 }, "benchNullPpc", { n: 2_000 }, PPC_PROGRAMS);
   check(localDet);
   const ld = localDet.cpus[0].result as { nsPerCall: number };
+  const sys = host.nullSyscall("powerpc64le-linux-gnu-gcc", ["qemu-ppc64le", "-cpu", "power8"], 1_000_000);
   console.log(`Local PPC null round trip: ${fmt(lr.nsPerCall)} ns (host time, 1 worker); ${fmt(ld.nsPerCall)} virtual cycles in deterministic mode`);
+  console.log(`  reference, a null system call (getppid, ppc64le static): qemu-user ${fmt(sys.qemuNs)} ns, ` +
+    `k42ts ${fmt(sys.k42Ns)} ns (guest sc → kernel → Linux personality → guest); ` +
+    `PPC / qemu syscall = ${(lr.nsPerCall / sys.qemuNs).toFixed(2)}×`);
 
   // 2. cross-processor round trip
   const par = await run({ mode: "parallel", cpus: 2, traceMask: 0 }, "pingPong", { peer: 1, rounds: 2000 });

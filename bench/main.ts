@@ -318,7 +318,20 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
   },
   kernel: {
     description: "the microkernel: PPC null round trip, cross-processor round trip, hot-swap under load, shared vs clustered counter at 1..32 processors",
-    run: () => benchKernel(),
+    run: () => benchKernel({
+      nullSyscall: (cc, qemu, n) => {
+        const bin = buildIfStale(cc, join(ROOT, "bench", "kernel", "nullsys.c"), `nullsys-${qemu[0]}`);
+        const image = new Uint8Array(readFileSync(bin));
+        const time = (argv: string[]): { qemu: number; k42: number } => {
+          const q = runNative([...qemu, bin, ...argv], "null syscalls under qemu").seconds;
+          const k = runK42(image, ["nullsys", ...argv], undefined);
+          if (typeof k === "string") throw new BenchError(`null syscalls under k42ts: ${k}`);
+          return { qemu: q, k42: k.seconds };
+        };
+        const empty = time(["0"]), full = time([String(n)]);
+        return { qemuNs: ((full.qemu - empty.qemu) / n) * 1e9, k42Ns: ((full.k42 - empty.k42) / n) * 1e9 };
+      },
+    }),
   },
 };
 

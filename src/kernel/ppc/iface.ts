@@ -51,6 +51,8 @@ export type Methods = { readonly [name: string]: MethodDecl };
 /** One method as the stub and dispatcher see it. */
 export interface MethodInfo {
   readonly name: string;
+  /** "Interface.method", for messages. */
+  readonly fullName: string;
   /** Declaration order: the wire method number. */
   readonly number: number;
   readonly args: readonly ValueType[];
@@ -81,7 +83,7 @@ export function defineInterface<const M extends Methods>(name: string, methods: 
     if (RESERVED.has(key)) throw new Error(`interface ${name}: method name ${key} is reserved`);
     if (/^(0|[1-9][0-9]*)$/.test(key)) throw new Error(`interface ${name}: method name ${key} is an integer (no declaration order)`);
     const d = methods[key];
-    list.push(Object.freeze({ name: key, number: list.length, args: d.args, result: d.result, rights: d.rights, oneway: d.oneway }));
+    list.push(Object.freeze({ name: key, fullName: `${name}.${key}`, number: list.length, args: d.args, result: d.result, rights: d.rights, oneway: d.oneway }));
   }
   if (list.length > MAX_METHODS) throw new Error(`interface ${name}: more than ${MAX_METHODS} methods`);
   const sig = [name, ...list.map((m) => `${m.name}(${m.args.map((a) => a.tag).join(",")})${m.oneway ? "!" : ":" + m.result.tag}/${m.rights}`)].join(";");

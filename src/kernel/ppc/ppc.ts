@@ -24,7 +24,7 @@ import type { Kernel } from "../kernel.js";
 import { MsgKind } from "../messenger.js";
 import { KERNEL_DOMAIN } from "../sched/scheduler.js";
 import type { ObjRef } from "../cos/manager.js";
-import type { Block } from "../sched/thread.js";
+import type { Block, Thread } from "../sched/thread.js";
 import { Major, PPC } from "../trace/events.js";
 import { PPCError, PpcErr, isRefusal } from "./errors.js";
 import type { CallContext, Iface, Impl, MethodInfo, Stub } from "./iface.js";
@@ -62,8 +62,6 @@ export class PPCManager {
   private wired = false;
   private readonly waiting = new Map<number, Waiting>();
   private nextToken = 1;
-  /** Thread id → domains entered by same-processor handoffs (innermost last). */
-  private readonly entered = new Map<number, number[]>();
   readonly stats: PPCStats = { localCalls: 0, remoteCalls: 0, asyncSent: 0, remoteServed: 0 };
 
   constructor(private readonly k: Kernel) {}
@@ -104,8 +102,8 @@ export class PPCManager {
   currentDomain(): number {
     const t = this.k.sched.current;
     if (t === undefined) return KERNEL_DOMAIN;
-    const st = this.entered.get(t.id);
-    return st === undefined ? t.domain : st[st.length - 1];
+    const st = t.acting;
+    return st === undefined || st.length === 0 ? t.domain : st[st.length - 1];
   }
 
   // ---- clients ----
@@ -294,7 +292,7 @@ export class PPCManager {
     // ---- decode: every check, nothing of the server's runs ----
     const m = s.iface.list[method];
     if (m === undefined) return fail(PpcErr.BadMethod, `${s.iface.name} has no method ${method}`);
-    const name = `${s.iface.name}.${m.name}`;
+    const name = m.fullName;
     if (m.oneway === twoWay) return fail(PpcErr.BadMethod, `${name} is ${m.oneway ? "one-way" : "two-way"}`);
     if (!s.here) return fail(PpcErr.NoDispatcher, `${s.iface.name} has no dispatcher on cpu ${this.k.cpu}`);
     // The handle's entry is read within this thread step: a revoked slot is reused only after
@@ -317,7 +315,7 @@ export class PPCManager {
     }
     // ---- invoke ----
     const ctx: CallContext = {
-      k: this.k, caller: caller.domain, callerCpu: caller.cpu, handle: Object.freeze({ server: s.id, xh }),
+      k: this.k, caller: caller.domain, callerCpu: caller.cpu, handle: { server: s.id, xh },
       clientData: e.clientData, rights,
     };
     let r: unknown;
@@ -344,20 +342,14 @@ export class PPCManager {
   }
 
   /** The current thread now acts for `domain` (a handoff into a server); returns the thread id. */
-  private enter(domain: number): number {
+  private enter(domain: number): Thread | undefined {
     const t = this.k.sched.current;
-    if (t === undefined) return -1;
-    let st = this.entered.get(t.id);
-    if (st === undefined) this.entered.set(t.id, (st = []));
-    st.push(domain);
-    return t.id;
+    if (t !== undefined) (t.acting ??= []).push(domain);
+    return t;
   }
 
-  private leave(tid: number): void {
-    const st = this.entered.get(tid);
-    if (st === undefined) return;
-    st.pop();
-    if (st.length === 0) this.entered.delete(tid);
+  private leave(t: Thread | undefined): void {
+    t?.acting?.pop();
   }
 }
 

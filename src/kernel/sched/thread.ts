@@ -56,6 +56,8 @@ export class Thread {
   dispatchedAt = 0;
   /** Threads of this processor joined on this one. */
   joiners: Thread[] | undefined;
+  /** Domains this thread acts for inside same-processor PPC handoffs (innermost last). */
+  acting: number[] | undefined;
 
   constructor(
     /** Unique in the machine: cpu << 20 | sequence. */
