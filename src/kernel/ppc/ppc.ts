@@ -141,9 +141,12 @@ export class PPCManager {
     }
     let o: Outcome;
     if (s.here) {
+      // Same processor: a handoff on the calling thread, inline (one generator frame) unless
+      // the server method blocks or the target is a clustered object.
       this.stats.localCalls++;
       k.port.charge(k.port.cost.ppcLocal);
-      o = yield* this.serveCall(s, h.xh, method, args, caller, true);
+      const st = this.start(s, h.xh, method, args, caller, true);
+      o = this.finish(s, h.xh, method, st instanceof Pending ? yield* this.invokeGen(s, st.d) : st);
     } else {
       this.stats.remoteCalls++;
       o = yield* this.remote(s, h.xh, method, args, caller, t.id);
@@ -271,10 +274,22 @@ export class PPCManager {
 
   /** Dispatch with the call's trace events around it (PPC/Call … PPC/Return or PPC/Error). */
   private *serveCall(s: Server, xh: number, method: number, args: unknown, caller: Caller, twoWay: boolean): Generator<Block, Outcome, unknown> {
-    const tr = this.k.trace;
+    const st = this.start(s, xh, method, args, caller, twoWay);
+    return this.finish(s, xh, method, st instanceof Pending ? yield* this.invokeGen(s, st.d) : st);
+  }
+
+  /** Trace the call, decode it, and invoke it at once if it can complete without blocking. */
+  private start(s: Server, xh: number, method: number, args: unknown, caller: Caller, twoWay: boolean): Outcome | Pending {
+    this.k.trace.ev3(Major.PPC, PPC.Call, s.id * TWO32 + xh, method, caller.domain);
+    const d = this.decode(s, xh, method, args, caller, twoWay);
+    if (!("values" in d)) return d;
+    const r = this.invokeNow(s, d);
+    return r === GENERATOR ? new Pending(d) : r;
+  }
+
+  private finish(s: Server, xh: number, method: number, o: Outcome): Outcome {
     const obj = s.id * TWO32 + xh;
-    tr.ev3(Major.PPC, PPC.Call, obj, method, caller.domain);
-    const o = yield* this.dispatch(s, xh, method, args, caller, twoWay);
+    const tr = this.k.trace;
     if (o.ok) tr.ev2(Major.PPC, PPC.Return, obj, method);
     else {
       if (isRefusal(o.code)) {
@@ -286,10 +301,9 @@ export class PPCManager {
     return o;
   }
 
-  private *dispatch(s: Server, xh: number, method: number, args: unknown, caller: Caller, twoWay: boolean): Generator<Block, Outcome, unknown> {
+  /** Decode (seL4's split): every check; nothing of the server's runs. A failure is an Outcome. */
+  private decode(s: Server, xh: number, method: number, args: unknown, caller: Caller, twoWay: boolean): Decoded | Outcome {
     s.stats.dispatched++;
-    const fail = (code: PpcErr, message: string): Outcome => ({ ok: false, code, message });
-    // ---- decode: every check, nothing of the server's runs ----
     const m = s.iface.list[method];
     if (m === undefined) return fail(PpcErr.BadMethod, `${s.iface.name} has no method ${method}`);
     const name = m.fullName;
@@ -306,35 +320,65 @@ export class PPCManager {
     if (!Array.isArray(args) || args.length !== m.args.length) {
       return fail(PpcErr.BadArgs, `${name} takes ${m.args.length} arguments, got ${Array.isArray(args) ? args.length : "none"}`);
     }
-    const values: unknown[] = [];
+    const values: unknown[] = new Array(m.args.length + 1);
     try {
-      for (let i = 0; i < m.args.length; i++) values.push(checkCopy(m.args[i], args[i], `${name} argument ${i}`));
+      for (let i = 0; i < m.args.length; i++) values[i] = checkCopy(m.args[i], args[i], `${name} argument ${i}`);
     } catch (err) {
       if (err instanceof ValueError) return fail(PpcErr.BadArgs, err.message);
       throw err;
     }
-    // ---- invoke ----
-    const ctx: CallContext = {
+    values[m.args.length] = {
       k: this.k, caller: caller.domain, callerCpu: caller.cpu, handle: { server: s.id, xh },
       clientData: e.clientData, rights,
-    };
+    } satisfies CallContext;
+    return { m, target: e.target, values };
+  }
+
+  /**
+   * Invoke a decoded call without a generator frame when it can complete at once: a server
+   * method of the processor's implementation object that returns a plain value. Returns
+   * GENERATOR when the call needs invokeGen (a clustered-object target, or a method that
+   * returned a generator — which is then run by invokeGen, not called twice).
+   */
+  private invokeNow(s: Server, d: Decoded): Outcome | typeof GENERATOR {
+    if (d.target !== SERVER_IMPL) return GENERATOR;
+    const impl = s.impl as unknown as MethodHost | undefined;
+    const t = this.enter(s.domain);
     let r: unknown;
-    const tid = this.enter(s.domain);
     try {
-      if (e.target === SERVER_IMPL) {
-        const impl = s.impl;
-        if (impl === undefined) throw new Error(`${s.iface.name} has no implementation object`);
-        r = yield* invoke(impl as unknown as MethodHost, m.name, values, ctx);
-      } else {
-        r = yield* this.k.cos.callGen(e.target as ObjRef<Impl<Iface>>, (rep) => invoke(rep as unknown as MethodHost, m.name, values, ctx));
-      }
+      if (impl === undefined) throw new Error(`${s.iface.name} has no implementation object`);
+      const f = impl[d.m.name];
+      if (typeof f !== "function") throw new Error(`method ${d.m.name} is not implemented`);
+      r = f.apply(impl, d.values);
     } catch (err) {
-      return fail(PpcErr.ServerFault, `${name}: ${err instanceof Error ? err.message : String(err)}`);
+      return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      this.leave(tid);
+      this.leave(t);
     }
+    if (isGenerator(r)) {
+      d.started = r;
+      return GENERATOR;
+    }
+    return this.result(d, r);
+  }
+
+  private *invokeGen(s: Server, d: Decoded): Generator<Block, Outcome, unknown> {
+    let r: unknown;
+    const t = this.enter(s.domain);
     try {
-      return { ok: true, value: checkCopy(m.result, r, `${name} result`) };
+      if (d.started !== undefined) r = yield* d.started;
+      else r = yield* this.k.cos.callGen(d.target as ObjRef<Impl<Iface>>, (rep) => invoke(rep as unknown as MethodHost, d.m.name, d.values));
+    } catch (err) {
+      return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.leave(t);
+    }
+    return this.result(d, r);
+  }
+
+  private result(d: Decoded, r: unknown): Outcome {
+    try {
+      return { ok: true, value: checkCopy(d.m.result, r, `${d.m.fullName} result`) };
     } catch (err) {
       if (err instanceof ValueError) return fail(PpcErr.BadResult, err.message);
       throw err;
@@ -353,10 +397,31 @@ export class PPCManager {
   }
 }
 
-function* invoke(obj: MethodHost, name: string, args: unknown[], ctx: CallContext): Generator<Block, unknown, unknown> {
+/** A decoded call: the method, its target, and the server's copies of the arguments + CallContext. */
+interface Decoded {
+  readonly m: MethodInfo;
+  readonly target: number;
+  readonly values: unknown[];
+  /** A generator the method returned when invokeNow called it (run by invokeGen). */
+  started?: Generator<Block, unknown, unknown>;
+}
+
+/** A decoded call that needs invokeGen to finish. */
+class Pending {
+  constructor(readonly d: Decoded) {}
+}
+
+/** invokeNow's answer when the call needs a generator frame. */
+const GENERATOR: unique symbol = Symbol("needs a generator");
+
+function fail(code: PpcErr, message: string): Outcome {
+  return { ok: false, code, message };
+}
+
+function* invoke(obj: MethodHost, name: string, args: unknown[]): Generator<Block, unknown, unknown> {
   const f = obj[name];
   if (typeof f !== "function") throw new Error(`method ${name} is not implemented`);
-  const r: unknown = f.apply(obj, [...args, ctx]);
+  const r: unknown = f.apply(obj, args);
   return isGenerator(r) ? yield* r : r;
 }
 
