@@ -34,6 +34,12 @@ test("bad input gets a one-line message and a non-zero status, never a stack tra
     [["run", "--", CLI], 126, /not an ELF file/],
     [["run", "--max-instructions", "x"], 2, /--max-instructions needs a positive number/],
     [["frobnicate"], 2, /unknown command frobnicate/],
+    [["run", "--cpus", "0"], 2, /--cpus needs a positive integer/],
+    [["run", "--cpus", "65"], 2, /at most 64 processors/],
+    [["run", "--cpus", "2", "--numa", "3"], 2, /more NUMA nodes than processors/],
+    [["run", "--trace"], 2, /--trace needs a file name/],
+    [["run", "--trace", "/nonexistent/dir/t.json"], 1, /cannot write \/nonexistent\/dir\/t.json: ENOENT/],
+    [["trace"], 2, /usage: k42 trace FILE/],
   ] as [string[], number, RegExp][]) {
     const r = k42(...args);
     assert.equal(r.status, status, `${args.join(" ")}: ${r.stderr}`);
