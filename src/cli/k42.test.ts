@@ -28,6 +28,19 @@ test("k42 run passes arguments and returns the guest's exit status", () => {
   assert.equal(r.stdout, "Hello from PowerPC, 2 arguments\n  argv[1] = x\n  argv[2] = y\n");
 });
 
+test("k42 run --parallel runs the program as a guest thread with one worker per processor", () => {
+  const exe = buildGuest("ppc64", "hello/hello.c");
+  const r = k42("run", "--parallel", "--cpus", "4", "--numa", "2", "--", exe, "x", "y");
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stdout, "Hello from PowerPC, 2 arguments\n  argv[1] = x\n  argv[2] = y\n");
+  const demo = k42("run", "--parallel");
+  assert.equal(demo.status, 0, demo.stderr);
+  assert.match(demo.stdout, /: 333833500\n$/);
+  const bad = k42("run", "--parallel", "--", CLI);
+  assert.equal(bad.status, 126);
+  assert.match(bad.stderr, /not an ELF file/);
+});
+
 test("bad input gets a one-line message and a non-zero status, never a stack trace", () => {
   for (const [args, status, re] of [
     [["run", "--", "/nonexistent/prog"], 2, /cannot read \/nonexistent\/prog: ENOENT/],

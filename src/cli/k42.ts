@@ -9,19 +9,21 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ElfError } from "../machine/elf.js";
-import { runProgram } from "../linux/bringup.js";
+import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
 
-const USAGE = `usage: k42 run [--cpus N] [--numa M] [--trace FILE] [--verbose] [--max-instructions N] [--stats]
-               [-- PROGRAM [ARGS...]]
+const USAGE = `usage: k42 run [--cpus N] [--numa M] [--parallel] [--trace FILE] [--verbose] [--max-instructions N]
+               [--stats] [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
 without PROGRAM it runs a small embedded demo program. The exit status is the guest's.
+The machine runs in deterministic mode (one thread, virtual clock: every run is the same run);
+--parallel runs one worker thread per processor in real time instead.
 --trace FILE writes the kernel trace as Chrome trace-event JSON (open it in Perfetto).`;
 
 function fail(msg: string, code = 2): never {
@@ -29,8 +31,8 @@ function fail(msg: string, code = 2): never {
   process.exit(code);
 }
 
-function cmdRun(args: string[]): number {
-  let verbose = false, stats = false;
+async function cmdRun(args: string[]): Promise<number> {
+  let verbose = false, stats = false, parallel = false;
   let max: number | undefined;
   let cpus = 1, nodes = 1;
   let traceFile: string | undefined;
@@ -45,6 +47,7 @@ function cmdRun(args: string[]): number {
     if (a === "--") { i++; break; }
     if (a === "--verbose" || a === "-v") verbose = true;
     else if (a === "--stats") stats = true;
+    else if (a === "--parallel") parallel = true;
     else if (a === "--cpus") cpus = count(a, args[++i]);
     else if (a === "--numa") nodes = count(a, args[++i]);
     else if (a === "--trace") {
@@ -78,12 +81,13 @@ function cmdRun(args: string[]): number {
   const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();
-  let r;
+  let r: RunResult;
+  const opts = {
+    argv, env, exePath, maxInstructions: max, cpus, nodes, trace,
+    log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
+  };
   try {
-    r = runProgram(image, {
-      argv, env, exePath, maxInstructions: max, cpus, nodes, trace,
-      log: verbose ? (m) => process.stderr.write(`k42: ${m}\n`) : undefined,
-    });
+    r = parallel ? await runProgramParallel(image, opts) : runProgram(image, opts);
   } catch (e) {
     if (e instanceof ElfError) fail(`${prog[0] ?? "demo"}: ${e.message}`, 126);
     throw e;
@@ -91,7 +95,7 @@ function cmdRun(args: string[]): number {
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (traceFile !== undefined && trace !== undefined) {
     try {
-      writeChrome(traceFile, toChrome(trace, { unit: "cycles", cpus, title: `k42 run ${argv.join(" ")}` }));
+      writeChrome(traceFile, toChrome(trace, { unit: parallel ? "ns" : "cycles", cpus, title: `k42 run ${argv.join(" ")}` }));
     } catch (e) {
       fail(`cannot write ${traceFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 1);
     }
@@ -103,11 +107,11 @@ function cmdRun(args: string[]): number {
   return r.exitCode;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "run":
-      return cmdRun(rest);
+      return await cmdRun(rest);
     case "trace":
       return traceCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     case undefined:
@@ -121,4 +125,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

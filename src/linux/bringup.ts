@@ -1,5 +1,5 @@
 // The bring-up path for running static PowerPC Linux programs until the Linux personality
 // lands: see bringup/run.ts.
 
-export { runProgram, type RunOptions, type RunResult } from "./bringup/run.js";
+export { runProgram, runProgramParallel, type RunOptions, type RunResult } from "./bringup/run.js";
 export { checkExecutable } from "./bringup/exec.js";

@@ -6,14 +6,14 @@
 import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { Cpu, Exit } from "../../machine/ppc/cpu.js";
-import { deterministicKernels, prepare } from "../../kernel/boot.js";
+import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
-import type { Block } from "../../kernel/sched/thread.js";
+import type { Block, Thread } from "../../kernel/sched/thread.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { Exception, Linux, Major } from "../../kernel/trace/events.js";
 import { AlignmentFault } from "../../machine/ppc/ops/ea.js";
 import { AddressSpace } from "./mm.js";
-import { loadExecutable, stackTop } from "./exec.js";
+import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
 import { FileTable } from "./files.js";
 
@@ -51,13 +51,18 @@ export interface RunResult {
 /** The protection domain of the (single) Linux process of the bring-up runner. */
 const PROCESS_DOMAIN = 1;
 
-export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
-  const booted = prepare({
-    mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
-    traceMask: opts.trace === undefined ? 0 : 0xffffffff,
-  });
-  const { machine, kernels } = deterministicKernels(booted);
-  const mem = booted.mem;
+/** A Linux process of the bring-up runner, started as a guest thread on one processor's kernel. */
+interface Process {
+  readonly cpu: Cpu;
+  readonly thread: Thread;
+  /** The program's end: set when the guest thread finished its program (exit or death). */
+  readonly outcome: () => Omit<RunResult, "cycles"> | undefined;
+  /** Release the process's files and memory. */
+  readonly close: () => void;
+}
+
+function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
+  const mem = k.port.mem;
   const as = new AddressSpace(mem);
   const cpu = new Cpu(mem);
   cpu.pt = as.pt;
@@ -76,24 +81,100 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     },
   };
   const sys = new BringupSyscalls(img.is64);
-  const k0 = kernels[0];
   let result: Omit<RunResult, "cycles"> | undefined;
-  const thread = k0.sched.spawn(argv[0], guestThread(k0, cpu, as, ctx, sys, opts.maxInstructions ?? Infinity, (r) => { result = r; }), PROCESS_DOMAIN);
+  const thread = k.sched.spawn(argv[0], guestThread(k, cpu, as, ctx, sys, opts.maxInstructions ?? Infinity, (r) => { result = r; }), PROCESS_DOMAIN);
+  return {
+    cpu, thread, outcome: () => result,
+    close: () => {
+      ctx.files.closeAll();
+      as.destroy();
+    },
+  };
+}
+
+/** What the process came to, once the machine stopped. */
+function outcomeOf(p: Process, cycles: number): RunResult {
+  const e = p.thread.error;
+  if (e instanceof OutOfMemoryError) {
+    // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
+    return { exitCode: 128 + 9, instructions: p.cpu.icount, error: `out of memory (${e.message})`, signal: 9, cycles };
+  }
+  if (e !== undefined) throw e;
+  const r = p.outcome();
+  if (r === undefined) throw new Error("guest thread ended without a result");
+  return { ...r, cycles };
+}
+
+/** Run a program on a deterministic machine (the default of `k42 run`). */
+export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
+  const booted = prepare({
+    mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
+    traceMask: opts.trace === undefined ? 0 : 0xffffffff,
+  });
+  const { machine, kernels } = deterministicKernels(booted);
+  const p = startProcess(kernels[0], image, opts);
   let stats;
   try {
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
-    ctx.files.closeAll();
-    as.destroy();
+    p.close();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
-  if (thread.error instanceof OutOfMemoryError) {
-    // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
-    return { exitCode: 128 + 9, instructions: cpu.icount, error: `out of memory (${thread.error.message})`, signal: 9, cycles: stats.cycles };
-  }
-  if (thread.error !== undefined) throw thread.error;
-  if (result === undefined) throw new Error("guest thread ended without a result");
-  return { ...result, cycles: stats.cycles };
+  return outcomeOf(p, stats.cycles);
+}
+
+interface ParallelArgs {
+  /** The executable's bytes (structured-cloned to the worker). */
+  image: Uint8Array;
+  exePath: string;
+  argv: string[];
+  env: string[];
+  maxInstructions?: number;
+  verbose: boolean;
+}
+
+/**
+ * The boot program of `runProgramParallel`: processor 0 starts the process; the others run
+ * the kernel only.
+ */
+export function guestProgram(k: Kernel, a: unknown): Finisher | void {
+  const args = a as ParallelArgs;
+  if (k.cpu !== 0) return;
+  const p = startProcess(k, args.image, {
+    argv: args.argv, env: args.env, exePath: args.exePath,
+    ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
+    ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
+  });
+  return () => {
+    p.close();
+    try {
+      return { ok: outcomeOf(p, k.port.now()) };
+    } catch (e) {
+      return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    }
+  };
+}
+
+/**
+ * Run a program on a parallel machine: one worker per processor, the program's thread on
+ * processor 0, its output written by that worker. `cycles` of the result are nanoseconds of
+ * real time.
+ */
+export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">): Promise<RunResult> {
+  checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
+  const args: ParallelArgs = {
+    image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
+  };
+  const r = await boot(
+    { mode: "parallel", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30, traceMask: opts.trace === undefined ? 0 : 0xffffffff },
+    { module: import.meta.url, name: "guestProgram", args },
+  );
+  if (opts.trace !== undefined) opts.trace.push(...r.events);
+  if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
+  const p0 = r.cpus.find((c) => c.cpu === 0)?.result as { ok?: RunResult; error?: string } | undefined;
+  if (p0?.ok === undefined) throw new Error(p0?.error ?? "processor 0 reported no result");
+  return p0.ok;
 }
 
 /**
