@@ -234,8 +234,33 @@ export class COSManager {
   /**
    * Call `f` on this processor's rep of `id` (a safe point: the thread may be preempted here).
    * Through a hot-swap mediator when one is installed; blocked calls restart on the new object.
+   * Use it as `yield* k.cos.call(id, f)`: on the fast path (rep installed, nothing to yield for)
+   * `f` runs at once and an already-finished iterator comes back; an exception of `f` is thrown
+   * at the `yield*` either way.
    */
-  *call<R, T>(id: ObjRef<R>, f: (rep: R) => T): Generator<Block, T, unknown> {
+  call<R, T>(id: ObjRef<R>, f: (rep: R) => T): Generator<Block, T, unknown> {
+    // Fast path: the rep is installed, no mediator, no reason to yield — call it right here.
+    const sched = this.k.sched;
+    if (!sched.shouldYield()) {
+      const e = this.local(id);
+      if (e !== undefined && !(e instanceof Mediator)) {
+        this.enter();
+        let v: T;
+        try {
+          v = f(e as R);
+        } catch (err) {
+          return sched.failed(err);
+        } finally {
+          this.leave();
+        }
+        return sched.completed(v);
+      }
+    }
+    return this.callSlow(id, f);
+  }
+
+  /** The general call path: preemption, misses, mediators and blocking. */
+  private *callSlow<R, T>(id: ObjRef<R>, f: (rep: R) => T): Generator<Block, T, unknown> {
     const k = this.k;
     if (k.sched.shouldYield()) yield YIELD;
     for (;;) {

@@ -126,7 +126,15 @@ export class PPCManager {
    * Call method number `method` of the object behind `h` with `args` (what stubs do; also for
    * callers holding raw values, such as a guest's syscall layer). Throws PPCError.
    */
-  *call(h: Handle, method: number, args: readonly unknown[]): Generator<Block, unknown, unknown> {
+  call(h: Handle, method: number, args: readonly unknown[]): Generator<Block, unknown, unknown> {
+    try {
+      return this.callNow(h, method, args);
+    } catch (e) {
+      return this.k.sched.failed(e); // thrown at the caller's yield*, like any generator's error
+    }
+  }
+
+  private callNow(h: Handle, method: number, args: readonly unknown[]): Generator<Block, unknown, unknown> {
     const k = this.k;
     const t = k.sched.current;
     if (t === undefined) throw new PPCError(PpcErr.NoThread, "PPC outside a kernel thread");
@@ -137,20 +145,30 @@ export class PPCManager {
     const m: MethodInfo | undefined = s.iface.list[method];
     if (m !== undefined && m.oneway) {
       this.sendAsync(s, h.xh, method, args, caller);
-      return undefined;
+      return k.sched.completed(undefined);
     }
-    let o: Outcome;
-    if (s.here) {
-      // Same processor: a handoff on the calling thread, inline (one generator frame) unless
-      // the server method blocks or the target is a clustered object.
-      this.stats.localCalls++;
-      k.port.charge(k.port.cost.ppcLocal);
-      const st = this.start(s, h.xh, method, args, caller, true);
-      o = this.finish(s, h.xh, method, st instanceof Pending ? yield* this.invokeGen(s, st.d) : st);
-    } else {
+    if (!s.here) {
       this.stats.remoteCalls++;
-      o = yield* this.remote(s, h.xh, method, args, caller, t.id);
+      return this.remoteCall(s, h.xh, method, args, caller, t.id);
     }
+    // Same processor: a handoff on the calling thread. When the server method completes
+    // without blocking, the whole call runs here and no generator frame is made.
+    this.stats.localCalls++;
+    k.port.charge(k.port.cost.ppcLocal);
+    const st = this.start(s, h.xh, method, args, caller, true);
+    if (st instanceof Pending) return this.localLater(s, h.xh, method, st);
+    return k.sched.completed(this.unwrap(this.finish(s, h.xh, method, st)));
+  }
+
+  private *localLater(s: Server, xh: number, method: number, p: Pending): Generator<Block, unknown, unknown> {
+    return this.unwrap(this.finish(s, xh, method, yield* this.invokeGen(s, p.d)));
+  }
+
+  private *remoteCall(s: Server, xh: number, method: number, args: readonly unknown[], caller: Caller, thread: number): Generator<Block, unknown, unknown> {
+    return this.unwrap(yield* this.remote(s, xh, method, args, caller, thread));
+  }
+
+  private unwrap(o: Outcome): unknown {
     if (!o.ok) throw new PPCError(o.code, o.message);
     return o.value;
   }

@@ -49,3 +49,22 @@ test("a blocked thread is a record; wake hands it a value; sleep and join", () =
   assert.deepEqual(log, ["slept until true", "woken with 42", "joined done"]);
   assert.equal(k.sched.threads().length, 0);
 });
+
+test("completed() and failed(): finished calls without generator frames keep generator semantics", () => {
+  const { machine: m, kernels: [k] } = machine();
+  const log: string[] = [];
+  k.sched.spawn("t", (function* (): Generator<Block, void, unknown> {
+    const a = yield* k.sched.completed(1);
+    const b = yield* k.sched.completed("two");
+    log.push(`${a} ${b}`);
+    const g = k.sched.failed(new Error("later"));
+    log.push("not thrown yet");
+    try {
+      yield* g;
+    } catch (e) {
+      log.push((e as Error).message);
+    }
+  })());
+  m.run([k]);
+  assert.deepEqual(log, ["1 two", "not thrown yet", "later"]);
+});

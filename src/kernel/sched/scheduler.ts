@@ -46,6 +46,12 @@ export class Scheduler {
   /** Threads blocked on a local or global generation marker (checked at quiescent points). */
   readonly genWaiters = new Set<Thread>();
   current: Thread | undefined;
+  /** The reusable already-finished iterator behind completed() (per processor). */
+  private readonly doneResult: { done: true; value: unknown } = { done: true, value: undefined };
+  private readonly doneIterator = {
+    next: () => this.doneResult,
+    [Symbol.iterator]() { return this; },
+  };
   /** Time at which the running kernel thread should yield at its next safe point. */
   quantumEnd = Infinity;
   dispatches = 0;
@@ -97,6 +103,25 @@ export class Scheduler {
    */
   shouldYield(): boolean {
     return this.port.now() >= this.quantumEnd || this.port.pending() || this.genWaiters.size > 0;
+  }
+
+  /**
+   * An iterator that has already finished with `value`, for a call that completed without
+   * blocking: `yield*` on it costs ~20 ns where a generator frame costs ~75 ns. It is one
+   * reused object, valid only until the next completed() of this processor — `yield*` consumes
+   * it at once, which is the only way to use it.
+   */
+  completed<T>(value: T): Generator<Block, T, unknown> {
+    this.doneResult.value = value;
+    return this.doneIterator as unknown as Generator<Block, T, unknown>;
+  }
+
+  /**
+   * A call that failed before any generator ran: the error is thrown when the caller runs the
+   * returned generator (at its `yield*`), as it would have been from a generator frame.
+   */
+  *failed(err: unknown): Generator<Block, never, unknown> {
+    throw err;
   }
 
   /** Make a blocked thread ready, handing `value` to its body. */
