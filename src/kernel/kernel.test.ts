@@ -90,6 +90,12 @@ for (const mode of ["deterministic", "parallel"] as const) {
     assert.equal(o.after, 6, "the object is intact after the refused swap");
   });
 
+  test(`${mode}: an exception in a rep method reaches the caller, on the miss and the fast path`, async () => {
+    const r = await run(m, "repThrows");
+    ok(r);
+    for (const c of r.cpus) assert.deepEqual(c.result, ["miss path: rep fault", "fast path: rep fault", "depth 0 active 0"]);
+  });
+
   test(`${mode}: a thread that throws is contained`, async () => {
     const r = await run(m, "threadFault");
     assert.deepEqual(r.errors, []);

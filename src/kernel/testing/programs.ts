@@ -298,3 +298,25 @@ export function clustersAndRefusal(k: Kernel, _args: unknown): Finisher {
   })());
   return () => out;
 }
+
+/** A rep method that throws: on the miss path and on the fast path the caller catches it; nothing stays active. */
+export function repThrows(k: Kernel, _args: unknown): Finisher {
+  const Thrower: ObjectType<{ boom(): number }> = {
+    id: 0x1f2, name: "Thrower", kind: RootKind.PerProcessor,
+    create: () => ({ boom: () => { throw new Error("rep fault"); } }),
+  };
+  const id = k.cos.wellKnown(8, Thrower);
+  const log: string[] = [];
+  k.sched.spawn("caller", (function* (): Gen {
+    for (let i = 0; i < 2; i++) {
+      try {
+        yield* k.cos.call(id, (r) => r.boom());
+        log.push("no exception");
+      } catch (e) {
+        log.push(`${i === 0 ? "miss" : "fast"} path: ${(e as Error).message}`);
+      }
+    }
+    log.push(`depth ${k.sched.current?.coDepth} active ${k.quiesce.activeThreads}`);
+  })());
+  return () => log;
+}
