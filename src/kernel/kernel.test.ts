@@ -125,3 +125,15 @@ test("deterministic: message cost by NUMA distance, queueing behind a busy proce
   assert.ok(trip(far) - trip(near) >= 2 * (1000 - 400), `near ${trip(near)} far ${trip(far)}`);
   assert.ok(trip(busy) > trip(near) + 2000, `busy ${trip(busy)}`);
 });
+
+test("parallel: the machine never stops while a message is in flight (termination detection)", async () => {
+  // Regression: idle count and in-flight count read separately let the machine stop while a
+  // request was being taken off a ring, about one run in ten of this exchange.
+  for (let i = 0; i < 12; i++) {
+    const r = await run({ mode: "parallel", cpus: 2, traceMask: 0 }, "pingPong", { peer: 1, rounds: 300 });
+    ok(r);
+    assert.ok((r.cpus[0].result as { perTrip: number }).perTrip > 0, `run ${i}: the exchange did not finish`);
+    assert.equal(r.cpus[0].stats.messagesSent, 300, `run ${i}`);
+    assert.equal(r.cpus[1].stats.messagesReceived, 300, `run ${i}`);
+  }
+});

@@ -9,9 +9,14 @@ import type { Topology } from "./topology.js";
 
 /**
  * Control block (int32 words), changed only with Atomics:
- *   0 halt flag (1 = stop)   1 processors idle   2 messages in flight   3 processors finished
+ *   0 halt flag (1 = stop)
+ *   1 activity: (processors idle) << 20 | (messages in flight), one word so that the last
+ *     processor to go idle sees both counts at the same instant (termination detection)
+ *   3 processors finished
  */
-export const CTL_HALT = 0, CTL_IDLE = 1, CTL_INFLIGHT = 2, CTL_DONE = 3;
+export const CTL_HALT = 0, CTL_ACTIVITY = 1, CTL_DONE = 3;
+/** One idle processor in the activity word. */
+export const IDLE_UNIT = 1 << 20;
 
 export interface MachineLayout {
   ringCapacity: number;

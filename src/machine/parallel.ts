@@ -3,11 +3,11 @@
 // host's own caches and cores are now the machine. A processor with nothing to do sleeps on its
 // ring (Atomics.wait on the ring's count, woken only on empty → non-empty). The machine stops
 // when a processor halts it, or when every processor is idle and no message is in flight
-// (the control block in layout.ts counts both).
+// (the control block in layout.ts counts both in one word, read atomically).
 
 import { Worker } from "node:worker_threads";
 import { DEFAULT_COST, type CostModel } from "./cost.js";
-import { CTL_DONE, CTL_HALT, CTL_IDLE, CTL_INFLIGHT, type MachineLayout } from "./layout.js";
+import { CTL_ACTIVITY, CTL_DONE, CTL_HALT, IDLE_UNIT, type MachineLayout } from "./layout.js";
 import { PhysicalMemory, type MemoryConfig } from "./memory.js";
 import type { ProcessorPort, ProcessorSoftware } from "./port.js";
 import { Push, Ring, type RingMessage } from "./ring.js";
@@ -59,10 +59,10 @@ class ParallelPort implements ProcessorPort {
   touch(_addr: number, _write: boolean): number { return 0; }
 
   send(to: number, kind: number, payload?: Uint8Array): boolean {
-    Atomics.add(this.ctl, CTL_INFLIGHT, 1);
+    Atomics.add(this.ctl, CTL_ACTIVITY, 1);
     const r = this.rings[to].push(this.cpu, kind, 0, payload);
     if (r === Push.Full) {
-      Atomics.sub(this.ctl, CTL_INFLIGHT, 1);
+      Atomics.sub(this.ctl, CTL_ACTIVITY, 1);
       return false;
     }
     if (r === Push.Woke) this.rings[to].wake();
@@ -71,7 +71,7 @@ class ParallelPort implements ProcessorPort {
 
   receive(): RingMessage | undefined {
     const m = this.ring.pop();
-    if (m !== undefined) Atomics.sub(this.ctl, CTL_INFLIGHT, 1);
+    if (m !== undefined) Atomics.sub(this.ctl, CTL_ACTIVITY, 1);
     return m;
   }
 
@@ -102,13 +102,15 @@ class ParallelPort implements ProcessorPort {
         if (ms > 0) this.ring.wait(Math.min(ms, 50));
         continue;
       }
-      const idle = Atomics.add(this.ctl, CTL_IDLE, 1) + 1;
-      if (idle === n && Atomics.load(this.ctl, CTL_INFLIGHT) === 0) {
+      // Go idle. If this makes every processor idle with no message in flight — both read in
+      // one atomic step — nothing can ever happen again: stop the machine.
+      const activity = Atomics.add(this.ctl, CTL_ACTIVITY, IDLE_UNIT) + IDLE_UNIT;
+      if (activity === n * IDLE_UNIT) {
         this.halt();
         break;
       }
       this.ring.wait(50);
-      Atomics.sub(this.ctl, CTL_IDLE, 1);
+      Atomics.sub(this.ctl, CTL_ACTIVITY, IDLE_UNIT);
     }
     Atomics.add(this.ctl, CTL_DONE, 1);
   }
