@@ -33,7 +33,7 @@ test("k42 run --parallel runs the program as a guest thread with one worker per 
   const r = k42("run", "--parallel", "--cpus", "4", "--numa", "2", "--", exe, "x", "y");
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stdout, "Hello from PowerPC, 2 arguments\n  argv[1] = x\n  argv[2] = y\n");
-  const demo = k42("run", "--parallel");
+  const demo = k42("run", "--parallel", "--cpus", "4", "--workers", "2");
   assert.equal(demo.status, 0, demo.stderr);
   assert.match(demo.stdout, /: 333833500\n$/);
   const bad = k42("run", "--parallel", "--", CLI);
@@ -51,6 +51,7 @@ test("bad input gets a one-line message and a non-zero status, never a stack tra
     [["run", "--cpus", "65"], 2, /at most 64 processors/],
     [["run", "--cpus", "2", "--numa", "3"], 2, /more NUMA nodes than processors/],
     [["run", "--trace"], 2, /--trace needs a file name/],
+    [["run", "--workers", "2"], 2, /--workers needs --parallel/],
     [["run", "--trace", "/nonexistent/dir/t.json"], 1, /cannot write \/nonexistent\/dir\/t.json: ENOENT/],
     [["trace"], 2, /usage: k42 trace FILE/],
   ] as [string[], number, RegExp][]) {

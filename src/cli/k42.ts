@@ -15,15 +15,16 @@ import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
 
-const USAGE = `usage: k42 run [--cpus N] [--numa M] [--parallel] [--trace FILE] [--verbose] [--max-instructions N]
-               [--stats] [-- PROGRAM [ARGS...]]
+const USAGE = `usage: k42 run [--cpus N] [--numa M] [--parallel [--workers W]] [--trace FILE] [--verbose]
+               [--max-instructions N] [--stats] [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
 without PROGRAM it runs a small embedded demo program. The exit status is the guest's.
 The machine runs in deterministic mode (one thread, virtual clock: every run is the same run);
---parallel runs one worker thread per processor in real time instead.
+--parallel runs the processors on worker threads in real time instead (one per processor, or
+W workers hosting consecutive processors).
 --trace FILE writes the kernel trace as Chrome trace-event JSON (open it in Perfetto).`;
 
 function fail(msg: string, code = 2): never {
@@ -35,6 +36,7 @@ async function cmdRun(args: string[]): Promise<number> {
   let verbose = false, stats = false, parallel = false;
   let max: number | undefined;
   let cpus = 1, nodes = 1;
+  let workers: number | undefined;
   let traceFile: string | undefined;
   const count = (name: string, v: string | undefined): number => {
     const n = Number(v);
@@ -50,6 +52,7 @@ async function cmdRun(args: string[]): Promise<number> {
     else if (a === "--parallel") parallel = true;
     else if (a === "--cpus") cpus = count(a, args[++i]);
     else if (a === "--numa") nodes = count(a, args[++i]);
+    else if (a === "--workers") workers = count(a, args[++i]);
     else if (a === "--trace") {
       traceFile = args[++i];
       if (traceFile === undefined || traceFile === "") fail("--trace needs a file name");
@@ -78,12 +81,13 @@ async function cmdRun(args: string[]): Promise<number> {
   }
   if (cpus > 64) fail("--cpus: at most 64 processors");
   if (nodes > cpus) fail("--numa: more NUMA nodes than processors");
+  if (workers !== undefined && !parallel) fail("--workers needs --parallel");
   const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();
   let r: RunResult;
   const opts = {
-    argv, env, exePath, maxInstructions: max, cpus, nodes, trace,
+    argv, env, exePath, maxInstructions: max, cpus, nodes, trace, workers,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
   };
   try {

@@ -1,27 +1,27 @@
-// A parallel-mode worker: one processor of the machine. It attaches to the shared memory,
-// builds that processor's kernel, runs the program's boot function and serves until the
-// machine stops, then posts its report.
+// A parallel-mode worker: one or several processors of the machine. It attaches to the shared
+// memory, builds each hosted processor's kernel, runs the program's boot function on each and
+// serves until the machine stops, then posts one report per processor.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { attachProcessor, type ParallelBoot, type WorkerResult } from "../machine/parallel.js";
+import { attachWorker, type ParallelBoot, type WorkerResult } from "../machine/parallel.js";
 import { Kernel } from "./kernel.js";
 import { loadProgram, report, type KernelBoot } from "./boot.js";
 
 async function start(): Promise<void> {
   const b = workerData as ParallelBoot;
   const user = b.user as KernelBoot;
-  let msg: WorkerResult;
+  const post = (m: WorkerResult): void => parentPort?.postMessage(m);
   try {
-    const port = attachProcessor(b);
-    const k = new Kernel(port, user.kernel);
+    const host = attachWorker(b);
+    const kernels = host.ports.map((p) => new Kernel(p, user.kernel));
     const main = await loadProgram(user.program);
-    const fin = main(k, user.program.args);
-    port.serve(k);
-    msg = { cpu: b.cpu, result: report(k, fin?.()) };
+    const fins = kernels.map((k) => main(k, user.program.args));
+    host.serve(kernels);
+    kernels.forEach((k, i) => post({ cpu: k.cpu, result: report(k, fins[i]?.()) }));
   } catch (e) {
-    msg = { cpu: b.cpu, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    for (const cpu of b.cpus) post({ cpu, error });
   }
-  parentPort?.postMessage(msg);
 }
 
 void start();

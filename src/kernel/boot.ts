@@ -30,6 +30,8 @@ export interface MachineOptions {
   traceWords?: number;
   /** Deterministic mode: stop after this much virtual time. */
   maxCycles?: number;
+  /** Parallel mode: worker threads (default one per processor); each hosts consecutive processors. */
+  workers?: number;
 }
 
 /** A program: `export function name(k: Kernel, args): Finisher | void` in module `module` (a URL). */
@@ -131,7 +133,7 @@ export async function boot(opts: MachineOptions, program: ProgramRef): Promise<B
   const drainer = setInterval(() => { for (const e of drain.drain()) events.push(e); }, 2);
   let results;
   try {
-    results = await runParallel(new URL("./boot-worker.js", import.meta.url), mem, topo, layout, boot, cost);
+    results = await runParallel(new URL("./boot-worker.js", import.meta.url), mem, topo, layout, boot, cost, opts.workers);
   } finally {
     clearInterval(drainer);
   }

@@ -20,10 +20,12 @@ function count(r: BootResult, major: number, minor: number): number {
   return r.events.filter((e) => e.major === major && e.minor === minor).length;
 }
 
-for (const mode of ["deterministic", "parallel"] as const) {
-  const m: MachineOptions = { mode, cpus: 4 };
+// Deterministic; parallel with one worker per processor; parallel with two processors per worker.
+for (const [mode, workers] of [["deterministic", undefined], ["parallel", undefined], ["parallel", 2]] as const) {
+  const m: MachineOptions = { mode, cpus: 4, ...(workers !== undefined ? { workers } : {}) };
+  const name = workers === undefined ? mode : `${mode} (${workers} workers)`;
 
-  test(`${mode}: shared and clustered counters count exactly; reps created lazily per kind`, async () => {
+  test(`${name}: shared and clustered counters count exactly; reps created lazily per kind`, async () => {
     const s = await run(m, "counterLoop", { impl: "shared", iters: 500, work: 10 });
     ok(s);
     assert.equal((s.cpus[0].result as { value: number }).value, 2000);
@@ -35,7 +37,7 @@ for (const mode of ["deterministic", "parallel"] as const) {
     assert.equal(count(p, Major.ClustObj, ClustObj.RepCreate), 4); // one rep per processor
   });
 
-  test(`${mode}: hot-swap torture — 100 swaps under load, no call lost or duplicated`, async () => {
+  test(`${name}: hot-swap torture — 100 swaps under load, no call lost or duplicated`, async () => {
     const r = await run(m, "swapTorture", { iters: 400, swaps: 100 });
     ok(r);
     type Res = { added: number; calls: number; recursive: number; value?: number; swaps: { swaps: number; forwarded: number; recursivePasses: number } };
@@ -53,14 +55,14 @@ for (const mode of ["deterministic", "parallel"] as const) {
     }
   });
 
-  test(`${mode}: deferred destruction — no id reuse while a processor may hold it`, async () => {
-    const r = await run({ mode, cpus: 2 }, "destroyQuiescence");
+  test(`${name}: deferred destruction — no id reuse while a processor may hold it`, async () => {
+    const r = await run({ ...m, cpus: 2, ...(workers !== undefined ? { workers: 1 } : {}) }, "destroyQuiescence");
     ok(r);
     assert.deepEqual((r.cpus[0].result as { log: string[] }).log, ["call after destroy refused", "not reused while held", "reused after quiescence"]);
     assert.deepEqual((r.cpus[1].result as { log: string[] }).log, ["inside", "leaving"]);
   });
 
-  test(`${mode}: rep enumeration gathers every processor's rep`, async () => {
+  test(`${name}: rep enumeration gathers every processor's rep`, async () => {
     const r = await run(m, "gatherReps");
     ok(r);
     const g = r.cpus[0].result as { gathered: { cpu: number; value: number }[]; total: number };
@@ -68,7 +70,7 @@ for (const mode of ["deterministic", "parallel"] as const) {
     assert.equal(g.total, 10);
   });
 
-  test(`${mode}: dynamic update replaces every live instance and the factory`, async () => {
+  test(`${name}: dynamic update replaces every live instance and the factory`, async () => {
     const r = await run(m, "dynamicUpdate");
     ok(r);
     const u = r.cpus[0].result as { before: number[]; after: number[]; swapped: number; newKind: number; types: number[] };
@@ -79,7 +81,7 @@ for (const mode of ["deterministic", "parallel"] as const) {
     assert.equal(u.newKind, PartitionedCounter.id);
   });
 
-  test(`${mode}: per-cluster reps share state within a cluster; a swap without a common format is refused`, async () => {
+  test(`${name}: per-cluster reps share state within a cluster; a swap without a common format is refused`, async () => {
     const r = await run(m, "clustersAndRefusal");
     ok(r);
     const o = r.cpus[0].result as { clusters: number[]; refused: string; after: number };
@@ -90,13 +92,13 @@ for (const mode of ["deterministic", "parallel"] as const) {
     assert.equal(o.after, 6, "the object is intact after the refused swap");
   });
 
-  test(`${mode}: an exception in a rep method reaches the caller, on the miss and the fast path`, async () => {
+  test(`${name}: an exception in a rep method reaches the caller, on the miss and the fast path`, async () => {
     const r = await run(m, "repThrows");
     ok(r);
     for (const c of r.cpus) assert.deepEqual(c.result, ["miss path: rep fault", "fast path: rep fault", "depth 0 active 0"]);
   });
 
-  test(`${mode}: a thread that throws is contained`, async () => {
+  test(`${name}: a thread that throws is contained`, async () => {
     const r = await run(m, "threadFault");
     assert.deepEqual(r.errors, []);
     for (const c of r.cpus) {

@@ -8,13 +8,15 @@ import { Ring } from "./ring.js";
 import type { Topology } from "./topology.js";
 
 /**
- * Control block (int32 words), changed only with Atomics:
+ * Control block (one page of int32 words), changed only with Atomics:
  *   0 halt flag (1 = stop)
  *   1 activity: (processors idle) << 20 | (messages in flight), one word so that the last
  *     processor to go idle sees both counts at the same instant (termination detection)
  *   3 processors finished
+ *   16 + w  doorbell of parallel-mode worker w (incremented to wake it)
  */
-export const CTL_HALT = 0, CTL_ACTIVITY = 1, CTL_DONE = 3;
+export const CTL_HALT = 0, CTL_ACTIVITY = 1, CTL_DONE = 3, CTL_DOORBELL = 16;
+export const CTL_WORDS = 1024;
 /** One idle processor in the activity word. */
 export const IDLE_UNIT = 1 << 20;
 

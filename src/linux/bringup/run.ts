@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Machine shape (default 1 processor, 1 NUMA node); the program runs on processor 0. */
   cpus?: number;
   nodes?: number;
+  /** Parallel mode: worker threads (default one per processor). */
+  workers?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
 }
@@ -167,7 +169,10 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
   };
   const r = await boot(
-    { mode: "parallel", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30, traceMask: opts.trace === undefined ? 0 : 0xffffffff },
+    {
+      mode: "parallel", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
+      traceMask: opts.trace === undefined ? 0 : 0xffffffff, ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    },
     { module: import.meta.url, name: "guestProgram", args },
   );
   if (opts.trace !== undefined) opts.trace.push(...r.events);
