@@ -55,6 +55,17 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", undefi
     }
   });
 
+  test(`${name}: hot-swap with recursion across processors (a PPC from inside the object back into it)`, async () => {
+    const r = await run(m, "swapRemoteRecursion", { iters: 200, swaps: 30 });
+    ok(r);
+    type Res = { added: number; remote: number; swapsDone: number; value?: number; passes: number };
+    const res = r.cpus.map((c) => c.result as Res);
+    assert.equal(res[0].swapsDone, 30, "every swap completed (no deadlock)");
+    assert.equal(res[0].value, res.reduce((s, x) => s + x.added, 0));
+    for (const x of res.slice(1)) assert.ok(x.remote > 0);
+    if (mode === "deterministic") assert.ok(res[0].passes > 0, "recursive calls passed BLOCK on processor 0");
+  });
+
   test(`${name}: deferred destruction — no id reuse while a processor may hold it`, async () => {
     const r = await run({ ...m, cpus: 2, ...(workers !== undefined ? { workers: 1 } : {}) }, "destroyQuiescence");
     ok(r);

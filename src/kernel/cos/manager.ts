@@ -271,7 +271,7 @@ export class COSManager {
       }
       if (e instanceof Mediator) {
         const t = k.sched.current;
-        if (t === undefined || !e.admit(t.id)) {
+        if (t === undefined || !e.admit(t)) {
           yield { kind: "swap", obj: id };
           continue;
         }
@@ -279,7 +279,7 @@ export class COSManager {
         try {
           return f(e.inner as R);
         } finally {
-          e.leave(t.id);
+          e.leave(t);
           this.leave();
         }
       }
@@ -304,7 +304,7 @@ export class COSManager {
       }
       if (e instanceof Mediator) {
         const t = k.sched.current;
-        if (t === undefined || !e.admit(t.id)) {
+        if (t === undefined || !e.admit(t)) {
           yield { kind: "swap", obj: id };
           continue;
         }
@@ -312,7 +312,7 @@ export class COSManager {
         try {
           return yield* f(e.inner as R);
         } finally {
-          e.leave(t.id);
+          e.leave(t);
           this.leave();
         }
       }

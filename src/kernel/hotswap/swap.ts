@@ -33,11 +33,16 @@ class LocalSwap {
   mediator: Mediator | undefined;
   constructor(readonly k: Kernel, readonly id: number, public phase: Phase, readonly from: ObjectType) {}
 
-  /** A miss during the swap: in FORWARD, make the old rep and mediate it; later, wait. */
+  /**
+   * A miss during the swap. In FORWARD and BLOCK, make the old rep and mediate it (in BLOCK the
+   * mediator admits only recursions — a remote PPC of a chain already inside the object can
+   * arrive on a processor that never mapped it). From TRANSFER on nothing is in flight
+   * anywhere, so every call waits for the new object.
+   */
   missDuringSwap(id: number): unknown {
-    if (this.phase !== Phase.Forward) return BLOCKED;
+    if (this.phase !== Phase.Forward && this.phase !== Phase.Block) return BLOCKED;
     const rep = this.k.cos.miss(id);
-    this.mediator = new Mediator(rep, Phase.Forward);
+    this.mediator = new Mediator(rep, this.phase, id);
     this.k.cos.setLocal(id, this.mediator);
     return this.mediator;
   }
@@ -178,7 +183,7 @@ export class HotSwapper {
     this.swaps.set(b.id, ls);
     const e = k.cos.local(b.id);
     if (e !== undefined) {
-      ls.mediator = new Mediator(e, Phase.Forward);
+      ls.mediator = new Mediator(e, Phase.Forward, b.id);
       k.cos.setLocal(b.id, ls.mediator);
     }
     const marker = k.quiesce.localMarker();

@@ -193,7 +193,8 @@ export class PPCManager {
     const obj = s.id * TWO32 + xh;
     k.trace.ev3(Major.PPC, PPC.Call, obj, method, caller.domain);
     const token = this.nextToken++;
-    const p = encodeCall({ token, server: s.id, xh, method, callerDomain: caller.domain, args });
+    const inside = k.sched.current?.chainInside() ?? [];
+    const p = encodeCall({ token, server: s.id, xh, method, callerDomain: caller.domain, inside, args });
     let o: Outcome;
     if (p.length > MAX_MESSAGE) {
       o = { ok: false, code: PpcErr.TooLarge, message: `request of ${p.length} bytes (limit ${MAX_MESSAGE})` };
@@ -247,7 +248,9 @@ export class PPCManager {
     }
     this.stats.remoteServed++;
     const caller: Caller = { domain: m.callerDomain, cpu: from };
-    k.sched.spawn(`ppc ${s.iface.name}.${s.iface.list[m.method]?.name ?? m.method}`, this.requestBody(s, m.xh, m.method, m.args, caller, m.token), s.domain);
+    const th = k.sched.spawn(`ppc ${s.iface.name}.${s.iface.list[m.method]?.name ?? m.method}`, this.requestBody(s, m.xh, m.method, m.args, caller, m.token), s.domain);
+    // The request continues its caller's chain: objects the chain is inside are recursions here.
+    if (m.inside.length > 0) th.inherited = m.inside;
   }
 
   private *requestBody(s: Server, xh: number, method: number, args: unknown, caller: Caller, token: number): Generator<Block, void, unknown> {

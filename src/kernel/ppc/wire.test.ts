@@ -83,9 +83,10 @@ test("wire: random values survive a round trip (seeded)", () => {
 
 test("wire: messages round trip; what cannot travel arrives as Unsendable", () => {
   const args = [1, "x", new Uint8Array([5]), { a: () => 1, m: new Map() }, Symbol("s")];
-  const c = decodeCall(encodeCall({ token: 7, server: 3, xh: 0xffffffff, method: 65535, callerDomain: -5, args }));
+  const c = decodeCall(encodeCall({ token: 7, server: 3, xh: 0xffffffff, method: 65535, callerDomain: -5, inside: [257, 4095 * 64], args }));
   assert.equal(c.token, 7);
   assert.ok(c.msg !== undefined);
+  assert.deepEqual(c.msg.inside, [257, 4095 * 64]);
   assert.equal(c.msg.xh, 0xffffffff);
   assert.equal(c.msg.callerDomain, -5);
   const a = c.msg.args as unknown[];
@@ -103,7 +104,7 @@ test("wire: messages round trip; what cannot travel arrives as Unsendable", () =
 
 test("wire: truncated, padded or garbled messages are refused, never misread (seeded)", () => {
   const rng = new Rng(SEED ^ 0x5a5a);
-  const good = encodeCall({ token: 1, server: 0, xh: 257, method: 2, callerDomain: 100, args: [1, "abc", { x: [true] }] });
+  const good = encodeCall({ token: 1, server: 0, xh: 257, method: 2, callerDomain: 100, inside: [300], args: [1, "abc", { x: [true] }] });
   for (let n = 0; n < good.length; n++) {
     const d = decodeCall(good.subarray(0, n));
     assert.equal(d.msg, undefined, `truncated to ${n}`);

@@ -249,6 +249,8 @@ export interface CallMsg {
   xh: number;
   method: number;
   callerDomain: number;
+  /** Clustered objects the caller's chain is inside through hot-swap mediators (recursion). */
+  inside: readonly number[];
   args: unknown;
 }
 
@@ -259,6 +261,8 @@ export function encodeCall(m: CallMsg): Uint8Array {
   w.u32(m.xh);
   w.u32(m.method);
   w.i32(m.callerDomain);
+  w.u32(m.inside.length);
+  for (const id of m.inside) w.u32(id);
   w.value(m.args, 0);
   return w.done();
 }
@@ -269,7 +273,12 @@ export function decodeCall(b: Uint8Array): { token: number | undefined; msg?: Ca
   let token: number | undefined;
   try {
     token = r.u32();
-    const msg: CallMsg = { token, server: r.u32(), xh: r.u32(), method: r.u32(), callerDomain: r.i32(), args: r.value(0) };
+    const server = r.u32(), xh = r.u32(), method = r.u32(), callerDomain = r.i32();
+    const n = r.u32();
+    if (n > 4096) throw new WireError(`call claims ${n} objects in its chain`);
+    const inside: number[] = [];
+    for (let i = 0; i < n; i++) inside.push(r.u32());
+    const msg: CallMsg = { token, server, xh, method, callerDomain, inside, args: r.value(0) };
     r.end();
     return { token, msg };
   } catch (e) {
@@ -277,7 +286,7 @@ export function decodeCall(b: Uint8Array): { token: number | undefined; msg?: Ca
   }
 }
 
-export type AsyncMsg = Omit<CallMsg, "token">;
+export type AsyncMsg = Omit<CallMsg, "token" | "inside">;
 
 export function encodeAsync(m: AsyncMsg): Uint8Array {
   const w = new Writer();

@@ -58,6 +58,20 @@ export class Thread {
   joiners: Thread[] | undefined;
   /** Domains this thread acts for inside same-processor PPC handoffs (innermost last). */
   acting: number[] | undefined;
+  /** Objects this thread entered through a hot-swap mediator and has not left (innermost last). */
+  mediated: number[] | undefined;
+  /**
+   * Objects the call chain this thread serves was inside when it crossed processors (a remote
+   * PPC's caller): a call into one of them is a recursion, which a mediator must let pass.
+   */
+  inherited: readonly number[] | undefined;
+
+  /** Objects this thread's call chain is inside through mediators (sent along with remote calls). */
+  chainInside(): number[] {
+    const out = [...(this.inherited ?? [])];
+    for (const id of this.mediated ?? []) if (!out.includes(id)) out.push(id);
+    return out;
+  }
 
   constructor(
     /** Unique in the machine: cpu << 20 | sequence. */

@@ -12,6 +12,8 @@ import type { SharedWords } from "../shared.js";
 import { PartitionedCounter, SharedCounter, type Counter } from "../objects/counter.js";
 import { Major, Test } from "../trace/events.js";
 import { nullRoundTrip, nullRoundTripRemote, serveNull } from "../ppc/bench.js";
+import { Rights, defineInterface, method } from "../ppc/iface.js";
+import { none, u32, type Handle } from "../ppc/values.js";
 
 type Gen<T = void> = Generator<Block, T, unknown>;
 
@@ -319,4 +321,58 @@ export function repThrows(k: Kernel, _args: unknown): Finisher {
     log.push(`depth ${k.sched.current?.coDepth} active ${k.quiesce.activeThreads}`);
   })());
   return () => log;
+}
+
+const AdderIface = defineInterface("Adder", { addTo: method([u32], none) });
+
+/**
+ * Recursion across processors during hot-swaps: callers on processors 1..n-1 enter the counter
+ * and, from inside it, make a PPC to a server pinned on processor 0 whose method adds to the
+ * same counter — a recursive call that arrives on another processor's mediator. Processor 0
+ * swaps the counter `swaps` times meanwhile. A mediator that blocked that call would deadlock.
+ */
+export function swapRemoteRecursion(k: Kernel, args: unknown): Finisher {
+  const a = args as { iters: number; swaps: number };
+  k.cos.registerType(PartitionedCounter);
+  const ctr = k.cos.wellKnown(1, SharedCounter);
+  const done = k.cos.wellKnown(2, SharedCounter);
+  const adder = k.ppc.serve(AdderIface, 2, (kk) => ({
+    *addTo(v: number): Gen {
+      yield { kind: "yield" };
+      yield* kk.cos.call(ctr, (r) => r.add(v));
+    },
+  }), { cpus: [0], root: { owner: 0, ownerRights: Rights.All, otherRights: Rights.All } });
+  let added = 0, remote = 0, swapsDone = 0;
+  if (k.cpu !== 0) {
+    const stub = k.ppc.stub(AdderIface, adder.root as Handle);
+    k.sched.spawn("caller", (function* (): Gen {
+      for (let i = 0; ; i++) {
+        if (i >= a.iters && (yield* k.cos.call(done, (r) => r.value())) > 0) break;
+        const v = ((k.cpu * 5 + i) % 7) + 1;
+        if (i % 4 === 0) {
+          yield* k.cos.callGen(ctr, function* (): Gen {
+            yield { kind: "yield" };
+            yield* stub.addTo(v); // from inside the counter, into it again on processor 0
+          });
+          remote++;
+        } else {
+          yield* k.cos.call(ctr, (r) => r.add(v));
+        }
+        added += v;
+      }
+    })());
+  } else {
+    k.sched.spawn("swapper", (function* (): Gen {
+      for (let s = 0; s < a.swaps; s++) {
+        yield* k.swap.switchObject(ctr, s % 2 === 0 ? PartitionedCounter : SharedCounter);
+        swapsDone++;
+      }
+      yield* k.cos.call(done, (r) => r.inc());
+    })());
+  }
+  return () => ({
+    added, remote, swapsDone,
+    value: k.cpu === 0 ? ((k.cos.local(ctr) as Counter | undefined) ?? (k.cos.miss(ctr) as Counter)).value() : undefined,
+    passes: k.swap.stats.recursivePasses,
+  });
 }
