@@ -38,8 +38,11 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", undefi
   });
 
   test(`${name}: hot-swap torture — 100 swaps under load, no call lost or duplicated`, async () => {
-    const r = await run(m, "swapTorture", { iters: 400, swaps: 100 });
+    // Only the hot-swap class is traced: in parallel mode a busy host can delay the drain, and
+    // with every class on, the buffers could lap it (the test then checks nothing was lost).
+    const r = await run({ ...m, traceMask: 1 << Major.HotSwap }, "swapTorture", { iters: 400, swaps: 100 });
     ok(r);
+    assert.equal(r.events.filter((e) => e.major === Major.Control).length, 0, "no trace data lost");
     type Res = { added: number; calls: number; recursive: number; value?: number; swaps: { swaps: number; forwarded: number; recursivePasses: number } };
     const res = r.cpus.map((c) => c.result as Res);
     const added = res.reduce((s, x) => s + x.added, 0);
