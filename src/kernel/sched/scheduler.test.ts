@@ -68,3 +68,33 @@ test("completed() and failed(): finished calls without generator frames keep gen
   m.run([k]);
   assert.deepEqual(log, ["1 two", "not thrown yet", "later"]);
 });
+
+test("dispatchers share the processor in proportion to their weights; an idle one banks nothing", () => {
+  const { machine: m, kernels: [k] } = machine();
+  const after = 200_000;
+  const spins = new Map<string, { all: number; late: number }>();
+  const spin = (name: string, sleepFirst: boolean) => (function* (): Generator<Block, void, unknown> {
+    const c = { all: 0, late: 0 };
+    spins.set(name, c);
+    if (sleepFirst) yield { kind: "sleep", until: after };
+    for (;;) {
+      k.port.charge(1000); // CPU-bound work, then the end of a slice
+      c.all++;
+      if (k.port.now() > after) c.late++;
+      yield { kind: "yield" };
+    }
+  })();
+  k.sched.spawn("one", spin("one", false), 1);
+  k.sched.spawn("three", spin("three", false), 2);
+  k.sched.spawn("late", spin("late", true), 3);
+  k.sched.setWeight(2, 3);
+  m.run([k], 1_000_000);
+  const one = spins.get("one")!, three = spins.get("three")!, late = spins.get("late")!;
+  // before `after`: 1 : 3 between domains 1 and 2
+  const early = (c: { all: number; late: number }): number => c.all - c.late;
+  assert.ok(Math.abs(early(three) / early(one) - 3) < 0.15, `early ${early(one)} : ${early(three)}`);
+  // after: 1 : 3 : 1 — the late domain did not get back the time it slept through
+  assert.ok(Math.abs(three.late / one.late - 3) < 0.1, `late ${one.late} : ${three.late}`);
+  assert.ok(Math.abs(late.late / one.late - 1) < 0.1, `late domain ${late.late} vs ${one.late}`);
+  assert.throws(() => k.sched.setWeight(1, 0), RangeError);
+});

@@ -1,5 +1,7 @@
 // The per-processor scheduler: dispatchers (one per domain that has threads on this processor)
-// scheduled round-robin, threads FIFO within a dispatcher except that a thread woken from a
+// sharing the processor in proportion to their weights (stride scheduling on the time each
+// slice really took: K42's proportional share among resource domains; equal weights give
+// round-robin), threads FIFO within a dispatcher except that a thread woken from a
 // block goes first (it has waited; the one it passes has just had a quantum). Time slices are budgets: guest
 // threads run a fixed number of instructions, kernel threads until their quantum of cycles is
 // used and they reach a safe point (a clustered-object call or an explicit yield). Blocking is
@@ -16,6 +18,10 @@ export const KERNEL_DOMAIN = 0;
 class Dispatcher {
   readonly ready: Thread[] = [];
   head = 0;
+  /** Share of the processor relative to other dispatchers (K42's resource-domain weight). */
+  weight = 1;
+  /** Stride scheduling: time used divided by weight; the dispatcher with the least runs next. */
+  pass = 0;
   constructor(readonly domain: number) {}
   get hasWork(): boolean {
     return this.head < this.ready.length;
@@ -38,7 +44,8 @@ export interface SchedulerHooks {
 export class Scheduler {
   private readonly dispatchers = new Map<number, Dispatcher>();
   private readonly order: Dispatcher[] = [];
-  private rr = 0;
+  /** The least pass of a dispatcher with work at the last pick (a newly busy one starts there). */
+  private globalPass = 0;
   private readyCount = 0;
   private seq = 0;
   private readonly all = new Map<number, Thread>();
@@ -155,6 +162,7 @@ export class Scheduler {
     const d = this.nextDispatcher();
     if (d === undefined) return;
     const t = d.take();
+    const start = this.port.now();
     this.readyCount--;
     this.current = t;
     t.state = ThreadState.Running;
@@ -174,6 +182,7 @@ export class Scheduler {
     }
     this.current = undefined;
     this.quantumEnd = Infinity;
+    d.pass += (this.port.now() - start) / d.weight;
     if (r.done === true) this.finish(t, r.value);
     else this.blockOrRequeue(t, r.value);
     this.hooks.afterStep();
@@ -209,15 +218,22 @@ export class Scheduler {
   /** Called when a thread's body throws (the kernel reports it; the processor goes on). */
   onThreadError: ((t: Thread) => void) | undefined;
 
+  private dispatcher(domain: number): Dispatcher {
+    let d = this.dispatchers.get(domain);
+    if (d === undefined) {
+      d = new Dispatcher(domain);
+      this.dispatchers.set(domain, d);
+      this.order.push(d);
+    }
+    return d;
+  }
+
   /** Queue a ready thread: at the back, or (a thread that was blocked) at the front. */
   private makeReady(t: Thread, front = false): void {
     t.state = ThreadState.Ready;
-    let d = this.dispatchers.get(t.domain);
-    if (d === undefined) {
-      d = new Dispatcher(t.domain);
-      this.dispatchers.set(t.domain, d);
-      this.order.push(d);
-    }
+    const d = this.dispatcher(t.domain);
+    // A dispatcher that was idle does not bank the time it did not use.
+    if (!d.hasWork && d.pass < this.globalPass) d.pass = this.globalPass;
     if (front && d.head > 0) d.ready[--d.head] = t;
     else if (front) d.ready.unshift(t);
     else d.ready.push(t);
@@ -225,16 +241,18 @@ export class Scheduler {
   }
 
   private nextDispatcher(): Dispatcher | undefined {
-    const n = this.order.length;
-    for (let i = 0; i < n; i++) {
-      const d = this.order[(this.rr + i) % n];
-      if (d.hasWork) {
-        this.rr = (this.rr + i + 1) % n;
-        return d;
-      }
-    }
-    return undefined;
+    let best: Dispatcher | undefined;
+    for (const d of this.order) if (d.hasWork && (best === undefined || d.pass < best.pass)) best = d;
+    if (best !== undefined) this.globalPass = best.pass;
+    return best;
   }
+
+  /** Set the weight of `domain`'s dispatcher on this processor (a positive number; default 1). */
+  setWeight(domain: number, weight: number): void {
+    if (!(weight > 0) || !Number.isFinite(weight)) throw new RangeError(`dispatcher weight must be positive (got ${weight})`);
+    this.dispatcher(domain).weight = weight;
+  }
+
 
   /** Wake sleepers whose time has come. */
   checkSleepers(): void {
