@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { type ChromeEvent, type ChromeTrace, tidOfCpu, toChrome, validateChrome, writeChrome } from "./chrome.js";
 import { TraceArea } from "./area.js";
 import { TraceDrain, type TraceEvent } from "./drain.js";
-import { Control, Linux, Major, Mem, PPC, Sched, User } from "./events.js";
+import { Control, HotSwap, Linux, Major, Mem, PPC, Sched, User } from "./events.js";
 import { summarize } from "./summary.js";
 import { TraceWriter } from "./writer.js";
 
@@ -161,4 +161,25 @@ test("summarize: per-class counts per processor, objects, PPC methods, line wait
   row(/^7\.2\s+1\s+0\.300$/m);
   row(/^7\.3\s+1\s+0\.200$/m);
   row(/^cpu0\s+1\s+40$/m);
+});
+
+test("summarize: hot-swaps with the mean time of each phase; unfinished swaps left out", () => {
+  const hs = (ts: number, minor: number, obj: number, round: number) =>
+    ({ cpu: 0, ts, major: Major.HotSwap, minor, data: [obj, round] });
+  const ev = [
+    // object 7, round 1: phases 100, 200, 300, 400 cycles long
+    hs(1000, HotSwap.Forward, 7, 1), hs(1100, HotSwap.Block, 7, 1), hs(1300, HotSwap.Transfer, 7, 1),
+    hs(1600, HotSwap.Complete, 7, 1), hs(2000, HotSwap.Done, 7, 1),
+    // round 2: 300, 200, 100, 0
+    hs(3000, HotSwap.Forward, 7, 2), hs(3300, HotSwap.Block, 7, 2), hs(3500, HotSwap.Transfer, 7, 2),
+    hs(3600, HotSwap.Complete, 7, 2), hs(3600, HotSwap.Done, 7, 2),
+    // an unfinished swap of another object
+    hs(4000, HotSwap.Forward, 9, 3),
+  ];
+  const text = summarize(toChrome(ev, { unit: "cycles", cpus: 1 }));
+  // 1000 cycles per us: means 0.2, 0.2, 0.2, 0.2 us, total 0.8 us
+  assert.match(text, /^Hot-swaps \(mean time per phase, us\)$/m);
+  const section = text.slice(text.indexOf("Hot-swaps"));
+  assert.match(section, /^7\s+2\s+0\.200\s+0\.200\s+0\.200\s+0\.200\s+0\.800$/m);
+  assert.doesNotMatch(section, /^9\s+/m);
 });

@@ -1,6 +1,7 @@
 // A text summary of a Chrome trace written by toChrome(): events per major class per
-// processor, the most traced objects, PPC methods by calls and time, and the time spent
-// waiting for contended shared lines (Mem.LineWait) per processor.
+// processor, the most traced objects, PPC methods by calls and time, hot-swaps with the time
+// of each phase, and the time spent waiting for contended shared lines (Mem.LineWait) per
+// processor.
 //
 // Counting rules: every trace event counts once (a PPC call and its return are two events);
 // the E/B events the conversion made up to keep slices nested (args.synthetic, args.resumed)
@@ -142,6 +143,41 @@ function lineWaitTable(trace: ChromeTrace, cpus: number[]): string[] {
   return ["Contended shared lines (Mem.LineWait)", ...table(["cpu", "waits", `wait(${unit})`], rows)];
 }
 
+const PHASES = ["Forward", "Block", "Transfer", "Complete", "Done"];
+
+/**
+ * Hot-swaps: per object, the swaps (a Forward … Done sequence of one round on the
+ * coordinator) and the mean time of each phase (Forward → Block → Transfer → Complete → Done).
+ */
+function hotSwapTable(trace: ChromeTrace): string[] {
+  // (obj, round) → phase start times, in phase order
+  const swaps = new Map<string, { obj: number; t: (number | undefined)[] }>();
+  for (const e of trace.traceEvents) {
+    if (!real(e) || !e.name.startsWith("HotSwap.") || e.ts === undefined) continue;
+    const ph = PHASES.indexOf(e.name.slice(8));
+    const obj = num(e.args, "obj"), round = num(e.args, "round");
+    if (ph < 0 || obj === undefined || round === undefined) continue;
+    const key = `${obj}/${round}`;
+    let s = swaps.get(key);
+    if (!s) swaps.set(key, (s = { obj, t: [] }));
+    s.t[ph] = e.ts;
+  }
+  const byObj = new Map<number, { n: number; sum: number[]; whole: number }>();
+  for (const { obj, t } of swaps.values()) {
+    if (t.length !== PHASES.length || t.some((x) => x === undefined)) continue; // unfinished or lost
+    let o = byObj.get(obj);
+    if (!o) byObj.set(obj, (o = { n: 0, sum: [0, 0, 0, 0], whole: 0 }));
+    o.n++;
+    for (let i = 0; i < 4; i++) o.sum[i] += (t[i + 1] as number) - (t[i] as number);
+    o.whole += (t[4] as number) - (t[0] as number);
+  }
+  if (byObj.size === 0) return [];
+  const rows = [...byObj.entries()].sort((a, b) => a[0] - b[0]).map(([obj, o]) =>
+    [String(obj), String(o.n), ...o.sum.map((x) => (x / o.n).toFixed(3)), (o.whole / o.n).toFixed(3)]);
+  return ["Hot-swaps (mean time per phase, us)",
+    ...table(["obj", "swaps", "forward", "block", "transfer", "complete", "total"], rows)];
+}
+
 /** The summary text (lines joined with "\n", ending without a newline). */
 export function summarize(trace: ChromeTrace): string {
   const cpus = cpusOf(trace);
@@ -156,7 +192,7 @@ export function summarize(trace: ChromeTrace): string {
   const span = count > 0 ? `, ${first.toFixed(3)} .. ${last.toFixed(3)} us` : "";
   const out = [`${title}${count} events on ${cpus.length} processors${span}`, "", "Events per class and processor"];
   out.push(...classTable(trace, cpus));
-  for (const part of [objectTable(trace), ppcTable(trace), lineWaitTable(trace, cpus)]) {
+  for (const part of [objectTable(trace), ppcTable(trace), hotSwapTable(trace), lineWaitTable(trace, cpus)]) {
     if (part.length > 0) out.push("", ...part);
   }
   return out.join("\n");
