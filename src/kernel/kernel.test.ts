@@ -112,6 +112,17 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", undefi
     for (const c of r.cpus) assert.deepEqual(c.result, ["miss path: rep fault", "fast path: rep fault", "depth 0 active 0"]);
   });
 
+  test(`${name}: a PPC server object that faults can be restarted (restartOnFault)`, async () => {
+    const r = await run(m, "serverRestart");
+    ok(r);
+    for (const c of r.cpus) {
+      assert.deepEqual(c.result, [
+        "restarting: fault server fault: Tally.poison: poisoned", "restarting: 5 then 1, restarts 1",
+        "plain: fault server fault: Tally.poison: poisoned", "plain: 5 then 6, restarts 0",
+      ]);
+    }
+  });
+
   test(`${name}: a thread that throws is contained`, async () => {
     const r = await run(m, "threadFault");
     assert.deepEqual(r.errors, []);

@@ -372,7 +372,7 @@ export class PPCManager {
       if (typeof f !== "function") throw new Error(`method ${d.m.name} is not implemented`);
       r = f.apply(impl, d.values);
     } catch (err) {
-      return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
+      return this.fault(s, d, err);
     } finally {
       this.leave(t);
     }
@@ -390,11 +390,17 @@ export class PPCManager {
       if (d.started !== undefined) r = yield* d.started;
       else r = yield* this.k.cos.callGen(d.target as ObjRef<Impl<Iface>>, (rep) => invoke(rep as unknown as MethodHost, d.m.name, d.values));
     } catch (err) {
-      return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
+      return this.fault(s, d, err);
     } finally {
       this.leave(t);
     }
     return this.result(d, r);
+  }
+
+  /** A server method threw: an error reply for the caller; the server object restarted if asked. */
+  private fault(s: Server, d: Decoded, err: unknown): Outcome {
+    if (d.target === SERVER_IMPL && s.restartOnFault) s.restart();
+    return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   private result(d: Decoded, r: unknown): Outcome {

@@ -35,6 +35,11 @@ export interface ServeOptions {
   readonly handles?: number;
   /** A well-known handle (slot 1, target SERVER_IMPL) every processor knows without asking. */
   readonly root?: RootHandle;
+  /**
+   * After a method of the implementation object throws (the caller gets a ServerFault reply),
+   * replace that processor's object by a fresh one from the factory: the fault's state goes.
+   */
+  readonly restartOnFault?: boolean;
 }
 
 export type ImplFactory<I extends Iface> = (k: Kernel, server: Server<I>) => Impl<I>;
@@ -59,7 +64,11 @@ export class Server<I extends Iface = Iface> {
   /** The dispatcher processor that calls from this processor go to. */
   readonly route: number;
   /** This processor's implementation (undefined without a dispatcher here or a factory). */
-  readonly impl: Impl<I> | undefined;
+  impl: Impl<I> | undefined;
+  /** Times this processor's implementation object was replaced (restart()). */
+  restarts = 0;
+  readonly restartOnFault: boolean;
+  private readonly factory: ImplFactory<I> | null;
   readonly root: Handle | undefined;
   readonly stats: ServerStats = { dispatched: 0, refused: 0, faults: 0, created: 0, revoked: 0, reused: 0 };
   /** Revoked slots reusable now / waiting for quiescence. Per processor. */
@@ -96,7 +105,21 @@ export class Server<I extends Iface = Iface> {
     });
     this.table = new HandleTable(k, addr, capacity, id);
     this.root = root === undefined ? undefined : Object.freeze({ server: id, xh: (1 << 8) | 1 });
+    this.factory = factory;
+    this.restartOnFault = opts.restartOnFault ?? false;
     this.impl = this.here && factory !== null ? factory(k, this) : undefined;
+  }
+
+  /**
+   * Replace this processor's implementation object by a fresh one from the factory (a server
+   * restart, e.g. after a fault). Calls already running finish on the old object. False when
+   * the server has no dispatcher or no factory here.
+   */
+  restart(): boolean {
+    if (!this.here || this.factory === null) return false;
+    this.impl = this.factory(this.k, this);
+    this.restarts++;
+    return true;
   }
 
   /**

@@ -13,6 +13,7 @@ import { PartitionedCounter, SharedCounter, type Counter } from "../objects/coun
 import { Major, Test } from "../trace/events.js";
 import { nullRoundTrip, nullRoundTripRemote, serveNull } from "../ppc/bench.js";
 import { Rights, defineInterface, method } from "../ppc/iface.js";
+import { PPCError } from "../ppc/errors.js";
 import { none, u32, type Handle } from "../ppc/values.js";
 
 type Gen<T = void> = Generator<Block, T, unknown>;
@@ -375,4 +376,40 @@ export function swapRemoteRecursion(k: Kernel, args: unknown): Finisher {
     value: k.cpu === 0 ? ((k.cos.local(ctr) as Counter | undefined) ?? (k.cos.miss(ctr) as Counter)).value() : undefined,
     passes: k.swap.stats.recursivePasses,
   });
+}
+
+const TallyIface = defineInterface("Tally", { add: method([u32], u32), poison: method([], none) });
+
+/**
+ * A server that restarts on a fault: its per-processor object keeps a running total; `poison`
+ * throws. The caller sees a ServerFault, the next call finds a fresh object (total from 0);
+ * without restartOnFault the state survives the fault.
+ */
+export function serverRestart(k: Kernel, _args: unknown): Finisher {
+  const make = () => {
+    let total = 0;
+    return {
+      add: (v: number): number => (total += v),
+      poison: (): void => { throw new Error("poisoned"); },
+    };
+  };
+  const open = { owner: 0, ownerRights: Rights.All, otherRights: Rights.All };
+  const restarting = k.ppc.serve(TallyIface, 4, make, { root: open, restartOnFault: true });
+  const plain = k.ppc.serve(TallyIface, 5, make, { root: open });
+  const log: string[] = [];
+  k.sched.spawn("client", (function* (): Gen {
+    for (const [name, s] of [["restarting", restarting], ["plain", plain]] as const) {
+      const stub = k.ppc.stub(TallyIface, s.root as Handle);
+      const before = yield* stub.add(5);
+      try {
+        yield* stub.poison();
+        log.push(`${name}: no fault`);
+      } catch (e) {
+        log.push(`${name}: ${e instanceof PPCError ? `fault ${e.message}` : String(e)}`);
+      }
+      const after = yield* stub.add(1);
+      log.push(`${name}: ${before} then ${after}, restarts ${s.restarts}`);
+    }
+  })());
+  return () => log;
 }
