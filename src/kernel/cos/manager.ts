@@ -259,40 +259,17 @@ export class COSManager {
     return this.callSlow(id, f);
   }
 
-  /** The general call path: preemption, misses, mediators and blocking. */
+  /** The general call path (preemption, misses, mediators, blocking): callGen's, for a plain f. */
   private *callSlow<R, T>(id: ObjRef<R>, f: (rep: R) => T): Generator<Block, T, unknown> {
-    const k = this.k;
-    if (k.sched.shouldYield()) yield YIELD;
-    for (;;) {
-      const e = this.local(id) ?? this.missOrBlock(id);
-      if (e === BLOCKED) {
-        yield { kind: "swap", obj: id };
-        continue;
-      }
-      if (e instanceof Mediator) {
-        const t = k.sched.current;
-        if (t === undefined || !e.admit(t)) {
-          yield { kind: "swap", obj: id };
-          continue;
-        }
-        this.enter();
-        try {
-          return f(e.inner as R);
-        } finally {
-          e.leave(t);
-          this.leave();
-        }
-      }
-      this.enter();
-      try {
-        return f(e as R);
-      } finally {
-        this.leave();
-      }
-    }
+    return yield* this.callGen(id, function* (rep: R): Generator<Block, T, unknown> {
+      return f(rep);
+    });
   }
 
-  /** Like call(), for rep methods that are generators (they may block or call other objects). */
+  /**
+   * Like call(), for rep methods that are generators (they may block or call other objects).
+   * The general path: preemption, misses, mediators and blocking.
+   */
   *callGen<R, T>(id: ObjRef<R>, f: (rep: R) => Generator<Block, T, unknown>): Generator<Block, T, unknown> {
     const k = this.k;
     if (k.sched.shouldYield()) yield YIELD;
