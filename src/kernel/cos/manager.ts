@@ -29,8 +29,6 @@ export class COSManager {
   private readonly byName = new Map<string, ObjectType>();
   private readonly free: number[] = [];
   private nextIndex = 1;
-  /** Ids created on this processor, by type id (the factory's instance list, for dynamic update). */
-  readonly instances = new Map<number, Set<number>>();
   /** Seeds left by a hot-swap for reps created here later: id → per-cluster seeds. */
   readonly seeds = new Map<number, readonly unknown[]>();
   misses = 0;
@@ -81,9 +79,6 @@ export class COSManager {
       id = this.k.cpu * PARTITION + this.nextIndex++;
     }
     this.initEntry(id, t as unknown as ObjectType);
-    let set = this.instances.get(t.id);
-    if (set === undefined) this.instances.set(t.id, (set = new Set()));
-    set.add(id);
     return id as ObjRef<R>;
   }
 
@@ -152,9 +147,6 @@ export class COSManager {
     this.free.push(id);
   }
 
-  forgetInstance(id: number, typeId: number): void {
-    this.instances.get(typeId)?.delete(id);
-  }
 
   // ---- translation ----
 

@@ -82,7 +82,4 @@ export class Thread {
     readonly body: ThreadBody,
   ) {}
 
-  get done(): boolean {
-    return this.state === ThreadState.Done;
-  }
 }
