@@ -226,8 +226,10 @@ export class Ring {
     return Atomics.load(this.head, COUNT);
   }
 
-  /** Parallel mode, consumer only: sleep while the ring is empty, at most `timeoutMs`.
-   *  Returns at once if any record is pending (even one not yet published). */
+  /** Consumer only: sleep while the ring is empty, at most `timeoutMs` (for a consumer of this
+   *  ring alone; the parallel run mode's workers sleep on a per-worker doorbell instead, which
+   *  the sender rings on the same empty → non-empty transition). Returns at once if any
+   *  record is pending (even one not yet published). */
   wait(timeoutMs: number): void {
     Atomics.wait(this.head, COUNT, 0, timeoutMs);
   }
