@@ -6,7 +6,7 @@
 //                       all reps' lines (a gather over the reps' shared state).
 // State transfer: format COUNTER_VALUE (the total), the one both sides speak.
 
-import type { ObjectType, RepContext } from "../cos/types.js";
+import type { ExportedState, ObjectType, RepContext, TransferTarget } from "../cos/types.js";
 import { RootKind } from "../cos/types.js";
 import type { SharedWords } from "../shared.js";
 
@@ -31,9 +31,7 @@ class PartitionedRep implements Counter {
   inc(): void { this.w.add(0, 1); }
   add(v: number): void { this.w.add(0, v); }
   value(): number {
-    let s = 0;
-    for (let c = 0; c < this.ctx.clusters; c++) s += this.ctx.block(c).load(0);
-    return s;
+    return total(this.ctx);
   }
 }
 
@@ -43,19 +41,24 @@ function total(src: { clusters: number; block(c: number): SharedWords }): number
   return s;
 }
 
+/** State transfer, the same for both: the total, held by cluster 0's line after an import. */
+const transfer = {
+  exports: [COUNTER_VALUE],
+  imports: [COUNTER_VALUE],
+  exportShared: (_fmt: number, src: TransferTarget): number => total(src),
+  importState: (_fmt: number, from: ExportedState, into: TransferTarget): undefined => {
+    into.block(0).store(0, from.shared as number);
+    return undefined;
+  },
+} as const;
+
 export const SharedCounter: ObjectType<Counter> = {
   id: 0x101,
   name: "SharedCounter",
   kind: RootKind.Shared,
   sharedBytes: 8,
   create: (ctx) => new SharedRep(ctx.shared as SharedWords),
-  exports: [COUNTER_VALUE],
-  imports: [COUNTER_VALUE],
-  exportShared: (_fmt, src) => total(src),
-  importState: (_fmt, from, into) => {
-    into.block(0).store(0, from.shared as number);
-    return undefined;
-  },
+  ...transfer,
   gatherOps: { value: (r) => r.value() },
 };
 
@@ -65,12 +68,6 @@ export const PartitionedCounter: ObjectType<Counter> = {
   kind: RootKind.PerProcessor,
   sharedBytes: 8,
   create: (ctx) => new PartitionedRep(ctx.shared as SharedWords, ctx),
-  exports: [COUNTER_VALUE],
-  imports: [COUNTER_VALUE],
-  exportShared: (_fmt, src) => total(src),
-  importState: (_fmt, from, into) => {
-    into.block(0).store(0, from.shared as number);
-    return undefined;
-  },
+  ...transfer,
   gatherOps: { local: (r) => (r as PartitionedRep).w.load(0) },
 };

@@ -25,20 +25,21 @@ export function serveNull(k: Kernel): { local: Server<typeof NullIface>; pinned:
   return { local, pinned };
 }
 
-/** `n` same-processor null PPCs from the current thread; returns n. */
-export function* nullRoundTrip(k: Kernel, n: number): Generator<Block, number, unknown> {
-  const s = k.ppc.find(NullIface.name);
-  if (s?.root === undefined) throw new Error("nullRoundTrip: call serveNull(k) at boot");
-  const stub = k.ppc.stub(NullIface, s.root);
+/** `n` null PPCs through the root handle of the server exporting `iface`. */
+function* nullCalls(k: Kernel, iface: typeof NullIface, n: number): Generator<Block, number, unknown> {
+  const s = k.ppc.find(iface.name);
+  if (s?.root === undefined) throw new Error(`${iface.name}: call serveNull(k) at boot`);
+  const stub = k.ppc.stub(iface, s.root);
   for (let i = 0; i < n; i++) yield* stub.nop();
   return n;
 }
 
+/** `n` same-processor null PPCs from the current thread; returns n. */
+export function nullRoundTrip(k: Kernel, n: number): Generator<Block, number, unknown> {
+  return nullCalls(k, NullIface, n);
+}
+
 /** `n` null PPCs to the server pinned on processor 0 (cross-processor when run elsewhere). */
-export function* nullRoundTripRemote(k: Kernel, n: number): Generator<Block, number, unknown> {
-  const s = k.ppc.find(NullPinnedIface.name);
-  if (s?.root === undefined) throw new Error("nullRoundTripRemote: call serveNull(k) at boot");
-  const stub = k.ppc.stub(NullPinnedIface, s.root);
-  for (let i = 0; i < n; i++) yield* stub.nop();
-  return n;
+export function nullRoundTripRemote(k: Kernel, n: number): Generator<Block, number, unknown> {
+  return nullCalls(k, NullPinnedIface, n);
 }
