@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { runProgram } from "./bringup.js";
 import { buildGuest, runQemu } from "./testing/cross.js";
-import type { Target } from "../machine/ppc/difftest/harness.js";
+import type { Target } from "../machine/power/difftest/harness.js";
 
 function runK42(exe: string, args: string[]): { out: string; code: number; error?: string } {
   const chunks: Buffer[] = [];

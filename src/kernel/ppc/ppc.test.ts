@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, type BootResult, type MachineOptions } from "../boot.js";
-import { Rng, seedFromEnv } from "../../machine/ppc/difftest/rng.js";
+import { Rng, seedFromEnv } from "../../machine/power/difftest/rng.js";
 import { Major, PPC } from "../trace/events.js";
 import { PpcErr } from "./errors.js";
 

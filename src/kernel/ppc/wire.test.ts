@@ -5,7 +5,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng, seedFromEnv } from "../../machine/ppc/difftest/rng.js";
+import { Rng, seedFromEnv } from "../../machine/power/difftest/rng.js";
 import type { Block } from "../sched/thread.js";
 import { defineInterface, method, oneway, Rights, type Impl, type Stub } from "./iface.js";
 import { bool, bytes, checkCopy, f64, handle, i32, json, none, string, u32, ValueError, type ValueType } from "./values.js";

@@ -3,7 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng } from "../../machine/ppc/difftest/rng.js";
+import { Rng } from "../../machine/power/difftest/rng.js";
 import { SUB_WORDS, TraceArea, headerLow } from "./area.js";
 import { TraceDrain, type TraceEvent, formatEvent } from "./drain.js";
 import { Control, MAJOR_LIMIT, MAJOR_NAMES, MINOR_LIMIT, Major, Sched, Test, eventInfo } from "./events.js";

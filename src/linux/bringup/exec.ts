@@ -7,8 +7,8 @@ import { randomBytes } from "node:crypto";
 import { parseElf, segmentImage, ElfError, PType, PFlag, EM_PPC, EM_PPC64, ET_EXEC, ET_DYN, type ElfImage } from "../../machine/elf.js";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
-import type { Cpu } from "../../machine/ppc/cpu.js";
-import { S } from "../../machine/ppc/state.js";
+import type { Cpu } from "../../machine/power/cpu.js";
+import { S } from "../../machine/power/state.js";
 import { AddressSpace, lo32, hi32 } from "./mm.js";
 import { hwcaps } from "./hwcap.js";
 

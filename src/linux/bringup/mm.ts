@@ -5,7 +5,7 @@
 
 import { PAGE_SIZE, type PhysicalMemory } from "../../machine/memory.js";
 import { PageTable, Pte } from "../../machine/pagetable.js";
-import { Access, type GuestFault } from "../../machine/ppc/mmu.js";
+import { Access, type GuestFault } from "../../machine/power/mmu.js";
 
 export interface Region {
   start: number; // page aligned, as a JS number (< 2^48)

@@ -5,13 +5,13 @@
 
 import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
-import { Cpu, Exit } from "../../machine/ppc/cpu.js";
+import { Cpu, Exit } from "../../machine/power/cpu.js";
 import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block, Thread } from "../../kernel/sched/thread.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { Exception, Linux, Major } from "../../kernel/trace/events.js";
-import { AlignmentFault } from "../../machine/ppc/ops/ea.js";
+import { AlignmentFault } from "../../machine/power/ops/ea.js";
 import { AddressSpace } from "./mm.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
