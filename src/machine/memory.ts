@@ -32,8 +32,10 @@ export interface NumaNode {
 //   +0 next never-used frame (bump pointer)   +1 head of the free-frame list (0 = empty)
 //   +2 lock word (0 free, 1 held; taken with Atomics.compareExchange, held for a few loads)
 // A free frame's first int32 links to the next free frame. Changed only with Atomics.
+// Word 2 holds the byte address of the frame-code table (below).
 const ALLOC_MAGIC = 0x4b343261; // "K42a"
 const ALLOC_BASE = 4;
+const CODE_TABLE_WORD = 2;
 
 export class PhysicalMemory {
   readonly wasm: WebAssembly.Memory;
@@ -42,6 +44,16 @@ export class PhysicalMemory {
   readonly view: DataView;
   readonly i32: Int32Array;
   readonly nodes: readonly NumaNode[];
+  /**
+   * The frame-code table: one int32 per frame, `generation << 1 | hasCode`. A processor that
+   * translates code from a frame sets hasCode; a write to such a frame (or its release)
+   * clears it and bumps the generation, so translations made from the old contents are
+   * recognised as stale on every processor and every worker. Word 0 (frame 0 never holds
+   * code) is the machine's code epoch, bumped on every invalidation: an execution engine
+   * compares it once per block dispatch. Changed only with Atomics.
+   */
+  readonly codeWords: Int32Array;
+  private readonly framesPerNode: number;
 
   /** New memory of `cfg.bytes`, split into `cfg.nodes` NUMA nodes. */
   constructor(cfg: MemoryConfig);
@@ -62,13 +74,53 @@ export class PhysicalMemory {
       nodes.push({ id: i, firstFrame: i * per, endFrame: i === n - 1 ? frames : (i + 1) * per });
     }
     this.nodes = nodes;
+    this.framesPerNode = per;
+    const tableFrames = Math.ceil((frames * 4) / PAGE_SIZE);
     if (existing === undefined) {
       for (const nd of nodes) this.i32[ALLOC_BASE + 4 * nd.id] = Math.max(nd.firstFrame, 1);
+      this.i32[ALLOC_BASE] = 1 + tableFrames; // node 0: the frame-code table follows frame 0
+      Atomics.store(this.i32, CODE_TABLE_WORD, PAGE_SIZE);
       Atomics.store(this.i32, 1, n);
       Atomics.store(this.i32, 0, ALLOC_MAGIC);
     } else if (Atomics.load(this.i32, 0) !== ALLOC_MAGIC || Atomics.load(this.i32, 1) !== n) {
       throw new Error("attached memory was not initialised with the same NUMA configuration");
     }
+    this.codeWords = new Int32Array(this.buffer, Atomics.load(this.i32, CODE_TABLE_WORD), frames);
+  }
+
+  /** NUMA node of a frame (nodes are equal contiguous ranges; the last takes the remainder). */
+  frameNode(frame: number): number {
+    return Math.min((frame / this.framesPerNode) | 0, this.nodes.length - 1);
+  }
+
+  /** Does any processor hold translated code made from this frame? */
+  isCode(frame: number): boolean {
+    return (this.codeWords[frame] & 1) !== 0;
+  }
+
+  /** Record that code was translated from `frame`; returns the word that identifies these contents. */
+  markCode(frame: number): number {
+    return Atomics.or(this.codeWords, frame, 1) | 1;
+  }
+
+  /** The frame's contents changed (or it was released): translations from it are stale everywhere. */
+  invalidateCode(frame: number): void {
+    for (;;) {
+      const w = Atomics.load(this.codeWords, frame);
+      if ((w & 1) === 0) return;
+      if (Atomics.compareExchange(this.codeWords, frame, w, (w + 2) & ~1) === w) break;
+    }
+    Atomics.add(this.codeWords, 0, 1);
+  }
+
+  /** The machine's code epoch (changes whenever any translation becomes stale). */
+  codeEpoch(): number {
+    return this.codeWords[0];
+  }
+
+  /** Bump the code epoch without a frame (a whole-cache flush). */
+  bumpCodeEpoch(): void {
+    Atomics.add(this.codeWords, 0, 1);
   }
 
   /** The configuration that attaches another view to this memory. */
@@ -110,6 +162,7 @@ export class PhysicalMemory {
 
   freeFrame(pa: number): void {
     const f = pa >>> PAGE_SHIFT;
+    this.invalidateCode(f);
     const w = ALLOC_BASE + 4 * this.nodeOfFrame(f).id;
     this.lock(w);
     this.i32[pa >>> 2] = this.i32[w + 1];
@@ -118,8 +171,8 @@ export class PhysicalMemory {
   }
 
   nodeOfFrame(frame: number): NumaNode {
-    for (const nd of this.nodes) if (frame >= nd.firstFrame && frame < nd.endFrame) return nd;
-    throw new RangeError(`frame ${frame} outside physical memory`);
+    if (frame < 0 || frame >= this.codeWords.length) throw new RangeError(`frame ${frame} outside physical memory`);
+    return this.nodes[this.frameNode(frame)];
   }
 
   /** Frames never handed out yet plus frames on free lists, per node (for tests and reports). */

@@ -3,7 +3,7 @@
 // budget is used; then control returns to the kernel on the same processor with `exit` set.
 
 import type { PhysicalMemory } from "../memory.js";
-import { hex } from "../pagetable.js";
+import { hex, type PageTable } from "../pagetable.js";
 import { describeWord } from "./decode.js";
 import { Engine } from "./engine.js";
 import { GuestFault, GuestMemory } from "./mmu.js";
@@ -31,12 +31,16 @@ export type TimeBase = (c: Cpu) => number;
 export const virtualTimeBase: TimeBase = (c) => Math.floor(c.icount / 2);
 
 export class Cpu extends GuestMemory {
-  /** The state block's physical address. */
-  readonly stateAddr: number;
   /** The architectural state as int32 words (indices in state.ts `S`). */
-  readonly r: Int32Array;
+  r: Int32Array;
   /** The same bytes as doubles (FPR n at fprIndex(n)). */
-  readonly f: Float64Array;
+  f: Float64Array;
+  /** The state block's physical address (the guest thread this processor runs). */
+  stateAddr: number;
+  /** Mode of the state: bit 0 64-bit, bit 1 little-endian (the code cache's mode key). */
+  modeBits = 0;
+  /** Address space whose translations the TLBs hold (0: none). */
+  space = 0;
   readonly engine: Engine;
   /** Guest instructions retired (all exits included). */
   icount = 0;
@@ -68,12 +72,38 @@ export class Cpu extends GuestMemory {
     const m = this.r[S.MODE];
     this.sf = (m & Mode.SF) !== 0;
     this.le = (m & Mode.LE) !== 0;
+    this.modeBits = (this.sf ? 1 : 0) | (this.le ? 2 : 0);
   }
 
   setMode(sixtyFour: boolean, littleEndian: boolean): void {
     this.r[S.MODE] = (sixtyFour ? Mode.SF : 0) | (littleEndian ? Mode.LE : 0);
     this.syncMode();
-    this.engine.flush();
+  }
+
+  /**
+   * Point this processor at another guest thread's state block (a context switch or a
+   * migration is nothing more). The load reservation is the thread's and goes with it.
+   */
+  attachState(stateAddr: number): void {
+    if (stateAddr === this.stateAddr) return;
+    this.stateAddr = stateAddr;
+    this.r = new Int32Array(this.mem.buffer, stateAddr, STATE_BYTES >> 2);
+    this.f = new Float64Array(this.mem.buffer, stateAddr, STATE_BYTES >> 3);
+    this.syncMode();
+  }
+
+  /** Run in address space `id` with page table `pt`: a different space flushes the TLBs. */
+  attachSpace(id: number, pt: PageTable): void {
+    if (id === this.space && pt === this.pt) return;
+    this.space = id;
+    this.pt = pt;
+    this.flushTlb();
+  }
+
+  /** Forget every translation (TLBs and the engine's recently-run table). */
+  override flushTlb(): void {
+    super.flushTlb();
+    this.engine.flushSlots();
   }
 
   /** Run until an exit or until `budget` more instructions have retired. */

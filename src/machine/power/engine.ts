@@ -6,15 +6,22 @@
 // block instead of once per instruction. `step()` is the plain one-instruction interpreter
 // over the same handlers.
 //
-// Blocks are cached by virtual PC in a direct-mapped table backed by a map, and indexed by the
-// physical frame they were read from; a store to such a frame (the write TLB never caches it)
-// or icbi invalidates the frame's blocks.
+// The engine belongs to a processor: its TLBs (in the Cpu) and a direct-mapped table of the
+// blocks it ran recently. The blocks themselves live in the host thread's CodeCache, shared by
+// the processors it hosts and keyed by mode, virtual address and physical frames. A store to a
+// frame holding code (the write TLB never caches one), icbi, or the frame's release invalidates
+// its blocks machine-wide through the frame-code table; every processor notices at its next
+// block dispatch because the machine's code epoch changed, and so does an address-space switch
+// or a TLB shootdown (they flush the direct-mapped table). A time slice ends exactly at its
+// instruction budget: a block is entered only when the budget covers all of it, the rest is
+// single-stepped.
 
 import { setFlagsFromString } from "node:v8";
 import { type Cpu, Exit } from "./cpu.js";
 import { Decoder, type Handler, type OpDef, OpFlag } from "./decode.js";
 import { GuestFault, Access, type CodeWatcher } from "./mmu.js";
 import { JIT } from "./jit.js";
+import { CodeCache, type Block } from "./codecache.js";
 import { ALL_OPS } from "./ops/index.js";
 import { S } from "./state.js";
 
@@ -25,16 +32,6 @@ type BlockFn = (c: Cpu) => void;
 // calls. Raising it lets TurboFan inline every handler of a block (measured: ~3x faster on a
 // load/store/add loop). The flag is process-wide and only affects optimisation decisions.
 setFlagsFromString("--max-inlined-bytecode-size-cumulative=16000");
-
-interface Block {
-  readonly fn: BlockFn;
-  readonly lo: number;
-  readonly hi: number;
-  readonly n: number;
-  /** Address of each instruction, in execution order (a block may trace through branches). */
-  readonly pcs: Int32Array;
-  readonly key: number;
-}
 
 const MAX_BLOCK = 128;
 const CACHE_BITS = 12;
@@ -86,40 +83,45 @@ export class Engine implements CodeWatcher {
   private readonly dec: Decoder;
   private readonly tagLo = new Int32Array(1 << CACHE_BITS);
   private readonly tagHi = new Int32Array(1 << CACHE_BITS);
+  private readonly tagMode = new Int8Array(1 << CACHE_BITS);
   private readonly slots: (Block | undefined)[] = new Array<Block | undefined>(1 << CACHE_BITS).fill(undefined);
-  private readonly blocks = new Map<number, Block>();
-  private readonly byFrame = new Map<number, Block[]>();
-  /** Blocks compiled since creation (for statistics). */
+  readonly cache: CodeCache;
+  private readonly codeWords: Int32Array;
+  /** The machine's code epoch when the direct-mapped table was last known valid. */
+  private epoch: number;
+  /** Blocks this processor compiled (statistics). */
   compiled = 0;
 
   constructor(c: Cpu) {
     this.c = c;
     this.dec = decoder();
+    this.cache = CodeCache.of(c.mem);
+    this.cache.register(c);
+    this.codeWords = c.mem.codeWords;
+    this.epoch = this.codeWords[0];
   }
 
+  /** Forget every translation on this host thread (code was written behind the processor's back). */
   flush(): void {
-    this.blocks.clear();
-    this.byFrame.clear();
+    this.cache.clear();
+    this.flushSlots();
+  }
+
+  /** Forget this processor's recently-run table (address-space switch, TLB shootdown). */
+  flushSlots(): void {
     this.slots.fill(undefined);
+    this.epoch = this.codeWords[0];
   }
 
   isCode(frame: number): boolean {
-    return this.byFrame.has(frame);
+    return this.c.mem.isCode(frame);
   }
 
   codeWritten(frame: number): void {
-    const list = this.byFrame.get(frame);
-    if (list === undefined) return;
+    if (!this.c.mem.isCode(frame)) return;
     // A block looping on itself must not go round again with stale code.
     this.c.limit = -1;
-    this.byFrame.delete(frame);
-    for (const b of list) {
-      // A block traced over several frames is listed under each; a newer block may have
-      // taken its key since.
-      if (this.blocks.get(b.key) === b) this.blocks.delete(b.key);
-      const i = (b.lo >>> 2) & CACHE_MASK;
-      if (this.slots[i] === b) this.slots[i] = undefined;
-    }
+    this.c.mem.invalidateCode(frame);
   }
 
   /** icbi: drop the translations of the page holding (lo, hi), if any. */
@@ -143,16 +145,18 @@ export class Engine implements CodeWatcher {
     }
   }
 
-  /** Run blocks until an exit or until icount reaches `limit`. */
+  /** Run blocks until an exit or until icount reaches `limit` (exactly, never beyond). */
   run(limit: number): void {
     const c = this.c;
     const r = c.r;
+    const cw = this.codeWords;
     while (c.icount < limit) {
+      if (cw[0] !== this.epoch) this.flushSlots();
       const lo = r[S.PC];
       const hi = r[S.PC + 1];
       const i = (lo >>> 2) & CACHE_MASK;
       let b = this.slots[i];
-      if (b === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi) {
+      if (b === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi || this.tagMode[i] !== c.modeBits) {
         try {
           b = this.lookup(lo, hi);
         } catch (e) {
@@ -167,10 +171,16 @@ export class Engine implements CodeWatcher {
         this.slots[i] = b;
         this.tagLo[i] = lo;
         this.tagHi[i] = hi;
+        this.tagMode[i] = c.modeBits;
+      }
+      if (c.icount + b.n > limit) {
+        // The budget ends inside this block: single-step to exactly the budget.
+        while (c.icount < limit && c.exit === Exit.None) this.step();
+        return;
       }
       c.limit = limit;
       try {
-        b.fn(c);
+        (b.fn as BlockFn)(c);
       } catch (e) {
         if (e instanceof GuestFault) {
           // The faulting instruction did not complete; the ones before it did.
@@ -235,7 +245,10 @@ export class Engine implements CodeWatcher {
 
   private lookup(lo: number, hi: number): Block {
     const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
-    const b = this.blocks.get(key);
+    const b = this.cache.get(this.c.modeBits, key, (vpn) => {
+      const p = this.translateCode(vpn << 12, hi);
+      return p < 0 ? -1 : p >>> 12;
+    });
     if (b !== undefined) return b;
     return this.compile(lo, hi, key);
   }
@@ -245,6 +258,7 @@ export class Engine implements CodeWatcher {
     // Physical address of the current code page (faults on the first instruction only).
     let phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
     const frames = [phys >>> 12];
+    const vpns = [lo >>> 12];
     const words: number[] = [];
     const defs: (OpDef | undefined)[] = [];
     const pcs: number[] = [];
@@ -280,7 +294,10 @@ export class Engine implements CodeWatcher {
         a = target;
         page = target & ~0xfff;
         phys = tphys - (target & 0xfff);
-        if (!frames.includes(phys >>> 12)) frames.push(phys >>> 12);
+        if (!frames.includes(phys >>> 12)) {
+          frames.push(phys >>> 12);
+          vpns.push(target >>> 12);
+        }
         continue;
       }
       // A conditional branch does not end the block: not taken, execution goes on (superblock).
@@ -290,7 +307,8 @@ export class Engine implements CodeWatcher {
     const n = words.length;
     const handlers: Handler[] = [];
     const lines: string[] = [];
-    const loopBack = `if (r[${S.PC}] === ${lo} && r[${S.PC + 1}] === ${hi} && c.icount < c.limit) continue; `;
+    // Go round again only if the budget covers a whole pass (slices end exactly at the budget).
+    const loopBack = `if (r[${S.PC}] === ${lo} && r[${S.PC + 1}] === ${hi} && c.icount + ${n} <= c.limit) continue; `;
     for (let k = 0; k < n; k++) {
       const d = defs[k];
       const w = words[k];
@@ -305,7 +323,7 @@ export class Engine implements CodeWatcher {
         follow[k]
           ? "" // the target's code follows in this block
           : loops && tl === lo && th === hi
-          ? `c.icount += ${k + 1}; if (c.icount < c.limit) continue; r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; return;`
+          ? `c.icount += ${k + 1}; if (c.icount + ${n} <= c.limit) continue; r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; return;`
           : `r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; c.icount += ${k + 1}; return;`;
       const gen = d === undefined ? undefined : JIT.get(d.mnemonic);
       const handler = (): string => {
@@ -347,17 +365,12 @@ export class Engine implements CodeWatcher {
     } catch (e) {
       throw new Error(`engine: generated code for the block at 0x${(lo >>> 0).toString(16)} does not compile: ${String(e)}\n${src}`);
     }
-    const blk: Block = { fn: make(...handlers), lo, hi, n, pcs: Int32Array.from(pcs), key };
-    this.blocks.set(key, blk);
-    for (const frame of frames) {
-      let list = this.byFrame.get(frame);
-      if (list === undefined) {
-        list = [];
-        this.byFrame.set(frame, list);
-        c.protectCodeFrame(frame);
-      }
-      list.push(blk);
-    }
+    const codeWords = frames.map((f) => this.cache.markCode(f));
+    const blk: Block = {
+      fn: make(...handlers) as Block["fn"], lo, hi, n, pcs: Int32Array.from(pcs),
+      vpns: Int32Array.from(vpns), frames: Int32Array.from(frames), words: Int32Array.from(codeWords), used: 0,
+    };
+    this.cache.put(c.modeBits, key, blk);
     this.compiled++;
     return blk;
   }

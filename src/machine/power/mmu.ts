@@ -66,6 +66,9 @@ export class GuestMemory {
   hi64 = 0;
   pt: PageTable | undefined;
   codeWatcher: CodeWatcher | undefined;
+  /** NUMA node of this processor, and TLB fills of local / remote frames (charged by the kernel). */
+  node = 0;
+  readonly fills = [0, 0];
   /** Read and write TLBs (generated code probes them inline; see jit.ts). */
   readonly rtlb = new Tlb();
   readonly wtlb = new Tlb();
@@ -83,7 +86,7 @@ export class GuestMemory {
     this.xtlb.flush();
   }
 
-  /** Forget one page (all three TLBs). */
+  /** Forget one page (all three TLBs; the Cpu also forgets the engine's recently-run blocks). */
   flushPage(lo: number, hi: number): void {
     const vpn = lo >>> 12;
     const i = vpn & TLB_MASK;
@@ -107,6 +110,7 @@ export class GuestMemory {
     if ((pte & Pte.Present) === 0) throw new GuestFault(access, lo, hi, false);
     if ((pte & need) === 0) throw new GuestFault(access, lo, hi, true);
     const base = pte & ~OFF_MASK;
+    this.fills[this.mem.frameNode(base >>> 12) === this.node ? 0 : 1]++;
     if (access === Access.Write && this.codeWatcher !== undefined && this.codeWatcher.isCode(base >>> 12)) {
       // Never cache a writable translation of a code page: each store must invalidate.
       this.codeWatcher.codeWritten(base >>> 12);
