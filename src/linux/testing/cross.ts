@@ -21,14 +21,20 @@ export function repoPath(...parts: string[]): string {
   return join(ROOT, ...parts);
 }
 
-/** Compile guest/<rel> for a target (static, -O2 unless flags say otherwise); returns the binary's path. */
+/**
+ * Compile guest/<rel> for a target (static, -O2 unless flags say otherwise); returns the binary's
+ * path. Libraries among the flags (`-lm`, ...) are passed after the source, where the linker
+ * needs them.
+ */
 export function buildGuest(t: Target, rel: string, flags: string[] = ["-O2", "-static"]): string {
   const src = repoPath("guest", rel);
   const outDir = repoPath("build", "guest", t);
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, basename(rel).replace(/\.[cS]$/, ""));
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) return out;
-  const r = spawnSync(GCC[t], [...flags, "-o", out, src], { encoding: "utf8" });
+  const libs = flags.filter((f) => f.startsWith("-l"));
+  const opts = flags.filter((f) => !f.startsWith("-l"));
+  const r = spawnSync(GCC[t], [...opts, "-o", out, src, ...libs], { encoding: "utf8" });
   if (r.error) throw new Error(`${GCC[t]} not runnable: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${GCC[t]} failed:\n${r.stderr}`);
   return out;
@@ -40,9 +46,9 @@ export interface QemuRun {
   signal: NodeJS.Signals | null;
 }
 
-/** Run a guest binary under qemu-user (the oracle). */
-export function runQemu(t: Target, exe: string, args: string[], env: Record<string, string> = {}): QemuRun {
-  const [cmd, ...qargs] = qemuCommand(t);
+/** Run a guest binary under qemu-user (the oracle; `qemu` replaces its usual command line). */
+export function runQemu(t: Target, exe: string, args: string[], env: Record<string, string> = {}, qemu: string[] = qemuCommand(t)): QemuRun {
+  const [cmd, ...qargs] = qemu;
   const r = spawnSync(cmd, [...qargs, exe, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, maxBuffer: 1 << 28 });
   if (r.error) throw new Error(`${cmd} not runnable: ${r.error.message}`);
   return { stdout: r.stdout, status: r.status, signal: r.signal };

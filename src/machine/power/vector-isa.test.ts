@@ -3,6 +3,10 @@
 // instructions python executes) and that belongs to Power ISA 2.07 must be implemented. The
 // ISA 3.0/3.1 ones (POWER9/10: lxv, xs*qp, vcmpne*, ...) are deliberately absent: AT_HWCAP2
 // never advertises ARCH_3_00, so glibc does not select the code that uses them.
+// One family of ISA 3.0 words is implemented all the same: the mffs forms (mffsce, mffscrn,
+// mffscrni, mffsl, ...), which a POWER8 executes as plain mffs (their new fields are reserved
+// bits it ignores) and which glibc's libm executes without checking AT_HWCAP2. They are not
+// vector instructions; the last test below pins that they stay decoded (ops/fp-control.ts).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -53,4 +57,10 @@ test("ISA 3.0+ vector mnemonics from those binaries are not implemented", () => 
   const impl = new Set(ALL_OPS.flatMap((o) => variantsOf(o)));
   assert.deepEqual(LATER.filter((n) => impl.has(n)), []);
   assert.deepEqual(new Decoder(ALL_OPS).ambiguities(), []);
+});
+
+test("the ISA 3.0 mffs forms are implemented: a POWER8 executes them as mffs, and libm needs them", () => {
+  const impl = new Set(ALL_OPS.flatMap((o) => variantsOf(o)));
+  const forms = ["mffsce", "mffscdrn", "mffscdrni", "mffscrn", "mffscrni", "mffsl"];
+  assert.deepEqual(forms.filter((n) => !impl.has(n)), []);
 });

@@ -1,5 +1,18 @@
-// FPSCR instructions: mffs, mtfsf, mtfsfi, mtfsb0, mtfsb1, mcrfs (POWER8 / ISA 2.07; the
-// ISA 3.0 mffsce, mffscrn, mffsl, ... are not POWER8 and are left undecoded).
+// FPSCR instructions: mffs, mtfsf, mtfsfi, mtfsb0, mtfsb1, mcrfs (POWER8 / ISA 2.07), and the
+// ISA 3.0 forms of mffs executed as a POWER8 executes them.
+//
+// The ISA 3.0 forms mffsce, mffscdrn, mffscdrni, mffscrn, mffscrni and mffsl are mffs words
+// with a nonzero RA field (1, 20, 21, 22, 23, 24; binutils' XMMF encodings). Bits 11:20 of mffs
+// are reserved in ISA 2.07 and a POWER8 ignores them: these words execute as plain mffs there
+// (FRT := FPSCR; FPSCR, and so RN, unchanged; no enable bits cleared). glibc relies on this:
+// libm's sin, cos, tan and atan2 (Debian 12, glibc 2.36, static) execute mffscrn/mffscrni to
+// save and set the rounding mode without checking AT_HWCAP2 for ARCH_3_00. k42ts decodes the six forms, under their own
+// mnemonics, to the mffs handler. Here k42ts departs from qemu 7.2, whose power8 model decodes
+// them as illegal instructions (fixed upstream in 2023 by falling back to mffs). Their
+// differential oracle is therefore qemu -cpu power9 running libm in the default FPSCR (RN =
+// nearest, no enables), where the ISA 3.0 semantics change nothing (src/linux/libm.test.ts);
+// mffs-forms.test.ts checks the POWER8 semantics directly. Other nonzero RA values stay
+// illegal, as in qemu 7.2 (upstream qemu now runs every RA as mffs on pre-3.0 processors).
 //
 // Semantics as qemu 7.2 implements them (see fpu/fpscr.ts for the register model):
 //  - Every write goes through fpStore: FEX and VX cannot be written (they are recomputed as
@@ -22,7 +35,7 @@ import { S } from "../state.js";
 import { Fp, fpCR1, fpStore } from "../fpu/fpscr.js";
 import { fprLo } from "./fp-loadstore.js";
 
-/** mffs[.] FRT: FRT := FPSCR (both words). */
+/** mffs[.] FRT: FRT := FPSCR (both words). Also the ISA 3.0 forms, as on POWER8 (see above). */
 function mffs(c: Cpu, w: number): void {
   const i = fprLo(fRT(w));
   c.r[i] = c.r[S.FPSCR];
@@ -77,9 +90,17 @@ function mcrfs(c: Cpu, w: number): void {
 
 const XO = (xo: number): number => ((63 << 26) | (xo << 1)) >>> 0;
 
+/** The ISA 3.0 mffs forms and their RA field (bits 11:15). */
+const MFFS_ISA30: readonly (readonly [string, number])[] = [
+  ["mffsce", 1], ["mffscdrn", 20], ["mffscdrni", 21], ["mffscrn", 22], ["mffscrni", 23], ["mffsl", 24],
+];
+
 export const FP_CONTROL_OPS: readonly OpDef[] = [
   // RA must be 0 (other values are the ISA 3.0 mffs* forms); RB is ignored.
   { mnemonic: "mffs", mask: 0xfc1f07fe, match: XO(583), exec: mffs, rc: true },
+  // The ISA 3.0 forms, executed as mffs (a POWER8 ignores RA, RB and their immediates). Their
+  // bit 31 is reserved: when set, the word acts as mffs. (CR1 set), as upstream qemu's fallback.
+  ...MFFS_ISA30.map(([mnemonic, ra]): OpDef => ({ mnemonic, mask: 0xfc1f07fe, match: (XO(583) | (ra << 16)) >>> 0, exec: mffs })),
   { mnemonic: "mtfsf", mask: 0xfc0007fe, match: XO(711), exec: mtfsf, rc: true },
   // Reserved bits checked by qemu: 9:10, 12:14 (but not W at 15), 20.
   { mnemonic: "mtfsfi", mask: (0xfc0007fe | 0x006e0800) >>> 0, match: XO(134), exec: mtfsfi, rc: true },
