@@ -3,12 +3,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { closeSync, constants as fsc, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { HostInput } from "./host-input.js";
+import { fifoFed } from "./testing/fifo.js";
 
 /** Read everything (sleeping in waitForInput), `max` bytes at a time. */
 function drain(d: HostInput, max: number): Uint8Array {
@@ -23,21 +23,6 @@ function drain(d: HostInput, max: number): Uint8Array {
     assert.ok(b.length <= max);
     parts.push(...b);
   }
-}
-
-/**
- * A FIFO whose only writer is a child process running `script` (sh) with the FIFO as its
- * stdout: the FIFO stays open until the child exits. Returns the reader's descriptor.
- */
-function fifoFed(script: string): { fd: number; child: ChildProcess; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "k42-fifo-"));
-  const path = join(dir, "in");
-  execFileSync("mkfifo", [path]);
-  const fd = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
-  const w = openSync(path, fsc.O_WRONLY);
-  const child = spawn("sh", ["-c", script], { stdio: ["ignore", w, "inherit"] });
-  closeSync(w);
-  return { fd, child, cleanup: () => { closeSync(fd); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 test("no input, given bytes: available up front, never live", () => {
