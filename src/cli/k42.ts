@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ElfError } from "../machine/elf.js";
+import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
 import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
@@ -21,7 +22,9 @@ const USAGE = `usage: k42 run [--cpus N] [--numa M] [--parallel [--workers W]] [
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
-without PROGRAM it runs a small embedded demo program. The exit status is the guest's.
+without PROGRAM it runs a small embedded demo program. The exit status is the guest's, or 125
+if the machine deadlocks (threads blocked with nothing left that could wake them; a one-line
+report on stderr names each and what it waits for).
 The machine runs in deterministic mode (one thread, virtual clock: every run is the same run);
 --parallel runs the processors on worker threads in real time instead (one per processor, or
 W workers hosting consecutive processors).
@@ -103,6 +106,10 @@ async function cmdRun(args: string[]): Promise<number> {
     } catch (e) {
       fail(`cannot write ${traceFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 1);
     }
+  }
+  if (r.deadlock !== undefined) {
+    process.stderr.write(`k42: ${r.deadlock}\n`);
+    return DEADLOCK_EXIT_STATUS;
   }
   if (r.error !== undefined) process.stderr.write(`k42: guest killed by signal ${r.signal}: ${r.error}\n`);
   if (stats) {

@@ -16,8 +16,8 @@ async function start(): Promise<void> {
     const kernels = host.ports.map((p) => new Kernel(p, user.kernel));
     const main = await loadProgram(user.program);
     const fins = kernels.map((k) => main(k, user.program.args));
-    host.serve(kernels);
-    kernels.forEach((k, i) => post({ cpu: k.cpu, result: report(k, fins[i]?.()) }));
+    const blocked = host.serve(kernels);
+    kernels.forEach((k, i) => post({ cpu: k.cpu, result: report(k, fins[i]?.()), blocked: blocked[i] }));
   } catch (e) {
     const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
     for (const cpu of b.cpus) post({ cpu, error });

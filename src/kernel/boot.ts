@@ -6,6 +6,7 @@
 
 import { DEFAULT_COST, type CostModel } from "../machine/cost.js";
 import { DeterministicMachine, type DeterministicRunStats } from "../machine/deterministic.js";
+import { HostInput, type HostInputSource } from "../machine/host-input.js";
 import { allocateLayout, type MachineLayout } from "../machine/layout.js";
 import { PhysicalMemory } from "../machine/memory.js";
 import { runParallel } from "../machine/parallel.js";
@@ -32,6 +33,8 @@ export interface MachineOptions {
   maxCycles?: number;
   /** Parallel mode: worker threads (default one per processor); each hosts consecutive processors. */
   workers?: number;
+  /** The machine's host input (Kernel.hostRead); default none (end of input at once). */
+  input?: HostInputSource;
 }
 
 /** A program: `export function name(k: Kernel, args): Finisher | void` in module `module` (a URL). */
@@ -59,6 +62,12 @@ export interface BootResult {
   events: TraceEvent[];
   /** Deterministic mode only. */
   run?: DeterministicRunStats;
+  /**
+   * Set when the machine stopped because nothing could happen any more while threads were
+   * blocked (both modes): one line naming each blocked thread and what it waits for, e.g.
+   * `deadlock: thread "a" on cpu 0 waits for event "b done"; thread "b" on cpu 1 waits for event "a done"`.
+   */
+  deadlock?: string;
   /** Wall-clock milliseconds of the run itself. */
   wallMs: number;
 }
@@ -94,6 +103,8 @@ export interface Booted {
   layout: MachineLayout;
   kernel: KernelLayout;
   drain: TraceDrain;
+  /** The host input device; whoever runs the machine closes it when the machine stops. */
+  input: HostInput;
 }
 
 export function prepare(opts: MachineOptions): Booted {
@@ -104,17 +115,26 @@ export function prepare(opts: MachineOptions): Booted {
   const kernel = allocateKernel(mem, topo, opts.traceWords ?? 1 << 17);
   const area = new TraceArea(mem.buffer, kernel.trace.addr, topo.cpus, kernel.trace.wordsPerCpu);
   area.setMask(opts.traceMask ?? 0xffffffff);
-  return { topo, mem, cost, layout, kernel, drain: new TraceDrain(area) };
+  const input = HostInput.open(opts.input ?? { kind: "none" });
+  return { topo, mem, cost, layout, kernel, drain: new TraceDrain(area), input };
 }
 
 /** The deterministic machine with a kernel on every processor, built synchronously. */
 export function deterministicKernels(b: Booted): { machine: DeterministicMachine; kernels: Kernel[] } {
-  const machine = new DeterministicMachine(b.mem, b.topo, b.cost, b.layout);
+  const machine = new DeterministicMachine(b.mem, b.topo, b.cost, b.layout, b.input);
   return { machine, kernels: machine.ports.map((p) => new Kernel(p, b.kernel)) };
 }
 
 export async function boot(opts: MachineOptions, program: ProgramRef): Promise<BootResult> {
   const b = prepare(opts);
+  try {
+    return await bootPrepared(b, opts, program);
+  } finally {
+    b.input.close();
+  }
+}
+
+async function bootPrepared(b: Booted, opts: MachineOptions, program: ProgramRef): Promise<BootResult> {
   const { topo, mem, cost, layout, drain } = b;
   const kl = b.kernel;
   const events: TraceEvent[] = [];
@@ -126,19 +146,23 @@ export async function boot(opts: MachineOptions, program: ProgramRef): Promise<B
     const run = m.run(kernels, opts.maxCycles, () => { for (const e of drain.drain()) events.push(e); });
     for (const e of drain.drain()) events.push(e);
     const cpus = kernels.map((k, i) => report(k, finishers[i]?.()));
-    return { mode: opts.mode, cpus, errors: [], events, run, wallMs: performance.now() - t0 };
+    return { mode: opts.mode, cpus, errors: [], events, run, ...deadlockOf(run.deadlock), wallMs: performance.now() - t0 };
   }
   const boot: KernelBoot = { kernel: kl, program };
   // The main thread is free while the workers run: it drains the trace buffers as they fill.
   const drainer = setInterval(() => { for (const e of drain.drain()) events.push(e); }, 2);
-  let results;
+  let run;
   try {
-    results = await runParallel(new URL("./boot-worker.js", import.meta.url), mem, topo, layout, boot, cost, opts.workers);
+    run = await runParallel(new URL("./boot-worker.js", import.meta.url), mem, topo, layout, boot, cost, opts.workers, b.input);
   } finally {
     clearInterval(drainer);
   }
   for (const e of drain.drain()) events.push(e);
-  const errors = results.filter((r) => r.error !== undefined).map((r) => `cpu ${r.cpu}: ${r.error}`);
-  const cpus = results.filter((r) => r.error === undefined).map((r) => r.result as CpuReport);
-  return { mode: opts.mode, cpus, errors, events, wallMs: performance.now() - t0 };
+  const errors = run.results.filter((r) => r.error !== undefined).map((r) => `cpu ${r.cpu}: ${r.error}`);
+  const cpus = run.results.filter((r) => r.error === undefined).map((r) => r.result as CpuReport);
+  return { mode: opts.mode, cpus, errors, events, ...deadlockOf(run.deadlock), wallMs: performance.now() - t0 };
+}
+
+function deadlockOf(deadlock: string | undefined): { deadlock?: string } {
+  return deadlock === undefined ? {} : { deadlock };
 }

@@ -13,6 +13,7 @@ const run = (opts: MachineOptions, name: string, args?: unknown): Promise<BootRe
 
 function ok(r: BootResult): void {
   assert.deepEqual(r.errors, []);
+  assert.equal(r.deadlock, undefined, "the machine stopped because its work was done");
   for (const c of r.cpus) assert.deepEqual(c.threadErrors, [], `cpu ${c.cpu}`);
 }
 

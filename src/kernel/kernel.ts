@@ -15,7 +15,7 @@ import { HotSwapper } from "./hotswap/swap.js";
 import { PPCManager } from "./ppc/ppc.js";
 import { Messenger, MsgKind } from "./messenger.js";
 import { Scheduler } from "./sched/scheduler.js";
-import { ThreadState, type Block } from "./sched/thread.js";
+import { ThreadState, describeBlock, type Block } from "./sched/thread.js";
 import { SharedHeap, SharedWords } from "./shared.js";
 import { TraceArea } from "./trace/area.js";
 import { TraceWriter } from "./trace/writer.js";
@@ -117,7 +117,11 @@ export class Kernel implements ProcessorSoftware {
     const w: Waiting = { thread: t.id, results: new Array(targets.length), remaining: targets.length, error: undefined };
     this.waiting.set(token, w);
     targets.forEach((to, i) => this.msg.send(to, kind, { t: token, i, b: body } satisfies Request));
-    yield { kind: "reply", token };
+    try {
+      yield { kind: "reply", token };
+    } finally {
+      this.waiting.delete(token); // a thread unwound at its wait: a late answer wakes nobody
+    }
     if (w.error !== undefined) throw new RemoteError(w.error);
     return w.results;
   }
@@ -134,10 +138,46 @@ export class Kernel implements ProcessorSoftware {
     }
   }
 
+  // ---- host input ----
+
+  /**
+   * Read up to `max` bytes (max >= 1) of the machine's host input (k42's stdin): blocks the
+   * thread (an explicit `{ kind: "host" }` record) while none is available; an empty array at
+   * end of input. Not inside a clustered-object call (mayBlockInsideObject).
+   */
+  *hostRead(max: number): Generator<Block, Uint8Array, unknown> {
+    if (this.sched.current === undefined) throw new Error("hostRead() outside a thread");
+    const input = this.port.input;
+    for (;;) {
+      const b = input.tryRead(max);
+      if (b !== undefined) return b;
+      yield { kind: "host", what: input.name };
+    }
+  }
+
+  /** Between slices: wake the threads waiting for host input once it is readable. */
+  private pollHost(): void {
+    if (this.sched.hostWaiters.size > 0 && this.port.input.readable()) {
+      for (const t of [...this.sched.hostWaiters]) this.sched.wake(t);
+    }
+  }
+
+  waitsForHost(): boolean {
+    return this.sched.hostWaiters.size > 0;
+  }
+
+  blocked(): string[] {
+    const name = (id: number): string | undefined => this.sched.get(id)?.name;
+    return this.sched.threads()
+      .filter((t) => t.state === ThreadState.Blocked && !t.daemon && t.block !== undefined)
+      .map((t) => `thread ${JSON.stringify(t.name)} on cpu ${this.cpu} waits for ${describeBlock(t.block as Block, name)}`);
+  }
+
   // ---- the processor's loop (driven by the run mode) ----
 
   runnable(): boolean {
-    return this.sched.runnable() || this.msg.pendingOverflow > 0 || this.genWaitersCanProgress() || this.quiesce.tokenCanMove;
+    return this.sched.runnable() || this.msg.pendingOverflow > 0 || this.genWaitersCanProgress() || this.quiesce.tokenCanMove ||
+      (this.sched.hostWaiters.size > 0 && this.port.input.readable());
   }
 
   nextTimer(): number {
@@ -148,6 +188,7 @@ export class Kernel implements ProcessorSoftware {
     this.msg.poll();
     this.quiescentPoint();
     this.sched.checkSleepers();
+    this.pollHost();
     if (this.sched.runnable()) this.sched.runOne(this.port.cost.kernelQuantum);
     else this.port.charge(this.port.cost.dispatch); // idle pass: generations advance
   }

@@ -4,11 +4,21 @@
 // their arrival time (send time + latency by NUMA distance) and taken in arrival order; a
 // processor busy in a slice takes them only when the slice ends, which is how messages queue
 // at a busy processor. Shared lines are charged by the coherence model (coherence.ts).
+//
+// Idle time: when no processor is runnable and no message is in flight, the machine skips
+// ahead to its next timer — unless a thread waits for host input and the input is live (a
+// pipe or terminal still open): then the driver waits in real time, until input arrives or
+// until the real time the next timer is away, and the virtual clocks of the waiting processors
+// follow the host's (1 cycle = 1 ns, the 1 GHz model). So a run is a pure function of its
+// input when all the input is available up front, and follows the host's pace when it is not.
+// With nothing runnable, no message, no timer and no live host input, nothing can ever happen:
+// the run ends, with a deadlock report if threads are still blocked.
 
 import { Coherence } from "./coherence.js";
 import type { CostModel } from "./cost.js";
 import type { PhysicalMemory } from "./memory.js";
-import type { ProcessorPort, ProcessorSoftware } from "./port.js";
+import { deadlockReport, type ProcessorPort, type ProcessorSoftware } from "./port.js";
+import { HostInput } from "./host-input.js";
 import { Push, Ring, type RingMessage } from "./ring.js";
 import type { Topology } from "./topology.js";
 import type { MachineLayout } from "./layout.js";
@@ -36,6 +46,7 @@ class DeterministicPort implements ProcessorPort {
   get topology(): Topology { return this.m.topology; }
   get mem(): PhysicalMemory { return this.m.mem; }
   get cost(): CostModel { return this.m.cost; }
+  get input(): HostInput { return this.m.input; }
 
   now(): number { return this.clock; }
 
@@ -126,7 +137,20 @@ export interface DeterministicRunStats {
   perCpu: { cycles: number; messages: number; queuedCycles: number }[];
   lineTransfers: number;
   contendedCycles: number;
+  /** Virtual cycles the machine spent idle following the host's clock (waiting for host input). */
+  hostWaitCycles: number;
+  /**
+   * Set when the run ended because nothing could happen any more while threads were blocked
+   * (no runnable thread, no message, no timer, no live host input): one line naming each
+   * blocked thread and what it waits for (port.ts deadlockReport).
+   */
+  deadlock?: string;
 }
+
+/** Virtual cycles per nanosecond of host time while the machine follows the host's clock (1 GHz). */
+export const CYCLES_PER_NS = 1;
+/** Longest single Atomics.wait while waiting for host input (the wait repeats). */
+const HOST_WAIT_SLICE_MS = 1000;
 
 export class DeterministicMachine {
   readonly ports: DeterministicPort[];
@@ -138,6 +162,8 @@ export class DeterministicMachine {
     readonly topology: Topology,
     readonly cost: CostModel,
     layout: MachineLayout,
+    /** The host input device (default: none). Its owner closes it. */
+    readonly input: HostInput = HostInput.open({ kind: "none" }),
   ) {
     this.coherence = new Coherence(topology, cost);
     this.ports = [];
@@ -151,25 +177,51 @@ export class DeterministicMachine {
   }
 
   /**
-   * Run until every processor is idle (nothing runnable, no message in flight, no timer) or
-   * a processor halts the machine, or `maxCycles` of virtual time pass.
+   * Run until every processor is idle (nothing runnable, no message in flight, no timer, no
+   * thread waiting for live host input) or a processor halts the machine, or `maxCycles` of
+   * virtual time pass.
    */
   run(software: readonly ProcessorSoftware[], maxCycles = Infinity, every4k?: () => void): DeterministicRunStats {
     let slices = 0;
+    let hostWaitCycles = 0;
+    let deadlock: string | undefined;
     const n = this.ports.length;
     while (!this.stopped) {
       let best = -1;
       let bestT = Infinity;
+      let busy = false;
+      let frontier = 0;
       for (let c = 0; c < n; c++) {
         const p = this.ports[c];
         const sw = software[c];
-        const t = sw.runnable() ? p.clock : Math.max(p.clock, Math.min(p.nextArrival(), sw.nextTimer()));
+        const runnable = sw.runnable();
+        const arrival = runnable ? Infinity : p.nextArrival();
+        if (runnable || arrival !== Infinity) busy = true;
+        const t = runnable ? p.clock : Math.max(p.clock, Math.min(arrival, sw.nextTimer()));
         if (t < bestT) {
           bestT = t;
           best = c;
         }
+        if (p.clock > frontier) frontier = p.clock;
       }
-      if (best < 0 || bestT > maxCycles) break;
+      // Idle until bestT (a timer, or never): wait for the host instead if it may still send input.
+      if (!busy && bestT > frontier && this.input.live && software.some((sw) => sw.waitsForHost())) {
+        const limit = Math.min(bestT, maxCycles);
+        const at = this.waitForHost(frontier, limit);
+        hostWaitCycles += (at ?? limit) - frontier;
+        if (at !== undefined) {
+          for (let c = 0; c < n; c++) {
+            if (software[c].waitsForHost() && this.ports[c].clock < at) this.ports[c].clock = at;
+          }
+          continue;
+        }
+        if (bestT > maxCycles) break;
+      }
+      if (best < 0) {
+        deadlock = deadlockReport(software.flatMap((sw) => sw.blocked()));
+        break;
+      }
+      if (bestT > maxCycles) break;
       const p = this.ports[best];
       if (p.clock < bestT) p.clock = bestT;
       software[best].slice();
@@ -181,6 +233,23 @@ export class DeterministicMachine {
       perCpu: this.ports.map((p) => ({ cycles: p.clock, messages: p.messages, queuedCycles: p.queuedCycles })),
       lineTransfers: this.coherence.transfers,
       contendedCycles: this.coherence.contendedCycles,
+      hostWaitCycles,
+      ...(deadlock !== undefined ? { deadlock } : {}),
     };
+  }
+
+  /**
+   * Wait in real time for host input, the virtual clock running from `from` at 1 cycle per ns,
+   * until input is readable (returns the virtual time it arrived, at most `limit`) or the clock
+   * reaches `limit` (returns undefined: the next timer is due, or maxCycles passed).
+   */
+  private waitForHost(from: number, limit: number): number | undefined {
+    const t0 = performance.now();
+    for (;;) {
+      const v = from + Math.round((performance.now() - t0) * 1e6 * CYCLES_PER_NS);
+      if (this.input.readable()) return Math.min(v, limit);
+      if (v >= limit) return undefined;
+      this.input.waitForInput(Math.min((limit - v) / CYCLES_PER_NS / 1e6, HOST_WAIT_SLICE_MS));
+    }
   }
 }

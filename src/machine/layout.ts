@@ -9,7 +9,10 @@ import type { Topology } from "./topology.js";
 
 /**
  * Control block (one page of int32 words), changed only with Atomics:
- *   0 halt flag (1 = stop)
+ *   0 halt flag: 0 running; HALT_STOP (1) a processor halted the machine (or a worker
+ *     failed); HALT_IDLE (2) every processor went idle with no message in flight and no
+ *     thread waiting for live host input — nothing can happen any more (a deadlock if
+ *     threads are still blocked)
  *   1 activity: (processors idle) << 20 | (messages in flight), one word so that the last
  *     processor to go idle sees both counts at the same instant (termination detection)
  *   3 processors finished
@@ -17,6 +20,7 @@ import type { Topology } from "./topology.js";
  */
 export const CTL_HALT = 0, CTL_ACTIVITY = 1, CTL_DONE = 3, CTL_DOORBELL = 16;
 export const CTL_WORDS = 1024;
+export const HALT_STOP = 1, HALT_IDLE = 2;
 /** One idle processor in the activity word. */
 export const IDLE_UNIT = 1 << 20;
 

@@ -5,17 +5,27 @@
 // nothing to do sleeps on its doorbell word (Atomics.wait), rung by a sender only when it takes
 // one of the worker's rings from empty to non-empty. The machine stops when a processor halts
 // it, or when every processor is idle and no message is in flight (the control block in
-// layout.ts counts both in one word, read atomically).
+// layout.ts counts both in one word, read atomically). A thread waiting for live host input
+// (host-input.ts) is work to come: its worker does not go idle, and sleeps on its doorbell for
+// at most HOST_POLL_MS at a time, looking at the device between sleeps. When the machine
+// stops because everything is idle, the threads still blocked are deadlocked: every worker
+// reports its processors' (ProcessorSoftware.blocked) and runParallel makes the one-line report.
 
 import { Worker } from "node:worker_threads";
 import { DEFAULT_COST, type CostModel } from "./cost.js";
-import { CTL_ACTIVITY, CTL_DOORBELL, CTL_DONE, CTL_HALT, CTL_WORDS, IDLE_UNIT, type MachineLayout } from "./layout.js";
+import { CTL_ACTIVITY, CTL_DOORBELL, CTL_DONE, CTL_HALT, CTL_WORDS, HALT_IDLE, HALT_STOP, IDLE_UNIT, type MachineLayout } from "./layout.js";
 import { PhysicalMemory, type MemoryConfig } from "./memory.js";
-import type { ProcessorPort, ProcessorSoftware } from "./port.js";
+import { deadlockReport, type ProcessorPort, type ProcessorSoftware } from "./port.js";
+import { HostInput, type HostInputShared } from "./host-input.js";
 import { Push, Ring, type RingMessage } from "./ring.js";
 import { Topology, type TopologyConfig } from "./topology.js";
 
 export const PARALLEL_KERNEL_QUANTUM_NS = 1_000_000;
+/**
+ * Longest sleep of a worker whose thread waits for host input: the pump cannot ring doorbells,
+ * so the worker looks at the device this often (only while such a thread waits).
+ */
+export const HOST_POLL_MS = 2;
 
 /** Everything a worker needs to attach to the machine (structured-clonable). */
 export interface ParallelBoot {
@@ -30,6 +40,8 @@ export interface ParallelBoot {
   worker: number;
   cpus: number[];
   workerOf: number[];
+  /** The host input device. */
+  input: HostInputShared;
   /** Boot data of the software above the machine. */
   user: unknown;
 }
@@ -47,6 +59,7 @@ class ParallelPort implements ProcessorPort {
     private readonly rings: Ring[],
     private readonly workerOf: readonly number[],
     epochMs: number,
+    readonly input: HostInput,
   ) {
     this.originOffsetMs = performance.timeOrigin - epochMs;
   }
@@ -83,13 +96,18 @@ class ParallelPort implements ProcessorPort {
   }
 
   halt(): void {
-    Atomics.store(this.ctl, CTL_HALT, 1);
-    for (let w = 0; w <= Math.max(...this.workerOf); w++) ring(this.ctl, w);
+    stop(this.ctl, HALT_STOP, Math.max(...this.workerOf) + 1);
   }
 
   halted(): boolean {
     return Atomics.load(this.ctl, CTL_HALT) !== 0;
   }
+}
+
+/** Stop the machine (`why`: HALT_STOP or HALT_IDLE; the first reason stays) and wake every worker. */
+function stop(ctl: Int32Array, why: number, workers: number): void {
+  Atomics.compareExchange(ctl, CTL_HALT, 0, why);
+  for (let w = 0; w < workers; w++) ring(ctl, w);
 }
 
 /** Ring worker `w`'s doorbell: wake it if it sleeps. */
@@ -101,8 +119,12 @@ function ring(ctl: Int32Array, w: number): void {
 /** The processors of one worker, attached to the machine. */
 export interface WorkerHost {
   readonly ports: ProcessorPort[];
-  /** Run the processors until the machine stops. */
-  serve(software: readonly ProcessorSoftware[]): void;
+  /**
+   * Run the processors until the machine stops. Returns, per hosted processor, its blocked
+   * threads (ProcessorSoftware.blocked) if the machine stopped because nothing could happen
+   * any more, empty lists otherwise.
+   */
+  serve(software: readonly ProcessorSoftware[]): string[][];
 }
 
 /** In a worker: attach to the machine described by `boot`; one port per hosted processor. */
@@ -113,10 +135,12 @@ export function attachWorker(boot: ParallelBoot): WorkerHost {
   const cost: CostModel = { ...boot.cost, kernelQuantum: PARALLEL_KERNEL_QUANTUM_NS };
   const ctl = new Int32Array(mem.buffer, boot.layout.control, CTL_WORDS);
   const rings = boot.layout.rings.map((a) => new Ring(mem.buffer, a, boot.layout.ringCapacity));
-  const ports = boot.cpus.map((c) => new ParallelPort(c, mem, topo, cost, ctl, rings, boot.workerOf, boot.epochMs));
+  const input = HostInput.attach(boot.input);
+  const ports = boot.cpus.map((c) => new ParallelPort(c, mem, topo, cost, ctl, rings, boot.workerOf, boot.epochMs, input));
+  const workers = Math.max(...boot.workerOf) + 1;
   return {
     ports,
-    serve: (software) => serveWorker(ctl, ports, software, boot.worker, topo.cpus),
+    serve: (software) => serveWorker(ctl, ports, software, boot.worker, topo.cpus, workers, input),
   };
 }
 
@@ -124,7 +148,10 @@ export function attachWorker(boot: ParallelBoot): WorkerHost {
  * The worker's loop: give every hosted processor with work a slice, in turn; when none has
  * any, go idle (all of them at once) and sleep on the doorbell.
  */
-function serveWorker(ctl: Int32Array, ports: ParallelPort[], sw: readonly ProcessorSoftware[], worker: number, cpus: number): void {
+function serveWorker(
+  ctl: Int32Array, ports: ParallelPort[], sw: readonly ProcessorSoftware[], worker: number, cpus: number, workers: number,
+  input: HostInput,
+): string[][] {
   const bell = CTL_DOORBELL + worker;
   const k = ports.length;
   while (Atomics.load(ctl, CTL_HALT) === 0) {
@@ -133,16 +160,24 @@ function serveWorker(ctl: Int32Array, ports: ParallelPort[], sw: readonly Proces
     const rung = Atomics.load(ctl, bell);
     let worked = false;
     let timer = Infinity;
+    let host = false;
     for (let i = 0; i < k; i++) {
       const t = sw[i].nextTimer();
       if (sw[i].runnable() || ports[i].ring.count > 0 || t <= ports[i].now()) {
         sw[i].slice();
         worked = true;
-      } else if (t < timer) timer = t;
+      } else {
+        if (t < timer) timer = t;
+        if (sw[i].waitsForHost()) host = true;
+      }
     }
     if (worked) continue;
-    if (timer !== Infinity) {
-      const ms = (timer - ports[0].now()) / 1e6;
+    // Input that may still come from the host is work: never idle while a thread waits for it.
+    // (At the input's end the waiting threads are runnable: the next look finds them.)
+    if (host && !input.live) continue;
+    if (timer !== Infinity || host) {
+      let ms = timer === Infinity ? Infinity : (timer - ports[0].now()) / 1e6;
+      if (host) ms = Math.min(ms, HOST_POLL_MS);
       if (ms > 0) Atomics.wait(ctl, bell, rung, Math.min(ms, 50));
       continue;
     }
@@ -150,25 +185,39 @@ function serveWorker(ctl: Int32Array, ports: ParallelPort[], sw: readonly Proces
     // one atomic step — nothing can ever happen again: stop the machine.
     const activity = Atomics.add(ctl, CTL_ACTIVITY, k * IDLE_UNIT) + k * IDLE_UNIT;
     if (activity === cpus * IDLE_UNIT) {
-      ports[0].halt();
+      stop(ctl, HALT_IDLE, workers);
       break;
     }
     Atomics.wait(ctl, bell, rung, 50);
     Atomics.sub(ctl, CTL_ACTIVITY, k * IDLE_UNIT);
   }
   Atomics.add(ctl, CTL_DONE, k);
+  // Stopped because nothing could happen: whatever is still blocked is deadlocked (every
+  // processor is idle, so these lists no longer change).
+  const idle = Atomics.load(ctl, CTL_HALT) === HALT_IDLE;
+  return sw.map((s) => (idle ? s.blocked() : []));
 }
 
 export interface WorkerResult {
   cpu: number;
   result?: unknown;
   error?: string;
+  /** The processor's blocked threads when the machine stopped for idleness (WorkerHost.serve). */
+  blocked?: string[];
+}
+
+export interface ParallelRun {
+  /** One per processor, in processor order. */
+  results: WorkerResult[];
+  /** The deadlock report (port.ts deadlockReport) if the machine stopped with threads blocked. */
+  deadlock?: string;
 }
 
 /**
  * On the main thread: start `workers` workers (default one per processor) running
  * `workerUrl`, which calls attachWorker(workerData) and posts one WorkerResult per hosted
- * processor; wait for all of them. Worker w hosts a contiguous block of processors.
+ * processor; wait for all of them. Worker w hosts a contiguous block of processors. `input`
+ * is the host input device (default none); its owner (the caller) closes it.
  */
 export async function runParallel(
   workerUrl: URL,
@@ -178,7 +227,8 @@ export async function runParallel(
   user: unknown,
   cost: CostModel = DEFAULT_COST,
   workers = topo.cpus,
-): Promise<WorkerResult[]> {
+  input: HostInput = HostInput.open({ kind: "none" }),
+): Promise<ParallelRun> {
   const nw = Math.max(1, Math.min(workers, topo.cpus, CTL_WORDS - CTL_DOORBELL));
   const workerOf = [...Array(topo.cpus).keys()].map((c) => Math.floor((c * nw) / topo.cpus));
   const epochMs = performance.timeOrigin + performance.now();
@@ -186,15 +236,12 @@ export async function runParallel(
   const done: Promise<void>[] = [];
   const ctl = new Int32Array(mem.buffer, layout.control, CTL_WORDS);
   // A failing worker must not leave the others sleeping forever.
-  const haltAll = (): void => {
-    Atomics.store(ctl, CTL_HALT, 1);
-    for (let w = 0; w < nw; w++) ring(ctl, w);
-  };
+  const haltAll = (): void => stop(ctl, HALT_STOP, nw);
   for (let w = 0; w < nw; w++) {
     const cpus = workerOf.flatMap((x, c) => (x === w ? [c] : []));
     const boot: ParallelBoot = {
       memory: mem.wasm, memConfig: mem.config, topology: { cpus: topo.cpus, nodes: topo.nodes },
-      cost, layout, epochMs, worker: w, cpus, workerOf, user,
+      cost, layout, epochMs, worker: w, cpus, workerOf, input: input.shared, user,
     };
     const wk = new Worker(workerUrl, { workerData: boot });
     done.push(new Promise<void>((resolve) => {
@@ -219,5 +266,7 @@ export async function runParallel(
   }
   await Promise.all(done);
   results.sort((a, b) => a.cpu - b.cpu);
-  return results;
+  const clean = results.every((r) => r.error === undefined);
+  const deadlock = clean && Atomics.load(ctl, CTL_HALT) === HALT_IDLE ? deadlockReport(results.flatMap((r) => r.blocked ?? [])) : undefined;
+  return deadlock === undefined ? { results } : { results, deadlock };
 }

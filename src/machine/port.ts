@@ -7,6 +7,7 @@ import type { PhysicalMemory } from "./memory.js";
 import type { CostModel } from "./cost.js";
 import type { Topology } from "./topology.js";
 import type { RingMessage } from "./ring.js";
+import type { HostInput } from "./host-input.js";
 
 export type RunMode = "deterministic" | "parallel";
 
@@ -34,6 +35,8 @@ export interface ProcessorPort {
   receive(): RingMessage | undefined;
   /** True when a message has arrived and waits (a soft interrupt: preempt at the next safe point). */
   pending(): boolean;
+  /** The machine's host input device (k42's stdin), the same device on every processor. */
+  readonly input: HostInput;
   /** Ask the whole machine to stop after the current slices. */
   halt(): void;
   halted(): boolean;
@@ -47,4 +50,27 @@ export interface ProcessorSoftware {
   runnable(): boolean;
   /** Earliest time (same unit as now()) at which a timer wants this processor, or Infinity. */
   nextTimer(): number;
+  /**
+   * True if a thread of this processor waits for host input: while the input is live, the
+   * machine waits for the host instead of stopping (pending host input counts as work).
+   */
+  waitsForHost(): boolean;
+  /**
+   * One line per thread of this processor that is blocked and not a daemon, for the deadlock
+   * report when the machine stops with nothing left that could wake them, e.g.
+   * `thread "a" on cpu 0 waits for event "b done"`. Empty when there is none.
+   */
+  blocked(): string[];
 }
+
+/**
+ * The one-line report of a machine that stopped because nothing could happen any more (nothing
+ * runnable, no message in flight, no timer, no live host input) while threads were blocked:
+ * `deadlock: ` and their descriptions (ProcessorSoftware.blocked), processor by processor.
+ */
+export function deadlockReport(blocked: readonly string[]): string | undefined {
+  return blocked.length === 0 ? undefined : `deadlock: ${blocked.join("; ")}`;
+}
+
+/** Exit status of `k42 run` when the machine deadlocks. */
+export const DEADLOCK_EXIT_STATUS = 125;

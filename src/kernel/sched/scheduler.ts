@@ -10,7 +10,10 @@
 import type { ProcessorPort } from "../../machine/port.js";
 import type { TraceWriter } from "../trace/writer.js";
 import { Major, Sched } from "../trace/events.js";
-import { BLOCK_CODE, Thread, ThreadState, YIELD, type Block, type ThreadBody } from "./thread.js";
+import {
+  BLOCK_CODE, BlockedInsideObjectError, Thread, ThreadState, YIELD, mayBlockInsideObject, type Block, type SpawnOptions,
+  type ThreadBody,
+} from "./thread.js";
 
 /** Domain 0 is the kernel's own. */
 export const KERNEL_DOMAIN = 0;
@@ -52,6 +55,8 @@ export class Scheduler {
   private readonly sleepers: Thread[] = [];
   /** Threads blocked on a local or global generation marker (checked at quiescent points). */
   readonly genWaiters = new Set<Thread>();
+  /** Threads blocked on host input (woken by the kernel when the device is readable). */
+  readonly hostWaiters = new Set<Thread>();
   current: Thread | undefined;
   /** The reusable already-finished iterator behind completed() (per processor). */
   private readonly doneResult: { done: true; value: unknown } = { done: true, value: undefined };
@@ -72,10 +77,10 @@ export class Scheduler {
   /**
    * Create a ready thread in `domain` running `body`. A thread spawned by a message handler
    * (no thread running: K42's fresh thread per incoming request) runs next; one spawned by a
-   * thread queues behind the others.
+   * thread queues behind the others. `opts` marks guest and daemon threads.
    */
-  spawn(name: string, body: ThreadBody, domain = KERNEL_DOMAIN): Thread {
-    const t = new Thread((this.port.cpu << 20) | ++this.seq, domain, name, body);
+  spawn(name: string, body: ThreadBody, domain = KERNEL_DOMAIN, opts?: SpawnOptions): Thread {
+    const t = new Thread((this.port.cpu << 20) | ++this.seq, domain, name, body, opts);
     this.all.set(t.id, t);
     this.makeReady(t, this.current === undefined && this.started);
     return t;
@@ -140,6 +145,7 @@ export class Scheduler {
     t.block = undefined;
     if (kind === "sleep") this.sleepers.splice(this.sleepers.indexOf(t), 1);
     else if (kind === "localGen" || kind === "globalGen") this.genWaiters.delete(t);
+    else if (kind === "host") this.hostWaiters.delete(t);
     this.makeReady(t, true);
   }
 
@@ -176,6 +182,12 @@ export class Scheduler {
       const v = t.resume;
       t.resume = undefined;
       r = t.body.next(v);
+      // A thread inside a clustered-object call must not wait for what may take long (see
+      // mayBlockInsideObject): the error is thrown at its yield, so its calls unwind (leaving
+      // the objects, ending its activity) and it fails like any thread that throws.
+      while (r.done !== true && t.coDepth > 0 && !mayBlockInsideObject(t, r.value)) {
+        r = t.body.throw(new BlockedInsideObjectError(t, r.value));
+      }
     } catch (e) {
       r = { done: true, value: undefined };
       t.error = e;
@@ -199,6 +211,7 @@ export class Scheduler {
     this.trace.ev2(Major.Sched, Sched.Block, t.id, BLOCK_CODE[b.kind]);
     if (b.kind === "sleep") this.sleepers.push(t);
     else if (b.kind === "localGen" || b.kind === "globalGen") this.genWaiters.add(t);
+    else if (b.kind === "host") this.hostWaiters.add(t);
     else if (b.kind === "join") {
       const target = this.all.get(b.thread);
       if (target === undefined) this.wake(t);

@@ -413,3 +413,119 @@ export function serverRestart(k: Kernel, _args: unknown): Finisher {
   })());
   return () => log;
 }
+
+// ---- idle, deadlock and the host ----
+
+/** Threads "a" on processor 0 and "b" on processor 1, each waiting for the other: a deadlock. */
+export function deadlockPair(k: Kernel, _args: unknown): Finisher | void {
+  if (k.cpu > 1) return;
+  const [me, other] = k.cpu === 0 ? ["a", "b"] : ["b", "a"];
+  k.sched.spawn(me, (function* (): Gen {
+    yield { kind: "event", what: `${other} done` };
+  })());
+  // A daemon waiting forever for requests is no part of a deadlock (nor a reason to report one).
+  k.sched.spawn("server", (function* (): Gen {
+    yield { kind: "event", what: "request" };
+  })(), undefined, { daemon: true });
+}
+
+/** A daemon waiting forever and threads that finish: the machine stops, no deadlock. */
+export function daemonOnly(k: Kernel, _args: unknown): Finisher {
+  let done = false;
+  k.sched.spawn("server", (function* (): Gen {
+    yield { kind: "event", what: "request" };
+  })(), undefined, { daemon: true });
+  k.sched.spawn("worker", (function* (): Gen {
+    yield { kind: "yield" };
+    done = true;
+  })());
+  return () => done;
+}
+
+export interface HostEchoResult {
+  text: string;
+  chunks: number;
+  eof: boolean;
+  /** Real (ms, performance.now) and virtual (port clock) time of the first read and of the first data. */
+  startReal: number;
+  startVirt: number;
+  dataReal: number;
+  dataVirt: number;
+  end: number;
+}
+
+/** Processor `cpu` reads the host input to its end, `max` bytes at a time. */
+export function hostEcho(k: Kernel, args: unknown): Finisher {
+  const a = args as { cpu: number; max?: number };
+  const out: HostEchoResult = { text: "", chunks: 0, eof: false, startReal: 0, startVirt: 0, dataReal: 0, dataVirt: 0, end: 0 };
+  if (k.cpu === a.cpu) {
+    k.sched.spawn("reader", (function* (): Gen {
+      const dec = new TextDecoder();
+      // Ask for input once before timing the wait: starting the pump (a worker thread) takes
+      // real time inside this slice, which the virtual clock does not see.
+      k.port.input.waitForInput(0);
+      out.startReal = performance.now();
+      out.startVirt = k.port.now();
+      for (;;) {
+        const b = yield* k.hostRead(a.max ?? 64);
+        if (out.dataReal === 0) {
+          out.dataReal = performance.now();
+          out.dataVirt = k.port.now();
+        }
+        if (b.length === 0) break;
+        out.text += dec.decode(b, { stream: true });
+        out.chunks++;
+      }
+      out.eof = true;
+      out.end = k.port.now();
+    })());
+  }
+  return () => out;
+}
+
+/** Processor 0 sleeps `cycles` and nothing else happens: the machine skips ahead. */
+export function sleepFar(k: Kernel, args: unknown): Finisher {
+  const a = args as { cycles: number };
+  let woke = -1, until = -1;
+  if (k.cpu === 0) {
+    k.sched.spawn("sleeper", (function* (): Gen {
+      until = k.port.now() + a.cycles;
+      yield { kind: "sleep", until };
+      woke = k.port.now();
+    })());
+  }
+  return () => ({ woke, until });
+}
+
+/**
+ * Blocking inside a clustered-object call: a kernel thread waiting for an event and a guest
+ * thread waiting for a reply inside a call are refused (the error is thrown at their wait and
+ * unwinds the call); a kernel thread may wait for a reply there. Processor 0 reports.
+ */
+export function blockInsideObject(k: Kernel, _args: unknown): Finisher | void {
+  const ctr = k.cos.wellKnown(1, SharedCounter);
+  k.onRequest(1001, (_from, _b, reply) => reply(k.cpu));
+  if (k.cpu !== 0) return;
+  const log: string[] = [];
+  const attempt = (what: string, inside: () => Gen<unknown>) => function* (): Gen {
+    try {
+      const v = yield* k.cos.callGen(ctr, inside);
+      log.push(`${what}: ok ${String(v)}`);
+    } catch (e) {
+      log.push(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    }
+    log.push(`${what} after: depth ${k.sched.current?.coDepth} active ${k.quiesce.activeThreads}`);
+  };
+  const peer = k.topology.cpus > 1 ? 1 : 0;
+  k.sched.spawn("kernel event", attempt("kernel event", function* (): Gen<unknown> {
+    yield { kind: "event", what: "never" };
+    return "woken";
+  })());
+  k.sched.spawn("kernel reply", attempt("kernel reply", function* (): Gen<unknown> {
+    return (yield* k.ask([peer], 1001))[0];
+  })());
+  k.sched.spawn("guest reply", attempt("guest reply", function* (): Gen<unknown> {
+    return (yield* k.ask([peer], 1001))[0];
+  })(), 1, { guest: true });
+  return () => log;
+}

@@ -5,6 +5,7 @@
 
 import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
+import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
 import { Cpu, Exit } from "../../machine/power/cpu.js";
 import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
@@ -48,6 +49,11 @@ export interface RunResult {
   signal?: number;
   /** Virtual cycles the machine ran. */
   cycles: number;
+  /**
+   * [idle/deadlock] Set when the machine stopped deadlocked (machine/port.ts deadlockReport):
+   * one line naming each blocked thread; exitCode is then DEADLOCK_EXIT_STATUS (125).
+   */
+  deadlock?: string;
 }
 
 /** The protection domain of the (single) Linux process of the bring-up runner. */
@@ -122,6 +128,8 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     p.close();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
+  // [idle/deadlock] the machine stopped with threads blocked forever.
+  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.cpu.icount, cycles: stats.cycles, deadlock: stats.deadlock };
   return outcomeOf(p, stats.cycles);
 }
 
@@ -177,6 +185,8 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   );
   if (opts.trace !== undefined) opts.trace.push(...r.events);
   if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
+  // [idle/deadlock] the machine stopped with threads blocked forever.
+  if (r.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: 0, cycles: r.cpus[0]?.stats.now ?? 0, deadlock: r.deadlock };
   const p0 = r.cpus.find((c) => c.cpu === 0)?.result as { ok?: RunResult; error?: string } | undefined;
   if (p0?.ok === undefined) throw new Error(p0?.error ?? "processor 0 reported no result");
   return p0.ok;
