@@ -17,7 +17,7 @@ import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
 
 const USAGE = `usage: k42 run [--cpus N] [--numa M] [--parallel [--workers W]] [--trace FILE] [--verbose]
-               [--max-instructions N] [--stats] [-- PROGRAM [ARGS...]]
+               [--seed N] [--epoch T] [--max-instructions N] [--stats] [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
@@ -28,7 +28,10 @@ report on stderr names each and what it waits for).
 The machine runs in deterministic mode (one thread, virtual clock: every run is the same run);
 --parallel runs the processors on worker threads in real time instead (one per processor, or
 W workers hosting consecutive processors).
---trace FILE writes the kernel trace as Chrome trace-event JSON (open it in Perfetto).`;
+--trace FILE writes the kernel trace as Chrome trace-event JSON (open it in Perfetto).
+--seed N seeds the guest's random generator (AT_RANDOM, getrandom); --epoch T sets its
+CLOCK_REALTIME at boot (seconds since 1970). Without them the host chooses both, and --verbose
+prints them; in deterministic mode the same seed and epoch give byte-identical runs.`;
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`k42: ${msg}\n`);
@@ -41,6 +44,12 @@ async function cmdRun(args: string[]): Promise<number> {
   let cpus = 1, nodes = 1;
   let workers: number | undefined;
   let traceFile: string | undefined;
+  let seed: number | undefined, epoch: number | undefined;
+  const whole = (name: string, v: string | undefined, max: number): number => {
+    const n = Number(v);
+    if (v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > max) fail(`${name} needs a whole number from 0 to ${max}`);
+    return n;
+  };
   const count = (name: string, v: string | undefined): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) fail(`${name} needs a positive integer`);
@@ -56,6 +65,8 @@ async function cmdRun(args: string[]): Promise<number> {
     else if (a === "--cpus") cpus = count(a, args[++i]);
     else if (a === "--numa") nodes = count(a, args[++i]);
     else if (a === "--workers") workers = count(a, args[++i]);
+    else if (a === "--seed") seed = whole(a, args[++i], 0xffffffff);
+    else if (a === "--epoch") epoch = whole(a, args[++i], 2 ** 40);
     else if (a === "--trace") {
       traceFile = args[++i];
       if (traceFile === undefined || traceFile === "") fail("--trace needs a file name");
@@ -90,7 +101,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   let r: RunResult;
   const opts = {
-    argv, env, exePath, maxInstructions: max, cpus, nodes, trace, workers,
+    argv, env, exePath, maxInstructions: max, cpus, nodes, trace, workers, seed, epoch,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
   };
   try {

@@ -27,6 +27,14 @@ export interface CostModel {
   kernelQuantum: number;
   /** Guest instructions per guest-thread time slice. */
   guestQuantum: number;
+  /** Cycles of kernel work for entering and leaving one system call (exception + dispatch). */
+  syscall: number;
+  /** Cycles of kernel work for one page fault resolved by the kernel (before zeroing). */
+  pageFault: number;
+  /** Cycles to zero one 4 KiB frame (32 lines written at ~8 bytes/cycle, write-allocate). */
+  pageZero: number;
+  /** Cycles to refill one TLB entry by walking the page table, by the frame's node (local, remote). */
+  tlbFill: readonly [number, number];
 }
 
 export const DEFAULT_COST: CostModel = {
@@ -41,4 +49,8 @@ export const DEFAULT_COST: CostModel = {
   dispatch: 60,
   kernelQuantum: 400,
   guestQuantum: 20_000,
+  syscall: 150,
+  pageFault: 400,
+  pageZero: 512,
+  tlbFill: [100, 400],
 };

@@ -3,7 +3,6 @@
 // (argc, argv, envp, auxv, AT_RANDOM bytes, strings) and the entry registers (ELFv1 function
 // descriptor, ELFv2 r12, ppc32).
 
-import { randomBytes } from "node:crypto";
 import { parseElf, segmentImage, ElfError, PType, PFlag, EM_PPC, EM_PPC64, ET_EXEC, ET_DYN, type ElfImage } from "../../machine/elf.js";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
@@ -57,6 +56,7 @@ export function checkExecutable(bytes: Uint8Array): ElfImage {
 /** Map an executable into `as` and prepare `cpu` to enter it. */
 export function loadExecutable(
   as: AddressSpace, cpu: Cpu, bytes: Uint8Array, argv: string[], envp: string[], execfn: string,
+  random: (b: Uint8Array) => Uint8Array,
 ): ProcessImage {
   const elf = checkExecutable(bytes);
   const is64 = elf.is64, le = elf.littleEndian;
@@ -104,7 +104,7 @@ export function loadExecutable(
   const envAddrs = envp.map((e) => pushBytes(cstr(e)));
   const argAddrs = argv.map((a) => pushBytes(cstr(a)));
   sp -= sp % 16;
-  const randomAddr = pushBytes(randomBytes(16));
+  const randomAddr = pushBytes(random(new Uint8Array(16)));
   const { hwcap, hwcap2 } = hwcaps(is64);
   // The processor is a POWER8 in both modes: dcbz clears 128 bytes, and glibc's memset trusts
   // AT_DCACHEBSIZE (qemu-ppc's 32-bit CPUs report 32 because their lines are 32 bytes).

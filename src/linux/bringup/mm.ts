@@ -24,8 +24,17 @@ export class AddressSpace {
   readonly regions: Region[] = [];
   /** Frames this address space owns (freed on teardown). */
   private readonly frames = new Set<number>();
+  /** Pages zero-filled so far (the kernel charges zeroing). */
+  zeroed = 0;
+  /** NUMA node that frames come from (the running processor's; others by fallback). */
+  node = 0;
 
-  constructor(readonly mem: PhysicalMemory) {
+  /**
+   * `shootdown` removes every translation of this address space from the processors that may
+   * hold one; frames are freed only after it returns (a stale TLB entry must never reach a
+   * frame that was handed to another mapping).
+   */
+  constructor(readonly mem: PhysicalMemory, private readonly shootdown: () => void) {
     this.pt = new PageTable(mem);
   }
 
@@ -59,15 +68,14 @@ export class AddressSpace {
     }
     this.regions.length = 0;
     this.regions.push(...keep);
-    let n = 0;
+    const released: number[] = [];
     for (let va = start; va < end; va += PAGE_SIZE) {
       const pa = this.pt.unmap(lo32(va), hi32(va));
-      if (pa >= 0) {
-        n++;
-        if (this.frames.delete(pa)) this.mem.freeFrame(pa);
-      }
+      if (pa >= 0) released.push(pa);
     }
-    return n;
+    if (released.length > 0) this.shootdown();
+    for (const pa of released) if (this.frames.delete(pa)) this.mem.freeFrame(pa);
+    return released.length;
   }
 
   /** Change protection of [start, end) (must be covered by regions). */
@@ -86,6 +94,7 @@ export class AddressSpace {
     this.regions.length = 0;
     this.regions.push(...pieces.sort((a, b) => a.start - b.start));
     for (let va = start; va < end; va += PAGE_SIZE) this.pt.protect(lo32(va), hi32(va), prot);
+    this.shootdown();
     return true;
   }
 
@@ -95,7 +104,8 @@ export class AddressSpace {
     if (e !== 0) return e & ~(PAGE_SIZE - 1);
     const r = this.find(va);
     if (r === undefined) throw new RangeError(`no region at 0x${va.toString(16)}`);
-    const pa = this.mem.allocFrame();
+    const pa = this.mem.allocFrame(this.node);
+    this.zeroed++;
     this.frames.add(pa);
     this.pt.map(lo32(va), hi32(va), pa, r.prot);
     return pa;

@@ -17,6 +17,7 @@ import { AddressSpace } from "./mm.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
 import { FileTable } from "./files.js";
+import { GuestTime } from "./guest-time.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -36,6 +37,10 @@ export interface RunOptions {
   nodes?: number;
   /** Parallel mode: worker threads (default one per processor). */
   workers?: number;
+  /** Seed of the guest's random generator (AT_RANDOM, getrandom); default: from the host. */
+  seed?: number;
+  /** CLOCK_REALTIME at boot, in seconds since 1970; default: the host's clock at boot. */
+  epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
 }
@@ -71,11 +76,19 @@ interface Process {
 
 function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const mem = k.port.mem;
-  const as = new AddressSpace(mem);
   const cpu = new Cpu(mem);
+  // Frames are released only after every translation of them is gone (one processor here).
+  const as = new AddressSpace(mem, () => cpu.flushTlb());
   cpu.pt = as.pt;
+  cpu.node = as.node = k.topology.nodeOf(k.cpu);
+  // The machine's clock, advanced within a slice by the instructions not yet charged.
+  const clock = { charged: 0 };
+  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? (cpu.icount - clock.charged) * k.port.cost.instruction : 0);
+  const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
+  (opts.log ?? (() => {}))(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
+  cpu.timeBase = () => time.timeBase();
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const img = loadExecutable(as, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0]);
+  const img = loadExecutable(as, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
   const ctx: SysContext = {
     cpu, as, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
@@ -87,10 +100,11 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       else return -E.EBADF; // every other descriptor is a read-only file
       return data.length;
     },
+    time, cpuTimeNs: () => BigInt(cpu.icount) * BigInt(k.port.cost.instruction), sleepUntil: undefined,
   };
   const sys = new BringupSyscalls(img.is64);
   let result: Omit<RunResult, "cycles"> | undefined;
-  const thread = k.sched.spawn(argv[0], guestThread(k, cpu, as, ctx, sys, opts.maxInstructions ?? Infinity, (r) => { result = r; }), PROCESS_DOMAIN);
+  const thread = k.sched.spawn(argv[0], guestThread(k, cpu, as, ctx, sys, clock, opts.maxInstructions ?? Infinity, (r) => { result = r; }), PROCESS_DOMAIN, { guest: true });
   return {
     cpu, thread, outcome: () => result,
     close: () => {
@@ -141,6 +155,8 @@ interface ParallelArgs {
   env: string[];
   maxInstructions?: number;
   verbose: boolean;
+  seed?: number;
+  epoch?: number;
 }
 
 /**
@@ -152,6 +168,7 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   if (k.cpu !== 0) return;
   const p = startProcess(k, args.image, {
     argv: args.argv, env: args.env, exePath: args.exePath,
+    ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
   });
@@ -175,6 +192,7 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   const args: ParallelArgs = {
     image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
   };
   const r = await boot(
     {
@@ -197,34 +215,63 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
  * between slices), serve system calls, resolve faults, until the program exits or dies.
  */
 function* guestThread(
-  k: Kernel, cpu: Cpu, as: AddressSpace, ctx: SysContext, sys: BringupSyscalls, max: number,
+  k: Kernel, cpu: Cpu, as: AddressSpace, ctx: SysContext, sys: BringupSyscalls, clock: { charged: number }, max: number,
   done: (r: Omit<RunResult, "cycles">) => void,
 ): Generator<Block, void, unknown> {
-  const quantum = k.port.cost.guestQuantum;
+  const cost = k.port.cost;
+  const quantum = cost.guestQuantum;
+  /** Instructions (and their equivalent in kernel work) left in this time slice. */
+  let left = quantum;
+  /** Charge what the processor did since the last charge: instructions and TLB fills. */
+  const account = (): void => {
+    k.port.charge((cpu.icount - clock.charged) * cost.instruction + cpu.fills[0] * cost.tlbFill[0] + cpu.fills[1] * cost.tlbFill[1]);
+    left -= cpu.icount - clock.charged;
+    clock.charged = cpu.icount;
+    cpu.fills[0] = cpu.fills[1] = 0;
+  };
+  /** Kernel work done on the thread's behalf counts against its slice too (a syscall loop is preempted). */
+  const kernelWork = (cycles: number): void => {
+    k.port.charge(cycles);
+    left -= Math.ceil(cycles / cost.instruction);
+  };
   for (;;) {
     if (cpu.icount >= max) return done({ exitCode: 128 + 9, instructions: cpu.icount, error: `instruction limit ${max} reached`, signal: 9 });
-    const before = cpu.icount;
-    const exit = cpu.run(Math.min(quantum, max - cpu.icount));
-    k.port.charge((cpu.icount - before) * k.port.cost.instruction);
+    if (left <= 0) {
+      left = quantum;
+      yield { kind: "yield" }; // end of the time slice
+    }
+    const exit = cpu.run(Math.min(left, max - cpu.icount));
+    account();
     switch (exit) {
       case Exit.None:
-        yield { kind: "yield" }; // end of the time slice
-        continue;
+        continue; // the slice is used up (or the instruction limit reached)
       case Exit.Syscall: {
         const nr = cpu.r[0];
         k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, cpu.r[6], cpu.r[8], cpu.r[10]);
+        kernelWork(cost.syscall);
         sys.dispatch(ctx);
         k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, cpu.r[6]);
         if (ctx.exitCode !== undefined) return done({ exitCode: ctx.exitCode, instructions: cpu.icount });
         if (ctx.killedBy !== undefined) {
           return done({ exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy });
         }
+        if (ctx.sleepUntil !== undefined) {
+          const until = ctx.sleepUntil;
+          ctx.sleepUntil = undefined;
+          left = quantum;
+          if (until > k.port.now()) yield { kind: "sleep", until };
+        }
         continue;
       }
-      case Exit.Fault:
+      case Exit.Fault: {
         k.trace.ev3(Major.Exception, Exception.Fault, cpu.exitPc >>> 0, cpu.fault === undefined ? 0 : (cpu.fault.eaHi >>> 0) * 2 ** 32 + (cpu.fault.eaLo >>> 0), cpu.fault?.access ?? 0);
-        if (cpu.fault !== undefined && as.handleFault(cpu.fault)) continue;
+        const zeroed = as.zeroed;
+        if (cpu.fault !== undefined && as.handleFault(cpu.fault)) {
+          kernelWork(cost.pageFault + (as.zeroed - zeroed) * cost.pageZero);
+          continue;
+        }
         return done(died(cpu, cpu.fault instanceof AlignmentFault ? 7 : 11)); // SIGBUS, SIGSEGV
+      }
       case Exit.Privileged:
         if (emulatePrivileged(cpu)) continue;
         return done(died(cpu, 4));

@@ -6,7 +6,6 @@
 // (>= 0) or a negative errno.
 
 import type { Stats } from "node:fs";
-import { randomFillSync } from "node:crypto";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
@@ -16,6 +15,7 @@ import type { AddressSpace } from "./mm.js";
 import { lo32, hi32, TWO32 } from "./mm.js";
 import type { ProcessImage } from "./exec.js";
 import { FileTable, errnoOf } from "./files.js";
+import type { GuestTime } from "./guest-time.js";
 import { lstatSync, statSync } from "node:fs";
 
 export const E = {
@@ -37,6 +37,12 @@ export interface SysContext {
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
   files: FileTable;
+  /** The guest's clocks and random generator. */
+  time: GuestTime;
+  /** CPU time the process has used (instructions retired at 1 ns each). */
+  cpuTimeNs(): bigint;
+  /** Set by a sleeping call: the machine-clock time until which the thread blocks. */
+  sleepUntil: number | undefined;
 }
 
 type Handler = (ctx: SysContext, a: number[]) => number;
@@ -297,9 +303,7 @@ const sysReadlink: Handler = (ctx, a) => {
 
 const sysGetrandom: Handler = (ctx, a) => {
   const buf = addr(ctx, 0), len = Math.min(a[1], 1 << 25);
-  const b = new Uint8Array(len);
-  randomFillSync(b);
-  writeGuest(ctx, buf, b);
+  writeGuest(ctx, buf, ctx.time.fill(new Uint8Array(len)));
   return len;
 };
 
@@ -414,31 +418,97 @@ function putTimespec(ctx: SysContext, va: number, sec: number, nsec: number, wid
   writeGuest(ctx, va, b);
 }
 
-function clockNow(clock: number): [number, number] | undefined {
-  if (clock === 0 || clock === 5) { // REALTIME, REALTIME_COARSE
-    const ns = BigInt(Date.now()) * 1000000n;
-    return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
+const NS = 1_000_000_000n;
+
+/** The time of a clock id in nanoseconds, or undefined for an invalid id. */
+function clockNs(ctx: SysContext, clock: number): bigint | undefined {
+  switch (clock) {
+    case 0: case 5: case 8: case 11: // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
+      return ctx.time.realtimeNs();
+    case 1: case 4: case 6: case 7: case 9: // MONOTONIC, _RAW, _COARSE, BOOTTIME, BOOTTIME_ALARM
+      return ctx.time.monotonicNs();
+    case 2: case 3: // PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID
+      return ctx.cpuTimeNs();
+    default:
+      return undefined;
   }
-  if (clock === 1 || clock === 4 || clock === 6 || clock === 7 || clock === 2 || clock === 3) {
-    const ns = process.hrtime.bigint();
-    return [Number(ns / 1000000000n), Number(ns % 1000000000n)];
-  }
-  return undefined;
 }
 
-const sysClockGettime: Handler = (ctx, a) => {
-  const t = clockNow(a[0] | 0);
-  if (t === undefined) return -E.EINVAL;
-  putTimespec(ctx, addr(ctx, 1), t[0], t[1], ctx.image.is64 ? 8 : 4);
+function clockGettime(width: number): Handler {
+  return (ctx, a) => {
+    const t = clockNs(ctx, a[0] | 0);
+    if (t === undefined) return -E.EINVAL;
+    putTimespec(ctx, addr(ctx, 1), Number(t / NS), Number(t % NS), width);
+    return 0;
+  };
+}
+
+/** clock_getres: 1 ns for the fine clocks, a 10 ms tick for the coarse ones. */
+function clockGetres(width: number): Handler {
+  return (ctx, a) => {
+    const c = a[0] | 0;
+    if (clockNs(ctx, c) === undefined) return -E.EINVAL;
+    if (addr(ctx, 1) !== 0) putTimespec(ctx, addr(ctx, 1), 0, c === 5 || c === 6 ? 10_000_000 : 1, width);
+    return 0;
+  };
+}
+
+const sysGettimeofday: Handler = (ctx, a) => {
+  const t = ctx.time.realtimeNs();
+  if (addr(ctx, 0) !== 0) putTimespec(ctx, addr(ctx, 0), Number(t / NS), Number((t % NS) / 1000n), ctx.image.is64 ? 8 : 4);
+  if (addr(ctx, 1) !== 0) writeGuest(ctx, addr(ctx, 1), new Uint8Array(8)); // struct timezone: UTC
   return 0;
 };
 
-const sysClockGettime64: Handler = (ctx, a) => {
-  const t = clockNow(a[0] | 0);
-  if (t === undefined) return -E.EINVAL;
-  putTimespec(ctx, addr(ctx, 1), t[0], t[1], 8);
-  return 0;
+/** time(tloc): seconds since 1970, also stored at tloc when it is not NULL. */
+const sysTime: Handler = (ctx) => {
+  const sec = Number(ctx.time.realtimeNs() / NS);
+  const p = addr(ctx, 0);
+  if (p !== 0) {
+    const w = ctx.image.is64 ? 8 : 4;
+    const b = new Uint8Array(w);
+    if (w === 8) new DataView(b.buffer).setBigInt64(0, BigInt(sec), ctx.image.le);
+    else new DataView(b.buffer).setInt32(0, sec, ctx.image.le);
+    writeGuest(ctx, p, b);
+  }
+  return sec;
 };
+
+/** A struct timespec from the guest: nanoseconds, or -EINVAL for an out-of-range field. */
+function readTimespec(ctx: SysContext, va: number, width: number): bigint | number {
+  const b = readGuestPopulating(ctx, va, 2 * width);
+  const dv = new DataView(b.buffer);
+  const sec = width === 8 ? dv.getBigInt64(0, ctx.image.le) : BigInt(dv.getInt32(0, ctx.image.le));
+  const nsec = width === 8 ? dv.getBigInt64(8, ctx.image.le) : BigInt(dv.getInt32(4, ctx.image.le));
+  if (sec < 0n || nsec < 0n || nsec >= NS) return -E.EINVAL;
+  return sec * NS + nsec;
+}
+
+/** Block the thread for `ns` of machine time (the machine skips ahead when nothing else runs). */
+function sleepFor(ctx: SysContext, ns: bigint): number {
+  const clamped = ns > 10n ** 17n ? 10n ** 17n : ns;
+  ctx.sleepUntil = Number(ctx.time.monotonicNs() + clamped);
+  return 0;
+}
+
+function nanosleep(width: number): Handler {
+  return (ctx, a) => {
+    const ns = readTimespec(ctx, addr(ctx, 0), width);
+    if (typeof ns === "number") return ns;
+    return sleepFor(ctx, ns);
+  };
+}
+
+/** clock_nanosleep(clock, flags, req, rem); TIMER_ABSTIME (1) takes req as a time of that clock. */
+function clockNanosleep(width: number): Handler {
+  return (ctx, a) => {
+    const now = clockNs(ctx, a[0] | 0);
+    if (now === undefined || (a[0] | 0) === 3) return -E.EINVAL;
+    const ns = readTimespec(ctx, addr(ctx, 2), width);
+    if (typeof ns === "number") return ns;
+    return sleepFor(ctx, (a[1] & 1) !== 0 ? (ns > now ? ns - now : 0n) : ns);
+  };
+}
 
 const sysUname: Handler = (ctx) => {
   const fields = ["Linux", "k42ts", "6.1.0-k42ts", "#1 SMP k42ts", ctx.image.is64 ? (ctx.image.le ? "ppc64le" : "ppc64") : "ppc", "(none)"];
@@ -486,7 +556,12 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(207, "gettid", sysGetpid);
   def(232, "set_tid_address", sysSetTidAddress);
   def(234, "exit_group", sysExit);
-  def(246, "clock_gettime", sysClockGettime);
+  def(246, "clock_gettime", clockGettime(is64 ? 8 : 4));
+  def(247, "clock_getres", clockGetres(is64 ? 8 : 4));
+  def(248, "clock_nanosleep", clockNanosleep(is64 ? 8 : 4));
+  def(162, "nanosleep", nanosleep(is64 ? 8 : 4));
+  def(78, "gettimeofday", sysGettimeofday);
+  def(13, "time", sysTime);
   def(250, "tgkill", sysKill(0, 2));
   def(300, "set_robust_list", sysSetRobustList);
   def(325, "prlimit64", sysPrlimit64);
@@ -501,7 +576,9 @@ function table(is64: boolean): Map<number, SyscallEntry> {
     def(192, "mmap2", (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS));
     def(197, "fstat64", sysFstat);
     def(291, "fstatat64", sysFstatat);
-    def(403, "clock_gettime64", sysClockGettime64);
+    def(403, "clock_gettime64", clockGettime(8));
+    def(406, "clock_getres_time64", clockGetres(8));
+    def(407, "clock_nanosleep_time64", clockNanosleep(8));
   }
   return t;
 }

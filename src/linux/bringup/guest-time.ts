@@ -1,0 +1,94 @@
+// What a guest sees of time and chance. Every guest clock (clock_gettime for each clock id,
+// gettimeofday, time, the time base read by mftb) derives from the machine's clock: in the
+// deterministic mode the virtual clock (1 cycle = 1 ns at the cost model's 1 GHz) plus a boot
+// epoch, in the parallel mode real nanoseconds since boot plus the same epoch. AT_RANDOM and
+// getrandom come from a seeded generator. With the same seed and epoch a deterministic run is
+// the same run, byte for byte; without them the host's random source and clock at boot choose
+// them, and the runner reports both in its verbose log.
+
+import { randomBytes } from "node:crypto";
+
+/** POWER8's time-base frequency (Linux reports 512 MHz): ticks per nanosecond. */
+const TB_PER_NS = 0.512;
+
+export interface GuestTimeOptions {
+  /** Seed of the guest's random generator (a 32-bit unsigned integer). */
+  seed?: number;
+  /** Seconds since 1970 at boot (CLOCK_REALTIME at virtual time 0). */
+  epoch?: number;
+}
+
+/** A fresh seed from the host's random source. */
+export function hostSeed(): number {
+  return randomBytes(4).readUInt32LE(0);
+}
+
+export class GuestTime {
+  readonly seed: number;
+  /** Boot epoch in nanoseconds since 1970. */
+  readonly epochNs: bigint;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  /** `now` is the machine's clock in nanoseconds (virtual cycles or real ns since boot). */
+  constructor(readonly now: () => number, opts: GuestTimeOptions) {
+    this.seed = (opts.seed ?? hostSeed()) >>> 0;
+    const epoch = opts.epoch ?? Math.floor(Date.now() / 1000);
+    this.epochNs = BigInt(Math.floor(epoch)) * 1_000_000_000n;
+    // xoshiro128** seeded through splitmix32 (never all-zero state).
+    let x = this.seed;
+    const split = (): number => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) | 0;
+    };
+    this.s0 = split();
+    this.s1 = split();
+    this.s2 = split();
+    this.s3 = split() | 1;
+  }
+
+  /** CLOCK_MONOTONIC (and BOOTTIME, MONOTONIC_RAW): nanoseconds since boot. */
+  monotonicNs(): bigint {
+    return BigInt(Math.floor(this.now()));
+  }
+
+  /** CLOCK_REALTIME: the epoch plus the time since boot. */
+  realtimeNs(): bigint {
+    return this.epochNs + this.monotonicNs();
+  }
+
+  /** The time base register (mftb). */
+  timeBase(): number {
+    return Math.floor(this.now() * TB_PER_NS);
+  }
+
+  private next(): number {
+    const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9);
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return r >>> 0;
+  }
+
+  /** Fill `b` with the generator's next bytes. */
+  fill(b: Uint8Array): Uint8Array {
+    for (let i = 0; i < b.length; i += 4) {
+      const v = this.next();
+      for (let k = 0; k < 4 && i + k < b.length; k++) b[i + k] = (v >>> (8 * k)) & 0xff;
+    }
+    return b;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
