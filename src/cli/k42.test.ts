@@ -97,3 +97,27 @@ test("k42 run --trace writes Chrome trace-event JSON of a static hello world; k4
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("k42 run: the guest waits for standard input from a pipe that stays open, in both modes", () => {
+  const exe = buildGuest("ppc64le", "regress/cat.c");
+  for (const mode of [[], ["--parallel", "--cpus", "2"]]) {
+    // The second line arrives 0.4 s after the first: the machine must wait for it (not
+    // deadlock, not stop) and the guest sees end of input only when the pipe closes.
+    const cmd = `(printf 'hello\\n'; sleep 0.4; printf 'world\\n') | "${process.execPath}" "${CLI}" run ${mode.join(" ")} -- "${exe}"`;
+    const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+    assert.equal(r.status, 0, `${mode.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout, "hello\nworld\n");
+    assert.equal(r.stderr, "12 bytes\n");
+  }
+  // A regular file is available up front (a deterministic run).
+  const dir = mkdtempSync(join(tmpdir(), "k42-stdin-"));
+  try {
+    const file = join(dir, "in.txt");
+    spawnSync("sh", ["-c", `printf 'abc' > "${file}"`]);
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${CLI}" run -- "${exe}" < "${file}"`], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "abc");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

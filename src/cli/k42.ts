@@ -101,7 +101,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   let r: RunResult;
   const opts = {
-    argv, env, exePath, maxInstructions: max, cpus, nodes, trace, workers, seed, epoch,
+    argv, env, exePath, maxInstructions: max, cpus, nodes, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
   };
   try {

@@ -57,6 +57,12 @@ export class FileTable {
     this.files.set(2, std(2, OFlag.WRONLY));
   }
 
+  /** Is `fd` the machine's console input (the host's standard input, read through the kernel)? */
+  isConsoleIn(fd: number): boolean {
+    const f = this.files.get(fd);
+    return f !== undefined && !f.owned && f.hostFd === 0;
+  }
+
   has(fd: number): boolean {
     return this.files.has(fd);
   }

@@ -18,6 +18,7 @@ import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
 import { FileTable } from "./files.js";
 import { GuestTime } from "./guest-time.js";
+import type { HostInputSource } from "../../machine/host-input.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -37,6 +38,12 @@ export interface RunOptions {
   nodes?: number;
   /** Parallel mode: worker threads (default one per processor). */
   workers?: number;
+  /**
+   * The console's input (what the guest reads from descriptor 0): default none (end of input
+   * at once); `k42 run` passes the host's standard input, which the machine waits for in real
+   * time while it is a terminal or a pipe that is still open.
+   */
+  stdin?: HostInputSource;
   /** Seed of the guest's random generator (AT_RANDOM, getrandom); default: from the host. */
   seed?: number;
   /** CLOCK_REALTIME at boot, in seconds since 1970; default: the host's clock at boot. */
@@ -100,7 +107,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       else return -E.EBADF; // every other descriptor is a read-only file
       return data.length;
     },
-    time, cpuTimeNs: () => BigInt(cpu.icount) * BigInt(k.port.cost.instruction), sleepUntil: undefined,
+    time, cpuTimeNs: () => BigInt(cpu.icount) * BigInt(k.port.cost.instruction), sleepUntil: undefined, consoleRead: undefined,
   };
   const sys = new BringupSyscalls(img.is64);
   let result: Omit<RunResult, "cycles"> | undefined;
@@ -131,15 +138,17 @@ function outcomeOf(p: Process, cycles: number): RunResult {
 export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const booted = prepare({
     mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
-    traceMask: opts.trace === undefined ? 0 : 0xffffffff,
+    traceMask: opts.trace === undefined ? 0 : 0xffffffff, input: opts.stdin ?? { kind: "none" },
   });
   const { machine, kernels } = deterministicKernels(booted);
-  const p = startProcess(kernels[0], image, opts);
   let stats;
+  let p: Process | undefined;
   try {
+    p = startProcess(kernels[0], image, opts);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
-    p.close();
+    p?.close();
+    booted.input.close();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   // [idle/deadlock] the machine stopped with threads blocked forever.
@@ -197,7 +206,7 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   const r = await boot(
     {
       mode: "parallel", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
-      traceMask: opts.trace === undefined ? 0 : 0xffffffff, ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+      traceMask: opts.trace === undefined ? 0 : 0xffffffff, input: opts.stdin ?? { kind: "none" }, ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     },
     { module: import.meta.url, name: "guestProgram", args },
   );
@@ -254,6 +263,10 @@ function* guestThread(
         if (ctx.exitCode !== undefined) return done({ exitCode: ctx.exitCode, instructions: cpu.icount });
         if (ctx.killedBy !== undefined) {
           return done({ exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy });
+        }
+        if (ctx.consoleRead !== undefined) {
+          sys.finishConsoleRead(ctx, yield* k.hostRead(ctx.consoleRead.max));
+          left = quantum;
         }
         if (ctx.sleepUntil !== undefined) {
           const until = ctx.sleepUntil;

@@ -43,6 +43,8 @@ export interface SysContext {
   cpuTimeNs(): bigint;
   /** Set by a sleeping call: the machine-clock time until which the thread blocks. */
   sleepUntil: number | undefined;
+  /** Set by read() of the console: the thread blocks for host input, then completes the call. */
+  consoleRead: { va: number; max: number } | undefined;
 }
 
 type Handler = (ctx: SysContext, a: number[]) => number;
@@ -103,6 +105,11 @@ const sysWritev: Handler = (ctx, a) => {
 };
 
 const sysRead: Handler = (ctx, a) => {
+  if (ctx.files.isConsoleIn(a[0] | 0)) {
+    // Host input may not have arrived yet: the guest thread blocks for it outside the handler.
+    ctx.consoleRead = { va: addr(ctx, 1), max: Math.min(a[2], 1 << 20) };
+    return 0;
+  }
   const r = ctx.files.read(a[0] | 0, a[2]);
   if (typeof r === "number") return r;
   writeGuest(ctx, addr(ctx, 1), r);
@@ -608,13 +615,33 @@ export class BringupSyscalls {
         else throw err;
       }
     }
-    if (res < 0 && res >= -4095) {
-      c.setGpr(3, -res, 0);
-      c.r[S.CR] |= 1; // CR0.SO
-    } else {
-      c.setGpr(3, lo32(res), ctx.image.is64 ? hi32(res) : 0);
-      c.r[S.CR] &= ~1;
+    setResult(ctx, res);
+  }
+
+  /** Complete a console read that blocked: copy the bytes (empty at end of input) to the guest. */
+  finishConsoleRead(ctx: SysContext, bytes: Uint8Array): void {
+    const r = ctx.consoleRead;
+    ctx.consoleRead = undefined;
+    if (r === undefined) return;
+    try {
+      writeGuest(ctx, r.va, bytes);
+      setResult(ctx, bytes.length);
+    } catch (err) {
+      if (err instanceof GuestFault) setResult(ctx, -E.EFAULT);
+      else throw err;
     }
+  }
+}
+
+/** r3 and CR0.SO as the kernel's system-call return sets them. */
+function setResult(ctx: SysContext, res: number): void {
+  const c = ctx.cpu;
+  if (res < 0 && res >= -4095) {
+    c.setGpr(3, -res, 0);
+    c.r[S.CR] |= 1; // CR0.SO
+  } else {
+    c.setGpr(3, lo32(res), ctx.image.is64 ? hi32(res) : 0);
+    c.r[S.CR] &= ~1;
   }
 }
 
