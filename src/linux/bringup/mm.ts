@@ -78,6 +78,54 @@ export class AddressSpace {
     return released.length;
   }
 
+  /** Is every page of [start, end) inside some region? */
+  covered(start: number, end: number): boolean {
+    for (let a = start; a < end; a += PAGE_SIZE) if (this.find(a) === undefined) return false;
+    return true;
+  }
+
+  /** Is the page at va populated (resident)? */
+  resident(va: number): boolean {
+    return this.pt.lookup(lo32(va), hi32(va)) !== 0;
+  }
+
+  /** Drop the pages of [start, end) but keep the regions: the next touch zero-fills (MADV_DONTNEED). */
+  dropPages(start: number, end: number): void {
+    const released: number[] = [];
+    for (let va = start; va < end; va += PAGE_SIZE) {
+      const pa = this.pt.unmap(lo32(va), hi32(va));
+      if (pa >= 0) released.push(pa);
+    }
+    if (released.length > 0) this.shootdown();
+    for (const pa of released) if (this.frames.delete(pa)) this.mem.freeFrame(pa);
+  }
+
+  /**
+   * Move the mapping [from, from + len) to [to, to + len) (mremap): regions and resident
+   * pages go along; the destination must be free.
+   */
+  move(from: number, len: number, to: number): void {
+    const moved: Region[] = [];
+    for (const r of this.regions) {
+      if (r.end <= from || r.start >= from + len) continue;
+      const s = Math.max(r.start, from), e = Math.min(r.end, from + len);
+      moved.push({ ...r, start: s - from + to, end: e - from + to });
+    }
+    const pages: [number, number, number][] = [];
+    for (let va = from; va < from + len; va += PAGE_SIZE) {
+      const e = this.pt.lookup(lo32(va), hi32(va));
+      if (e === 0) continue;
+      this.pt.unmap(lo32(va), hi32(va));
+      pages.push([va - from + to, e & ~(PAGE_SIZE - 1), e & (Pte.Read | Pte.Write | Pte.Exec)]);
+    }
+    this.shootdown();
+    // The old range has no pages left, so removing it frees nothing.
+    this.removeRange(from, from + len);
+    for (const r of moved) this.regions.push(r);
+    this.regions.sort((a, b) => a.start - b.start);
+    for (const [va, pa, prot] of pages) this.pt.map(lo32(va), hi32(va), pa, prot);
+  }
+
   /** Change protection of [start, end) (must be covered by regions). */
   protect(start: number, end: number, prot: number): boolean {
     for (let a = start; a < end; a += PAGE_SIZE) if (this.find(a) === undefined) return false;

@@ -108,6 +108,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       return data.length;
     },
     time, cpuTimeNs: () => BigInt(cpu.icount) * BigInt(k.port.cost.instruction), sleepUntil: undefined, consoleRead: undefined,
+    cpuId: k.cpu, nodeId: cpu.node,
   };
   const sys = new BringupSyscalls(img.is64);
   let result: Omit<RunResult, "cycles"> | undefined;

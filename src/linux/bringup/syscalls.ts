@@ -16,10 +16,11 @@ import { lo32, hi32, TWO32 } from "./mm.js";
 import type { ProcessImage } from "./exec.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
+import { MEMORY_CALLS } from "./sys-mm.js";
 import { lstatSync, statSync } from "node:fs";
 
 export const E = {
-  EPERM: 1, ENOENT: 2, EBADF: 9, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
+  EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
 } as const;
 
 export interface SysContext {
@@ -37,6 +38,9 @@ export interface SysContext {
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
   files: FileTable;
+  /** The processor the thread runs on, and its NUMA node (getcpu). */
+  cpuId: number;
+  nodeId: number;
   /** The guest's clocks and random generator. */
   time: GuestTime;
   /** CPU time the process has used (instructions retired at 1 ns each). */
@@ -47,17 +51,17 @@ export interface SysContext {
   consoleRead: { va: number; max: number } | undefined;
 }
 
-type Handler = (ctx: SysContext, a: number[]) => number;
+export type Handler = (ctx: SysContext, a: number[]) => number;
 
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
-const addr = (ctx: SysContext, i: number): number =>
+export const addr = (ctx: SysContext, i: number): number =>
   ctx.image.is64 ? (ctx.cpu.r[(3 + i) * 2 + 1] >>> 0) * TWO32 + (ctx.cpu.r[(3 + i) * 2] >>> 0) : ctx.cpu.r[(3 + i) * 2] >>> 0;
 
 function readGuest(ctx: SysContext, va: number, len: number): Uint8Array {
   return ctx.cpu.readBytes(lo32(va), hi32(va), len);
 }
 
-function writeGuest(ctx: SysContext, va: number, data: Uint8Array): void {
+export function writeGuest(ctx: SysContext, va: number, data: Uint8Array): void {
   try {
     ctx.cpu.writeBytes(lo32(va), hi32(va), data);
   } catch (e) {
@@ -77,7 +81,7 @@ function readGuestPopulating(ctx: SysContext, va: number, len: number): Uint8Arr
   }
 }
 
-const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
+export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
 const sysWrite: Handler = (ctx, a) => {
   const fd = a[0] | 0, len = a[2];
@@ -195,18 +199,26 @@ const sysMmap: Handler = (ctx, a) => {
     if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
     start = hint;
   } else {
-    start = ctx.mmapTop - size;
-    while (!ctx.as.isFree(start, start + size)) {
-      const r = ctx.as.regions.find((g) => g.end > start && g.start < start + size);
-      if (r === undefined) break;
-      start = r.start - size;
-    }
-    if (start < ctx.image.brk + (64 << 20)) return -E.ENOMEM;
-    ctx.mmapTop = start;
+    const free = findFree(ctx, size);
+    if (free === undefined) return -E.ENOMEM;
+    start = free;
   }
   ctx.as.addRegion(start, start + size, toPte(prot), "anon");
   return start;
 };
+
+/** A free range of `size` bytes below the previous mmap allocations (they grow down). */
+export function findFree(ctx: SysContext, size: number): number | undefined {
+  let start = ctx.mmapTop - size;
+  while (!ctx.as.isFree(start, start + size)) {
+    const r = ctx.as.regions.find((g) => g.end > start && g.start < start + size);
+    if (r === undefined) break;
+    start = r.start - size;
+  }
+  if (start < ctx.image.brk + (64 << 20)) return undefined;
+  ctx.mmapTop = start;
+  return start;
+}
 
 const sysMunmap: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1);
@@ -573,6 +585,7 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(300, "set_robust_list", sysSetRobustList);
   def(325, "prlimit64", sysPrlimit64);
   def(359, "getrandom", sysGetrandom);
+  for (const [nr, name, h] of MEMORY_CALLS) def(nr, name, h);
   def(383, "statx", sysStatx);
   def(387, "rseq"); // glibc copes with ENOSYS
   if (is64) {

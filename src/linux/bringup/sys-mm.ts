@@ -1,0 +1,134 @@
+// Memory system calls beyond mmap/munmap/mprotect/brk: mremap, madvise, mincore, msync, the
+// mlock family, and getcpu. Handlers validate every argument first (Linux's order of checks,
+// so the errno is the one Linux gives), then act on the address space.
+
+import { PAGE_SIZE } from "../../machine/memory.js";
+import { E, addr, findFree, pageUp, writeGuest, type Handler, type SysContext } from "./syscalls.js";
+
+const aligned = (a: number): boolean => a % PAGE_SIZE === 0;
+
+const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
+
+/** mremap(old, old_size, new_size, flags, new_address). */
+const sysMremap: Handler = (ctx, a) => {
+  const old = addr(ctx, 0), oldSize = pageUp(addr(ctx, 1)), newSize = pageUp(addr(ctx, 2)), flags = a[3], want = addr(ctx, 4);
+  if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) !== 0 || !aligned(old)) return -E.EINVAL;
+  if ((flags & MREMAP_FIXED) !== 0 && (flags & MREMAP_MAYMOVE) === 0) return -E.EINVAL;
+  if ((flags & MREMAP_DONTUNMAP) !== 0 && ((flags & MREMAP_MAYMOVE) === 0 || oldSize !== newSize)) return -E.EINVAL;
+  if (newSize === 0) return -E.EINVAL;
+  if ((flags & MREMAP_FIXED) !== 0) {
+    if (!aligned(want)) return -E.EINVAL;
+    if (want < old + oldSize && old < want + newSize) return -E.EINVAL; // overlapping ranges
+  }
+  const r = ctx.as.find(old);
+  const size = Math.max(oldSize, PAGE_SIZE);
+  // The old range must lie within one mapping (Linux merges adjacent alike mappings, so a
+  // range covered by regions is one there): EFAULT when it does not.
+  if (r === undefined || !ctx.as.covered(old, old + size)) return -E.EFAULT;
+  const dontUnmap = (flags & MREMAP_DONTUNMAP) !== 0;
+  let target: number;
+  if ((flags & MREMAP_FIXED) !== 0) {
+    ctx.as.removeRange(want, want + newSize);
+    target = want;
+  } else if (!dontUnmap && newSize <= size) {
+    if (newSize < size) ctx.as.removeRange(old + newSize, old + size);
+    return old;
+  } else if (!dontUnmap && ctx.as.isFree(old + size, old + newSize) && old + newSize <= ctx.image.stackBottom) {
+    ctx.as.addRegion(old + size, old + newSize, r.prot, r.name); // grow in place
+    return old;
+  } else if ((flags & MREMAP_MAYMOVE) === 0) {
+    return -E.ENOMEM;
+  } else {
+    const free = findFree(ctx, newSize);
+    if (free === undefined) return -E.ENOMEM;
+    target = free;
+  }
+  const keep = Math.min(size, newSize);
+  ctx.as.move(old, keep, target);
+  if (dontUnmap) ctx.as.addRegion(old, old + size, r.prot, r.name); // the old range stays, empty
+  else if (size > keep) ctx.as.removeRange(old + keep, old + size);
+  if (newSize > keep) ctx.as.addRegion(target + keep, target + newSize, r.prot, r.name);
+  return target;
+};
+
+/** Advice values Linux accepts (asm-generic/mman-common.h). */
+const ADVICE = new Set([0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+const MADV_DONTNEED = 4, MADV_FREE = 8, MADV_REMOVE = 9;
+
+/** madvise(addr, len, advice): DONTNEED and FREE zero-fill private anonymous memory; the rest are hints. */
+const sysMadvise: Handler = (ctx, a) => {
+  const start = addr(ctx, 0), len = addr(ctx, 1), advice = a[2] | 0;
+  if (!aligned(start) || !ADVICE.has(advice)) return -E.EINVAL;
+  if (len === 0) return 0;
+  const end = start + pageUp(len);
+  if (end < start) return -E.EINVAL;
+  if (advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_REMOVE) ctx.as.dropPages(start, end);
+  // Linux applies the advice to the mapped parts and reports ENOMEM for a hole.
+  return ctx.as.covered(start, end) ? 0 : -E.ENOMEM;
+};
+
+/** mincore(addr, len, vec): one byte per page, bit 0 set when the page is resident. */
+const sysMincore: Handler = (ctx, a) => {
+  const start = addr(ctx, 0), len = addr(ctx, 1), vec = addr(ctx, 2);
+  if (!aligned(start)) return -E.EINVAL;
+  const end = start + pageUp(len);
+  if (!ctx.as.covered(start, end)) return -E.ENOMEM;
+  const out = new Uint8Array((end - start) / PAGE_SIZE);
+  for (let i = 0; i < out.length; i++) out[i] = ctx.as.resident(start + i * PAGE_SIZE) ? 1 : 0;
+  writeGuest(ctx, vec, out);
+  return 0;
+};
+
+const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+
+/** msync(addr, len, flags): anonymous memory has nothing to write back; the checks are Linux's. */
+const sysMsync: Handler = (ctx, a) => {
+  const start = addr(ctx, 0), len = addr(ctx, 1), flags = a[2] | 0;
+  if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) !== 0 || !aligned(start)) return -E.EINVAL;
+  if ((flags & MS_ASYNC) !== 0 && (flags & MS_SYNC) !== 0) return -E.EINVAL;
+  return ctx.as.covered(start, start + pageUp(len)) ? 0 : -E.ENOMEM;
+};
+
+/** The range of an mlock-family call, rounded out to pages; ENOMEM for a hole. */
+function lockRange(ctx: SysContext): number {
+  const start = addr(ctx, 0), len = addr(ctx, 1);
+  const s = start - (start % PAGE_SIZE);
+  return ctx.as.covered(s, pageUp(start + len)) ? 0 : -E.ENOMEM;
+}
+
+// Pages are never swapped out here, so locking them changes nothing but the checks.
+const sysMlock: Handler = (ctx) => lockRange(ctx);
+const sysMlock2: Handler = (ctx, a) => ((a[2] & ~1) !== 0 ? -E.EINVAL : lockRange(ctx));
+const MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
+const sysMlockall: Handler = (_ctx, a) => {
+  const f = a[0] | 0;
+  if (f === 0 || (f & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) !== 0 || f === MCL_ONFAULT) return -E.EINVAL;
+  return 0;
+};
+const sysMunlockall: Handler = () => 0;
+
+/** getcpu(cpu*, node*, cache): the processor and NUMA node the thread runs on now. */
+const sysGetcpu: Handler = (ctx) => {
+  const le = ctx.image.le;
+  for (const [i, v] of [[0, ctx.cpuId], [1, ctx.nodeId]] as const) {
+    const p = addr(ctx, i);
+    if (p === 0) continue;
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, v, le);
+    writeGuest(ctx, p, b);
+  }
+  return 0;
+};
+
+export const MEMORY_CALLS: readonly (readonly [number, string, Handler])[] = [
+  [163, "mremap", sysMremap],
+  [205, "madvise", sysMadvise],
+  [206, "mincore", sysMincore],
+  [144, "msync", sysMsync],
+  [150, "mlock", sysMlock],
+  [151, "munlock", sysMlock],
+  [152, "mlockall", sysMlockall],
+  [153, "munlockall", sysMunlockall],
+  [378, "mlock2", sysMlock2],
+  [302, "getcpu", sysGetcpu],
+];
