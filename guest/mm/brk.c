@@ -1,7 +1,7 @@
 /*
  * The program break: sbrk grow, touch, shrink, regrow reads zeros, for several sizes; brk
- * below the start of the heap leaves the break where it was. stdout has a static buffer, so
- * malloc never moves the break behind the program's back. One line per check; the output must
+ * below the start of the heap leaves the break where it was. stdout has a static buffer (line
+ * buffered: each line is out as soon as it is done), so malloc never moves the break behind the program's back. One line per check; the output must
  * be identical under qemu-user and k42ts.
  *
  *   brk          the checks qemu-user 7.2 gets right
@@ -35,7 +35,7 @@ static void check(const char *what, long size, int ok) {
 }
 
 int main(int argc, char **argv) {
-    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    setvbuf(stdout, obuf, _IOLBF, sizeof obuf);
     PG = sysconf(_SC_PAGESIZE);
     int linux_mode = argc > 1 && strcmp(argv[1], "linux") == 0;
     char *start = sbrk(0);

@@ -31,7 +31,7 @@ static void *code_page(int v) {
 }
 
 int main(int argc, char **argv) {
-    setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+    setvbuf(stdout, obuf, _IOLBF, sizeof obuf);
     const char *how = argc > 1 ? argv[1] : "";
     long pg = sysconf(_SC_PAGESIZE);
     printf("case %s\n", how);

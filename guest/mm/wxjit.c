@@ -13,7 +13,10 @@
 
 #define N 200
 
+static char obuf[4096];
+
 int main(void) {
+    setvbuf(stdout, obuf, _IOLBF, sizeof obuf); /* each line out as it is done */
     long pg = sysconf(_SC_PAGESIZE);
     uint32_t *code = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (code == MAP_FAILED) { printf("mmap failed\n"); return 1; }
