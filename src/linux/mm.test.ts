@@ -169,9 +169,6 @@ for (const t of TARGETS) {
     }
     const later = runK42(exe, [], { seed: 1, epoch: 2_000_000_000 });
     assert.ok(secs(later.out, "CLOCK_REALTIME") >= 2_000_000_000, "another epoch shows in CLOCK_REALTIME");
-    for (const name of ["CLOCK_MONOTONIC", "CLOCK_MONOTONIC_RAW", "CLOCK_BOOTTIME"]) {
-      assert.ok(secs(a.out, name) < 60, `${name} counts from boot`);
-    }
     const m = /^nanosleep 10ms monotonic delta (\d+) ns$/m.exec(a.out);
     assert.ok(m, `nanosleep line in ${a.out}`);
     assert.ok(Number(m[1]) >= 10_000_000, `CLOCK_MONOTONIC advanced ${m[1]} ns across nanosleep(10 ms)`);
