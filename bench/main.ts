@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { benchKernel } from "./kernel.js";
+import { benchVm } from "./vm.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram, type RunResult } from "../src/linux/bringup.js";
@@ -340,7 +341,23 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
       },
     }),
   },
+  vm: {
+    description: "the memory system: demand-zero page faults/s and mmap+munmap cycles/s (ppc64le), k42ts vs qemu-user",
+    run: () => benchVm({
+      root: ROOT,
+      build: (source, out) => buildIfStale(VM_TARGET.cc, source, out),
+      qemu: (bin, args) => runNative([...VM_TARGET.qemu, bin, ...args], `${bin} under qemu`),
+      k42: (bin, args) => {
+        const r = runK42(new Uint8Array(readFileSync(bin)), [bin, ...args], undefined);
+        if (typeof r === "string") throw new BenchError(`${bin} under k42ts: ${r}`);
+        return r;
+      },
+    }),
+  },
 };
+
+/** The vm benchmark's guests: ppc64le static, qemu-user as the qemu-ppc64le process. */
+const VM_TARGET = TARGETS.find((t) => t.name === "ppc64le")!;
 
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
