@@ -90,9 +90,11 @@ export class AddressSpace {
   }
 
   /** Drop the pages of [start, end) but keep the regions: the next touch zero-fills (MADV_DONTNEED). */
-  dropPages(start: number, end: number): void {
+  dropPages(start: number, end: number, which: (r: Region) => boolean = () => true): void {
     const released: number[] = [];
     for (let va = start; va < end; va += PAGE_SIZE) {
+      const r = this.find(va);
+      if (r === undefined || !which(r)) continue;
       const pa = this.pt.unmap(lo32(va), hi32(va));
       if (pa >= 0) released.push(pa);
     }

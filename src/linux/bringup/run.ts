@@ -50,17 +50,6 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
-  /**
-   * Seed of the guest's randomness (AT_RANDOM, getrandom): two runs with the same seed see the
-   * same bytes. Not used yet: the deterministic guest clocks and randomness are being built;
-   * guest/mm/clocks.c and src/linux/mm.test.ts are its acceptance test.
-   */
-  seed?: number;
-  /**
-   * The guest's wall-clock time at start, in seconds since 1970 (CLOCK_REALTIME,
-   * gettimeofday, time). Not used yet, like `seed`.
-   */
-  epoch?: number;
 }
 
 export interface RunResult {

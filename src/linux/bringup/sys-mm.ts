@@ -62,7 +62,9 @@ const sysMadvise: Handler = (ctx, a) => {
   if (len === 0) return 0;
   const end = start + pageUp(len);
   if (end < start) return -E.EINVAL;
-  if (advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_REMOVE) ctx.as.dropPages(start, end);
+    // Private anonymous pages are dropped (zero-filled on the next touch); shared ones keep
+  // their contents (they live in the shared object; only this mapping of them goes).
+  if (advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_REMOVE) ctx.as.dropPages(start, end, (r) => r.name !== "shared");
   // Linux applies the advice to the mapped parts and reports ENOMEM for a hole.
   return ctx.as.covered(start, end) ? 0 : -E.ENOMEM;
 };
@@ -89,17 +91,23 @@ const sysMsync: Handler = (ctx, a) => {
   return ctx.as.covered(start, start + pageUp(len)) ? 0 : -E.ENOMEM;
 };
 
-/** The range of an mlock-family call, rounded out to pages; ENOMEM for a hole. */
-function lockRange(ctx: SysContext): number {
+/**
+ * The range of an mlock-family call, rounded out to pages; ENOMEM for a hole. Locking makes
+ * the pages resident (unless `onFault`); pages are never swapped out here, so that is all.
+ */
+function lockRange(ctx: SysContext, populate: boolean): number {
   const start = addr(ctx, 0), len = addr(ctx, 1);
-  const s = start - (start % PAGE_SIZE);
-  return ctx.as.covered(s, pageUp(start + len)) ? 0 : -E.ENOMEM;
+  const s = start - (start % PAGE_SIZE), e = pageUp(start + len);
+  if (!ctx.as.covered(s, e)) return -E.ENOMEM;
+  if (populate) for (let va = s; va < e; va += PAGE_SIZE) ctx.as.populate(va);
+  return 0;
 }
 
-// Pages are never swapped out here, so locking them changes nothing but the checks.
-const sysMlock: Handler = (ctx) => lockRange(ctx);
-const sysMlock2: Handler = (ctx, a) => ((a[2] & ~1) !== 0 ? -E.EINVAL : lockRange(ctx));
-const MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
+const sysMlock: Handler = (ctx) => lockRange(ctx, true);
+const sysMunlock: Handler = (ctx) => lockRange(ctx, false);
+const sysMlock2: Handler = (ctx, a) => ((a[2] & ~1) !== 0 ? -E.EINVAL : lockRange(ctx, (a[2] & 1) === 0));
+/** PowerPC's values (arch/powerpc/include/uapi/asm/mman.h), not the generic 1, 2, 4. */
+const MCL_CURRENT = 0x2000, MCL_FUTURE = 0x4000, MCL_ONFAULT = 0x8000;
 const sysMlockall: Handler = (_ctx, a) => {
   const f = a[0] | 0;
   if (f === 0 || (f & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) !== 0 || f === MCL_ONFAULT) return -E.EINVAL;
@@ -126,7 +134,7 @@ export const MEMORY_CALLS: readonly (readonly [number, string, Handler])[] = [
   [206, "mincore", sysMincore],
   [144, "msync", sysMsync],
   [150, "mlock", sysMlock],
-  [151, "munlock", sysMlock],
+  [151, "munlock", sysMunlock],
   [152, "mlockall", sysMlockall],
   [153, "munlockall", sysMunlockall],
   [378, "mlock2", sysMlock2],

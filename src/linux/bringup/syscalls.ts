@@ -185,25 +185,40 @@ const MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_PRIVATE = 0x02;
 const toPte = (prot: number): number =>
   ((prot & PROT_READ) !== 0 ? Pte.Read : 0) | ((prot & PROT_WRITE) !== 0 ? Pte.Write : 0) | ((prot & PROT_EXEC) !== 0 ? Pte.Exec | Pte.Read : 0);
 
+const MAP_SHARED = 0x01, MAP_TYPE = 0x0f, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000;
+/** PowerPC's arch_validate_prot: R/W/X, PROT_SEM, PROT_SAO, and the GROWSDOWN/GROWSUP modifiers. */
+const PROT_VALID = 0x7 | 0x8 | 0x10 | 0x01000000 | 0x02000000;
+
 const sysMmap: Handler = (ctx, a) => {
   const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
-  if (len === 0) return -E.EINVAL;
+  // Linux's order of checks (mm/mmap.c ksys_mmap_pgoff, do_mmap): descriptor, then length,
+  // type and protection.
   if ((flags & MAP_ANONYMOUS) === 0) {
-    ctx.log("mmap of a file: not available in the bring-up runner");
-    return -E.ENOSYS;
+    if (!ctx.files.has(a[4] | 0)) return -E.EBADF;
+    ctx.log("mmap of a file: not built yet (file-backed FCMs come with the Linux personality), returning ENODEV");
+    return -19; // ENODEV
   }
-  if ((flags & MAP_PRIVATE) === 0) return -E.EINVAL;
+  if (len === 0 || pageUp(len) < len) return -E.EINVAL;
+  const type = flags & MAP_TYPE;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 0x03) return -E.EINVAL;
+  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
   const size = pageUp(len);
   let start: number;
-  if ((flags & MAP_FIXED) !== 0) {
+  if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0) {
     if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
+    if ((flags & MAP_FIXED) === 0 && !ctx.as.isFree(hint, hint + size)) return -17; // EEXIST
     start = hint;
+  } else if (hint !== 0 && hint % PAGE_SIZE === 0 && hint >= ctx.image.brk + (64 << 20) && ctx.as.isFree(hint, hint + size) && hint + size <= ctx.image.stackBottom) {
+    start = hint; // a free, aligned hint is taken as it is (as Linux does)
   } else {
     const free = findFree(ctx, size);
     if (free === undefined) return -E.ENOMEM;
     start = free;
   }
-  ctx.as.addRegion(start, start + size, toPte(prot), "anon");
+  // One process: a shared anonymous mapping has nobody to share with until fork exists, so it
+  // behaves as a private one does (zero-filled, writable through every alias in this process).
+  ctx.as.addRegion(start, start + size, toPte(prot), type === MAP_SHARED ? "shared" : "anon");
+  if ((flags & MAP_POPULATE) !== 0) for (let va = start; va < start + size; va += PAGE_SIZE) ctx.as.populate(va);
   return start;
 };
 
@@ -230,7 +245,8 @@ const sysMunmap: Handler = (ctx, a) => {
 
 const sysMprotect: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), prot = a[2];
-  if (start % PAGE_SIZE !== 0) return -E.EINVAL;
+  if (start % PAGE_SIZE !== 0 || (prot & ~PROT_VALID) !== 0) return -E.EINVAL;
+  if (len === 0) return 0;
   if (!ctx.as.protect(start, start + pageUp(len), toPte(prot))) return -E.ENOMEM;
   flushTlb(ctx);
   return 0;
