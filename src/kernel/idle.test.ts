@@ -75,7 +75,8 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as
     assert.match(line("guest reply"), /^guest reply: BlockedInsideObjectError: thread "guest reply" \(guest\) blocked on reply token \d+ inside a clustered-object call/);
     assert.equal(line("kernel reply"), "kernel reply: ok 1");
     // The refused calls unwound: nothing is left inside the object layer.
-    for (const what of ["kernel event", "guest reply", "kernel reply"]) assert.ok(log.includes(`${what} after: depth 0 active 0`), log.join("\n"));
+    for (const what of ["kernel event", "guest reply", "kernel reply"]) assert.ok(log.includes(`${what} after: depth 0`), log.join("\n"));
+    assert.ok(log.includes("active at the end 0"), log.join("\n"));
   });
 }
 

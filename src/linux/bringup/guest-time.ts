@@ -7,6 +7,7 @@
 // them, and the runner reports both in its verbose log.
 
 import { randomBytes } from "node:crypto";
+import { Xoshiro128 } from "../../machine/xoshiro.js";
 
 /** POWER8's time-base frequency (Linux reports 512 MHz): ticks per nanosecond. */
 const TB_PER_NS = 0.512;
@@ -27,29 +28,14 @@ export class GuestTime {
   readonly seed: number;
   /** Boot epoch in nanoseconds since 1970. */
   readonly epochNs: bigint;
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  private readonly rng: Xoshiro128;
 
   /** `now` is the machine's clock in nanoseconds (virtual cycles or real ns since boot). */
   constructor(readonly now: () => number, opts: GuestTimeOptions) {
     this.seed = (opts.seed ?? hostSeed()) >>> 0;
     const epoch = opts.epoch ?? Math.floor(Date.now() / 1000);
     this.epochNs = BigInt(Math.floor(epoch)) * 1_000_000_000n;
-    // xoshiro128** seeded through splitmix32 (never all-zero state).
-    let x = this.seed;
-    const split = (): number => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) | 0;
-    };
-    this.s0 = split();
-    this.s1 = split();
-    this.s2 = split();
-    this.s3 = split() | 1;
+    this.rng = new Xoshiro128(this.seed);
   }
 
   /** CLOCK_MONOTONIC (and BOOTTIME, MONOTONIC_RAW): nanoseconds since boot. */
@@ -67,28 +53,12 @@ export class GuestTime {
     return Math.floor(this.now() * TB_PER_NS);
   }
 
-  private next(): number {
-    const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9);
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return r >>> 0;
-  }
-
   /** Fill `b` with the generator's next bytes. */
   fill(b: Uint8Array): Uint8Array {
     for (let i = 0; i < b.length; i += 4) {
-      const v = this.next();
+      const v = this.rng.u32();
       for (let k = 0; k < 4 && i + k < b.length; k++) b[i + k] = (v >>> (8 * k)) & 0xff;
     }
     return b;
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }

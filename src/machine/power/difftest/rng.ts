@@ -1,40 +1,9 @@
 // Seeded random operands for the instruction tests (xoshiro128**), biased towards the values
 // where instructions go wrong: 0, ±1, the extremes of each width, carries, NaN/Inf/denormals.
 
-export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+import { Xoshiro128 } from "../../xoshiro.js";
 
-  constructor(seed: number) {
-    // splitmix32 to spread the seed over the state
-    let x = seed >>> 0;
-    const next = (): number => {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next() | 1;
-  }
-
-  u32(): number {
-    const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return r;
-  }
-
+export class Rng extends Xoshiro128 {
   /** Uniform integer in [0, n). */
   below(n: number): number {
     return Math.floor((this.u32() / 4294967296) * n);
@@ -74,10 +43,6 @@ export class Rng {
     // random sign/mantissa, exponent across the whole range
     return this.bits64();
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 const buf = new DataView(new ArrayBuffer(8));
