@@ -9,7 +9,7 @@ import { runProgram, type RunOptions } from "./bringup.js";
 import { buildGuest, runQemu } from "./testing/cross.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
-import { Major, Sched } from "../kernel/trace/events.js";
+import { Linux, Major, Sched } from "../kernel/trace/events.js";
 
 function runK42(exe: string, args: string[], extra: Partial<RunOptions> = {}): { out: string; code: number; error?: string } {
   const chunks: Buffer[] = [];
@@ -59,3 +59,11 @@ for (const t of TARGETS) {
     ].join("\n"));
   });
 }
+
+test("the trace records the seed and epoch a run used (they repeat it)", () => {
+  const exe = buildGuest("ppc64le", "regress/getpids.c");
+  const trace: TraceEvent[] = [];
+  runProgram(new Uint8Array(readFileSync(exe)), { argv: [exe, "1"], exePath: exe, memBytes: 64 << 20, stdout: () => {}, trace, seed: 99, epoch: 1_234_567 });
+  const ev = trace.find((e) => e.major === Major.Linux && e.minor === Linux.GuestTime);
+  assert.deepEqual(ev?.data.slice(0, 2), [99, 1_234_567]);
+});

@@ -93,6 +93,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? (cpu.icount - clock.charged) * k.port.cost.instruction : 0);
   const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
   (opts.log ?? (() => {}))(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
+  k.trace.ev2(Major.Linux, Linux.GuestTime, time.seed, Number(time.epochNs / 1_000_000_000n));
   cpu.timeBase = () => time.timeBase();
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
   const img = loadExecutable(as, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
