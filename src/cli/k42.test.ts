@@ -73,7 +73,7 @@ test("k42 run --trace writes Chrome trace-event JSON of a static hello world; k4
   const dir = mkdtempSync(join(tmpdir(), "k42-trace-"));
   const file = join(dir, "hello.json");
   try {
-    const r = k42("run", "--cpus", "2", "--trace", file, "--", exe, "a");
+    const r = k42("run", "--cpus", "2", "--seed", "5", "--epoch", "1000000000", "--trace", file, "--", exe, "a");
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stdout, /^Hello from PowerPC, 1 argument\n/);
     const json = JSON.parse(readFileSync(file, "utf8")) as { traceEvents: { ph: string; name: string; cat: string; tid: number }[] };
@@ -86,9 +86,9 @@ test("k42 run --trace writes Chrome trace-event JSON of a static hello world; k4
     assert.equal(s.status, 0, s.stderr);
     assert.match(s.stdout, /Linux/);
     assert.match(s.stdout, /Sched/);
-    // deterministic mode: the same run again gives the same trace, byte for byte
+    // deterministic mode: the same run (same seed and epoch) gives the same trace, byte for byte
     const again = join(dir, "again.json");
-    assert.equal(k42("run", "--cpus", "2", "--trace", again, "--", exe, "a").status, 3);
+    assert.equal(k42("run", "--cpus", "2", "--seed", "5", "--epoch", "1000000000", "--trace", again, "--", exe, "a").status, 3);
     assert.equal(readFileSync(again, "utf8"), readFileSync(file, "utf8"));
     const bad = k42("trace", join(dir, "missing.json"));
     assert.equal(bad.status, 2);
