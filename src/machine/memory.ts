@@ -113,11 +113,6 @@ export class PhysicalMemory {
     Atomics.add(this.codeWords, 0, 1);
   }
 
-  /** The machine's code epoch (changes whenever any translation becomes stale). */
-  codeEpoch(): number {
-    return this.codeWords[0];
-  }
-
   /** Bump the code epoch without a frame (a whole-cache flush). */
   bumpCodeEpoch(): void {
     Atomics.add(this.codeWords, 0, 1);

@@ -68,8 +68,20 @@ export class AddressSpace {
     }
     this.regions.length = 0;
     this.regions.push(...keep);
+    return this.release(start, end);
+  }
+
+  /**
+   * Unmap the pages of [start, end) (only those in regions that `which` accepts, if given),
+   * remove every translation of them, then free their frames. Returns the pages unmapped.
+   */
+  private release(start: number, end: number, which?: (r: Region) => boolean): number {
     const released: number[] = [];
     for (let va = start; va < end; va += PAGE_SIZE) {
+      if (which !== undefined) {
+        const r = this.find(va);
+        if (r === undefined || !which(r)) continue;
+      }
       const pa = this.pt.unmap(lo32(va), hi32(va));
       if (pa >= 0) released.push(pa);
     }
@@ -91,15 +103,7 @@ export class AddressSpace {
 
   /** Drop the pages of [start, end) but keep the regions: the next touch zero-fills (MADV_DONTNEED). */
   dropPages(start: number, end: number, which: (r: Region) => boolean = () => true): void {
-    const released: number[] = [];
-    for (let va = start; va < end; va += PAGE_SIZE) {
-      const r = this.find(va);
-      if (r === undefined || !which(r)) continue;
-      const pa = this.pt.unmap(lo32(va), hi32(va));
-      if (pa >= 0) released.push(pa);
-    }
-    if (released.length > 0) this.shootdown();
-    for (const pa of released) if (this.frames.delete(pa)) this.mem.freeFrame(pa);
+    this.release(start, end, which);
   }
 
   /**

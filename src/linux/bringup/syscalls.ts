@@ -238,8 +238,7 @@ export function findFree(ctx: SysContext, size: number): number | undefined {
 const sysMunmap: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1);
   if (start % PAGE_SIZE !== 0 || len === 0) return -E.EINVAL;
-  ctx.as.removeRange(start, start + pageUp(len));
-  flushTlb(ctx);
+  ctx.as.removeRange(start, start + pageUp(len)); // flushes translations before freeing frames
   return 0;
 };
 
@@ -247,14 +246,9 @@ const sysMprotect: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), prot = a[2];
   if (start % PAGE_SIZE !== 0 || (prot & ~PROT_VALID) !== 0) return -E.EINVAL;
   if (len === 0) return 0;
-  if (!ctx.as.protect(start, start + pageUp(len), toPte(prot))) return -E.ENOMEM;
-  flushTlb(ctx);
+  if (!ctx.as.protect(start, start + pageUp(len), toPte(prot))) return -E.ENOMEM; // flushes translations
   return 0;
 };
-
-function flushTlb(ctx: SysContext): void {
-  ctx.cpu.flushTlb();
-}
 
 /** kill / tgkill aimed at the process itself: no handlers can be installed, so default action. */
 const sysKill = (pidArg: number, sigArg: number): Handler => (ctx, a) => {

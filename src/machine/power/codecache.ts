@@ -85,14 +85,15 @@ export class CodeCache {
     if (b === undefined) return undefined;
     const cw = this.mem.codeWords;
     for (let i = 0; i < b.frames.length; i++) {
-      if (cw[b.frames[i]] !== b.words[i] || frameOf(b.vpns[i]) !== b.frames[i]) {
-        if (cw[b.frames[i]] !== b.words[i]) {
-          m.delete(key);
-          this.size--;
-          this.stale++;
-        }
+      if (cw[b.frames[i]] !== b.words[i]) {
+        // The frame's contents changed: the block can never be valid again.
+        m.delete(key);
+        this.size--;
+        this.stale++;
         return undefined;
       }
+      // Mapped elsewhere in this address space: another space may still use the block.
+      if (frameOf(b.vpns[i]) !== b.frames[i]) return undefined;
     }
     b.used = this.sweep;
     return b;
