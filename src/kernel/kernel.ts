@@ -20,6 +20,7 @@ import { SharedHeap, SharedWords } from "./shared.js";
 import { TraceArea } from "./trace/area.js";
 import { TraceWriter } from "./trace/writer.js";
 import type { KernelLayout } from "./layout.js";
+import type { MemorySystem } from "./mem/system.js";
 
 export type ReplyFn = (value: unknown) => void;
 export type RequestHandler = (from: number, body: unknown, reply: ReplyFn) => void;
@@ -51,6 +52,8 @@ export class Kernel implements ProcessorSoftware {
   readonly reclaim: Reclaimer;
   readonly swap: HotSwapper;
   readonly ppc: PPCManager = new PPCManager(this);
+  /** The memory system (kernel/mem), once a program installs it (MemorySystem.install). */
+  memory: MemorySystem | undefined = undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextToken = 1;
   /** Errors of kernel threads (a thread's exception never takes the processor down). */

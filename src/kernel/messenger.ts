@@ -27,6 +27,8 @@ export const enum MsgKind {
   PpcReply = 21,
   PpcAsync = 22,
   Spawn = 30,
+  /** Remove an address space's translations from this processor (kernel/mem/hat.ts). */
+  Shootdown = 40,
   User = 100,
 }
 

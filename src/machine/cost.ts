@@ -35,6 +35,12 @@ export interface CostModel {
   pageZero: number;
   /** Cycles to refill one TLB entry by walking the page table, by the frame's node (local, remote). */
   tlbFill: readonly [number, number];
+  /** Cycles to copy one 4 KiB frame (copy-on-write break, page migration). */
+  pageCopy: number;
+  /** Zeroing or copying a frame on another NUMA node than the processor's costs this many times more. */
+  remoteMemoryFactor: number;
+  /** Cycles of kernel work per remote processor in a TLB shootdown (request, flush, reply), beyond the messages' own latency. */
+  shootdown: number;
 }
 
 export const DEFAULT_COST: CostModel = {
@@ -53,4 +59,7 @@ export const DEFAULT_COST: CostModel = {
   pageFault: 400,
   pageZero: 512,
   tlbFill: [100, 400],
+  pageCopy: 1024,
+  remoteMemoryFactor: 2,
+  shootdown: 200,
 };

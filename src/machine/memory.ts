@@ -141,6 +141,15 @@ export class PhysicalMemory {
     throw new OutOfMemoryError(node);
   }
 
+  /** Allocate one zeroed frame on `node` only; -1 when that node has none free (no fallback). */
+  allocFrameOn(node: number): number {
+    const f = this.takeFrame(node);
+    if (f < 0) return -1;
+    const pa = f << PAGE_SHIFT;
+    this.bytes.fill(0, pa, pa + PAGE_SIZE);
+    return pa;
+  }
+
   /** Allocate `count` physically contiguous zeroed frames on one node (for machine structures). */
   allocContiguous(count: number, node = 0): number {
     for (let k = 0; k < this.nodes.length; k++) {

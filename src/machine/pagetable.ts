@@ -6,7 +6,9 @@
 // Layout: every table is one frame of 512 little-endian 64-bit entries. An entry holds the
 // physical address of the next table (or of the page, at the last level) in bits 12..31 and
 // the flags below in bits 0..11; bits 32..63 are zero (physical memory is below 4 GiB).
-// Invariant: a table frame is changed only by the kernel that owns the address space.
+// Tables are installed with compare-and-swap (two processors faulting in one address space may
+// both find a slot empty: one table wins, the other is returned to its allocator); leaf entries
+// are written by the kernel's memory objects under the lock of the region they belong to.
 
 import { PAGE_SHIFT, PAGE_SIZE, type PhysicalMemory } from "./memory.js";
 
@@ -25,8 +27,16 @@ export const VA_BITS = 48;
 export class PageTable {
   readonly root: number;
 
-  constructor(private readonly mem: PhysicalMemory, root?: number) {
-    this.root = root ?? mem.allocFrame();
+  /**
+   * `tables` supplies zeroed frames for new tables and takes back the ones that lost an
+   * installation race (default: the machine's allocator, node 0).
+   */
+  constructor(
+    private readonly mem: PhysicalMemory,
+    root?: number,
+    private readonly tables: TableFrames = { alloc: () => mem.allocFrame(), free: (pa) => mem.freeFrame(pa) },
+  ) {
+    this.root = root ?? tables.alloc();
   }
 
   /** Level indices of a virtual page number (vaHi:vaLo >> 12). Returns undefined when out of range. */
@@ -62,11 +72,15 @@ export class PageTable {
     let table = this.root;
     for (let level = 0; level < 3; level++) {
       const slot = (table + ix[level] * 8) >> 2;
-      let e = i32[slot];
+      let e = Atomics.load(i32, slot);
       if ((e & Pte.Present) === 0) {
-        e = this.mem.allocFrame() | Pte.Present;
-        i32[slot] = e;
-        i32[slot + 1] = 0;
+        const fresh = this.tables.alloc() | Pte.Present;
+        const was = Atomics.compareExchange(i32, slot, e, fresh);
+        if (was === e) e = fresh;
+        else {
+          this.tables.free(fresh & ~(PAGE_SIZE - 1)); // another processor installed one first
+          e = was;
+        }
       }
       table = e & ~(PAGE_SIZE - 1);
     }
@@ -100,6 +114,32 @@ export class PageTable {
     i32[slot] = 0;
     return e & ~(PAGE_SIZE - 1);
   }
+
+  /**
+   * Every table frame of the tree (root last), for freeing the tree once no processor can
+   * walk it any more (after the address space's last shootdown).
+   */
+  tableFrames(): number[] {
+    const out: number[] = [];
+    const i32 = this.mem.i32;
+    const walk = (table: number, level: number): void => {
+      if (level < 3) {
+        for (let i = 0; i < 512; i++) {
+          const e = i32[(table + i * 8) >> 2];
+          if ((e & Pte.Present) !== 0) walk(e & ~(PAGE_SIZE - 1), level + 1);
+        }
+      }
+      out.push(table);
+    };
+    walk(this.root, 0);
+    return out;
+  }
+}
+
+/** Where a page table gets its table frames (the kernel's page allocator, on the faulting node). */
+export interface TableFrames {
+  alloc(): number;
+  free(pa: number): void;
 }
 
 export function hex(hi: number, lo: number): string {

@@ -251,6 +251,34 @@ export class COSManager {
     return this.callSlow(id, f);
   }
 
+  /**
+   * Call `f` on this processor's rep of `id` synchronously, from code that cannot yield (a
+   * section holding a memory object's lock, or one call nested in another). A miss is served
+   * at once; a hot-swap that does not admit the caller throws ObjectBusy, which the caller
+   * turns into a wait (`{ kind: "swap", obj }`) outside every object and a retry.
+   */
+  callNow<R, T>(id: ObjRef<R>, f: (rep: R) => T): T {
+    const e = this.local(id) ?? this.missOrBlock(id);
+    if (e === BLOCKED) throw new ObjectBusy(id);
+    if (e instanceof Mediator) {
+      const t = this.k.sched.current;
+      if (t === undefined || !e.admit(t)) throw new ObjectBusy(id);
+      this.enter();
+      try {
+        return f(e.inner as R);
+      } finally {
+        e.leave(t);
+        this.leave();
+      }
+    }
+    this.enter();
+    try {
+      return f(e as R);
+    } finally {
+      this.leave();
+    }
+  }
+
   /** The general call path (preemption, misses, mediators, blocking): callGen's, for a plain f. */
   private *callSlow<R, T>(id: ObjRef<R>, f: (rep: R) => T): Generator<Block, T, unknown> {
     return yield* this.callGen(id, function* (rep: R): Generator<Block, T, unknown> {
@@ -338,6 +366,13 @@ export class COSManager {
     const fn = t.gatherOps?.[body.op];
     if (fn === undefined) throw new ObjectError(body.id, `type ${t.name} has no gather op ${body.op}`);
     return fn(rep, body.arg);
+  }
+}
+
+/** callNow() met an object that is being hot-swapped: wait for `{ kind: "swap", obj }`, then retry. */
+export class ObjectBusy extends Error {
+  constructor(readonly obj: number) {
+    super(`clustered object ${obj} is being hot-swapped`);
   }
 }
 

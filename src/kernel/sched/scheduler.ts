@@ -245,6 +245,12 @@ export class Scheduler {
   private makeReady(t: Thread, front = false): void {
     t.state = ThreadState.Ready;
     const d = this.dispatcher(t.domain);
+    const now = this.port.now();
+    t.readyAt = now;
+    // A woken thread goes first (it waited; its wake-up is latency) — unless the thread at the
+    // head has waited a quantum already: a thread that sleeps briefly and wakes again and
+    // again would otherwise keep every other ready thread from running.
+    if (front && d.head < d.ready.length && now - d.ready[d.head].readyAt > this.port.cost.kernelQuantum) front = false;
     // A dispatcher that was idle does not bank the time it did not use.
     if (!d.hasWork && d.pass < this.globalPass) d.pass = this.globalPass;
     if (front && d.head > 0) d.ready[--d.head] = t;

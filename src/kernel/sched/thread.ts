@@ -149,6 +149,8 @@ export class Thread {
   error: unknown;
   /** Virtual/real time the thread was last dispatched. */
   dispatchedAt = 0;
+  /** When the thread last became ready (for the scheduler's starvation guard). */
+  readyAt = 0;
   /** Threads of this processor joined on this one. */
   joiners: Thread[] | undefined;
   /** Domains this thread acts for inside same-processor PPC handoffs (innermost last). */

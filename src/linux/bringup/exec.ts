@@ -8,7 +8,9 @@ import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
 import { S } from "../../machine/power/state.js";
-import { AddressSpace, lo32, hi32 } from "./mm.js";
+import { lo32, hi32 } from "../../kernel/mem/va.js";
+import { RegionKind } from "../../kernel/mem/region.js";
+import type { Space } from "../../kernel/mem/space.js";
 import { hwcaps } from "./hwcap.js";
 
 export const enum At {
@@ -55,7 +57,7 @@ export function checkExecutable(bytes: Uint8Array): ElfImage {
 
 /** Map an executable into `as` and prepare `cpu` to enter it. */
 export function loadExecutable(
-  as: AddressSpace, cpu: Cpu, bytes: Uint8Array, argv: string[], envp: string[], execfn: string,
+  as: Space, cpu: Cpu, bytes: Uint8Array, argv: string[], envp: string[], execfn: string,
   random: (b: Uint8Array) => Uint8Array,
 ): ProcessImage {
   const elf = checkExecutable(bytes);
@@ -64,25 +66,34 @@ export function loadExecutable(
   const bias = elf.type === ET_DYN ? (is64 ? 0x40000000 : 0x10000000) : 0;
   let end = 0;
   let phdrAddr = 0;
+  // Protection per page: segments sharing a page get the union of theirs (as the kernel's
+  // mmap would); runs of pages with one protection become one region each.
+  const pageProt = new Map<number, number>();
   for (const ph of elf.phdrs) {
     if (ph.type === PType.Phdr) phdrAddr = ph.vaddr + bias;
     if (ph.type !== PType.Load || ph.memsz === 0) continue;
     const prot = ((ph.flags & PFlag.R) !== 0 ? Pte.Read : 0) | ((ph.flags & PFlag.W) !== 0 ? Pte.Write : 0) | ((ph.flags & PFlag.X) !== 0 ? Pte.Exec : 0);
     const va = ph.vaddr + bias;
-    const start = pageDown(va), stop = pageUp(va + ph.memsz);
-    // Segments sharing a page get the union of their protections (as the kernel's mmap would).
-    for (let a = start; a < stop; a += PAGE_SIZE) {
-      const old = as.find(a);
-      as.addRegion(a, a + PAGE_SIZE, prot | (old?.prot ?? 0), "elf");
-    }
+    for (let a = pageDown(va); a < pageUp(va + ph.memsz); a += PAGE_SIZE) pageProt.set(a, prot | (pageProt.get(a) ?? 0));
+    end = Math.max(end, pageUp(va + ph.memsz));
+    if (phdrAddr === 0 && ph.offset === 0) phdrAddr = va + elf.phoff;
+  }
+  const pages = [...pageProt.keys()].sort((x, y) => x - y);
+  for (let i = 0; i < pages.length;) {
+    let j = i + 1;
+    const prot = pageProt.get(pages[i]) as number;
+    while (j < pages.length && pages[j] === pages[j - 1] + PAGE_SIZE && pageProt.get(pages[j]) === prot) j++;
+    as.mapFresh(pages[i], pages[j - 1] + PAGE_SIZE, { prot, kind: RegionKind.Image, flags: 0 });
+    i = j;
+  }
+  for (const ph of elf.phdrs) {
+    if (ph.type !== PType.Load || ph.memsz === 0) continue;
     const seg = segmentImage(elf, ph, PAGE_SIZE);
     as.poke(seg.va, seg.bytes);
     if (seg.zeroTo > seg.zeroFrom) as.poke(seg.zeroFrom, new Uint8Array(seg.zeroTo - seg.zeroFrom));
-    end = Math.max(end, stop);
-    if (phdrAddr === 0 && ph.offset === 0) phdrAddr = va + elf.phoff;
   }
   const top = stackTop(is64);
-  as.addRegion(top - STACK_SIZE, top, Pte.Read | Pte.Write, "stack");
+  as.mapFresh(top - STACK_SIZE, top, { prot: Pte.Read | Pte.Write, kind: RegionKind.Stack, flags: 0 });
   cpu.setMode(is64, le);
 
   // --- initial stack ---
@@ -149,13 +160,8 @@ export function loadExecutable(
   return { elf, is64, le, brkStart: end, brk: end, stackBottom: top - STACK_SIZE, entry: pc };
 }
 
-function readWords(as: AddressSpace, va: number, n: number, le: boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = va + i * 8;
-    const pa = as.populate(pageDown(a)) + (a % PAGE_SIZE);
-    const v = new DataView(as.mem.buffer).getBigUint64(pa, le);
-    out.push(Number(v));
-  }
-  return out;
+function readWords(as: Space, va: number, n: number, le: boolean): number[] {
+  const b = as.peek(va, n * 8);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return Array.from({ length: n }, (_, i) => Number(dv.getBigUint64(i * 8, le)));
 }

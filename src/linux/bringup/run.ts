@@ -1,21 +1,23 @@
 // The bring-up runner: one static PowerPC Linux program as one guest thread, scheduled by the
-// microkernel on processor 0 of a deterministic machine. It loads the executable, and the
-// thread's body runs the processor in time slices (instruction budgets), serves its system
-// calls and maps its exits to signals until the program exits or dies.
+// microkernel on one processor (processor 0 unless told otherwise) of the machine. It installs
+// the memory system on every processor, creates the process's address space (kernel/mem),
+// loads the executable into it, and runs the thread (kernel/exec) with this layer's system
+// calls until the program exits or dies; then the address space is torn down.
 
 import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
-import { Cpu, Exit } from "../../machine/power/cpu.js";
+import { Exit, type Cpu } from "../../machine/power/cpu.js";
 import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
-import type { Block, Thread } from "../../kernel/sched/thread.js";
+import type { Thread } from "../../kernel/sched/thread.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
-import { Exception, Linux, Major } from "../../kernel/trace/events.js";
-import { AlignmentFault } from "../../machine/power/ops/ea.js";
-import { AddressSpace } from "./mm.js";
+import { Linux, Major } from "../../kernel/trace/events.js";
+import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
+import { Space } from "../../kernel/mem/space.js";
+import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
-import { BringupSyscalls, E, type SysContext } from "./syscalls.js";
+import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
 import { FileTable } from "./files.js";
 import { GuestTime } from "./guest-time.js";
 import type { HostInputSource } from "../../machine/host-input.js";
@@ -33,9 +35,13 @@ export interface RunOptions {
   log?: (msg: string) => void;
   /** Physical memory in bytes (default 1 GiB). */
   memBytes?: number;
-  /** Machine shape (default 1 processor, 1 NUMA node); the program runs on processor 0. */
+  /** Machine shape (default 1 processor, 1 NUMA node). */
   cpus?: number;
   nodes?: number;
+  /** The processor the program's thread runs on (default 0). */
+  cpu?: number;
+  /** Implementations chosen per customisable object type (`--object TYPE=IMPL`). */
+  objects?: MemoryChoices;
   /** Parallel mode: worker threads (default one per processor). */
   workers?: number;
   /**
@@ -73,32 +79,35 @@ const PROCESS_DOMAIN = 1;
 
 /** A Linux process of the bring-up runner, started as a guest thread on one processor's kernel. */
 interface Process {
-  readonly cpu: Cpu;
+  readonly clock: ThreadClock;
   readonly thread: Thread;
   /** The program's end: set when the guest thread finished its program (exit or death). */
   readonly outcome: () => Omit<RunResult, "cycles"> | undefined;
-  /** Release the process's files and memory. */
+  /** Release the process's files (its memory goes with its thread). */
   readonly close: () => void;
 }
 
 function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
-  const mem = k.port.mem;
-  const cpu = new Cpu(mem);
-  // Frames are released only after every translation of them is gone (one processor here).
-  const as = new AddressSpace(mem, () => cpu.flushTlb());
-  cpu.pt = as.pt;
-  cpu.node = as.node = k.topology.nodeOf(k.cpu);
+  const ms = k.memory;
+  if (ms === undefined) throw new Error("memory system not installed");
+  const cost = k.port.cost;
+  const space = new Space(k, ms.newSpace());
+  // The thread's architectural state: a block of its own, which any processor's engine can run.
+  const state = ms.allocFrame();
+  const cpu = ms.engine;
+  cpu.attachState(state);
+  const clock = new ThreadClock();
   // The machine's clock, advanced within a slice by the instructions not yet charged.
-  const clock = { charged: 0 };
-  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? (cpu.icount - clock.charged) * k.port.cost.instruction : 0);
+  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? clock.pending() * cost.instruction : 0);
   const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
   (opts.log ?? (() => {}))(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
   k.trace.ev2(Major.Linux, Linux.GuestTime, time.seed, Number(time.epochNs / 1_000_000_000n));
-  cpu.timeBase = () => time.timeBase();
+  const timeBase = (): number => time.timeBase();
+  cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const img = loadExecutable(as, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
+  const img = loadExecutable(space, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
   const ctx: SysContext = {
-    cpu, as, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
+    cpu, k, space, policy: { mode: 0, nodes: 0 }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
     files: new FileTable(img.is64),
     log: opts.log ?? (() => {}),
@@ -108,18 +117,48 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       else return -E.EBADF; // every other descriptor is a read-only file
       return data.length;
     },
-    time, cpuTimeNs: () => BigInt(cpu.icount) * BigInt(k.port.cost.instruction), sleepUntil: undefined, consoleRead: undefined,
-    cpuId: k.cpu, nodeId: cpu.node,
+    time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
   };
   const sys = new BringupSyscalls(img.is64);
-  let result: Omit<RunResult, "cycles"> | undefined;
-  const thread = k.sched.spawn(argv[0], guestThread(k, cpu, as, ctx, sys, clock, opts.maxInstructions ?? Infinity, (r) => { result = r; }), PROCESS_DOMAIN, { guest: true });
-  return {
-    cpu, thread, outcome: () => result,
-    close: () => {
-      ctx.files.closeAll();
-      as.destroy();
+  const spec: GuestThreadSpec = {
+    name: argv[0], space, state, timeBase,
+    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
+    choice: () => choiceOf(ctx),
+    syscall: (c: Cpu): SyscallResult => {
+      ctx.cpu = c;
+      const nr = c.r[0];
+      k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, c.r[6], c.r[8], c.r[10]);
+      const r = sys.dispatch(ctx);
+      if (r === undefined || !("run" in r)) {
+        k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, c.r[6]);
+        return r;
+      }
+      return {
+        what: r.what,
+        *run() {
+          const end = yield* r.run();
+          k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, ctx.cpu.r[6]);
+          return end;
+        },
+      };
     },
+    // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
+    exception: (c, signal) => ({ exitCode: 128 + signal, error: c.describeExit(), signal }),
+    emulate: emulatePrivileged,
+  };
+  let result: Omit<RunResult, "cycles"> | undefined;
+  const body = function* () {
+    let end: ThreadEnd | undefined;
+    yield* guestThread(k, spec, clock, (e) => { end = e; });
+    // The process is gone: its address space goes (after a shootdown), then its state block.
+    yield* space.teardown();
+    ms.freeFrame(state);
+    if (end !== undefined) result = { ...end, instructions: clock.instructions };
+  };
+  const thread = k.sched.spawn(argv[0], body(), PROCESS_DOMAIN, { guest: true });
+  return {
+    clock, thread, outcome: () => result,
+    close: () => ctx.files.closeAll(),
   };
 }
 
@@ -128,7 +167,7 @@ function outcomeOf(p: Process, cycles: number): RunResult {
   const e = p.thread.error;
   if (e instanceof OutOfMemoryError) {
     // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
-    return { exitCode: 128 + 9, instructions: p.cpu.icount, error: `out of memory (${e.message})`, signal: 9, cycles };
+    return { exitCode: 128 + 9, instructions: p.clock.instructions, error: `out of memory (${e.message})`, signal: 9, cycles };
   }
   if (e !== undefined) throw e;
   const r = p.outcome();
@@ -146,7 +185,8 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   let stats;
   let p: Process | undefined;
   try {
-    p = startProcess(kernels[0], image, opts);
+    for (const k of kernels) MemorySystem.install(k, opts.objects);
+    p = startProcess(kernels[placement(opts.cpu, kernels.length)], image, opts);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     p?.close();
@@ -154,7 +194,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   // [idle/deadlock] the machine stopped with threads blocked forever.
-  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.cpu.icount, cycles: stats.cycles, deadlock: stats.deadlock };
+  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.clock.instructions, cycles: stats.cycles, deadlock: stats.deadlock };
   return outcomeOf(p, stats.cycles);
 }
 
@@ -168,6 +208,15 @@ interface ParallelArgs {
   verbose: boolean;
   seed?: number;
   epoch?: number;
+  cpu: number;
+  objects: MemoryChoices;
+}
+
+/** The processor a program runs on: `cpu` if given (checked), else 0. */
+function placement(cpu: number | undefined, cpus: number): number {
+  const c = cpu ?? 0;
+  if (!Number.isInteger(c) || c < 0 || c >= cpus) throw new RangeError(`processor ${c} does not exist (the machine has ${cpus})`);
+  return c;
 }
 
 /**
@@ -176,7 +225,8 @@ interface ParallelArgs {
  */
 export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
-  if (k.cpu !== 0) return;
+  MemorySystem.install(k, args.objects);
+  if (k.cpu !== args.cpu) return;
   const p = startProcess(k, args.image, {
     argv: args.argv, env: args.env, exePath: args.exePath,
     ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
@@ -202,6 +252,7 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
   const args: ParallelArgs = {
     image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {},
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
   };
@@ -221,84 +272,6 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   return p0.ok;
 }
 
-/**
- * The guest thread's body: run the processor one time slice at a time (the kernel preempts
- * between slices), serve system calls, resolve faults, until the program exits or dies.
- */
-function* guestThread(
-  k: Kernel, cpu: Cpu, as: AddressSpace, ctx: SysContext, sys: BringupSyscalls, clock: { charged: number }, max: number,
-  done: (r: Omit<RunResult, "cycles">) => void,
-): Generator<Block, void, unknown> {
-  const cost = k.port.cost;
-  const quantum = cost.guestQuantum;
-  /** Instructions (and their equivalent in kernel work) left in this time slice. */
-  let left = quantum;
-  /** Charge what the processor did since the last charge: instructions and TLB fills. */
-  const account = (): void => {
-    k.port.charge((cpu.icount - clock.charged) * cost.instruction + cpu.fills[0] * cost.tlbFill[0] + cpu.fills[1] * cost.tlbFill[1]);
-    left -= cpu.icount - clock.charged;
-    clock.charged = cpu.icount;
-    cpu.fills[0] = cpu.fills[1] = 0;
-  };
-  /** Kernel work done on the thread's behalf counts against its slice too (a syscall loop is preempted). */
-  const kernelWork = (cycles: number): void => {
-    k.port.charge(cycles);
-    left -= Math.ceil(cycles / cost.instruction);
-  };
-  for (;;) {
-    if (cpu.icount >= max) return done({ exitCode: 128 + 9, instructions: cpu.icount, error: `instruction limit ${max} reached`, signal: 9 });
-    if (left <= 0) {
-      left = quantum;
-      yield { kind: "yield" }; // end of the time slice
-    }
-    const exit = cpu.run(Math.min(left, max - cpu.icount));
-    account();
-    switch (exit) {
-      case Exit.None:
-        continue; // the slice is used up (or the instruction limit reached)
-      case Exit.Syscall: {
-        const nr = cpu.r[0];
-        k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, cpu.r[6], cpu.r[8], cpu.r[10]);
-        kernelWork(cost.syscall);
-        sys.dispatch(ctx);
-        k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, cpu.r[6]);
-        if (ctx.exitCode !== undefined) return done({ exitCode: ctx.exitCode, instructions: cpu.icount });
-        if (ctx.killedBy !== undefined) {
-          return done({ exitCode: 128 + ctx.killedBy, instructions: cpu.icount, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy });
-        }
-        if (ctx.consoleRead !== undefined) {
-          sys.finishConsoleRead(ctx, yield* k.hostRead(ctx.consoleRead.max));
-          left = quantum;
-        }
-        if (ctx.sleepUntil !== undefined) {
-          const until = ctx.sleepUntil;
-          ctx.sleepUntil = undefined;
-          left = quantum;
-          if (until > k.port.now()) yield { kind: "sleep", until };
-        }
-        continue;
-      }
-      case Exit.Fault: {
-        k.trace.ev3(Major.Exception, Exception.Fault, cpu.exitPc >>> 0, cpu.fault === undefined ? 0 : (cpu.fault.eaHi >>> 0) * 2 ** 32 + (cpu.fault.eaLo >>> 0), cpu.fault?.access ?? 0);
-        const zeroed = as.zeroed;
-        if (cpu.fault !== undefined && as.handleFault(cpu.fault)) {
-          kernelWork(cost.pageFault + (as.zeroed - zeroed) * cost.pageZero);
-          continue;
-        }
-        return done(died(cpu, cpu.fault instanceof AlignmentFault ? 7 : 11)); // SIGBUS, SIGSEGV
-      }
-      case Exit.Privileged:
-        if (emulatePrivileged(cpu)) continue;
-        return done(died(cpu, 4));
-      case Exit.Illegal:
-        return done(died(cpu, 4));
-      case Exit.Trap:
-        k.trace.ev2(Major.Exception, Exception.Trap, cpu.exitPc >>> 0, 0);
-        return done(died(cpu, 5));
-    }
-  }
-}
-
 /** Processor Version Register of the machine: POWER8 (DD2.0). */
 const PVR = 0x004d0200;
 
@@ -316,6 +289,4 @@ function emulatePrivileged(cpu: Cpu): boolean {
   return false;
 }
 
-function died(cpu: Cpu, signal: number): Omit<RunResult, "cycles"> {
-  return { exitCode: 128 + signal, instructions: cpu.icount, error: cpu.describeExit(), signal };
-}
+

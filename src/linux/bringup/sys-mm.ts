@@ -3,7 +3,7 @@
 // so the errno is the one Linux gives), then act on the address space.
 
 import { PAGE_SIZE } from "../../machine/memory.js";
-import { E, addr, findFree, pageUp, writeGuest, type Handler, type SysContext } from "./syscalls.js";
+import { E, addr, choiceOf, cpuOf, findFree, pageUp, writeGuest, type Handler, type Pending, type SysContext } from "./syscalls.js";
 
 const aligned = (a: number): boolean => a % PAGE_SIZE === 0;
 
@@ -20,35 +20,46 @@ const sysMremap: Handler = (ctx, a) => {
     if (!aligned(want)) return -E.EINVAL;
     if (want < old + oldSize && old < want + newSize) return -E.EINVAL; // overlapping ranges
   }
-  const r = ctx.as.find(old);
+  const r = ctx.space.find(old);
   const size = Math.max(oldSize, PAGE_SIZE);
   // The old range must lie within one mapping (Linux merges adjacent alike mappings, so a
   // range covered by regions is one there): EFAULT when it does not.
-  if (r === undefined || !ctx.as.covered(old, old + size)) return -E.EFAULT;
+  if (r === undefined || !ctx.space.covered(old, old + size)) return -E.EFAULT;
   const dontUnmap = (flags & MREMAP_DONTUNMAP) !== 0;
+  const spec = { prot: r.prot, kind: r.kind, flags: r.flags };
+  const space = ctx.space;
+  if ((flags & MREMAP_FIXED) === 0) {
+    if (!dontUnmap && newSize <= size) {
+      if (newSize === size) return old;
+      return (function* (): Pending {
+        yield* space.unmap(old + newSize, old + size);
+        return old;
+      })();
+    }
+    if (!dontUnmap && r.end === old + size && space.isFree(old + size, old + newSize) && old + newSize <= ctx.image.stackBottom) {
+      return (function* (): Pending {
+        yield* space.resize(old + size, old + newSize); // grow in place: the region's end moves
+        return old;
+      })();
+    }
+    if ((flags & MREMAP_MAYMOVE) === 0) return -E.ENOMEM;
+  }
   let target: number;
-  if ((flags & MREMAP_FIXED) !== 0) {
-    ctx.as.removeRange(want, want + newSize);
-    target = want;
-  } else if (!dontUnmap && newSize <= size) {
-    if (newSize < size) ctx.as.removeRange(old + newSize, old + size);
-    return old;
-  } else if (!dontUnmap && ctx.as.isFree(old + size, old + newSize) && old + newSize <= ctx.image.stackBottom) {
-    ctx.as.addRegion(old + size, old + newSize, r.prot, r.name); // grow in place
-    return old;
-  } else if ((flags & MREMAP_MAYMOVE) === 0) {
-    return -E.ENOMEM;
-  } else {
+  if ((flags & MREMAP_FIXED) !== 0) target = want;
+  else {
     const free = findFree(ctx, newSize);
     if (free === undefined) return -E.ENOMEM;
     target = free;
   }
   const keep = Math.min(size, newSize);
-  ctx.as.move(old, keep, target);
-  if (dontUnmap) ctx.as.addRegion(old, old + size, r.prot, r.name); // the old range stays, empty
-  else if (size > keep) ctx.as.removeRange(old + keep, old + size);
-  if (newSize > keep) ctx.as.addRegion(target + keep, target + newSize, r.prot, r.name);
-  return target;
+  return (function* (): Pending {
+    // The pages move with their FCM; the target range is replaced (MREMAP_FIXED).
+    yield* space.move(old, keep, target);
+    if (dontUnmap) yield* space.map(old, old + size, spec); // the old range stays, empty (fresh memory)
+    else if (size > keep) yield* space.unmap(old + keep, old + size);
+    if (newSize > keep) yield* space.map(target + keep, target + newSize, spec);
+    return target;
+  })();
 };
 
 /** Advice values Linux accepts (asm-generic/mman-common.h). */
@@ -64,9 +75,13 @@ const sysMadvise: Handler = (ctx, a) => {
   if (end < start) return -E.EINVAL;
     // Private anonymous pages are dropped (zero-filled on the next touch); shared ones keep
   // their contents (they live in the shared object; only this mapping of them goes).
-  if (advice === MADV_DONTNEED || advice === MADV_FREE || advice === MADV_REMOVE) ctx.as.dropPages(start, end, (r) => r.name !== "shared");
+  const result = ctx.space.covered(start, end) ? 0 : -E.ENOMEM;
+  if (advice !== MADV_DONTNEED && advice !== MADV_FREE && advice !== MADV_REMOVE) return result;
   // Linux applies the advice to the mapped parts and reports ENOMEM for a hole.
-  return ctx.as.covered(start, end) ? 0 : -E.ENOMEM;
+  return (function* (): Pending {
+    yield* ctx.space.dropPages(start, end);
+    return result;
+  })();
 };
 
 /** mincore(addr, len, vec): one byte per page, bit 0 set when the page is resident. */
@@ -74,9 +89,9 @@ const sysMincore: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), vec = addr(ctx, 2);
   if (!aligned(start)) return -E.EINVAL;
   const end = start + pageUp(len);
-  if (!ctx.as.covered(start, end)) return -E.ENOMEM;
+  if (!ctx.space.covered(start, end)) return -E.ENOMEM;
   const out = new Uint8Array((end - start) / PAGE_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = ctx.as.resident(start + i * PAGE_SIZE) ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = ctx.space.resident(start + i * PAGE_SIZE) >= 0 ? 1 : 0;
   writeGuest(ctx, vec, out);
   return 0;
 };
@@ -88,7 +103,7 @@ const sysMsync: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), flags = a[2] | 0;
   if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) !== 0 || !aligned(start)) return -E.EINVAL;
   if ((flags & MS_ASYNC) !== 0 && (flags & MS_SYNC) !== 0) return -E.EINVAL;
-  return ctx.as.covered(start, start + pageUp(len)) ? 0 : -E.ENOMEM;
+  return ctx.space.covered(start, start + pageUp(len)) ? 0 : -E.ENOMEM;
 };
 
 /**
@@ -98,8 +113,8 @@ const sysMsync: Handler = (ctx, a) => {
 function lockRange(ctx: SysContext, populate: boolean): number {
   const start = addr(ctx, 0), len = addr(ctx, 1);
   const s = start - (start % PAGE_SIZE), e = pageUp(start + len);
-  if (!ctx.as.covered(s, e)) return -E.ENOMEM;
-  if (populate) for (let va = s; va < e; va += PAGE_SIZE) ctx.as.populate(va);
+  if (!ctx.space.covered(s, e)) return -E.ENOMEM;
+  if (populate) for (let va = s; va < e; va += PAGE_SIZE) ctx.space.faultNow(va, 0, choiceOf(ctx, va / PAGE_SIZE), true);
   return 0;
 }
 
@@ -118,7 +133,8 @@ const sysMunlockall: Handler = () => 0;
 /** getcpu(cpu*, node*, cache): the processor and NUMA node the thread runs on now. */
 const sysGetcpu: Handler = (ctx) => {
   const le = ctx.image.le;
-  for (const [i, v] of [[0, ctx.cpuId], [1, ctx.nodeId]] as const) {
+  const here = cpuOf(ctx);
+  for (const [i, v] of [[0, here.cpu], [1, here.node]] as const) {
     const p = addr(ctx, i);
     if (p === 0) continue;
     const b = new Uint8Array(4);

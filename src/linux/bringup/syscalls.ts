@@ -11,8 +11,14 @@ import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
 import { S } from "../../machine/power/state.js";
 import { GuestFault } from "../../machine/power/mmu.js";
-import type { AddressSpace } from "./mm.js";
-import { lo32, hi32, TWO32 } from "./mm.js";
+import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
+import type { Space } from "../../kernel/mem/space.js";
+import { RegionKind } from "../../kernel/mem/region.js";
+import { ObjectBusy } from "../../kernel/cos/manager.js";
+import type { Kernel } from "../../kernel/kernel.js";
+import type { Block } from "../../kernel/sched/thread.js";
+import type { SyscallResult, ThreadEnd } from "../../kernel/exec/guest-thread.js";
+import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { ProcessImage } from "./exec.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
@@ -24,8 +30,14 @@ export const E = {
 } as const;
 
 export interface SysContext {
+  /** The engine the thread runs on (set at each system call). */
   cpu: Cpu;
-  as: AddressSpace;
+  /** The processor's kernel. */
+  k: Kernel;
+  /** The process's address space (kernel/mem: Process, Regions, FCMs, HAT). */
+  space: Space;
+  /** The thread's memory policy (set_mempolicy), undefined: local allocation. */
+  policy: { mode: number; nodes: number };
   image: ProcessImage;
   /** Host path of the executable (for /proc/self/exe). */
   exePath: string;
@@ -38,20 +50,31 @@ export interface SysContext {
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
   files: FileTable;
-  /** The processor the thread runs on, and its NUMA node (getcpu). */
-  cpuId: number;
-  nodeId: number;
   /** The guest's clocks and random generator. */
   time: GuestTime;
   /** CPU time the process has used (instructions retired at 1 ns each). */
   cpuTimeNs(): bigint;
-  /** Set by a sleeping call: the machine-clock time until which the thread blocks. */
-  sleepUntil: number | undefined;
-  /** Set by read() of the console: the thread blocks for host input, then completes the call. */
-  consoleRead: { va: number; max: number } | undefined;
 }
 
-export type Handler = (ctx: SysContext, a: number[]) => number;
+/** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
+export type Pending = Generator<Block, number, unknown>;
+
+/** Handlers answer at once (the fast path) or hand back the wait that produces the answer. */
+export type Handler = (ctx: SysContext, a: number[]) => number | Pending;
+
+/** The processor and NUMA node the thread runs on now (getcpu). */
+export const cpuOf = (ctx: SysContext): { cpu: number; node: number } => ({ cpu: ctx.k.cpu, node: ctx.k.topology.nodeOf(ctx.k.cpu) });
+
+/** The page-allocation choice of the thread's policy. */
+export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {
+  return ctx.policy.mode === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
+}
+
+/** Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT. */
+function faultIn(ctx: SysContext, e: GuestFault): boolean {
+  const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
+  return ctx.space.faultNow(va, e.access, choiceOf(ctx)).kind === "mapped";
+}
 
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
 export const addr = (ctx: SysContext, i: number): number =>
@@ -66,7 +89,7 @@ export function writeGuest(ctx: SysContext, va: number, data: Uint8Array): void 
     ctx.cpu.writeBytes(lo32(va), hi32(va), data);
   } catch (e) {
     // Demand-zero pages: populate and retry once per page.
-    if (!(e instanceof GuestFault) || !ctx.as.handleFault(e)) throw e;
+    if (!(e instanceof GuestFault) || !faultIn(ctx, e)) throw e;
     writeGuest(ctx, va, data);
   }
 }
@@ -76,7 +99,7 @@ function readGuestPopulating(ctx: SysContext, va: number, len: number): Uint8Arr
     try {
       return readGuest(ctx, va, len);
     } catch (e) {
-      if (!(e instanceof GuestFault) || !ctx.as.handleFault(e)) throw e;
+      if (!(e instanceof GuestFault) || !faultIn(ctx, e)) throw e;
     }
   }
 }
@@ -110,9 +133,14 @@ const sysWritev: Handler = (ctx, a) => {
 
 const sysRead: Handler = (ctx, a) => {
   if (ctx.files.isConsoleIn(a[0] | 0)) {
-    // Host input may not have arrived yet: the guest thread blocks for it outside the handler.
-    ctx.consoleRead = { va: addr(ctx, 1), max: Math.min(a[2], 1 << 20) };
-    return 0;
+    // Host input may not have arrived yet: the guest thread blocks for it ({ kind: "host" }).
+    const va = addr(ctx, 1), max = Math.min(a[2], 1 << 20);
+    if (max === 0) return 0;
+    return (function* (): Pending {
+      const bytes = yield* ctx.k.hostRead(max);
+      writeGuest(ctx, va, bytes);
+      return bytes.length;
+    })();
   }
   const r = ctx.files.read(a[0] | 0, a[2]);
   if (typeof r === "number") return r;
@@ -169,15 +197,21 @@ const sysBrk: Handler = (ctx, a) => {
   const want = addr(ctx, 0);
   const img = ctx.image;
   if (want === 0 || want < img.brkStart) return img.brk;
-  const oldEnd = pageUp(img.brk), newEnd = pageUp(want);
-  if (newEnd > oldEnd) {
-    if (!ctx.as.isFree(oldEnd, newEnd) || newEnd > img.stackBottom) return img.brk;
-    ctx.as.addRegion(oldEnd, newEnd, Pte.Read | Pte.Write, "heap");
-  } else if (newEnd < oldEnd) {
-    ctx.as.removeRange(newEnd, oldEnd);
+  const oldEnd = pageUp(img.brk), newEnd = pageUp(want), base = pageUp(img.brkStart);
+  if (newEnd === oldEnd) {
+    img.brk = want;
+    return want;
   }
-  img.brk = want;
-  return want;
+  if (newEnd > oldEnd && (!ctx.space.isFree(oldEnd, newEnd) || newEnd > img.stackBottom)) return img.brk;
+  return (function* (): Pending {
+    // The heap is one region from the page-aligned start of the break: created by the first
+    // growth, grown and shrunk in place after (shrinking frees, after the shootdown).
+    if (oldEnd === base) yield* ctx.space.map(base, newEnd, { prot: Pte.Read | Pte.Write, kind: RegionKind.Heap, flags: 0 });
+    else if (newEnd === base) yield* ctx.space.unmap(base, oldEnd);
+    else yield* ctx.space.resize(oldEnd, newEnd);
+    img.brk = want;
+    return want;
+  })();
 };
 
 const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -206,27 +240,33 @@ const sysMmap: Handler = (ctx, a) => {
   let start: number;
   if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0) {
     if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
-    if ((flags & MAP_FIXED) === 0 && !ctx.as.isFree(hint, hint + size)) return -17; // EEXIST
+    if ((flags & MAP_FIXED) === 0 && !ctx.space.isFree(hint, hint + size)) return -17; // EEXIST
     start = hint;
-  } else if (hint !== 0 && hint % PAGE_SIZE === 0 && hint >= ctx.image.brk + (64 << 20) && ctx.as.isFree(hint, hint + size) && hint + size <= ctx.image.stackBottom) {
+  } else if (hint !== 0 && hint % PAGE_SIZE === 0 && hint >= ctx.image.brk + (64 << 20) && ctx.space.isFree(hint, hint + size) && hint + size <= ctx.image.stackBottom) {
     start = hint; // a free, aligned hint is taken as it is (as Linux does)
   } else {
     const free = findFree(ctx, size);
     if (free === undefined) return -E.ENOMEM;
     start = free;
   }
-  // One process: a shared anonymous mapping has nobody to share with until fork exists, so it
-  // behaves as a private one does (zero-filled, writable through every alias in this process).
-  ctx.as.addRegion(start, start + size, toPte(prot), type === MAP_SHARED ? "shared" : "anon");
-  if ((flags & MAP_POPULATE) !== 0) for (let va = start; va < start + size; va += PAGE_SIZE) ctx.as.populate(va);
-  return start;
+  // A shared anonymous mapping is its own FCM marked shared: MADV_DONTNEED keeps its pages, and
+  // fork (with processes) will share it instead of copying it.
+  const shared = type === MAP_SHARED;
+  return (function* (): Pending {
+    yield* ctx.space.map(start, start + size, { prot: toPte(prot), kind: RegionKind.Anonymous, flags: shared ? 1 : 0 });
+    if ((flags & MAP_POPULATE) !== 0) {
+      for (let va = start; va < start + size; va += PAGE_SIZE) ctx.space.faultNow(va, 0, choiceOf(ctx, (va - start) / PAGE_SIZE), true);
+    }
+    return start;
+  })();
 };
 
 /** A free range of `size` bytes below the previous mmap allocations (they grow down). */
 export function findFree(ctx: SysContext, size: number): number | undefined {
   let start = ctx.mmapTop - size;
-  while (!ctx.as.isFree(start, start + size)) {
-    const r = ctx.as.regions.find((g) => g.end > start && g.start < start + size);
+  const regions = ctx.space.regions();
+  while (!regions.every((g) => g.end <= start || g.start >= start + size)) {
+    const r = regions.find((g) => g.end > start && g.start < start + size);
     if (r === undefined) break;
     start = r.start - size;
   }
@@ -238,16 +278,20 @@ export function findFree(ctx: SysContext, size: number): number | undefined {
 const sysMunmap: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1);
   if (start % PAGE_SIZE !== 0 || len === 0) return -E.EINVAL;
-  ctx.as.removeRange(start, start + pageUp(len)); // flushes translations before freeing frames
-  return 0;
+  return (function* (): Pending {
+    yield* ctx.space.unmap(start, start + pageUp(len)); // shootdown before the frames are freed
+    return 0;
+  })();
 };
 
 const sysMprotect: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), prot = a[2];
   if (start % PAGE_SIZE !== 0 || (prot & ~PROT_VALID) !== 0) return -E.EINVAL;
   if (len === 0) return 0;
-  if (!ctx.as.protect(start, start + pageUp(len), toPte(prot))) return -E.ENOMEM; // flushes translations
-  return 0;
+  return (function* (): Pending {
+    // Reduced rights reach every processor (shootdown) before mprotect returns.
+    return (yield* ctx.space.protect(start, start + pageUp(len), toPte(prot))) ? 0 : -E.ENOMEM;
+  })();
 };
 
 /** kill / tgkill aimed at the process itself: no handlers can be installed, so default action. */
@@ -514,10 +558,13 @@ function readTimespec(ctx: SysContext, va: number, width: number): bigint | numb
 }
 
 /** Block the thread for `ns` of machine time (the machine skips ahead when nothing else runs). */
-function sleepFor(ctx: SysContext, ns: bigint): number {
+function sleepFor(ctx: SysContext, ns: bigint): Pending {
   const clamped = ns > 10n ** 17n ? 10n ** 17n : ns;
-  ctx.sleepUntil = Number(ctx.time.monotonicNs() + clamped);
-  return 0;
+  const until = Number(ctx.time.monotonicNs() + clamped);
+  return (function* (): Pending {
+    if (until > ctx.k.port.now()) yield { kind: "sleep", until };
+    return 0;
+  })();
 }
 
 function nanosleep(width: number): Handler {
@@ -619,41 +666,73 @@ export class BringupSyscalls {
     this.table = table(is64);
   }
 
-  /** Handle the system call the cpu stopped on; sets r3 and CR0.SO. */
-  dispatch(ctx: SysContext): void {
+  /**
+   * Handle the system call the engine stopped on: r3 and CR0.SO get the result, now or — for a
+   * call that waits — when the returned wait finishes. A thread end when the call ended it.
+   */
+  dispatch(ctx: SysContext): SyscallResult {
     const c = ctx.cpu;
     const nr = c.r[0] >>> 0;
     const args: number[] = [];
     for (let i = 0; i < 6; i++) args.push(c.r[(3 + i) * 2] >>> 0);
     const e = this.table.get(nr);
-    let res: number;
     if (e === undefined || e.handler === undefined) {
       ctx.log(`syscall ${nr}${e ? ` (${e.name})` : ""}: not implemented, returning ENOSYS`);
-      res = -E.ENOSYS;
-    } else {
-      try {
-        res = e.handler(ctx, args);
-      } catch (err) {
-        if (err instanceof GuestFault || err instanceof RangeError) res = -E.EFAULT;
-        else throw err;
-      }
+      setResult(ctx, -E.ENOSYS);
+      return undefined;
     }
-    setResult(ctx, res);
-  }
-
-  /** Complete a console read that blocked: copy the bytes (empty at end of input) to the guest. */
-  finishConsoleRead(ctx: SysContext, bytes: Uint8Array): void {
-    const r = ctx.consoleRead;
-    ctx.consoleRead = undefined;
-    if (r === undefined) return;
+    let res: number | Pending;
     try {
-      writeGuest(ctx, r.va, bytes);
-      setResult(ctx, bytes.length);
+      res = e.handler(ctx, args);
     } catch (err) {
-      if (err instanceof GuestFault) setResult(ctx, -E.EFAULT);
-      else throw err;
+      if (err instanceof ObjectBusy) {
+        // A memory object is being hot-swapped: wait for it outside every object, then run
+        // the call again from the start (nothing was done yet: handlers fault before acting).
+        const obj = err.obj;
+        const again = (): SyscallResult => this.dispatch(ctx);
+        return {
+          what: `${e.name}: object ${obj} being swapped`,
+          *run(): Generator<Block, ThreadEnd | undefined, unknown> {
+            yield { kind: "swap", obj };
+            const r = again();
+            return r !== undefined && "run" in r ? yield* r.run() : r;
+          },
+        };
+      }
+      res = efault(err);
     }
+    if (typeof res === "number") {
+      setResult(ctx, res);
+      return ended(ctx);
+    }
+    const wait = res;
+    return {
+      what: e.name,
+      *run(): Generator<Block, ThreadEnd | undefined, unknown> {
+        let r: number;
+        try {
+          r = yield* wait;
+        } catch (err) {
+          r = efault(err);
+        }
+        setResult(ctx, r);
+        return ended(ctx);
+      },
+    };
   }
+}
+
+/** A bad guest pointer met while copying is EFAULT; anything else is a host bug and surfaces. */
+function efault(err: unknown): number {
+  if (err instanceof GuestFault || err instanceof RangeError) return -E.EFAULT;
+  throw err;
+}
+
+/** How the call left the thread: exit or a fatal signal end it. */
+function ended(ctx: SysContext): ThreadEnd | undefined {
+  if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode };
+  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
+  return undefined;
 }
 
 /** r3 and CR0.SO as the kernel's system-call return sets them. */

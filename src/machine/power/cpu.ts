@@ -93,7 +93,7 @@ export class Cpu extends GuestMemory {
   }
 
   /** Run in address space `id` with page table `pt`: a different space flushes the TLBs. */
-  attachSpace(id: number, pt: PageTable): void {
+  attachSpace(id: number, pt: PageTable | undefined): void {
     if (id === this.space && pt === this.pt) return;
     this.space = id;
     this.pt = pt;

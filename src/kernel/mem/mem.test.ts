@@ -1,0 +1,78 @@
+// The memory objects under load, in both run modes: threads of one address space on two
+// processors while another processor changes the space (shootdown completes before munmap and
+// mprotect return; frames are freed only after it), guest threads deadlocked on each other, and
+// hot-swaps of the page allocator and an FCM while a guest faults pages in.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { boot, type BootResult, type MachineOptions } from "../boot.js";
+import { Major, Mem } from "../trace/events.js";
+import type { ChangeResult, SwapLoadResult } from "./testing/programs.js";
+
+const PROGRAMS = new URL("./testing/programs.js", import.meta.url).href;
+const run = (opts: MachineOptions, name: string, args?: unknown): Promise<BootResult> => boot(opts, { module: PROGRAMS, name, args });
+
+const noErrors = (r: BootResult): void => {
+  assert.deepEqual(r.errors, []);
+  for (const c of r.cpus) assert.deepEqual(c.threadErrors, [], `cpu ${c.cpu}`);
+};
+
+const DATA_VA = 0x10010000;
+
+for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as const) {
+  const m = (cpus: number): MachineOptions => ({ mode, cpus, memBytes: 64 << 20, ...(workers !== undefined ? { workers } : {}) });
+
+  test(`${mode}: mprotect(PROT_READ) of a page a thread on another processor is writing — it faults right after, never later`, async () => {
+    const r = await run(m(2), "changeUnderGuest", { op: "protect" });
+    noErrors(r);
+    const c = r.cpus[0].result as ChangeResult;
+    assert.ok(c.before >= 1000, `the guest ran before the change (${c.before})`);
+    // Not one store landed after mprotect returned: the shootdown had removed the writable
+    // translation from processor 1's TLB by then.
+    assert.equal(c.after, c.before);
+    assert.deepEqual([c.signal, c.code, c.addr], [11, 2, DATA_VA], "SIGSEGV, SEGV_ACCERR, at the page");
+  });
+
+  test(`${mode}: munmap of a page a thread on another processor is writing — it faults right after; its frame is not reused before the shootdown`, async () => {
+    const r = await run({ ...m(2), traceMask: 1 << Major.Mem }, "changeUnderGuest", { op: "unmap" });
+    noErrors(r);
+    const c = r.cpus[0].result as ChangeResult;
+    assert.ok(c.before >= 1000, `the guest ran before the change (${c.before})`);
+    assert.equal(c.after, c.before);
+    assert.deepEqual([c.signal, c.code, c.addr], [11, 1, DATA_VA], "SIGSEGV, SEGV_MAPERR, at the page");
+    // Frames handed out while the unmap ran were never written by the guest's stale translation.
+    assert.equal(c.corrupted, 0);
+    // And in the trace (processor 0's events are in order): the page's frame went back to the
+    // allocator only after the unmap's shootdown completed.
+    const ev = r.events.filter((e) => e.major === Major.Mem && e.cpu === 0);
+    const freed = ev.findIndex((e) => e.minor === Mem.FrameFree && e.data[0] === c.dataFrame);
+    assert.ok(c.dataFrame > 0 && freed >= 0, "the unmap freed the page's frame");
+    const batch = ev.findIndex((e, i) => i > freed && e.minor === Mem.FramesFreed);
+    assert.ok(batch > freed, "the free belongs to a batch of the unmap");
+    const [space, seq] = [ev[batch].data[0], ev[batch].data[1]];
+    const start = ev.findIndex((e) => e.minor === Mem.ShootdownStart && e.data[0] === space && e.data[1] === seq);
+    const done = ev.findIndex((e) => e.minor === Mem.ShootdownDone && e.data[0] === space && e.data[1] === seq);
+    assert.ok(start >= 0 && done > start, "the unmap shot down");
+    assert.ok(freed > done, "the frame was freed after the shootdown completed, not before");
+    assert.equal(ev[start].data[2], 1, "the one processor running the space (1) was asked");
+  });
+
+  test(`${mode}: two guest threads each waiting for the other end in the one-line deadlock report`, async () => {
+    const r = await run(m(2), "guestDeadlock");
+    noErrors(r);
+    assert.equal(r.deadlock, 'deadlock: thread "g0" on cpu 0 waits for event "g1 done"; thread "g1" on cpu 1 waits for event "g0 done"');
+  });
+
+  test(`${mode}: the page allocator and an FCM hot-swapped back and forth while a guest faults pages in`, async () => {
+    const r = await run(m(2), "swapUnderLoad", { pages: 3000, swaps: 6 });
+    noErrors(r);
+    const s = r.cpus[0].result as SwapLoadResult;
+    const swaps = (r.cpus[1].result as { swaps: number }).swaps;
+    assert.equal(s.exit, 0);
+    assert.equal(s.wrong, 0, "every page holds what the guest wrote");
+    assert.ok(swaps >= 2, `swaps happened while the guest ran (${swaps})`);
+    // The allocation counts travelled through every state transfer: all the guest's pages are in them.
+    assert.ok(s.allocated.reduce((x, y) => x + y, 0) >= s.pages, JSON.stringify(s.allocated));
+    assert.equal(s.types[0], swaps % 2 === 1 ? "PageAllocatorShared" : "PageAllocatorNuma");
+  });
+}

@@ -1,0 +1,151 @@
+// Region: a range of an address space with one protection, mapping an offset range of one
+// FCM (K42's Region). The fault path passes through it (Process → Region → FCM → HAT): the
+// region checks the access against its protection, asks its FCM for the page, and has the HAT
+// map it. Regions never change their range or protection: mprotect and munmap replace a region
+// by new ones for the pieces (the old one is marked dead under its lock, so a fault that found
+// it just before retries, and destroyed after quiescence, so a processor still holding its id
+// can still read it). Growing a region in place (brk, mremap) only moves its end.
+
+import { PAGE_SIZE } from "../../machine/memory.js";
+import { Pte, type Prot } from "../../machine/pagetable.js";
+import { Access } from "../../machine/power/mmu.js";
+import { RootKind, type ObjectType, type RepContext } from "../cos/types.js";
+import type { ObjRef } from "../cos/manager.js";
+import type { SharedWords } from "../shared.js";
+import type { FCM } from "./fcm.js";
+import type { HAT } from "./hat.js";
+import { acquire, release } from "./lock.js";
+import type { NodeChoice } from "./page-allocator.js";
+import { loadAddr, pageDown, storeAddr } from "./va.js";
+
+/** What a region maps, as /proc/PID/maps names it. */
+export const enum RegionKind {
+  Anonymous = 0,
+  Heap = 1,
+  Stack = 2,
+  /** A segment of the program's or the dynamic linker's file. */
+  Image = 3,
+}
+
+export const enum RegionFlag {
+  /** MAP_SHARED: writes are seen by every mapping of the object. */
+  Shared = 1,
+  GrowsDown = 2,
+}
+
+export interface RegionInfo {
+  readonly start: number;
+  readonly end: number;
+  readonly prot: Prot;
+  readonly fcm: ObjRef<FCM>;
+  /** Page number in the FCM of the region's first page. */
+  readonly offset: number;
+  readonly kind: RegionKind;
+  readonly flags: number;
+  /** mbind policy: mode and node mask (mode 0 = the thread's policy). */
+  readonly policyMode: number;
+  readonly policyNodes: number;
+}
+
+export type FaultOutcome =
+  | { readonly kind: "mapped"; readonly zeroed: boolean; readonly copied: boolean; readonly replaced: boolean; readonly pa: number }
+  /** The access is not allowed by the region's protection (SEGV_ACCERR). */
+  | { readonly kind: "denied" }
+  /** No region maps the address (SEGV_MAPERR). */
+  | { readonly kind: "unmapped" }
+  /** The memory object is bringing the page in: wait outside every object, then retry. */
+  | { readonly kind: "in progress"; readonly obj: number };
+
+export interface Region {
+  init(info: RegionInfo): void;
+  info(): RegionInfo;
+  /** Resolve a fault at `va`; "retry" if the region died meanwhile. */
+  fault(va: number, access: Access, hat: ObjRef<HAT>, choice: NodeChoice | undefined, force?: boolean): FaultOutcome | "retry";
+  /** Mark dead (under the region's lock: no fault of it is in progress afterwards). */
+  kill(): void;
+  /** Move the end (growing or shrinking in place). */
+  setEnd(end: number): void;
+  readonly dead: boolean;
+}
+
+const LOCK = 0, DEAD = 1, START = 2, END = 4, PROT = 6, FCMW = 7, OFFSET = 8, KIND = 10, FLAGS = 11, POL_MODE = 12, POL_NODES = 13;
+const BLOCK_BYTES = 14 * 4;
+
+export function accessBit(a: Access): number {
+  return a === Access.Read ? Pte.Read : a === Access.Write ? Pte.Write : Pte.Exec;
+}
+
+class RegionRep implements Region {
+  constructor(private readonly ctx: RepContext, private readonly w: SharedWords) {}
+
+  init(i: RegionInfo): void {
+    storeAddr(this.w, START, i.start);
+    storeAddr(this.w, END, i.end);
+    this.w.store(PROT, i.prot);
+    this.w.store(FCMW, i.fcm);
+    storeAddr(this.w, OFFSET, i.offset);
+    this.w.store(KIND, i.kind);
+    this.w.store(FLAGS, i.flags);
+    this.w.store(POL_MODE, i.policyMode);
+    this.w.store(POL_NODES, i.policyNodes);
+  }
+
+  info(): RegionInfo {
+    const w = this.w;
+    return {
+      start: loadAddr(w, START), end: loadAddr(w, END), prot: w.load(PROT), fcm: w.load(FCMW) as ObjRef<FCM>,
+      offset: loadAddr(w, OFFSET), kind: w.load(KIND) as RegionKind, flags: w.load(FLAGS),
+      policyMode: w.load(POL_MODE), policyNodes: w.load(POL_NODES),
+    };
+  }
+
+  get dead(): boolean {
+    return this.w.load(DEAD) !== 0;
+  }
+
+  /** `force`: the kernel itself writes the page (a loader), whatever the protection. */
+  fault(va: number, access: Access, hat: ObjRef<HAT>, choice: NodeChoice | undefined, force = false): FaultOutcome | "retry" {
+    const w = this.w, k = this.ctx.k;
+    acquire(w, LOCK);
+    try {
+      if (w.load(DEAD) !== 0) return "retry";
+      const start = loadAddr(w, START);
+      if (va < start || va >= loadAddr(w, END)) return "retry";
+      const prot = w.load(PROT);
+      if (!force && (prot & accessBit(access)) === 0) return { kind: "denied" };
+      const page = loadAddr(w, OFFSET) + (pageDown(va) - start) / PAGE_SIZE;
+      const fcm = w.load(FCMW) as ObjRef<FCM>;
+      const p = k.cos.callNow(fcm, (f) => f.getPage(page, access === Access.Write, choice));
+      if (p === "in progress") return { kind: "in progress", obj: fcm };
+      const pteProt = p.readOnly ? prot & ~Pte.Write : prot;
+      const replaced = k.cos.callNow(hat, (h) => {
+        const old = h.lookup(va);
+        h.map(pageDown(va), p.pa, pteProt);
+        return old !== 0 && (old & ~(PAGE_SIZE - 1)) !== p.pa;
+      });
+      return { kind: "mapped", zeroed: p.zeroed, copied: p.copied, replaced, pa: p.pa };
+    } finally {
+      release(w, LOCK);
+    }
+  }
+
+  kill(): void {
+    acquire(this.w, LOCK);
+    this.w.store(DEAD, 1);
+    release(this.w, LOCK);
+  }
+
+  setEnd(end: number): void {
+    acquire(this.w, LOCK);
+    storeAddr(this.w, END, end);
+    release(this.w, LOCK);
+  }
+}
+
+export const RegionDefault: ObjectType<Region> = {
+  id: 0x241,
+  name: "RegionDefault",
+  kind: RootKind.Shared,
+  sharedBytes: BLOCK_BYTES,
+  create: (ctx) => new RegionRep(ctx, ctx.shared as SharedWords),
+};

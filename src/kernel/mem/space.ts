@@ -1,0 +1,175 @@
+// An address space as the layers above use it: a handle (no state of its own beyond the ids)
+// on a Process object and its HAT, whose changes complete in K42's order — change the regions
+// and page tables under the process lock, shoot down every translation of them, only then
+// free the frames, then destroy the dead objects (the reclaimer waits for quiescence).
+// Changes are generators: they wait for the shootdown's replies, outside every object.
+
+import { PAGE_SIZE } from "../../machine/memory.js";
+import type { Prot } from "../../machine/pagetable.js";
+import { Access } from "../../machine/power/mmu.js";
+import { ObjectBusy, type ObjRef } from "../cos/manager.js";
+import type { Kernel } from "../kernel.js";
+import type { Block } from "../sched/thread.js";
+import { Major, Mem } from "../trace/events.js";
+import { shootdown, type HAT } from "./hat.js";
+import type { NodeChoice } from "./page-allocator.js";
+import type { MapSpec, Process, RegionView, Release } from "./process.js";
+import type { FaultOutcome } from "./region.js";
+import type { MemorySystem } from "./system.js";
+import { pageDown } from "./va.js";
+
+export class Space {
+  readonly hat: ObjRef<HAT>;
+  /** A copy-on-write break during a synchronous fault replaced a translation: shoot down before returning to the guest. */
+  pendingShootdown = false;
+
+  constructor(readonly k: Kernel, readonly proc: ObjRef<Process>) {
+    this.hat = this.call((p) => p.hat);
+  }
+
+  get ms(): MemorySystem {
+    const m = this.k.memory;
+    if (m === undefined) throw new Error("memory system not installed");
+    return m;
+  }
+
+  /** A synchronous call on the Process (ObjectBusy during its hot-swap: the caller waits and retries). */
+  call<T>(f: (p: Process) => T): T {
+    return this.k.cos.callNow(this.proc, f);
+  }
+
+  // ---- queries ----
+
+  find(va: number): RegionView | undefined {
+    return this.call((p) => p.find(va));
+  }
+  regions(): RegionView[] {
+    return this.call((p) => p.regions());
+  }
+  covered(start: number, end: number): boolean {
+    return this.call((p) => p.covered(start, end));
+  }
+  isFree(start: number, end: number): boolean {
+    return this.call((p) => p.isFree(start, end));
+  }
+  /** Frame mapped at `va`, or -1. */
+  resident(va: number): number {
+    return this.call((p) => p.resident(va));
+  }
+
+  // ---- faults ----
+
+  /** Resolve a fault synchronously (system-call copies, the loader). */
+  faultNow(va: number, access: Access, choice?: NodeChoice, force = false): FaultOutcome {
+    const r = this.call((p) => p.fault(va, access, choice, force));
+    if (r.kind === "mapped" && r.replaced) this.pendingShootdown = true;
+    return r;
+  }
+
+  /** The frame holding `va`, brought in if needed, whatever the protection (kernel writes). */
+  frameFor(va: number): number {
+    const r = this.faultNow(pageDown(va), Access.Write, undefined, true);
+    if (r.kind !== "mapped") throw new RangeError(`no region at 0x${va.toString(16)} (${r.kind})`);
+    return r.pa;
+  }
+
+  /** Copy bytes into the space regardless of protection (the loader). */
+  poke(va: number, data: Uint8Array): void {
+    const bytes = this.k.port.mem.bytes;
+    let n = 0;
+    while (n < data.length) {
+      const a = va + n, off = a % PAGE_SIZE;
+      const len = Math.min(data.length - n, PAGE_SIZE - off);
+      bytes.set(data.subarray(n, n + len), this.frameFor(a) + off);
+      n += len;
+    }
+  }
+
+  /** Read bytes regardless of protection (the loader, /proc). */
+  peek(va: number, len: number): Uint8Array {
+    const out = new Uint8Array(len), bytes = this.k.port.mem.bytes;
+    let n = 0;
+    while (n < len) {
+      const a = va + n, off = a % PAGE_SIZE;
+      const l = Math.min(len - n, PAGE_SIZE - off);
+      const pa = this.frameFor(a) + off;
+      out.set(bytes.subarray(pa, pa + l), n);
+      n += l;
+    }
+    return out;
+  }
+
+  // ---- changes: under the lock, then shootdown, frees, destruction ----
+
+  /** Map a range known to be empty (the loader, before the space runs): nothing to wait for. */
+  mapFresh(start: number, end: number, spec: MapSpec): void {
+    const rel = this.call((p) => p.map(start, end, spec));
+    if (rel.flush || rel.frames.length > 0 || rel.objects.length > 0) throw new Error(`mapFresh over a mapped range 0x${start.toString(16)}`);
+  }
+
+  *map(start: number, end: number, spec: MapSpec): Generator<Block, void, unknown> {
+    yield* this.settle(yield* this.retrying(() => this.call((p) => p.map(start, end, spec))));
+  }
+  *unmap(start: number, end: number): Generator<Block, void, unknown> {
+    yield* this.settle(yield* this.retrying(() => this.call((p) => p.unmap(start, end))));
+  }
+  /** false: part of the range is unmapped (ENOMEM), nothing changed. */
+  *protect(start: number, end: number, prot: Prot): Generator<Block, boolean, unknown> {
+    const rel = yield* this.retrying(() => this.call((p) => p.protect(start, end, prot)));
+    if (rel === undefined) return false;
+    yield* this.settle(rel);
+    return true;
+  }
+  *move(from: number, len: number, to: number): Generator<Block, void, unknown> {
+    yield* this.settle(yield* this.retrying(() => this.call((p) => p.move(from, len, to))));
+  }
+  *resize(end: number, newEnd: number): Generator<Block, void, unknown> {
+    yield* this.settle(yield* this.retrying(() => this.call((p) => p.resize(end, newEnd))));
+  }
+  *dropPages(start: number, end: number): Generator<Block, void, unknown> {
+    yield* this.settle(yield* this.retrying(() => this.call((p) => p.dropPages(start, end))));
+  }
+  *setPolicy(start: number, end: number, mode: number, nodes: number): Generator<Block, boolean, unknown> {
+    const rel = yield* this.retrying(() => this.call((p) => p.setPolicy(start, end, mode, nodes)));
+    if (rel === undefined) return false;
+    yield* this.settle(rel);
+    return true;
+  }
+  /** Shoot down what a synchronous fault replaced (copy-on-write), if anything. */
+  *flushPending(): Generator<Block, void, unknown> {
+    if (!this.pendingShootdown) return;
+    this.pendingShootdown = false;
+    yield* shootdown(this.k, this.hat);
+  }
+  /** Release everything: the address space is gone afterwards. */
+  *teardown(): Generator<Block, void, unknown> {
+    const rel = yield* this.retrying(() => this.call((p) => p.teardown()));
+    yield* this.settle(rel);
+    this.ms.leave(this.hat);
+    this.k.reclaim.destroy(this.proc);
+  }
+
+  /** Run `f`; while an object it needs is being hot-swapped, wait for the swap and run it again. */
+  private *retrying<T>(f: () => T): Generator<Block, T, unknown> {
+    for (;;) {
+      try {
+        return f();
+      } catch (e) {
+        if (!(e instanceof ObjectBusy)) throw e;
+        yield { kind: "swap", obj: e.obj };
+      }
+    }
+  }
+
+  /** K42's order: every translation gone (shootdown), then the frames, then the objects. */
+  *settle(rel: Release): Generator<Block, void, unknown> {
+    let seq = 0;
+    if (rel.flush) seq = yield* shootdown(this.k, this.hat);
+    if (rel.frames.length > 0) {
+      const ms = this.ms;
+      for (const pa of rel.frames) ms.freeFrame(pa);
+      this.k.trace.ev3(Major.Mem, Mem.FramesFreed, this.hat, seq, rel.frames.length);
+    }
+    for (const id of rel.objects) this.k.reclaim.destroy(id);
+  }
+}

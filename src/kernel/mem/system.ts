@@ -1,0 +1,183 @@
+// The memory system of one processor: the well-known page allocator and anonymous-memory FR,
+// the implementation chosen for new FCMs, the processor's execution engine (the Cpu whose TLBs
+// hold translations of whichever address space it runs), and the shootdown handler. Installed
+// on every processor at boot with the same choices (`k42 run --object TYPE=IMPL`).
+
+import { Cpu } from "../../machine/power/cpu.js";
+import type { TableFrames } from "../../machine/pagetable.js";
+import type { ObjectType } from "../cos/types.js";
+import { ObjectError, type ObjRef } from "../cos/manager.js";
+import type { Kernel } from "../kernel.js";
+import { MsgKind } from "../messenger.js";
+import { FCMDefault, FCMPartitioned, type FCM } from "./fcm.js";
+import { FRComputation, type FR } from "./fr.js";
+import { HATDefault, type HAT } from "./hat.js";
+import { PageAllocatorNuma, PageAllocatorShared, allocatorTotals, type NodeChoice, type PageAllocator } from "./page-allocator.js";
+import { Gte } from "../cos/gtt.js";
+import { ProcessDefault, type Process } from "./process.js";
+import { RegionDefault } from "./region.js";
+
+/** Well-known object slots of the memory system. */
+export const PAGE_ALLOCATOR = 1;
+export const FR_COMPUTATION = 2;
+
+/** Implementations selectable per object type, by name (`--object TYPE=IMPL`). */
+export const IMPLEMENTATIONS = {
+  PageAllocator: { PageAllocatorNuma, PageAllocatorShared },
+  FCM: { FCMDefault, FCMPartitioned },
+} as const;
+export type Customisable = keyof typeof IMPLEMENTATIONS;
+export type MemoryChoices = { readonly [T in Customisable]?: string };
+
+export class ChoiceError extends Error {}
+
+/** Check `--object` choices: every type and implementation must exist. */
+export function checkChoices(c: Record<string, string>): MemoryChoices {
+  for (const [t, impl] of Object.entries(c)) {
+    const impls = (IMPLEMENTATIONS as Record<string, Record<string, unknown>>)[t];
+    if (impls === undefined) throw new ChoiceError(`no customisable object type ${t} (types: ${Object.keys(IMPLEMENTATIONS).join(", ")})`);
+    if (impls[impl] === undefined) throw new ChoiceError(`no implementation ${impl} of ${t} (implementations: ${Object.keys(impls).join(", ")})`);
+  }
+  return c as MemoryChoices;
+}
+
+/** Linux memory-policy modes the allocator follows (uapi/linux/mempolicy.h). */
+export const enum Mpol {
+  Default = 0,
+  Preferred = 1,
+  Bind = 2,
+  Interleave = 3,
+  Local = 4,
+  PreferredMany = 5,
+}
+
+export class MemorySystem {
+  readonly allocator: ObjRef<PageAllocator>;
+  readonly fr: ObjRef<FR>;
+  readonly fcmType: ObjectType<FCM>;
+  readonly tableFrames: TableFrames;
+  private cpu: Cpu | undefined;
+
+  private constructor(private readonly k: Kernel, choices: MemoryChoices) {
+    const a = IMPLEMENTATIONS.PageAllocator[(choices.PageAllocator ?? "PageAllocatorNuma") as keyof typeof IMPLEMENTATIONS.PageAllocator];
+    this.fcmType = IMPLEMENTATIONS.FCM[(choices.FCM ?? "FCMDefault") as keyof typeof IMPLEMENTATIONS.FCM];
+    for (const t of [PageAllocatorNuma, PageAllocatorShared, FCMDefault, FCMPartitioned, FRComputation, HATDefault, RegionDefault, ProcessDefault]) {
+      k.cos.registerType(t as ObjectType<unknown>);
+    }
+    this.allocator = k.cos.wellKnown(PAGE_ALLOCATOR, a);
+    this.fr = k.cos.wellKnown(FR_COMPUTATION, FRComputation);
+    this.tableFrames = { alloc: () => this.allocFrame(), free: (pa) => this.freeFrame(pa) };
+    k.onRequest(MsgKind.Shootdown, (_from, hat, reply) => {
+      this.flushHere(hat as number);
+      reply(0);
+    });
+  }
+
+  /** Install on processor `k` (every processor, at boot, with the same choices). */
+  static install(k: Kernel, choices: MemoryChoices = {}): MemorySystem {
+    if (k.memory !== undefined) return k.memory;
+    const ms = new MemorySystem(k, checkChoices(choices as Record<string, string>));
+    k.memory = ms;
+    return ms;
+  }
+
+  /** This processor's execution engine (created on first use). */
+  get engine(): Cpu {
+    this.cpu ??= new Cpu(this.k.port.mem);
+    this.cpu.node = this.k.topology.nodeOf(this.k.cpu);
+    return this.cpu;
+  }
+
+  allocFrame(choice?: NodeChoice): number {
+    return this.k.cos.callNow(this.allocator, (a) => a.alloc(choice));
+  }
+
+  freeFrame(pa: number): void {
+    this.k.cos.callNow(this.allocator, (a) => a.free(pa));
+  }
+
+  /** Frames allocated and freed per node, summed over the allocator's reps (its shared blocks). */
+  allocatorTotals(): { allocated: number[]; freed: number[] } {
+    const k = this.k, g = k.gtt;
+    const t = k.cos.type(g.get(this.allocator, Gte.Type));
+    return allocatorTotals(k.cos.target(t, g.get(this.allocator, Gte.Shared), this.allocator), k.port.mem.nodes.length);
+  }
+
+  newAnonymousFcm(shared: boolean): ObjRef<FCM> {
+    const id = this.k.cos.create(this.fcmType);
+    this.k.cos.callNow(id, (f) => f.init(this.fr, shared, 0 as ObjRef<FCM>));
+    return id;
+  }
+
+  /** A new, empty address space: its HAT and Process. */
+  newSpace(): ObjRef<Process> {
+    const k = this.k;
+    const hat = k.cos.create(HATDefault);
+    k.cos.callNow(hat, (h) => h.init());
+    const p = k.cos.create(ProcessDefault);
+    k.cos.callNow(p, (x) => x.init(hat));
+    return p;
+  }
+
+  /**
+   * The nodes a page comes from under memory policy `mode`/`nodes` (a bit per node), for the
+   * page numbered `index` (interleave spreads by page number). undefined: the allocator's own
+   * order (this processor's node first).
+   */
+  policyChoice(mode: number, nodes: number, index: number): NodeChoice | undefined {
+    const here = this.k.topology.nodeOf(this.k.cpu);
+    const list: number[] = [];
+    for (let n = 0; n < 32; n++) if ((nodes & (1 << n)) !== 0) list.push(n);
+    switch (mode) {
+      case Mpol.Default:
+      case Mpol.Local:
+        return undefined;
+      case Mpol.Preferred:
+      case Mpol.PreferredMany:
+        return list.length === 0 ? undefined : { nodes: list.includes(here) ? [here, ...list.filter((n) => n !== here)] : list, strict: false };
+      case Mpol.Bind:
+        return { nodes: list.includes(here) ? [here, ...list.filter((n) => n !== here)] : list, strict: true };
+      case Mpol.Interleave: {
+        if (list.length === 0) return undefined;
+        const first = list[Math.abs(Math.floor(index)) % list.length];
+        return { nodes: [first, ...list.filter((n) => n !== first)], strict: false };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Run `hat`'s translations on this processor's engine from now on (the HAT records it). */
+  attach(hat: ObjRef<HAT>): Cpu {
+    const cpu = this.engine;
+    if (cpu.space !== hat) {
+      const pt = this.k.cos.callNow(hat, (h) => {
+        h.attach(this.k.cpu);
+        return h.pt;
+      });
+      cpu.attachSpace(hat, pt);
+    }
+    return cpu;
+  }
+
+  /** Shootdown on this processor: forget `hat`'s translations (or note that none are held). */
+  flushHere(hat: number): void {
+    const cpu = this.cpu;
+    if (cpu !== undefined && cpu.space === hat) {
+      cpu.flushTlb();
+      return;
+    }
+    // Not running that space: its TLBs were flushed when it switched away; stop asking us.
+    try {
+      this.k.cos.callNow(hat as ObjRef<HAT>, (h) => h.detach(this.k.cpu));
+    } catch (e) {
+      if (!(e instanceof ObjectError)) throw e; // the space is already gone: nothing to detach from
+    }
+  }
+
+  /** Forget the space the engine runs (the space is going away). */
+  leave(hat: number): void {
+    const cpu = this.cpu;
+    if (cpu !== undefined && cpu.space === hat) cpu.attachSpace(0, undefined);
+  }
+}
