@@ -13,11 +13,13 @@ import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
 import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
+import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
 
-const USAGE = `usage: k42 run [--cpus N] [--numa M] [--parallel [--workers W]] [--trace FILE] [--verbose]
-               [--seed N] [--epoch T] [--max-instructions N] [--stats] [-- PROGRAM [ARGS...]]
+const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]] [--trace FILE] [--verbose]
+               [--seed N] [--epoch T] [--object TYPE=IMPL]... [--max-instructions N] [--stats]
+               [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
@@ -31,7 +33,12 @@ W workers hosting consecutive processors).
 --trace FILE writes the kernel trace as Chrome trace-event JSON (open it in Perfetto).
 --seed N seeds the guest's random generator (AT_RANDOM, getrandom); --epoch T sets its
 CLOCK_REALTIME at boot (seconds since 1970). Without them the host chooses both, and --verbose
-prints them; in deterministic mode the same seed and epoch give byte-identical runs.`;
+prints them; in deterministic mode the same seed and epoch give byte-identical runs.
+--cpu C runs the program on processor C (default 0); its memory comes from C's NUMA node.
+--object TYPE=IMPL chooses the implementation of a kernel object type: PageAllocator=
+PageAllocatorNuma (default; one per processor, frames from the local node) or
+PageAllocatorShared (one for the machine), FCM=FCMDefault (default) or FCMPartitioned.
+--stats prints instructions, MIPS, and the frames taken from each NUMA node.`;
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`k42: ${msg}\n`);
@@ -45,6 +52,8 @@ async function cmdRun(args: string[]): Promise<number> {
   let workers: number | undefined;
   let traceFile: string | undefined;
   let seed: number | undefined, epoch: number | undefined;
+  let cpu: number | undefined;
+  const objects: Record<string, string> = {};
   const whole = (name: string, v: string | undefined, max: number): number => {
     const n = Number(v);
     if (v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > max) fail(`${name} needs a whole number from 0 to ${max}`);
@@ -67,6 +76,12 @@ async function cmdRun(args: string[]): Promise<number> {
     else if (a === "--workers") workers = count(a, args[++i]);
     else if (a === "--seed") seed = whole(a, args[++i], 0xffffffff);
     else if (a === "--epoch") epoch = whole(a, args[++i], 2 ** 40);
+    else if (a === "--cpu") cpu = whole(a, args[++i], 63);
+    else if (a === "--object") {
+      const m = /^([A-Za-z]+)=([A-Za-z]+)$/.exec(args[++i] ?? "");
+      if (m === null) fail("--object needs TYPE=IMPL, e.g. --object PageAllocator=PageAllocatorShared");
+      objects[m[1]] = m[2];
+    }
     else if (a === "--trace") {
       traceFile = args[++i];
       if (traceFile === undefined || traceFile === "") fail("--trace needs a file name");
@@ -96,12 +111,19 @@ async function cmdRun(args: string[]): Promise<number> {
   if (cpus > 64) fail("--cpus: at most 64 processors");
   if (nodes > cpus) fail("--numa: more NUMA nodes than processors");
   if (workers !== undefined && !parallel) fail("--workers needs --parallel");
+  if (cpu !== undefined && cpu >= cpus) fail(`--cpu ${cpu}: the machine has processors 0..${cpus - 1}`);
+  try {
+    checkChoices(objects);
+  } catch (e) {
+    if (e instanceof ChoiceError) fail(`--object: ${e.message}`);
+    throw e;
+  }
   const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();
   let r: RunResult;
   const opts = {
-    argv, env, exePath, maxInstructions: max, cpus, nodes, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
+    argv, env, exePath, maxInstructions: max, cpus, nodes, cpu, objects, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
   };
   try {
@@ -125,6 +147,7 @@ async function cmdRun(args: string[]): Promise<number> {
   if (r.error !== undefined) process.stderr.write(`k42: guest killed by signal ${r.signal}: ${r.error}\n`);
   if (stats) {
     process.stderr.write(`k42: ${r.instructions} guest instructions in ${secs.toFixed(3)} s (${(r.instructions / secs / 1e6).toFixed(1)} MIPS)\n`);
+    if (r.frames !== undefined) process.stderr.write(`k42: frames taken per NUMA node: ${r.frames.allocated.join(" ")} (freed: ${r.frames.freed.join(" ")})\n`);
   }
   return r.exitCode;
 }

@@ -50,8 +50,8 @@ export interface GuestThreadSpec {
   readonly timeBase?: TimeBase;
   /** Stop the thread (SIGKILL) after this many instructions. */
   readonly maxInstructions?: number;
-  /** The thread's memory policy (set_mempolicy), for the pages its faults bring in. */
-  choice(): NodeChoice | undefined;
+  /** The thread's memory policy (set_mempolicy) for the page at `va` its fault brings in. */
+  choice(va: number): NodeChoice | undefined;
   /** A system call; the arguments are in the engine's registers. */
   syscall(cpu: Cpu): SyscallResult;
   /** A synchronous exception the kernel does not resolve: the signal's outcome (undefined: continue). */
@@ -147,7 +147,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
         }
         let r;
         try {
-          r = yield* k.cos.call(spec.space.proc, (p) => p.fault(va, f.access, spec.choice()));
+          r = yield* k.cos.call(spec.space.proc, (p) => p.fault(va, f.access, spec.choice(va)));
         } catch (e) {
           if (!(e instanceof ObjectBusy)) throw e;
           clock.cpu = undefined;

@@ -19,7 +19,7 @@
 //                   different processors at once; each rep counts the faults it served.
 // State transfer (format FCM_STATE): the index root, parent, reference and page counts.
 
-import { PAGE_SIZE } from "../../machine/memory.js";
+import { OutOfMemoryError, PAGE_SIZE } from "../../machine/memory.js";
 import { PageTable } from "../../machine/pagetable.js";
 import { RootKind, type ExportedState, type ObjectType, type RepContext, type TransferTarget } from "../cos/types.js";
 import type { ObjRef } from "../cos/manager.js";
@@ -49,6 +49,12 @@ export interface FCM {
   peek(page: number): number;
   /** Is `page` held by this FCM itself (not only by an ancestor)? */
   holds(page: number): boolean;
+  /**
+   * Move the FCM's own copy of `page` to a new frame from `choice` (page migration): returns the
+   * old frame (freed by the caller after the shootdown), or -1 if the FCM does not hold the page
+   * or no frame is free where `choice` allows.
+   */
+  migrate(page: number, choice: NodeChoice): number;
   /** Drop pages [first, first + count) from the cache; returns their frames (the caller frees them after shootdown). */
   release(first: number, count: number): number[];
   /** Adjust the count of regions mapping this FCM; returns the new count. */
@@ -145,6 +151,30 @@ class FcmRep implements FCM {
       ix.map(lo32(va), hi32(va), pa, 2 /* any flag: the index only stores frames */);
       this.w.add(PAGES, 1);
       return { pa, readOnly: false, zeroed: from < 0, copied: from >= 0 };
+    } finally {
+      release(this.w, l);
+    }
+  }
+
+  migrate(page: number, choice: NodeChoice): number {
+    const l = this.lockOf(page);
+    acquire(this.w, l);
+    try {
+      const ix = this.idx();
+      const va = page * PAGE_SIZE;
+      const e = ix.lookup(lo32(va), hi32(va));
+      if (e === EMPTY) return -1;
+      const old = e & ~(PAGE_SIZE - 1);
+      let pa: number;
+      try {
+        pa = this.ms.allocFrame(choice);
+      } catch (err) {
+        if (err instanceof OutOfMemoryError) return -1; // no frame on the nodes asked for: the page stays
+        throw err;
+      }
+      this.ctx.k.port.mem.bytes.copyWithin(pa, old, old + PAGE_SIZE);
+      ix.map(lo32(va), hi32(va), pa, 2);
+      return old;
     } finally {
       release(this.w, l);
     }

@@ -70,8 +70,13 @@ export interface Process {
   resize(end: number, newEnd: number): Release;
   /** Drop the private pages of [start, end) (MADV_DONTNEED): the next touch zero-fills. */
   dropPages(start: number, end: number): Release;
-  /** Apply an mbind policy to [start, end) (regions are split at the ends). */
-  setPolicy(start: number, end: number, mode: number, nodes: number): Release | undefined;
+  /**
+   * Apply an mbind policy to [start, end) (regions are split at the ends); undefined if part
+   * of the range is unmapped, unless `holes` (then the mapped parts get it).
+   */
+  setPolicy(start: number, end: number, mode: number, nodes: number, holes?: boolean): Release | undefined;
+  /** Move the page at `va` to a frame from `choice` (move_pages, mbind MPOL_MF_MOVE); false if it is not the FCM's own page. */
+  migrate(va: number, choice: NodeChoice): { moved: boolean; rel: Release };
   /** Is every page of [start, end) in some region? */
   covered(start: number, end: number): boolean;
   isFree(start: number, end: number): boolean;
@@ -129,7 +134,9 @@ class ProcessRep implements Process {
       if (id === 0) return { kind: "unmapped" };
       const r = cos.callNow(id, (reg) => {
         const i = reg.info();
-        const pc = i.policyMode !== 0 ? this.ms.policyChoice(i.policyMode, i.policyNodes, (va - i.start) / PAGE_SIZE + i.offset) : choice;
+        // Interleave spreads by page number (Linux: the mapping's page offset plus the index,
+        // which for anonymous memory is the virtual page number).
+        const pc = i.policyMode !== 0 ? this.ms.policyChoice(i.policyMode, i.policyNodes, Math.floor(va / PAGE_SIZE)) : choice;
         return reg.fault(va, access, hat, pc, force);
       });
       if (r !== "retry") return r;
@@ -236,14 +243,33 @@ class ProcessRep implements Process {
     });
   }
 
-  setPolicy(start: number, end: number, mode: number, nodes: number): Release | undefined {
-    return this.reshape(start, end, (info) => ({ ...info, policyMode: mode, policyNodes: nodes }), () => {});
+  setPolicy(start: number, end: number, mode: number, nodes: number, holes = false): Release | undefined {
+    return this.reshape(start, end, (info) => ({ ...info, policyMode: mode, policyNodes: nodes }), () => {}, holes);
+  }
+
+  migrate(va: number, choice: NodeChoice): { moved: boolean; rel: Release } {
+    let moved = false;
+    const rel = this.locked((recs, r) => {
+      const id = this.lookup(va);
+      if (id === 0) return recs;
+      const cos = this.ctx.k.cos;
+      const info = this.infoOf(id);
+      const page = info.offset + (va - (va % PAGE_SIZE) - info.start) / PAGE_SIZE;
+      const old = cos.callNow(info.fcm, (f) => f.migrate(page, choice));
+      if (old < 0) return recs;
+      moved = true;
+      r.frames.push(old);
+      // The translation goes; the next access maps the new frame.
+      if (cos.callNow(this.hat, (h) => h.unmapRange(va - (va % PAGE_SIZE), va - (va % PAGE_SIZE) + PAGE_SIZE)) > 0) r.flush = true;
+      return recs;
+    }) as Release;
+    return { moved, rel };
   }
 
   /** Replace the regions covering [start, end) by ones changed by `change` (ends split off). */
-  private reshape(start: number, end: number, change: (i: RegionInfo) => RegionInfo, after: (rel: Release) => void): Release | undefined {
+  private reshape(start: number, end: number, change: (i: RegionInfo) => RegionInfo, after: (rel: Release) => void, holes = false): Release | undefined {
     return this.locked((recs, rel) => {
-      if (!coveredBy(recs, start, end)) return undefined;
+      if (!holes && !coveredBy(recs, start, end)) return undefined;
       const cos = this.ctx.k.cos, out: TableRecord[] = [];
       for (const rec of recs) {
         if (rec.end <= start || rec.start >= end) {

@@ -129,12 +129,26 @@ export class Space {
   *dropPages(start: number, end: number): Generator<Block, void, unknown> {
     yield* this.settle(yield* this.retrying(() => this.call((p) => p.dropPages(start, end))));
   }
-  *setPolicy(start: number, end: number, mode: number, nodes: number): Generator<Block, boolean, unknown> {
-    const rel = yield* this.retrying(() => this.call((p) => p.setPolicy(start, end, mode, nodes)));
+  *setPolicy(start: number, end: number, mode: number, nodes: number, holes = false): Generator<Block, boolean, unknown> {
+    const rel = yield* this.retrying(() => this.call((p) => p.setPolicy(start, end, mode, nodes, holes)));
     if (rel === undefined) return false;
     yield* this.settle(rel);
     return true;
   }
+  /** Move the pages at `vas` to frames from `choice`; returns how many could not be moved. */
+  *migrate(vas: readonly number[], choice: NodeChoice): Generator<Block, number, unknown> {
+    let failed = 0;
+    const all: Release = { flush: false, frames: [], objects: [] };
+    for (const va of vas) {
+      const r = yield* this.retrying(() => this.call((p) => p.migrate(va, choice)));
+      if (!r.moved) failed++;
+      all.flush ||= r.rel.flush;
+      all.frames.push(...r.rel.frames);
+    }
+    yield* this.settle(all);
+    return failed;
+  }
+
   /** Shoot down what a synchronous fault replaced (copy-on-write), if anything. */
   *flushPending(): Generator<Block, void, unknown> {
     if (!this.pendingShootdown) return;

@@ -51,6 +51,9 @@ export const enum Mpol {
   PreferredMany = 5,
 }
 
+/** A memory policy (mode and flags, a bit per node) → the nodes to take a page from, in order. */
+export type Placement = (mode: number, nodes: number, index: number, localNode: number) => NodeChoice | undefined;
+
 export class MemorySystem {
   readonly allocator: ObjRef<PageAllocator>;
   readonly fr: ObjRef<FR>;
@@ -120,15 +123,25 @@ export class MemorySystem {
   }
 
   /**
+   * How a memory policy becomes a choice of nodes. The kernel's own rule (below) serves kernel
+   * programs; a personality installs its operating system's exact rule (Linux's mempolicy).
+   */
+  placement: Placement = (mode, nodes, index) => this.kernelPlacement(mode, nodes, index);
+
+  /**
    * The nodes a page comes from under memory policy `mode`/`nodes` (a bit per node), for the
    * page numbered `index` (interleave spreads by page number). undefined: the allocator's own
    * order (this processor's node first).
    */
   policyChoice(mode: number, nodes: number, index: number): NodeChoice | undefined {
+    return this.placement(mode, nodes, index, this.k.topology.nodeOf(this.k.cpu));
+  }
+
+  private kernelPlacement(mode: number, nodes: number, index: number): NodeChoice | undefined {
     const here = this.k.topology.nodeOf(this.k.cpu);
     const list: number[] = [];
     for (let n = 0; n < 32; n++) if ((nodes & (1 << n)) !== 0) list.push(n);
-    switch (mode) {
+    switch (mode & 0xff) {
       case Mpol.Default:
       case Mpol.Local:
         return undefined;

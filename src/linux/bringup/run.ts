@@ -19,6 +19,8 @@ import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, typ
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
 import { FileTable } from "./files.js";
+import { linuxPlacement } from "./sys-numa.js";
+import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime } from "./guest-time.js";
 import type { HostInputSource } from "../../machine/host-input.js";
 
@@ -67,6 +69,8 @@ export interface RunResult {
   signal?: number;
   /** Virtual cycles the machine ran. */
   cycles: number;
+  /** Frames the page allocator handed out and took back, per NUMA node, over the whole run. */
+  frames?: { allocated: number[]; freed: number[] };
   /**
    * [idle/deadlock] Set when the machine stopped deadlocked (machine/port.ts deadlockReport):
    * one line naming each blocked thread; exitCode is then DEADLOCK_EXIT_STATUS (125).
@@ -107,7 +111,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
   const img = loadExecutable(space, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
   const ctx: SysContext = {
-    cpu, k, space, policy: { mode: 0, nodes: 0 }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
+    cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
     files: new FileTable(img.is64),
     log: opts.log ?? (() => {}),
@@ -123,7 +127,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
-    choice: () => choiceOf(ctx),
+    choice: (va) => choiceOf(ctx, Math.floor(va / 4096)),
     syscall: (c: Cpu): SyscallResult => {
       ctx.cpu = c;
       const nr = c.r[0];
@@ -185,7 +189,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   let stats;
   let p: Process | undefined;
   try {
-    for (const k of kernels) MemorySystem.install(k, opts.objects);
+    for (const k of kernels) installMemory(k, opts.objects);
     p = startProcess(kernels[placement(opts.cpu, kernels.length)], image, opts);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
@@ -193,9 +197,10 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     booted.input.close();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
+  const frames = kernels[0].memory?.allocatorTotals();
   // [idle/deadlock] the machine stopped with threads blocked forever.
-  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.clock.instructions, cycles: stats.cycles, deadlock: stats.deadlock };
-  return outcomeOf(p, stats.cycles);
+  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.clock.instructions, cycles: stats.cycles, deadlock: stats.deadlock, ...(frames ? { frames } : {}) };
+  return { ...outcomeOf(p, stats.cycles), ...(frames ? { frames } : {}) };
 }
 
 interface ParallelArgs {
@@ -212,6 +217,12 @@ interface ParallelArgs {
   objects: MemoryChoices;
 }
 
+/** The memory system on processor `k`, with memory policies placed by Linux's rules. */
+function installMemory(k: Kernel, objects: MemoryChoices | undefined): void {
+  const ms = MemorySystem.install(k, objects);
+  ms.placement = linuxPlacement(Array.from({ length: k.topology.nodes }, (_, i) => i));
+}
+
 /** The processor a program runs on: `cpu` if given (checked), else 0. */
 function placement(cpu: number | undefined, cpus: number): number {
   const c = cpu ?? 0;
@@ -225,7 +236,7 @@ function placement(cpu: number | undefined, cpus: number): number {
  */
 export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
-  MemorySystem.install(k, args.objects);
+  installMemory(k, args.objects);
   if (k.cpu !== args.cpu) return;
   const p = startProcess(k, args.image, {
     argv: args.argv, env: args.env, exePath: args.exePath,
@@ -236,7 +247,8 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   return () => {
     p.close();
     try {
-      return { ok: outcomeOf(p, k.port.now()) };
+      const frames = k.memory?.allocatorTotals();
+      return { ok: { ...outcomeOf(p, k.port.now()), ...(frames ? { frames } : {}) } };
     } catch (e) {
       return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
     }
@@ -267,8 +279,8 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   if (r.errors.length > 0) throw new Error(r.errors.join("\n"));
   // [idle/deadlock] the machine stopped with threads blocked forever.
   if (r.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: 0, cycles: r.cpus[0]?.stats.now ?? 0, deadlock: r.deadlock };
-  const p0 = r.cpus.find((c) => c.cpu === 0)?.result as { ok?: RunResult; error?: string } | undefined;
-  if (p0?.ok === undefined) throw new Error(p0?.error ?? "processor 0 reported no result");
+  const p0 = r.cpus.find((c) => c.cpu === args.cpu)?.result as { ok?: RunResult; error?: string } | undefined;
+  if (p0?.ok === undefined) throw new Error(p0?.error ?? `processor ${args.cpu} reported no result`);
   return p0.ok;
 }
 

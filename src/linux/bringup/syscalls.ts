@@ -23,6 +23,8 @@ import type { ProcessImage } from "./exec.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
 import { MEMORY_CALLS } from "./sys-mm.js";
+import { NUMA_CALLS } from "./sys-numa.js";
+import type { TaskPolicy } from "../numa/mempolicy.js";
 import { lstatSync, statSync } from "node:fs";
 
 export const E = {
@@ -36,8 +38,8 @@ export interface SysContext {
   k: Kernel;
   /** The process's address space (kernel/mem: Process, Regions, FCMs, HAT). */
   space: Space;
-  /** The thread's memory policy (set_mempolicy), undefined: local allocation. */
-  policy: { mode: number; nodes: number };
+  /** The thread's memory policy (set_mempolicy): Linux's record, and as the kernel's allocator takes it. */
+  policy: { mode: number; nodes: number; task: TaskPolicy };
   image: ProcessImage;
   /** Host path of the executable (for /proc/self/exe). */
   exePath: string;
@@ -67,13 +69,13 @@ export const cpuOf = (ctx: SysContext): { cpu: number; node: number } => ({ cpu:
 
 /** The page-allocation choice of the thread's policy. */
 export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {
-  return ctx.policy.mode === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
+  return (ctx.policy.mode & 0xff) === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
 }
 
 /** Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT. */
 function faultIn(ctx: SysContext, e: GuestFault): boolean {
   const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
-  return ctx.space.faultNow(va, e.access, choiceOf(ctx)).kind === "mapped";
+  return ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE))).kind === "mapped";
 }
 
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
@@ -94,7 +96,7 @@ export function writeGuest(ctx: SysContext, va: number, data: Uint8Array): void 
   }
 }
 
-function readGuestPopulating(ctx: SysContext, va: number, len: number): Uint8Array {
+export function readGuestPopulating(ctx: SysContext, va: number, len: number): Uint8Array {
   for (;;) {
     try {
       return readGuest(ctx, va, len);
@@ -643,6 +645,7 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(325, "prlimit64", sysPrlimit64);
   def(359, "getrandom", sysGetrandom);
   for (const [nr, name, h] of MEMORY_CALLS) def(nr, name, h);
+  for (const [nr, name, h] of NUMA_CALLS) def(nr, name, h);
   def(383, "statx", sysStatx);
   def(387, "rseq"); // glibc copes with ENOSYS
   if (is64) {
