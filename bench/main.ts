@@ -105,13 +105,13 @@ const TARGETS: Target[] = [
 ];
 
 /** Build `source` with `cc` into build/bench/<out> unless an up-to-date binary is there. */
-function buildIfStale(cc: string, source: string, out: string): string {
+function buildIfStale(cc: string, source: string, out: string, flags: string[] = []): string {
   const bin = join(BUILD_DIR, out);
   const srcTime = statSync(source).mtimeMs;
   if (existsSync(bin) && statSync(bin).mtimeMs >= srcTime) return bin;
   mkdirSync(BUILD_DIR, { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}`;
-  const args = [...CFLAGS, "-o", tmp, source, "-lm"];
+  const args = [...CFLAGS, ...flags, "-o", tmp, source, "-lm"];
   log(`building ${out}: ${cc} ${args.join(" ")}`);
   const r = spawnSync(cc, args, { encoding: "utf8" });
   if (r.error) throw new BenchError(`cannot run ${cc}: ${r.error.message}`);
@@ -342,10 +342,10 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
     }),
   },
   vm: {
-    description: "the memory system: demand-zero page faults/s and mmap+munmap cycles/s (ppc64le), k42ts vs qemu-user",
+    description: "the memory system: demand-zero page faults/s, mmap+munmap cycles/s (ppc64le) and mprotect with shootdown across 2 processors, k42ts vs qemu-user",
     run: () => benchVm({
       root: ROOT,
-      build: (source, out) => buildIfStale(VM_TARGET.cc, source, out),
+      build: (source, out, flags) => buildIfStale(VM_TARGET.cc, source, out, flags),
       qemu: (bin, args) => runNative([...VM_TARGET.qemu, bin, ...args], `${bin} under qemu`),
       k42: (bin, args) => {
         const r = runK42(new Uint8Array(readFileSync(bin)), [bin, ...args], undefined);

@@ -17,7 +17,7 @@ import type { ProcessorPort } from "../../machine/port.js";
 
 export const ENTRY_WORDS = 8;
 /** Ids per processor partition. Id = cpu * PARTITION + index; index 0 is never used. */
-export const PARTITION = 4096;
+export const PARTITION = 16384;
 /** Ids 1..WELL_KNOWN-1 of partition 0 are well-known objects, created identically by every processor. */
 export const WELL_KNOWN = 256;
 

@@ -19,6 +19,13 @@ import type { NodeChoice } from "../mem/page-allocator.js";
 import type { Space } from "../mem/space.js";
 import { TWO32 } from "../mem/va.js";
 
+/**
+ * Guest instructions run between two looks for messages to this processor: a shootdown waits
+ * at most this long for a processor running guest code (a real processor takes the interrupt
+ * at once; checking in the engine's dispatch loop instead is left to the translator).
+ */
+const CHUNK = 4096;
+
 /** How a thread ended. */
 export interface ThreadEnd {
   readonly exitCode: number;
@@ -118,10 +125,17 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
     clock.cpu = cpu;
     clock.charged = cpu.icount;
     cpu.fills[0] = cpu.fills[1] = 0;
-    const exit = cpu.run(Math.min(left, max - clock.instructions));
+    const exit = cpu.run(Math.min(left, CHUNK, max - clock.instructions));
     account();
     switch (exit) {
       case Exit.None:
+        // Between chunks: a message for this processor (a shootdown, a cross-processor call)
+        // is served now rather than at the end of the slice — the thread steps aside with the
+        // rest of its slice kept, the kernel handles the message, and the thread goes on.
+        if (left > 0 && k.port.pending()) {
+          clock.cpu = undefined;
+          yield { kind: "yield" };
+        }
         continue;
       case Exit.Syscall: {
         kernelWork(cost.syscall);

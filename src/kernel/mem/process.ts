@@ -277,9 +277,16 @@ class ProcessRep implements Process {
           continue;
         }
         const info = this.infoOf(rec.id);
+        const s = Math.max(start, rec.start), e = Math.min(end, rec.end);
+        if (s === rec.start && e === rec.end) {
+          // The whole region changes: in place, under its lock (no new object).
+          const c = change(info);
+          cos.callNow(rec.id as ObjRef<Region>, (r) => r.reprotect(c.prot, c.policyMode, c.policyNodes));
+          out.push(rec);
+          continue;
+        }
         cos.callNow(rec.id as ObjRef<Region>, (r) => r.kill());
         rel.objects.push(rec.id);
-        const s = Math.max(start, rec.start), e = Math.min(end, rec.end);
         const piece = (ps: number, pe: number, i: RegionInfo): void => {
           out.push({ start: ps, end: pe, id: this.newRegion({ ...i, start: ps, end: pe, offset: info.offset + (ps - rec.start) / PAGE_SIZE }) });
         };

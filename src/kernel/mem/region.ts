@@ -1,10 +1,10 @@
 // Region: a range of an address space with one protection, mapping an offset range of one
 // FCM (K42's Region). The fault path passes through it (Process → Region → FCM → HAT): the
 // region checks the access against its protection, asks its FCM for the page, and has the HAT
-// map it. Regions never change their range or protection: mprotect and munmap replace a region
-// by new ones for the pieces (the old one is marked dead under its lock, so a fault that found
+// map it. A change to part of a region (mprotect, munmap) replaces it by new ones for the pieces (the old one is marked dead under its lock, so a fault that found
 // it just before retries, and destroyed after quiescence, so a processor still holding its id
-// can still read it). Growing a region in place (brk, mremap) only moves its end.
+// can still read it). A change covering a whole region (the common mprotect) is made in place
+// under its lock, as is growing or shrinking it at its end (brk, mremap): no new object.
 
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte, type Prot } from "../../machine/pagetable.js";
@@ -65,6 +65,8 @@ export interface Region {
   kill(): void;
   /** Move the end (growing or shrinking in place). */
   setEnd(end: number): void;
+  /** Change protection and policy in place (a change covering the whole region). */
+  reprotect(prot: number, policyMode: number, policyNodes: number): void;
   readonly dead: boolean;
 }
 
@@ -132,6 +134,14 @@ class RegionRep implements Region {
   kill(): void {
     acquire(this.w, LOCK);
     this.w.store(DEAD, 1);
+    release(this.w, LOCK);
+  }
+
+  reprotect(prot: number, policyMode: number, policyNodes: number): void {
+    acquire(this.w, LOCK);
+    this.w.store(PROT, prot);
+    this.w.store(POL_MODE, policyMode);
+    this.w.store(POL_NODES, policyNodes);
     release(this.w, LOCK);
   }
 

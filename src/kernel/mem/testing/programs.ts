@@ -285,3 +285,59 @@ export function swapUnderLoad(k: Kernel, a: unknown): Finisher | void {
   })());
   return () => out;
 }
+
+export interface ShootdownBenchResult {
+  /** mprotect calls made (each one shoots down the other processor's translation). */
+  calls: number;
+  /** Machine time per call (cycles in deterministic mode, ns of real time in parallel mode). */
+  perCall: number;
+  /** Processors asked per call (1: the one running the guest). */
+  remote: number;
+}
+
+/**
+ * mprotect with a TLB shootdown across 2 processors: a guest thread on processor 1 keeps
+ * reading page P (so its TLB holds P's translation) until a flag page says stop; a kernel
+ * thread on processor 0 flips P between read-only and read-write `calls` times, each flip
+ * removing the translation from processor 1 before it returns.
+ */
+export function shootdownBench(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { calls: number };
+  const ms = MemorySystem.install(k, {});
+  const box = mailbox(k);
+  const FLAG = DATA_VA + PAGE_SIZE;
+  if (k.cpu === 1) {
+    k.sched.spawn("reader", (function* (): Gen {
+      while (box.load(READY) === 0) yield* sleep(k, 500);
+      yield* runGuest(k, new Space(k, box.load(PROC) as ObjRef<never>), box.load(STATE), box, "reader", "");
+      box.store(DONE, 1);
+    })(), undefined, { guest: true });
+    return;
+  }
+  if (k.cpu !== 0) return;
+  const space = new Space(k, ms.newSpace());
+  space.mapFresh(CODE_VA, CODE_VA + PAGE_SIZE, { prot: Pte.Read | Pte.Exec, kind: RegionKind.Image, flags: 0 });
+  space.mapFresh(DATA_VA, DATA_VA + 2 * PAGE_SIZE, { prot: Pte.Read | Pte.Write, kind: RegionKind.Anonymous, flags: 0 });
+  // loop: lwz r6,0(r4); lwz r5,0(r7); cmpwi r5,0; beq loop; li r0,901; sc
+  const beq = ((16 << 26) | (12 << 21) | (2 << 16) | (-12 & 0xfffc)) >>> 0;
+  space.poke(CODE_VA, words([lwz(6, 0, 4), lwz(5, 0, 7), cmpwi0(5), beq, addi(0, 0, SYS_EXIT), SC]));
+  box.store(PROC, space.proc);
+  box.store(STATE, newThread(ms, CODE_VA, { 4: DATA_VA, 7: FLAG }));
+  box.store(READY, 1);
+  const result: ShootdownBenchResult = { calls: args.calls, perCall: 0, remote: 0 };
+  k.sched.spawn("protector", (function* (): Gen {
+    // Wait until the reader runs: both pages resident (it reads the flag page too).
+    while (space.resident(DATA_VA) < 0 || space.resident(FLAG) < 0) yield* sleep(k, 1000);
+    const flag = space.resident(FLAG);
+    const t0 = k.port.now();
+    for (let i = 0; i < args.calls; i++) {
+      yield* space.protect(DATA_VA, DATA_VA + PAGE_SIZE, i % 2 === 0 ? Pte.Read : Pte.Read | Pte.Write);
+    }
+    result.perCall = (k.port.now() - t0) / args.calls;
+    result.remote = space.call((p) => k.cos.callNow(p.hat, (h) => h.holders().filter((c) => c !== 0).length));
+    k.port.mem.i32[flag >> 2] = 1; // stop the reader
+    while (box.load(DONE) === 0 && box.load(SIGNAL) === 0) yield* sleep(k, 1000);
+    yield* space.teardown();
+  })());
+  return () => result;
+}
