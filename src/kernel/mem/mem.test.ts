@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, type BootResult, type MachineOptions } from "../boot.js";
 import { Major, Mem } from "../trace/events.js";
-import type { ChangeResult, SwapLoadResult } from "./testing/programs.js";
+import type { ChangeResult, SwapLoadResult, SyscallLoopResult } from "./testing/programs.js";
 
 const PROGRAMS = new URL("./testing/programs.js", import.meta.url).href;
 const run = (opts: MachineOptions, name: string, args?: unknown): Promise<BootResult> => boot(opts, { module: PROGRAMS, name, args });
@@ -61,6 +61,17 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as
     const r = await run(m(2), "guestDeadlock");
     noErrors(r);
     assert.equal(r.deadlock, 'deadlock: thread "g0" on cpu 0 waits for event "g1 done"; thread "g1" on cpu 1 waits for event "g0 done"');
+  });
+
+  test(`${mode}: a guest looping on system calls on processor 0 does not starve another thread there`, async () => {
+    const r = await run(m(2), "syscallLoop", { steps: 50 });
+    noErrors(r);
+    const s = r.cpus[0].result as SyscallLoopResult;
+    // The other thread got all its turns and stopped the guest; the guest had made system
+    // calls all along (before the fix its slice restarted at every call and it never yielded).
+    assert.equal(s.steps, 50);
+    assert.equal(s.exit, 0);
+    assert.ok(s.syscalls > 50, `${s.syscalls} system calls`);
   });
 
   test(`${mode}: the page allocator and an FCM hot-swapped back and forth while a guest faults pages in`, async () => {

@@ -32,7 +32,7 @@ const Mailbox: ObjectType<SharedWords> = {
 };
 const MAILBOX = 20;
 /** Mailbox words. */
-const READY = 0, PROC = 1, STATE = 2, STATE2 = 3, DONE = 4, SIGNAL = 5, CODE = 6, ADDR_LO = 7, ADDR_HI = 8, DONE2 = 9;
+const READY = 0, PROC = 1, STATE = 2, STATE2 = 3, DONE = 4, SIGNAL = 5, CODE = 6, ADDR_LO = 7, ADDR_HI = 8, DONE2 = 9, SYSCALLS = 10, STOP = 11;
 
 const CODE_VA = 0x10000000, DATA_VA = 0x10010000;
 
@@ -52,8 +52,8 @@ function words(ws: number[]): Uint8Array {
   return out;
 }
 
-/** Test system calls of the guest code (not Linux's): 900 waits for the other thread, 901 exits. */
-const SYS_WAIT_OTHER = 900, SYS_EXIT = 901;
+/** Test system calls of the guest code (not Linux's): 900 waits for the other thread, 901 exits, 902 returns at once. */
+const SYS_WAIT_OTHER = 900, SYS_EXIT = 901, SYS_NOP = 902;
 
 function mailbox(k: Kernel): SharedWords {
   const id = k.cos.wellKnown(MAILBOX, Mailbox);
@@ -87,6 +87,10 @@ function* runGuest(k: Kernel, space: Space, state: number, box: SharedWords, nam
     syscall: (cpu: Cpu): SyscallResult => {
       const nr = cpu.r[0];
       if (nr === SYS_EXIT) return { exitCode: 0 };
+      if (nr === SYS_NOP) {
+        box.add(SYSCALLS, 1);
+        return box.load(STOP) !== 0 ? { exitCode: 0 } : undefined;
+      }
       if (nr === SYS_WAIT_OTHER) return { what: `${other} done`, *run() { yield { kind: "event", what: `${other} done` }; return undefined; } };
       return { exitCode: 100, error: `unexpected system call ${nr}` };
     },
@@ -338,6 +342,41 @@ export function shootdownBench(k: Kernel, a: unknown): Finisher | void {
     k.port.mem.i32[flag >> 2] = 1; // stop the reader
     while (box.load(DONE) === 0 && box.load(SIGNAL) === 0) yield* sleep(k, 1000);
     yield* space.teardown();
+  })());
+  return () => result;
+}
+
+export interface SyscallLoopResult {
+  /** Steps the kernel thread got while the guest looped on system calls. */
+  steps: number;
+  syscalls: number;
+  exit: number | undefined;
+}
+
+/**
+ * A guest thread on processor 0 making system calls in a loop (each returns at once) and a
+ * kernel thread on the same processor that wants to run `steps` times: the guest's slice is
+ * charged across its system calls, so it is preempted and the other thread gets its turns.
+ */
+export function syscallLoop(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { steps: number };
+  const ms = MemorySystem.install(k, {});
+  const box = mailbox(k);
+  if (k.cpu !== 0) return;
+  const space = new Space(k, ms.newSpace());
+  space.mapFresh(CODE_VA, CODE_VA + PAGE_SIZE, { prot: Pte.Read | Pte.Exec, kind: RegionKind.Image, flags: 0 });
+  space.poke(CODE_VA, words([addi(0, 0, SYS_NOP), SC, b(-8)]));
+  const state = newThread(ms, CODE_VA, {});
+  const result: SyscallLoopResult = { steps: 0, syscalls: 0, exit: undefined };
+  k.sched.spawn("syscaller", (function* (): Gen {
+    const end = yield* runGuest(k, space, state, box, "syscaller", "");
+    result.exit = end?.exitCode;
+    result.syscalls = box.load(SYSCALLS);
+    yield* space.teardown();
+  })(), undefined, { guest: true });
+  k.sched.spawn("other", (function* (): Gen {
+    for (; result.steps < args.steps; result.steps++) yield { kind: "yield" };
+    box.store(STOP, 1);
   })());
   return () => result;
 }
