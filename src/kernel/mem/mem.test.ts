@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, type BootResult, type MachineOptions } from "../boot.js";
 import { Major, Mem } from "../trace/events.js";
-import type { ChangeResult, SwapLoadResult, SyscallLoopResult } from "./testing/programs.js";
+import type { ChangeResult, CowResult, SwapLoadResult, SyscallLoopResult } from "./testing/programs.js";
 
 const PROGRAMS = new URL("./testing/programs.js", import.meta.url).href;
 const run = (opts: MachineOptions, name: string, args?: unknown): Promise<BootResult> => boot(opts, { module: PROGRAMS, name, args });
@@ -87,3 +87,16 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as
     assert.equal(s.types[0], swaps % 2 === 1 ? "PageAllocatorShared" : "PageAllocatorNuma");
   });
 }
+
+test("the FCM copy-on-write tree: shared read-only after fork, a write copies into the writer's FCM, the parent lives while a child does", async () => {
+  const r = await run({ mode: "deterministic", cpus: 1, memBytes: 64 << 20 }, "cowTree");
+  noErrors(r);
+  assert.deepEqual((r.cpus[0].result as CowResult).log, [
+    "read shares the parent's frame: true read-only: true byte 42",
+    "child write copies: true writable: true copy had 42 -> now 7; parent still 42",
+    "original write copies too: true sees 42",
+    "page 2 never written: zero-filled in the child: true",
+    "child teardown frees its own pages only: true",
+    "last child frees the parent's pages: true",
+  ]);
+});

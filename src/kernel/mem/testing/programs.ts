@@ -13,7 +13,7 @@ import type { Kernel } from "../../kernel.js";
 import type { SharedWords } from "../../shared.js";
 import type { Block } from "../../sched/thread.js";
 import { guestThread, ThreadClock, type SyscallResult, type ThreadEnd } from "../../exec/guest-thread.js";
-import { FCMDefault, FCMPartitioned } from "../fcm.js";
+import { FCMDefault, FCMPartitioned, type FCM } from "../fcm.js";
 import { PageAllocatorNuma, PageAllocatorShared } from "../page-allocator.js";
 import { RegionKind } from "../region.js";
 import { Space } from "../space.js";
@@ -379,4 +379,59 @@ export function syscallLoop(k: Kernel, a: unknown): Finisher | void {
     box.store(STOP, 1);
   })());
   return () => result;
+}
+
+export interface CowResult {
+  /** What each step saw (frames compared, bytes read). */
+  log: string[];
+}
+
+/**
+ * The FCM copy-on-write tree as fork will use it: F holds pages; fork moves them into a new
+ * parent P that F and a child C then share read-only; a write on either side copies the page
+ * into the writer's own FCM; the parent's page stays as it was; tearing both down frees P.
+ */
+export function cowTree(k: Kernel, _a: unknown): Finisher | void {
+  if (k.cpu !== 0) return;
+  const ms = MemorySystem.install(k, {});
+  const cos = k.cos, mem = k.port.mem;
+  const log: string[] = [];
+  const F = ms.newAnonymousFcm(false);
+  cos.callNow(F, (f) => f.addRef(1));
+  const page = (id: ObjRef<FCM>, n: number, write: boolean): { pa: number; readOnly: boolean } => {
+    const r = cos.callNow(id, (f) => f.getPage(n, write));
+    if (r === "in progress") throw new Error("anonymous memory is never in progress");
+    return r;
+  };
+  const f0 = page(F, 0, true);
+  mem.bytes[f0.pa] = 42;
+  page(F, 1, true);
+  // fork: P takes F's pages; F and C read through P.
+  const P = ms.newAnonymousFcm(false);
+  const state = cos.callNow(F, (f) => f.handOver());
+  cos.callNow(P, (p) => p.adopt(state, 2));
+  cos.callNow(F, (f) => f.setParent(P));
+  const C = ms.newAnonymousFcm(false);
+  cos.callNow(C, (c) => { c.setParent(P); c.addRef(1); });
+  const cr = page(C, 0, false), fr = page(F, 0, false);
+  log.push(`read shares the parent's frame: ${cr.pa === f0.pa && fr.pa === f0.pa} read-only: ${cr.readOnly && fr.readOnly} byte ${mem.bytes[cr.pa]}`);
+  const cw = page(C, 0, true);
+  const copied = mem.bytes[cw.pa];
+  mem.bytes[cw.pa] = 7;
+  log.push(`child write copies: ${cw.pa !== f0.pa} writable: ${!cw.readOnly} copy had ${copied} -> now ${mem.bytes[cw.pa]}; parent still ${mem.bytes[f0.pa]}`);
+  const fw = page(F, 0, true);
+  log.push(`original write copies too: ${fw.pa !== f0.pa && fw.pa !== cw.pa} sees ${mem.bytes[fw.pa]}`);
+  log.push(`page 2 never written: zero-filled in the child: ${mem.bytes[page(C, 2, false).pa] === 0}`);
+  // Tear down: C then F; P goes when its last child does.
+  const drop = (id: ObjRef<FCM>): number[] => {
+    if (cos.callNow(id, (f) => f.addRef(-1)) > 0) return [];
+    const t = cos.callNow(id, (f) => f.teardown());
+    const frames = [...t.frames];
+    if (t.parent !== 0 && cos.callNow(t.parent, (p) => p.addRef(-1)) === 0) frames.push(...cos.callNow(t.parent, (p) => p.teardown()).frames);
+    return frames;
+  };
+  const fromC = drop(C), fromF = drop(F);
+  log.push(`child teardown frees its own pages only: ${!fromC.includes(f0.pa) && fromC.includes(cw.pa)}`);
+  log.push(`last child frees the parent's pages: ${fromF.includes(f0.pa) && fromF.includes(fw.pa)}`);
+  return () => ({ log } satisfies CowResult);
 }
