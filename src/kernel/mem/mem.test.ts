@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, type BootResult, type MachineOptions } from "../boot.js";
 import { Major, Mem } from "../trace/events.js";
-import type { ChangeResult, CowResult, SwapLoadResult, SyscallLoopResult } from "./testing/programs.js";
+import type { ChangeResult, CowResult, MigrateResult, SwapLoadResult, SyscallLoopResult } from "./testing/programs.js";
 
 const PROGRAMS = new URL("./testing/programs.js", import.meta.url).href;
 const run = (opts: MachineOptions, name: string, args?: unknown): Promise<BootResult> => boot(opts, { module: PROGRAMS, name, args });
@@ -72,6 +72,14 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as
     assert.equal(s.steps, 50);
     assert.equal(s.exit, 0);
     assert.ok(s.syscalls > 50, `${s.syscalls} system calls`);
+  });
+
+  test(`${mode}: a guest thread migrates — another processor's engine runs its state block to the end`, async () => {
+    const r = await run(m(2), "migrate", { n: 100_000, first: 120_001 });
+    noErrors(r);
+    const s = r.cpus[1].result as MigrateResult;
+    assert.equal(s.exit, 0);
+    assert.equal(s.count, 100_000, "the count went on from where processor 0 left it");
   });
 
   test(`${mode}: the page allocator and an FCM hot-swapped back and forth while a guest faults pages in`, async () => {

@@ -78,11 +78,11 @@ function newThread(ms: MemorySystem, pc: number, regs: Record<number, number>): 
 }
 
 /** Run a guest thread of `space` whose exceptions end it and are reported to the mailbox. */
-function* runGuest(k: Kernel, space: Space, state: number, box: SharedWords, name: string, other: string): Gen<ThreadEnd | undefined> {
+function* runGuest(k: Kernel, space: Space, state: number, box: SharedWords, name: string, other: string, maxInstructions = 5e7): Gen<ThreadEnd | undefined> {
   let end: ThreadEnd | undefined;
   const clock = new ThreadClock();
   yield* guestThread(k, {
-    name, space, state, maxInstructions: 5e7,
+    name, space, state, maxInstructions,
     choice: () => undefined,
     syscall: (cpu: Cpu): SyscallResult => {
       const nr = cpu.r[0];
@@ -434,4 +434,49 @@ export function cowTree(k: Kernel, _a: unknown): Finisher | void {
   log.push(`child teardown frees its own pages only: ${!fromC.includes(f0.pa) && fromC.includes(cw.pa)}`);
   log.push(`last child frees the parent's pages: ${fromF.includes(f0.pa) && fromF.includes(fw.pa)}`);
   return () => ({ log } satisfies CowResult);
+}
+
+export interface MigrateResult {
+  /** r5 at the end (the loop's count), the processors that ran the thread, the exit status. */
+  count: number;
+  ranOn: number[];
+  exit: number | undefined;
+}
+
+/**
+ * Migration: a guest thread counts to `n` in r5; processor 0 runs it for part of the way, then
+ * processor 1 points its own engine at the same state block and runs it to the end.
+ */
+export function migrate(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { n: number; first: number };
+  const ms = MemorySystem.install(k, {});
+  const box = mailbox(k);
+  const ranOn: number[] = [];
+  if (k.cpu === 0) {
+    const space = new Space(k, ms.newSpace());
+    space.mapFresh(CODE_VA, CODE_VA + PAGE_SIZE, { prot: Pte.Read | Pte.Exec, kind: RegionKind.Image, flags: 0 });
+    // loop: addi r5,r5,1; addi r6,r6,-1; cmpwi r6,0; bne loop; li r0,901; sc
+    space.poke(CODE_VA, words([addi(5, 5, 1), addi(6, 6, -1), cmpwi0(6), bne(-12), addi(0, 0, SYS_EXIT), SC]));
+    const state = newThread(ms, CODE_VA, { 5: 0, 6: args.n });
+    box.store(PROC, space.proc);
+    box.store(STATE, state);
+    k.sched.spawn("first half", (function* (): Gen {
+      const end = yield* runGuest(k, space, state, box, "first half", "", args.first);
+      if (end?.signal !== 9) throw new Error(`the first half ended with ${JSON.stringify(end)}`);
+      box.store(READY, 1); // hand the state block over
+    })(), undefined, { guest: true });
+    return () => ({ ranOn: [0] });
+  }
+  if (k.cpu !== 1) return;
+  const result: MigrateResult = { count: -1, ranOn, exit: undefined };
+  k.sched.spawn("second half", (function* (): Gen {
+    while (box.load(READY) === 0) yield* sleep(k, 500);
+    const space = new Space(k, box.load(PROC) as ObjRef<never>);
+    const state = box.load(STATE);
+    const end = yield* runGuest(k, space, state, box, "second half", "");
+    result.exit = end?.exitCode;
+    result.count = k.port.mem.i32[(state + 5 * 8) >> 2];
+    yield* space.teardown();
+  })(), undefined, { guest: true });
+  return () => result;
 }
