@@ -27,15 +27,30 @@ export class Reclaimer {
   private readonly dropped = new Map<number, unknown>();
 
   constructor(private readonly k: Kernel) {
-    k.onRequest(MsgKind.Cleanup, (_f, b, reply) => reply(this.cleanupHere(b as number)));
+    k.onRequest(MsgKind.Cleanup, (_f, b, reply) => reply((b as number[]).map((id) => this.cleanupHere(id))));
     k.msg.on(MsgKind.IdFree, (_f, b) => k.cos.freeId(b as number));
   }
 
   /** Start destroying `id`; returns at once (the rest runs on a kernel thread). */
   destroy(id: number): void {
+    this.destroyAll([id]);
+  }
+
+  /**
+   * Start destroying every object of `ids` (a memory operation retires a region and an FCM at
+   * once): step 1 for each now, steps 2–4 for the batch on one kernel thread.
+   */
+  destroyAll(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    for (const id of ids) this.mark(id);
+    this.pending += ids.length;
+    k42Spawn(this.k, ids);
+  }
+
+  /** Step 1 for one object. */
+  private mark(id: number): void {
     const k = this.k, g = k.gtt;
     if (!g.valid(id)) throw new ObjectError(id, "not a valid id");
-    // 1.
     for (;;) {
       const s = g.get(id, Gte.State);
       if ((s & GteFlag.Allocated) === 0) throw new ObjectError(id, "no such object");
@@ -51,13 +66,11 @@ export class Reclaimer {
       this.dropped.set(id, e);
     }
     k.trace.ev2(Major.ClustObj, ClustObj.Destroy, id, g.get(id, Gte.Type));
-    this.pending++;
-    k.sched.spawn(`reclaim ${id}`, this.reclaim(id));
   }
 
-  private *reclaim(id: number): Generator<Block, void, unknown> {
+  /** Steps 2–4 for a batch (on its own kernel thread). */
+  *reclaim(ids: readonly number[]): Generator<Block, void, unknown> {
     const k = this.k, g = k.gtt, q = k.quiesce;
-    const all = [...Array(k.topology.cpus).keys()];
     // 2.
     let m = q.globalMarker();
     try {
@@ -65,8 +78,11 @@ export class Reclaimer {
     } finally {
       q.releaseDemand();
     }
-    // 3.
-    yield* k.ask(all, MsgKind.Cleanup, id);
+    // 3. Only the processors that hold a rep of one of them (K42's transSet) take part.
+    const holders = [...new Set(ids.flatMap((id) => g.reps(id)))].sort((a, b) => a - b);
+    if (holders.length === 1 && holders[0] === k.cpu) for (const id of ids) this.cleanupHere(id); // no message to ourselves
+    else if (holders.length > 0) yield* k.ask(holders, MsgKind.Cleanup, ids);
+    for (const id of ids) this.dropped.delete(id);
     // 4.
     m = q.globalMarker();
     try {
@@ -74,20 +90,22 @@ export class Reclaimer {
     } finally {
       q.releaseDemand();
     }
-    const t = k.cos.type(g.get(id, Gte.Type));
-    k.cos.releaseBlocks(t, g.get(id, Gte.Shared));
-    const home = g.get(id, Gte.Home);
-    g.set(id, Gte.Seq, g.get(id, Gte.Seq) + 1);
-    g.set(id, Gte.Shared, 0);
-    g.set(id, Gte.RepsLo, 0);
-    g.set(id, Gte.RepsHi, 0);
-    g.set(id, Gte.State, 0);
-    k.trace.ev2(Major.ClustObj, ClustObj.IdFree, id, home);
-    this.pending--;
-    this.reclaimed++;
-    if (id >= 256 || home !== 0) {
-      if (home === k.cpu) k.cos.freeId(id);
-      else k.msg.send(home, MsgKind.IdFree, id);
+    for (const id of ids) {
+      const t = k.cos.type(g.get(id, Gte.Type));
+      k.cos.releaseBlocks(t, g.get(id, Gte.Shared));
+      const home = g.get(id, Gte.Home);
+      g.set(id, Gte.Seq, g.get(id, Gte.Seq) + 1);
+      g.set(id, Gte.Shared, 0);
+      g.set(id, Gte.RepsLo, 0);
+      g.set(id, Gte.RepsHi, 0);
+      g.set(id, Gte.State, 0);
+      k.trace.ev2(Major.ClustObj, ClustObj.IdFree, id, home);
+      this.pending--;
+      this.reclaimed++;
+      if (id >= 256 || home !== 0) {
+        if (home === k.cpu) k.cos.freeId(id);
+        else k.msg.send(home, MsgKind.IdFree, id);
+      }
     }
   }
 
@@ -104,4 +122,9 @@ export class Reclaimer {
     k.trace.ev2(Major.ClustObj, ClustObj.Reclaim, id, k.cpu);
     return true;
   }
+}
+
+/** The reclaim thread of a batch. */
+function k42Spawn(k: Kernel, ids: readonly number[]): void {
+  k.sched.spawn(`reclaim ${ids.length === 1 ? ids[0] : `${ids[0]}+${ids.length - 1}`}`, k.reclaim.reclaim(ids));
 }

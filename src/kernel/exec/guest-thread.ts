@@ -161,7 +161,9 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
         }
         let r;
         try {
-          r = yield* k.cos.call(spec.space.proc, (p) => p.fault(va, f.access, spec.choice(va)));
+          // A synchronous call (the whole fault path runs without yielding): the guest thread
+          // is always past its kernel quantum here, and the general call path would yield first.
+          r = k.cos.callNow(spec.space.proc, (p) => p.fault(va, f.access, spec.choice(va)));
         } catch (e) {
           if (!(e instanceof ObjectBusy)) throw e;
           clock.cpu = undefined;

@@ -56,6 +56,8 @@ export interface Process {
   /** The region containing `va` (0 if none), without a lock. */
   lookup(va: number): ObjRef<Region>;
   regions(): RegionView[];
+  /** The ranges of the regions (start, end, id), without asking each region for its details. */
+  ranges(): { start: number; end: number; id: number }[];
   find(va: number): RegionView | undefined;
   /** Resolve a fault at `va` (Process → Region → FCM → HAT). */
   fault(va: number, access: Access, choice: NodeChoice | undefined, force?: boolean): FaultOutcome;
@@ -119,6 +121,10 @@ class ProcessRep implements Process {
 
   regions(): RegionView[] {
     return this.table.all().map((r) => ({ ...this.infoOf(r.id), start: r.start, end: r.end, id: r.id as ObjRef<Region> }));
+  }
+
+  ranges(): { start: number; end: number; id: number }[] {
+    return this.table.all();
   }
 
   find(va: number): RegionView | undefined {

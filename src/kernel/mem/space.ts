@@ -46,6 +46,10 @@ export class Space {
   regions(): RegionView[] {
     return this.call((p) => p.regions());
   }
+  /** Just the ranges (cheaper than regions(): no call on each region). */
+  ranges(): { start: number; end: number; id: number }[] {
+    return this.call((p) => p.ranges());
+  }
   covered(start: number, end: number): boolean {
     return this.call((p) => p.covered(start, end));
   }
@@ -184,6 +188,6 @@ export class Space {
       for (const pa of rel.frames) ms.freeFrame(pa);
       this.k.trace.ev3(Major.Mem, Mem.FramesFreed, this.hat, seq, rel.frames.length);
     }
-    for (const id of rel.objects) this.k.reclaim.destroy(id);
+    this.k.reclaim.destroyAll(rel.objects);
   }
 }

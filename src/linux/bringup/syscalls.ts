@@ -266,7 +266,7 @@ const sysMmap: Handler = (ctx, a) => {
 /** A free range of `size` bytes below the previous mmap allocations (they grow down). */
 export function findFree(ctx: SysContext, size: number): number | undefined {
   let start = ctx.mmapTop - size;
-  const regions = ctx.space.regions();
+  const regions = ctx.space.ranges();
   while (!regions.every((g) => g.end <= start || g.start >= start + size)) {
     const r = regions.find((g) => g.end > start && g.start < start + size);
     if (r === undefined) break;
