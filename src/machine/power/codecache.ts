@@ -11,17 +11,23 @@
 // Bounded: past MAX_BLOCKS, blocks not looked up since the previous sweep are dropped.
 
 import type { PhysicalMemory } from "../memory.js";
-
-export type BlockFn = (c: never) => void;
+import type { Handler } from "./decode.js";
+import type { BlockFn } from "./block-codegen.js";
 
 export interface Block {
+  /** The block's function (block-codegen.ts). */
   readonly fn: BlockFn;
+  /** Instructions of its first segment: the least budget the function may be entered with. */
+  readonly firstSegment: number;
   readonly lo: number;
   readonly hi: number;
   /** Instructions in the block (the most it retires per pass). */
   readonly n: number;
   /** Address of each instruction, in execution order (a block may trace through branches). */
   readonly pcs: Int32Array;
+  /** Each instruction's word and handler, in the same order: runs a prefix of the block. */
+  readonly insns: Int32Array;
+  readonly handlers: readonly Handler[];
   /** Virtual page numbers (lo word of VA >>> 12, with the block's hi word) and their frames. */
   readonly vpns: Int32Array;
   readonly frames: Int32Array;

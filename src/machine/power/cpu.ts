@@ -1,12 +1,18 @@
 // One PowerPC processor executing user-mode code for a guest thread. It runs until the thread
 // traps (sc, a trap instruction, an illegal instruction, a storage fault) or its instruction
 // budget is used; then control returns to the kernel on the same processor with `exit` set.
+// An execution engine (engine.ts: the block engine by default, or the step engine) does the
+// executing; the state, the TLBs, the count and the exit record are the processor's.
 
 import type { PhysicalMemory } from "../memory.js";
+import { assertNever } from "../assert.js";
 import { hex, type PageTable } from "../pagetable.js";
 import { describeWord } from "./decode.js";
-import { Engine } from "./engine.js";
-import { GuestFault, GuestMemory } from "./mmu.js";
+import type { EngineKind, ExecutionEngine } from "./engine.js";
+import { BlockEngine } from "./block-engine.js";
+import { StepEngine } from "./step-engine.js";
+import { CodeCache } from "./codecache.js";
+import { Access, GuestFault, GuestMemory } from "./mmu.js";
 import { Mode, S, STATE_BYTES } from "./state.js";
 
 export const enum Exit {
@@ -41,10 +47,14 @@ export class Cpu extends GuestMemory {
   modeBits = 0;
   /** Address space whose translations the TLBs hold (0: none). */
   space = 0;
-  readonly engine: Engine;
+  /** The engine executing this processor's code (engine.ts); switch with `engineKind`. */
+  private eng: ExecutionEngine;
   /** Guest instructions retired (all exits included). */
   icount = 0;
-  /** icount at which a looping block must return to the run loop (set by the engine). */
+  /**
+   * The current run's instruction limit, for code that loops inside one call (a block looping
+   * on itself) and must return in time; -1 asks such code to return at once (code written).
+   */
   limit = 0;
   exit: Exit = Exit.None;
   exitPc = 0;
@@ -57,14 +67,35 @@ export class Cpu extends GuestMemory {
   fpc = 0;
   timeBase: TimeBase = virtualTimeBase;
 
-  constructor(mem: PhysicalMemory, stateAddr?: number) {
+  constructor(mem: PhysicalMemory, stateAddr?: number, kind: EngineKind = "block") {
     super(mem);
     this.stateAddr = stateAddr ?? mem.allocContiguous(1);
     this.r = new Int32Array(mem.buffer, this.stateAddr, STATE_BYTES >> 2);
     this.f = new Float64Array(mem.buffer, this.stateAddr, STATE_BYTES >> 3);
-    this.engine = new Engine(this);
-    this.codeWatcher = this.engine;
+    // Whatever the engine, this processor's stores must see frames that any processor of the
+    // host thread translated as code (its write TLB then drops them), so it registers here.
+    CodeCache.of(mem).register(this);
+    this.eng = makeEngine(this, kind);
+    this.codeWatcher = this.eng;
     this.syncMode();
+  }
+
+  get engine(): ExecutionEngine {
+    return this.eng;
+  }
+
+  get engineKind(): EngineKind {
+    return this.eng.kind;
+  }
+
+  /**
+   * Execute with another engine from now on (between runs). Nothing but speed changes: the
+   * state, the TLBs and the instruction count are the processor's, not the engine's.
+   */
+  set engineKind(kind: EngineKind) {
+    if (kind === this.eng.kind) return;
+    this.eng = makeEngine(this, kind);
+    this.codeWatcher = this.eng;
   }
 
   /** Re-read the mode word of the state (after loading or migrating a state). */
@@ -103,14 +134,29 @@ export class Cpu extends GuestMemory {
   /** Forget every translation (TLBs and the engine's recently-run table). */
   override flushTlb(): void {
     super.flushTlb();
-    this.engine.flushSlots();
+    this.eng.flushSlots();
   }
 
-  /** Run until an exit or until `budget` more instructions have retired. */
+  /**
+   * Run until an exit or until exactly `budget` more instructions have retired (in every
+   * engine: where a slice ends is the program's and the budget's, never the engine's).
+   */
   run(budget: number): Exit {
     this.exit = Exit.None;
-    this.engine.run(this.icount + budget);
+    this.eng.run(this.icount + budget);
     return this.exit;
+  }
+
+  /** icbi: drop the translations of the page holding (lo, hi), if any (the ld32 before checked access). */
+  invalidateCodeAt(lo: number, hi: number): void {
+    let p: number;
+    try {
+      p = this.translate(lo, hi, Access.Read);
+    } catch (e) {
+      if (e instanceof GuestFault) return;
+      throw e;
+    }
+    this.eng.codeWritten(p >>> 12);
   }
 
   // ---- helpers shared by handlers ----
@@ -167,5 +213,16 @@ export class Cpu extends GuestMemory {
       case Exit.Fault:
         return `storage fault at ${at}: ${this.fault?.message ?? "?"}`;
     }
+  }
+}
+
+function makeEngine(c: Cpu, kind: EngineKind): ExecutionEngine {
+  switch (kind) {
+    case "block":
+      return new BlockEngine(c);
+    case "step":
+      return new StepEngine(c);
+    default:
+      return assertNever(kind);
   }
 }

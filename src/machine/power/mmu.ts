@@ -9,8 +9,8 @@
 // Invariants:
 //  - TLB entries are per-processor; a page's entry is valid only while its page-table entry
 //    has the matching protection (the kernel flushes TLBs when it unmaps or protects).
-//  - The write TLB never holds a page that has translated code (see Engine): a store to such a
-//    page goes through the slow path, which invalidates the code first.
+//  - The write TLB never holds a page that has translated code (see block-engine.ts): a store
+//    to such a page goes through the slow path, which invalidates the code first.
 
 import { PAGE_SIZE, type PhysicalMemory } from "../memory.js";
 import { Pte, type PageTable, hex } from "../pagetable.js";

@@ -10,6 +10,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS, type EngineKind } from "../engine.js";
+import { eachEngine } from "./machine.js";
 import { Rng, seedFromEnv } from "./rng.js";
 import { PhysicalMemory } from "../../memory.js";
 import { PageTable, Pte } from "../../pagetable.js";
@@ -18,7 +20,7 @@ import { S } from "../state.js";
 import { AlignmentFault } from "../ops/ea.js";
 
 const MEM = 64;
-const SUITE = { suite: "atomic" };
+const SUITE = { suite: "atomic", engines: ENGINE_KINDS };
 const OFF = 12;
 const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 /** Assembly that sets `reg` to scratch + r12. */
@@ -187,13 +189,13 @@ const ST: Record<number, (rs: number, ra: number) => number> = {
 };
 
 /** Two processors sharing one physical memory and one address space. */
-function pair(le: boolean): { mem: PhysicalMemory; pt: PageTable; a: Cpu; b: Cpu } {
+function pair(le: boolean, engine: EngineKind = "block"): { mem: PhysicalMemory; pt: PageTable; a: Cpu; b: Cpu } {
   const mem = new PhysicalMemory({ bytes: 8 << 20, nodes: 1 });
   const pt = new PageTable(mem);
   pt.map(CODE, 0, mem.allocFrame(), Pte.Read | Pte.Exec);
   pt.map(DATA, 0, mem.allocFrame(), Pte.Read | Pte.Write);
   const mk = (): Cpu => {
-    const c = new Cpu(mem);
+    const c = new Cpu(mem, undefined, engine);
     c.pt = pt;
     c.setMode(true, le);
     return c;
@@ -220,10 +222,10 @@ const dataPhys = (pt: PageTable): number => pt.lookup(DATA, 0) & ~0xfff;
 for (const le of [false, true]) {
   const bo = le ? "LE" : "BE";
 
-  test(`store conditional fails after another processor's store (${bo})`, () => {
+  eachEngine(`store conditional fails after another processor's store (${bo})`, (engine) => {
     for (const sz of [1, 2, 4, 8, 16]) {
       for (const mode of ["other", "same", "none", "stcx"] as const) {
-        const { mem, pt, a, b } = pair(le);
+        const { mem, pt, a, b } = pair(le, engine);
         // A: larx r6,0,r4; sc; stcx. r8,0,r4; sc        B: store r10 -> (r4); sc  (or a larx/stcx. pair)
         code(mem, pt, le, CODE, [x(XO_LARX[sz], 6, 0, 4), SC, x(XO_STCX[sz], 8, 0, 4, 1), SC]);
         const bStore = sz === 16 ? dform(62, 10, 4, 8) : ST[sz](10, 4);
@@ -256,8 +258,8 @@ for (const le of [false, true]) {
     }
   });
 
-  test(`larx/stcx. alignment, faults and invalid forms (${bo})`, () => {
-    const { mem, pt, a } = pair(le);
+  eachEngine(`larx/stcx. alignment, faults and invalid forms (${bo})`, (engine) => {
+    const { mem, pt, a } = pair(le, engine);
     for (const sz of [2, 4, 8, 16]) {
       code(mem, pt, le, CODE, [x(XO_LARX[sz], 6, 0, 4), SC]);
       a.setGpr(4, DATA + sz / 2, 0);
@@ -287,8 +289,8 @@ for (const le of [false, true]) {
     }
   });
 
-  test(`dcbz faults like a store and icbt is a no-op (${bo})`, () => {
-    const { mem, pt, a } = pair(le);
+  eachEngine(`dcbz faults like a store and icbt is a no-op (${bo})`, (engine) => {
+    const { mem, pt, a } = pair(le, engine);
     code(mem, pt, le, CODE, [x(1014, 0, 0, 4), SC]);
     a.setGpr(4, CODE + 8, 0); // read/execute only
     assert.equal(runAt(a, CODE), Exit.Fault);
@@ -332,8 +334,8 @@ for (const le of [false, true]) {
   });
 }
 
-test("32-bit mode: the reservation is on the 32-bit EA", () => {
-  const { mem, pt, a } = pair(false);
+eachEngine("32-bit mode: the reservation is on the 32-bit EA", (engine) => {
+  const { mem, pt, a } = pair(false, engine);
   a.setMode(false, false);
   code(mem, pt, false, CODE, [x(20, 6, 4, 5), x(150, 8, 0, 7, 1), SC]);
   a.setGpr(4, DATA, 0x1234); // high word ignored in 32-bit mode

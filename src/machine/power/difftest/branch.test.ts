@@ -5,41 +5,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng, seedFromEnv } from "./rng.js";
 import { Cpu, Exit } from "../cpu.js";
 import { S } from "../state.js";
-import { machine } from "./machine.js";
+import { eachEngine, machine } from "./machine.js";
+import { bcVariants, bcWord, CTR_EDGES, ctrCases, randomCases, xlWord, XO_BCCTR, XO_BCLR, XO_BCTAR } from "./branch-variants.js";
 
-const SUITE = { suite: "branch" };
+const SUITE = { suite: "branch", engines: ENGINE_KINDS };
 const hex = (w: number): string => "0x" + (w >>> 0).toString(16).padStart(8, "0");
 const is64 = (t: Target): boolean => t !== "ppc32";
 
 /** Seed for the random parts of the variants (operand fields); cases use the harness's seed. */
 const variantSeed = seedFromEnv();
-
-// ---- encoders ----
-
-const bcWord = (bo: number, bi: number, disp: number, aa: number, lk: number): number =>
-  ((16 << 26) | (bo << 21) | (bi << 16) | (disp & 0xfffc) | (aa << 1) | lk) >>> 0;
-const xlWord = (xo: number, bo: number, bi: number, lk: number, extra = 0): number =>
-  ((19 << 26) | (bo << 21) | (bi << 16) | (xo << 1) | lk | extra) >>> 0;
-const XO_BCLR = 16, XO_BCCTR = 528, XO_BCTAR = 560;
-
-/** CTR values around the decrement-and-test edges. */
-const CTR_EDGES: readonly bigint[] = [
-  0n, 1n, 2n, 3n, 0xffffffffn, 0x100000000n, 0x100000001n, 0x80000000n, 0x80000001n,
-  0xffffffffffffffffn, 0x1ffffffffn,
-];
-
-function ctrCases(rng: Rng, n: number): Case[] {
-  const out: Case[] = [];
-  for (let i = 0; i < n; i++) out.push(i % 2 === 0 ? { ctr: rng.pick(CTR_EDGES) } : {});
-  return out;
-}
-
-function randomCases(n: number, f: (i: number) => Case = () => ({})): Case[] {
-  return Array.from({ length: n }, (_, i) => f(i));
-}
 
 function check(t: Target, variants: Variant[]): void {
   const r = runDiff(t, variants, SUITE);
@@ -51,50 +29,7 @@ function check(t: Target, variants: Variant[]): void {
 
 for (const t of TARGETS) {
   test(`bc bcl: every BO, forward and backward, random CR/CTR (${t})`, () => {
-    const rng = new Rng(variantSeed ^ 0x1234);
-    const n = randomCount(4);
-    const variants: Variant[] = [];
-    for (let bo = 0; bo < 32; bo++) {
-      const back = rng.below(2);
-      for (const lk of [0, 1]) {
-        const bi = rng.below(32);
-        if ((lk ^ back) === 0) {
-          // forward: skip one instruction
-          variants.push({ asm: `.long ${hex(bcWord(bo, bi, 8, 0, lk))}; li 3, 1`, cases: ctrCases(rng, n) });
-        } else {
-          // backward: branch back over a `b` to a block that jumps to the end
-          variants.push({
-            asm: `b 2f; li 4, 2; b 3f; 2: .long ${hex(bcWord(bo, bi, -8, 0, lk))}; li 3, 1; 3:`,
-            cases: ctrCases(rng, n),
-          });
-        }
-      }
-    }
-    // Extended mnemonics as gas writes them.
-    for (const asm of ["bdnz 1f; li 3, 1; 1:", "bdz 1f; li 3, 1; 1:", "bdnzt 2, 1f; li 3, 1; 1:", "bdzf 13, 1f; li 3, 1; 1:",
-      "beq 1f; li 3, 1; 1:", "bne- 7, 1f; li 3, 1; 1:", "bgt+ 2, 1f; li 3, 1; 1:", "bsol 1f; li 3, 1; 1:",
-      "bdnzl 1f; li 3, 1; 1:", "bl 1f; 1:", "bl 1f; li 3, 1; 1:", "b 1f; li 3, 1; 1:"]) {
-      variants.push({ asm, cases: ctrCases(rng, n) });
-    }
-    // Absolute forms can only be run not taken here (the targets are near address 0):
-    // bca/bcla with the CR bit forced the other way, or with a CTR test that fails.
-    for (let k = 0; k < 4; k++) {
-      const bi = rng.below(32), lk = k & 1;
-      const bitMask = 1 << (31 - bi);
-      variants.push({
-        asm: `.long ${hex(bcWord(12, bi, 0x100, 1, lk))}; li 3, 1`,
-        cases: randomCases(n, () => ({ cr: rng.u32() & ~bitMask })),
-      });
-      variants.push({
-        asm: `.long ${hex(bcWord(4, bi, 0x100, 1, lk))}; li 3, 1`,
-        cases: randomCases(n, () => ({ cr: rng.u32() | bitMask })),
-      });
-      variants.push({
-        asm: `.long ${hex(bcWord(16 + 2 * (k >> 1), bi, 0x100, 1, lk))}; li 3, 1`,
-        cases: randomCases(n, () => ({ ctr: k >> 1 === 0 ? 1n : 5n })),
-      });
-    }
-    check(t, variants);
+    check(t, bcVariants(new Rng(variantSeed ^ 0x1234), randomCount(4)));
   });
 }
 
@@ -213,9 +148,9 @@ const bWord = (li: number, aa: number, lk: number): number => ((18 << 26) | (li 
 const pcOf = (c: Cpu): [number, number] => [c.r[S.PC] >>> 0, c.r[S.PC + 1] >>> 0];
 const lrOf = (c: Cpu): [number, number] => [c.r[S.LR] >>> 0, c.r[S.LR + 1] >>> 0];
 
-test("ba bla bca bcla: absolute targets (64-bit and 32-bit, both byte orders)", () => {
+eachEngine("ba bla bca bcla: absolute targets (64-bit and 32-bit, both byte orders)", (engine) => {
   for (const [sf, le] of [[true, false], [true, true], [false, false]] as const) {
-    const m = machine(sf, le);
+    const m = machine(sf, le, engine);
     // ba 0x2000 from 0x4000; the target runs sc.
     m.code(0x2000, 0, [SC]);
     m.code(0x4000, 0, [bWord(0x2000, 1, 0), bWord(0x2000, 1, 1), bcWord(20, 0, 0x2000, 1, 1), bcWord(12, 2, 0x2000, 1, 0), SC]);
@@ -237,22 +172,22 @@ test("ba bla bca bcla: absolute targets (64-bit and 32-bit, both byte orders)", 
   }
   // Negative absolute targets: sign-extended (64-bit: beyond the address space, a fault;
   // 32-bit: 0xfffff000).
-  const m32 = machine(false);
+  const m32 = machine(false, false, engine);
   m32.code(0xfffff000, 0, [SC]);
   m32.code(0x4000, 0, [bWord(-0x1000, 1, 0), bcWord(20, 0, -0x1000, 1, 0)]);
   assert.equal(m32.runAt(0x4000, 0), Exit.Syscall);
   assert.deepEqual(pcOf(m32.c), [0xfffff004, 0]);
   assert.equal(m32.runAt(0x4004, 0), Exit.Syscall);
   assert.deepEqual(pcOf(m32.c), [0xfffff004, 0]);
-  const m64 = machine(true);
+  const m64 = machine(true, false, engine);
   m64.code(0x4000, 0, [bWord(-0x1000, 1, 0)]);
   assert.equal(m64.runAt(0x4000, 0), Exit.Fault);
   assert.equal(m64.c.exitPc >>> 0, 0xfffff000);
   assert.equal(m64.c.exitPcHi >>> 0, 0xffffffff);
 });
 
-test("branches across a 4 GiB boundary of the PC (64-bit) and the 32-bit wrap", () => {
-  const m = machine(true);
+eachEngine("branches across a 4 GiB boundary of the PC (64-bit) and the 32-bit wrap", (engine) => {
+  const m = machine(true, false, engine);
   const last = 0xfffffffc | 0; // the last word below 4 GiB
   m.code(0, 1, [SC, SC, SC, SC]); // 0x1_0000_0000..
   m.code(0xfffffff0, 0, [SC, SC, SC]);
@@ -283,7 +218,7 @@ test("branches across a 4 GiB boundary of the PC (64-bit) and the 32-bit wrap", 
   assert.deepEqual(lrOf(m.c), [0, 1]);
 
   // 32-bit mode: 0xfffffffc + 8 wraps to 4; LR wraps to 0.
-  const m32 = machine(false);
+  const m32 = machine(false, false, engine);
   m32.code(0, 0, [SC, SC, SC]);
   m32.code(last, 0, [bWord(8, 0, 1)]);
   assert.equal(m32.runAt(last, 0), Exit.Syscall);
@@ -306,10 +241,10 @@ function refCtr(ctr: bigint, bo: number, sf: boolean): { ctr: bigint; ok: boolea
   return { ctr: n, ok: zero === ((bo & 2) !== 0) };
 }
 
-test("bc and bcctr CTR handling in 64-bit and 32-bit mode (reference model)", () => {
+eachEngine("bc and bcctr CTR handling in 64-bit and 32-bit mode (reference model)", (engine) => {
   const rng = new Rng(variantSeed ^ 0xdef0);
   for (const sf of [true, false]) {
-    const m = machine(sf);
+    const m = machine(sf, false, engine);
     // Slots of 8 words at 0x1000 + 32*bo: branch word, sc (fall through); the branch tests CR
     // bit 5 (CR1.GT); bc targets 0x8000; bcctr targets CTR (0x8000 or 0).
     m.code(0x8000, 0, [SC]);
@@ -369,8 +304,8 @@ test("bc and bcctr CTR handling in 64-bit and 32-bit mode (reference model)", ()
   }
 });
 
-test("bctar: target from TAR, LR before update for bclrl", () => {
-  const m = machine(true);
+eachEngine("bctar: target from TAR, LR before update for bclrl", (engine) => {
+  const m = machine(true, false, engine);
   m.code(0x2000, 0, [SC]);
   m.code(0x1000, 0, [xlWord(XO_BCTAR, 20, 0, 1), SC, xlWord(XO_BCLR, 20, 0, 1), SC]);
   m.c.r[S.TAR] = 0x2002; m.c.r[S.TAR + 1] = 0;

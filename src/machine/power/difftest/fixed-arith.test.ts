@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng, seedFromEnv } from "./rng.js";
 
 const SUITE = "fixed-arith";
@@ -71,7 +72,7 @@ function forms(m: string, oe: boolean): string[] {
 }
 
 function check(t: Target, variants: Variant[]): void {
-  const r = runDiff(t, variants, { suite: SUITE, seed: SEED });
+  const r = runDiff(t, variants, { suite: SUITE, seed: SEED, engines: ENGINE_KINDS });
   assert.equal(r.failure, undefined, report(t, r));
   assert.equal(r.mismatches.length, 0, report(t, r));
 }

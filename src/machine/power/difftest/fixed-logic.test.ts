@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng, seedFromEnv } from "./rng.js";
 
 const SUITE = "fixed-logic";
@@ -162,7 +163,7 @@ for (const t of TARGETS) {
     const seed = seedFromEnv();
     const rng = new Rng(seed ^ 0x10c1c);
     const vs = variants(t, rng);
-    const r = runDiff(t, vs, { suite: SUITE, seed });
+    const r = runDiff(t, vs, { suite: SUITE, seed, engines: ENGINE_KINDS });
     assert.equal(r.failure, undefined, report(t, r));
     assert.equal(r.mismatches.length, 0, report(t, r));
     // Every variant's instruction must have decoded (no illegal words in the coverage).

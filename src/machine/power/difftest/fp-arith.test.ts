@@ -11,6 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng, f64, f64bits, seedFromEnv } from "./rng.js";
 
 const SUITE = "fp-arith";
@@ -284,7 +285,7 @@ function variants(t: Target): Variant[] {
 }
 
 function check(t: Target): void {
-  const r = runDiff(t, variants(t), { suite: SUITE, seed: SEED });
+  const r = runDiff(t, variants(t), { suite: SUITE, seed: SEED, engines: ENGINE_KINDS });
   assert.equal(r.failure, undefined, report(t, r));
   assert.equal(r.mismatches.length, 0, report(t, r));
 }

@@ -11,6 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng, FP_EDGES, seedFromEnv } from "./rng.js";
 
 // FPSCR bits in the low word (bits 32:63), as in fpu/fpscr.ts.
@@ -297,7 +298,7 @@ const MOVE_MNEMONICS_64 = ["fcpsgn", "fcpsgn.", "fmrgew", "fmrgow", "frin", "fri
 for (const t of TARGETS) {
   test(`fpscr instructions (${t})`, () => {
     const seed = seedFromEnv();
-    const r = runDiff(t, fpscrVariants(t, new Rng(seed ^ 0xf95c)), { suite: "fp-control", seed });
+    const r = runDiff(t, fpscrVariants(t, new Rng(seed ^ 0xf95c)), { suite: "fp-control", seed, engines: ENGINE_KINDS });
     assert.equal(r.failure, undefined, report(t, r));
     assert.equal(r.mismatches.length, 0, report(t, r));
     for (const mn of FPSCR_MNEMONICS) assert.ok((r.coverage.get(mn) ?? 0) > 0, `${mn} not covered on ${t}`);
@@ -305,7 +306,7 @@ for (const t of TARGETS) {
 
   test(`fp moves, rounding and compares (${t})`, () => {
     const seed = seedFromEnv();
-    const r = runDiff(t, moveVariants(t, new Rng(seed ^ 0x3073)), { suite: "fp-control", seed });
+    const r = runDiff(t, moveVariants(t, new Rng(seed ^ 0x3073)), { suite: "fp-control", seed, engines: ENGINE_KINDS });
     assert.equal(r.failure, undefined, report(t, r));
     assert.equal(r.mismatches.length, 0, report(t, r));
     const want = t === "ppc32" ? MOVE_MNEMONICS : [...MOVE_MNEMONICS, ...MOVE_MNEMONICS_64];

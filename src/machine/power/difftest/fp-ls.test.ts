@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, scratchAddr, TARGETS, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng, FP_EDGES, seedFromEnv } from "./rng.js";
 
 const MEM = 64;
@@ -196,7 +197,7 @@ for (const t of TARGETS) {
   test(`fp loads and stores (${t})`, () => {
     const seed = seedFromEnv();
     const rng = new Rng(seed ^ 0x5eed);
-    const r = runDiff(t, buildVariants(t, rng), { suite: "fp-ls", seed });
+    const r = runDiff(t, buildVariants(t, rng), { suite: "fp-ls", seed, engines: ENGINE_KINDS });
     assert.equal(r.failure, undefined, report(t, r));
     assert.equal(r.mismatches.length, 0, report(t, r));
     for (const mn of ["lfs", "lfsu", "lfsx", "lfsux", "lfd", "lfdu", "lfdx", "lfdux", "stfs", "stfsu", "stfsx", "stfsux", "stfd", "stfdu", "stfdx", "stfdux", "stfiwx"]) {

@@ -20,6 +20,7 @@ import { decoder } from "../engine.js";
 import { nameOf } from "../decode.js";
 import { parseElf, PType } from "../../elf.js";
 import { runBare } from "./bare.js";
+import type { EngineKind } from "../engine.js";
 import { Rng, seedFromEnv } from "./rng.js";
 
 export type Target = "ppc64" | "ppc64le" | "ppc32";
@@ -77,6 +78,8 @@ export interface Variant {
 }
 
 export interface Mismatch {
+  /** The k42ts engine whose dump differs. */
+  engine: EngineKind;
   variant: string;
   caseIndex: number;
   field: string;
@@ -408,10 +411,39 @@ export interface DiffOptions {
    * Altivec). Mismatches name VSRs as vsN and VRs as vN.
    */
   vector?: boolean;
+  /**
+   * The k42ts engines to run the program with, each compared with qemu (default: the block
+   * engine only, or K42_ENGINES, e.g. "block,step", for every suite). The step engine is the
+   * reference the block engine's translation is checked against; which suites run it by default
+   * is each suite's choice (engine-matrix.test.ts lists them).
+   */
+  engines?: readonly EngineKind[];
 }
 
-/** Run variants under qemu and k42ts and compare the dumps. */
-export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}): DiffResult {
+/** The engines a run uses: K42_ENGINES (comma-separated) overrides the suite's choice. */
+function enginesFor(opts: DiffOptions): readonly EngineKind[] {
+  const env = process.env.K42_ENGINES;
+  if (env !== undefined && env.trim() !== "") {
+    return env.split(",").map((e) => {
+      const k = e.trim();
+      if (k !== "block" && k !== "step") throw new Error(`K42_ENGINES: unknown engine ${k} (block, step)`);
+      return k;
+    });
+  }
+  return opts.engines ?? ["block"];
+}
+
+/** A harness program: the linked executable and the input records it carries. */
+interface DiffProgram {
+  exe: Uint8Array;
+  seed: number;
+  L: Layout;
+  vec: VectorKind;
+  inputs: Uint8Array[][];
+  cases: number;
+}
+
+function buildDiff(t: Target, variants: Variant[], opts: DiffOptions): DiffProgram {
   const seed = opts.seed ?? seedFromEnv();
   const rng = new Rng(seed);
   const info = INFO[t];
@@ -439,47 +471,68 @@ export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}):
   const exe = build(t, genProgram(t, variants, records, vec));
   const scratchSym = symbols(t, exe).get("scratch");
   if (scratchSym !== SCRATCH) throw new Error(`harness: memory window linked at ${scratchSym}, expected 0x${SCRATCH.toString(16)}`);
+  return { exe, seed, L, vec, inputs, cases: total };
+}
+
+/**
+ * The bare-metal executable runDiff would run for these variants (cases filled from the seed):
+ * for tests that run a differential program some other way (engine-matrix.test.ts).
+ */
+export function diffProgram(t: Target, variants: Variant[], opts: DiffOptions = {}): Uint8Array {
+  return buildDiff(t, variants, opts).exe;
+}
+
+/** Run variants under qemu and k42ts and compare the dumps. */
+export function runDiff(t: Target, variants: Variant[], opts: DiffOptions = {}): DiffResult {
+  const info = INFO[t];
+  const { exe, seed, L, vec, inputs, cases: total } = buildDiff(t, variants, opts);
   const q = runQemu(t, exe);
   const result: DiffResult = { mismatches: [], coverage: new Map(), seed, cases: total };
   if (q.error) {
     result.failure = `qemu: ${q.error}`;
     return result;
   }
-  const k = runBare(exe);
-  if (k.error !== undefined || k.exitCode !== 0) {
-    result.failure = `k42ts: ${k.error ?? "exit " + k.exitCode}`;
-    return result;
-  }
-  if (q.out.length !== k.stdout.length) {
-    result.failure = `dump sizes differ: qemu ${q.out.length} bytes, k42ts ${k.stdout.length}`;
-    return result;
-  }
-  // Compare records.
-  let off = 0;
-  variants.forEach((v, n) => {
-    v.cases.forEach((_, ci) => {
-      const qo = q.out.subarray(off + L.outOff, off + L.outOff + L.stateSize);
-      const ko = k.stdout.subarray(off + L.outOff, off + L.outOff + L.stateSize);
-      const seen = new Set<string>();
-      for (let b = 0; b < L.stateSize; b++) {
-        if (qo[b] === ko[b]) continue;
-        const f = field(L, b);
-        if (seen.has(f)) continue;
-        seen.add(f);
-        const inp = inputs[n][ci];
-        const regs = mentioned(v.asm, vec === "none" ? false : vec).map((r) => `${r}=${fieldValue(inp, L, r, info.le)}`);
-        regs.push(`cr=${fieldValue(inp, L, "cr", info.le)}`, `xer=${fieldValue(inp, L, "xer", info.le)}`);
-        if (f === "fpscr" || f.startsWith("f")) regs.push(`fpscr=${fieldValue(inp, L, "fpscr", info.le)}`);
-        if (vec !== "none") regs.push(`vscr=${fieldValue(inp, L, "vscr", info.le)}`);
-        result.mismatches.push({
-          variant: v.asm, caseIndex: ci, field: f, input: regs.join(" "),
-          expected: fieldValue(qo, L, f, info.le), got: fieldValue(ko, L, f, info.le),
-        });
-      }
-      off += L.recSize;
+  const compare = (engine: EngineKind, k: ReturnType<typeof runBare>): void => {
+    const who = `k42ts (${engine} engine)`;
+    if (k.error !== undefined || k.exitCode !== 0) {
+      result.failure = `${who}: ${k.error ?? "exit " + k.exitCode}`;
+      return;
+    }
+    if (q.out.length !== k.stdout.length) {
+      result.failure = `dump sizes differ: qemu ${q.out.length} bytes, ${who} ${k.stdout.length}`;
+      return;
+    }
+    // Compare records.
+    let off = 0;
+    variants.forEach((v, n) => {
+      v.cases.forEach((_, ci) => {
+        const qo = q.out.subarray(off + L.outOff, off + L.outOff + L.stateSize);
+        const ko = k.stdout.subarray(off + L.outOff, off + L.outOff + L.stateSize);
+        const seen = new Set<string>();
+        for (let b = 0; b < L.stateSize; b++) {
+          if (qo[b] === ko[b]) continue;
+          const f = field(L, b);
+          if (seen.has(f)) continue;
+          seen.add(f);
+          const inp = inputs[n][ci];
+          const regs = mentioned(v.asm, vec === "none" ? false : vec).map((r) => `${r}=${fieldValue(inp, L, r, info.le)}`);
+          regs.push(`cr=${fieldValue(inp, L, "cr", info.le)}`, `xer=${fieldValue(inp, L, "xer", info.le)}`);
+          if (f === "fpscr" || f.startsWith("f")) regs.push(`fpscr=${fieldValue(inp, L, "fpscr", info.le)}`);
+          if (vec !== "none") regs.push(`vscr=${fieldValue(inp, L, "vscr", info.le)}`);
+          result.mismatches.push({
+            engine, variant: v.asm, caseIndex: ci, field: f, input: regs.join(" "),
+            expected: fieldValue(qo, L, f, info.le), got: fieldValue(ko, L, f, info.le),
+          });
+        }
+        off += L.recSize;
+      });
+      off += L.recSize; // terminator
     });
-    off += L.recSize; // terminator
-  });
+  };
+  for (const engine of enginesFor(opts)) {
+    compare(engine, runBare(exe, { engine }));
+    if (result.failure !== undefined) return result;
+  }
   // Coverage: the mnemonics of the snippet words.
   const syms = symbols(t, exe);
   const elf = parseElf(exe);
@@ -517,7 +570,7 @@ export function report(t: Target, r: DiffResult, max = 12): string {
   if (r.failure) return `[${t}] seed=${r.seed}: ${r.failure}`;
   const lines = [`[${t}] seed=${r.seed} (rerun with K42_SEED=${r.seed}): ${r.mismatches.length} mismatching fields over ${r.cases} cases`];
   for (const m of r.mismatches.slice(0, max)) {
-    lines.push(`  ${m.variant} case ${m.caseIndex}: ${m.field} qemu=${m.expected} k42ts=${m.got}\n      inputs: ${m.input}`);
+    lines.push(`  ${m.variant} case ${m.caseIndex}: ${m.field} qemu=${m.expected} k42ts(${m.engine})=${m.got}\n      inputs: ${m.input}`);
   }
   return lines.join("\n");
 }

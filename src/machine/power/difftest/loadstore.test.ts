@@ -19,6 +19,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
+import { ENGINE_KINDS, type EngineKind } from "../engine.js";
+import { eachEngine } from "./machine.js";
 import { Rng, seedFromEnv } from "./rng.js";
 import { PhysicalMemory } from "../../memory.js";
 import { PageTable, Pte } from "../../pagetable.js";
@@ -27,7 +29,7 @@ import { S } from "../state.js";
 import { AlignmentFault } from "../ops/ea.js";
 
 const MEM = 64;
-const SUITE = { suite: "loadstore" };
+const SUITE = { suite: "loadstore", engines: ENGINE_KINDS };
 
 const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 
@@ -279,10 +281,10 @@ interface Machine {
   cpu: Cpu;
 }
 
-function machine(le: boolean, sf = true): Machine {
+function machine(le: boolean, sf = true, engine: EngineKind = "block"): Machine {
   const mem = new PhysicalMemory({ bytes: 8 << 20, nodes: 1 });
   const pt = new PageTable(mem);
-  const cpu = new Cpu(mem);
+  const cpu = new Cpu(mem, undefined, engine);
   cpu.pt = pt;
   cpu.setMode(sf, le);
   pt.map(CODE, 0, mem.allocFrame(), Pte.Read | Pte.Exec);
@@ -306,7 +308,7 @@ function gprs(c: Cpu): number[] {
 for (const le of [false, true]) {
   const bo = le ? "LE" : "BE";
 
-  test(`a load from an unmapped address faults with no effect (${bo})`, () => {
+  eachEngine(`a load from an unmapped address faults with no effect (${bo})`, (engine) => {
     const forms: [string, number][] = [
       ["lwz", dform(32, 3, 4, 8)],
       ["lwzu", dform(33, 3, 4, 8)],
@@ -318,7 +320,7 @@ for (const le of [false, true]) {
       ["lq", dform(56, 6, 4, 0)],
     ];
     for (const [name, w] of forms) {
-      const m = machine(le);
+      const m = machine(le, true, engine);
       const c = m.cpu;
       c.setGpr(4, DATA + 0x1000, 0); // unmapped page
       c.setGpr(5, 16, 0);
@@ -339,7 +341,7 @@ for (const le of [false, true]) {
     }
   });
 
-  test(`page-crossing multi-part accesses fault before any effect (${bo})`, () => {
+  eachEngine(`page-crossing multi-part accesses fault before any effect (${bo})`, (engine) => {
     // stq / std / stmw / stswi straddling DATA's last bytes and the unmapped page after it.
     const forms: [string, number, number][] = [
       ["stq", dform(62, 6, 4, 0) | 2, 8],
@@ -348,7 +350,7 @@ for (const le of [false, true]) {
       ...(le ? [] : [["stmw", dform(47, 24, 4, 0), 16], ["stswi", xform(725, 6, 4, 0) | (20 << 11), 12]] as [string, number, number][]),
     ];
     for (const [name, w, back] of forms) {
-      const m = machine(le);
+      const m = machine(le, true, engine);
       const c = m.cpu;
       const p = m.pt.lookup(DATA, 0) & ~0xfff;
       m.mem.bytes.fill(0xaa, p, p + 0x1000);
@@ -361,7 +363,7 @@ for (const le of [false, true]) {
     }
     if (!le) {
       // lmw straddling: no register written.
-      const m = machine(le);
+      const m = machine(le, true, engine);
       const c = m.cpu;
       c.setGpr(4, DATA + 0x1000 - 8, 0);
       const before = gprs(c);
@@ -370,7 +372,7 @@ for (const le of [false, true]) {
     }
   });
 
-  test(`invalid forms are illegal instructions (${bo})`, () => {
+  eachEngine(`invalid forms are illegal instructions (${bo})`, (engine) => {
     const bad: [string, number][] = [
       ["lbzu RA=0", dform(35, 3, 0, 0)],
       ["lwzu RA=RT", dform(33, 4, 4, 0)],
@@ -386,7 +388,7 @@ for (const le of [false, true]) {
       ["lswi RA in range", xform(597, 30, 0, 0) | (16 << 11)],
     ];
     for (const [name, w] of bad) {
-      const m = machine(le);
+      const m = machine(le, true, engine);
       const c = m.cpu;
       c.setGpr(4, DATA, 0);
       c.setGpr(9, 0, 0);
@@ -398,7 +400,7 @@ for (const le of [false, true]) {
       assert.deepEqual(gprs(c), before, name);
     }
     // Aliasing that is allowed: store-with-update RS = RA, indexed update RT = RB.
-    const m = machine(le);
+    const m = machine(le, true, engine);
     const c = m.cpu;
     c.setGpr(4, DATA, 0);
     c.setGpr(5, 0, 0);
@@ -407,9 +409,9 @@ for (const le of [false, true]) {
     assert.equal(c.r[10], DATA); // lwzux 5,4,5 loaded the word stwu stored (the old r4)
   });
 
-  test(`lswx with RA or RB in the loaded range stops at run time (${bo})`, () => {
+  eachEngine(`lswx with RA or RB in the loaded range stops at run time (${bo})`, (engine) => {
     if (le) return; // string instructions are alignment interrupts in LE (tested below)
-    const m = machine(le);
+    const m = machine(le, true, engine);
     const c = m.cpu;
     c.setGpr(4, DATA, 0);
     c.setGpr(6, 0, 0);
@@ -423,13 +425,13 @@ for (const le of [false, true]) {
   });
 }
 
-test("multiple and string instructions in little-endian mode are alignment interrupts", () => {
+eachEngine("multiple and string instructions in little-endian mode are alignment interrupts", (engine) => {
   for (const [name, w] of [
     ["lmw", dform(46, 28, 4, 0)], ["stmw", dform(47, 28, 4, 0)],
     ["lswi", xform(597, 6, 4, 0) | (8 << 11)], ["stswi", xform(725, 6, 4, 0) | (8 << 11)],
     ["lswx", xform(533, 6, 4, 5)], ["stswx", xform(661, 6, 4, 5)],
   ] as [string, number][]) {
-    const m = machine(true);
+    const m = machine(true, true, engine);
     const c = m.cpu;
     c.setGpr(4, DATA, 0);
     c.setGpr(5, 0, 0);
@@ -441,8 +443,8 @@ test("multiple and string instructions in little-endian mode are alignment inter
   }
 });
 
-test("32-bit mode truncates the EA and writes a 32-bit EA to RA", () => {
-  const m = machine(false, false);
+eachEngine("32-bit mode truncates the EA and writes a 32-bit EA to RA", (engine) => {
+  const m = machine(false, false, engine);
   const c = m.cpu;
   const p = m.pt.lookup(DATA, 0) & ~0xfff;
   m.mem.view.setUint32(p + 8, 0xdeadbeef, false);

@@ -1,9 +1,12 @@
 // A bare processor for unit tests: one Cpu over a small physical memory, code placed at any
-// virtual address (pages mapped on demand), run from a PC until an exit.
+// virtual address (pages mapped on demand), run from a PC until an exit; and `eachEngine`,
+// which registers a test once per execution engine.
 
+import { test } from "node:test";
 import { PhysicalMemory, PAGE_SIZE } from "../../memory.js";
 import { PageTable, Pte } from "../../pagetable.js";
 import { Cpu, type Exit } from "../cpu.js";
+import { ENGINE_KINDS, type EngineKind } from "../engine.js";
 
 export interface Machine {
   c: Cpu;
@@ -13,10 +16,10 @@ export interface Machine {
   runAt(lo: number, hi: number, budget?: number): Exit;
 }
 
-export function machine(sf: boolean, le = false): Machine {
+export function machine(sf: boolean, le = false, engine: EngineKind = "block"): Machine {
   const mem = new PhysicalMemory({ bytes: 8 << 20, nodes: 1 });
   const pt = new PageTable(mem);
-  const c = new Cpu(mem);
+  const c = new Cpu(mem, undefined, engine);
   c.pt = pt;
   c.setMode(sf, le);
   return {
@@ -39,4 +42,12 @@ export function machine(sf: boolean, le = false): Machine {
       return c.run(budget);
     },
   };
+}
+
+/**
+ * A test for every engine (named "<name> (<engine> engine)"): exits, faults and their reports
+ * must be the same whichever engine runs the code.
+ */
+export function eachEngine(name: string, body: (engine: EngineKind) => void): void {
+  for (const engine of ENGINE_KINDS) test(`${name} (${engine} engine)`, () => body(engine));
 }

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runDiff, report, TARGETS, type Case } from "./harness.js";
+import { ENGINE_KINDS } from "../engine.js";
 import { Rng } from "./rng.js";
 
 for (const t of TARGETS) {
@@ -15,7 +16,7 @@ for (const t of TARGETS) {
       { asm: "add 3, 4, 5", cases },
       { asm: "addo. 6, 4, 5", cases },
       { asm: "cmpwi 3, 4, 100", cases },
-    ], { suite: "smoke" });
+    ], { suite: "smoke", engines: ENGINE_KINDS });
     assert.equal(r.failure, undefined, report(t, r));
     assert.equal(r.mismatches.length, 0, report(t, r));
     assert.ok((r.coverage.get("addo.") ?? 0) > 0);

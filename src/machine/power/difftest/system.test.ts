@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { runDiff, report, randomCount, TARGETS, type Case, type Target, type Variant } from "./harness.js";
 import { Rng, seedFromEnv, INT_EDGES } from "./rng.js";
 import { Cpu, Exit } from "../cpu.js";
-import { decoder } from "../engine.js";
+import { decoder, ENGINE_KINDS } from "../engine.js";
 import { S } from "../state.js";
-import { machine } from "./machine.js";
+import { eachEngine, machine } from "./machine.js";
 
-const SUITE = { suite: "system" };
+const SUITE = { suite: "system", engines: ENGINE_KINDS };
 const hex = (w: number): string => "0x" + (w >>> 0).toString(16).padStart(8, "0");
 const is64 = (t: Target): boolean => t !== "ppc32";
 const variantSeed = seedFromEnv();
@@ -172,11 +172,11 @@ const setGpr64 = (c: Cpu, n: number, v: bigint): void => {
 };
 const gpr64 = (c: Cpu, n: number): bigint => (BigInt(c.r[n * 2 + 1] >>> 0) << 32n) | BigInt(c.r[n * 2] >>> 0);
 
-test("traps: every TO on many operand pairs, against an independent model (both modes)", () => {
+eachEngine("traps: every TO on many operand pairs, against an independent model (both modes)", (engine) => {
   const rng = new Rng(variantSeed ^ 0x7b);
   const imms = [0, 1, -1, 2, 0x7fff, -0x8000, 0x100, -0x100];
   for (const sf of [true, false]) {
-    const m = machine(sf, !sf);
+    const m = machine(sf, !sf, engine);
     // One slot of 2 words per (kind, TO, immediate): the trap, then sc.
     type Slot = { kind: TrapKind; to: number; imm: number; addr: number; word: number };
     const slots: Slot[] = [];
@@ -221,15 +221,15 @@ test("traps: every TO on many operand pairs, against an independent model (both 
     assert.ok(fired > 1000 && quiet > 1000, `fired ${fired} quiet ${quiet}`);
   }
   // "trap" (tw 31,0,0) always fires; tw 0 never does.
-  const m = machine(true);
+  const m = machine(true, false, engine);
   m.code(0x1000, 0, [0x7fe00008, SC, twW(0, 0, 0), SC]);
   assert.equal(m.runAt(0x1000, 0), Exit.Trap);
   assert.match(m.c.describeExit(), /^trap at 0x1000$/);
   assert.equal(m.runAt(0x1008, 0), Exit.Syscall);
 });
 
-test("trap at the last word below 4 GiB reports the right address (64-bit)", () => {
-  const m = machine(true);
+eachEngine("trap at the last word below 4 GiB reports the right address (64-bit)", (engine) => {
+  const m = machine(true, false, engine);
   m.code(0xfffffffc, 0, [0x7fe00008]);
   assert.equal(m.runAt(0xfffffffc, 0), Exit.Trap);
   assert.equal(m.c.exitPc >>> 0, 0xfffffffc);
@@ -240,9 +240,9 @@ test("trap at the last word below 4 GiB reports the right address (64-bit)", () 
   assert.equal(m.c.exitPcHi, 1);
 });
 
-test("illegal instruction: exit, address, word and a description naming the opcode fields", () => {
+eachEngine("illegal instruction: exit, address, word and a description naming the opcode fields", (engine) => {
   for (const sf of [true, false]) {
-    const m = machine(sf);
+    const m = machine(sf, false, engine);
     for (const [w, op, xo] of [[0x00000000, 0, 0], [0x7c000002, 31, 1], [0x7c0007fe, 31, 1023]] as const) {
       assert.equal(decoder().decode(w), undefined, `${hex(w)} must not decode`);
       m.code(0x12340, 0, [0x60000000, 0x60000000, w, SC]);
@@ -260,8 +260,8 @@ test("illegal instruction: exit, address, word and a description naming the opco
   }
 });
 
-test("SPRs problem state may not use: privileged and illegal exits", () => {
-  const m = machine(true);
+eachEngine("SPRs problem state may not use: privileged and illegal exits", (engine) => {
+  const m = machine(true, false, engine);
   const cases: [number, Exit][] = [
     [mfsprW(3, 17), Exit.Privileged], // DSCR, privileged number
     [mtsprW(3, 17), Exit.Privileged],
@@ -290,9 +290,9 @@ test("SPRs problem state may not use: privileged and illegal exits", () => {
   }
 });
 
-test("DSCR (3), PPR32 (898) and TAR/PPR in 32-bit mode (not in qemu 7.2 user mode)", () => {
+eachEngine("DSCR (3), PPR32 (898) and TAR/PPR in 32-bit mode (not in qemu 7.2 user mode)", (engine) => {
   for (const sf of [true, false]) {
-    const m = machine(sf);
+    const m = machine(sf, false, engine);
     m.code(0x3000, 0, [
       mtsprW(4, 3), mfsprW(5, 3), // DSCR
       mtsprW(6, 896), mfsprW(7, 898), // PPR, then PPR32
@@ -313,9 +313,9 @@ test("DSCR (3), PPR32 (898) and TAR/PPR in 32-bit mode (not in qemu 7.2 user mod
   }
 });
 
-test("time base: mftb/mftbu and mfspr 268/269 split a 64-bit count; the default count never goes back", () => {
+eachEngine("time base: mftb/mftbu and mfspr 268/269 split a 64-bit count; the default count never goes back", (engine) => {
   for (const sf of [true, false]) {
-    const m = machine(sf);
+    const m = machine(sf, false, engine);
     m.code(0x4000, 0, [mftbW(3, 268), mftbW(4, 269), mfsprW(5, 268), mfsprW(6, 269), SC]);
     for (const tb of [0, 1, 0xffffffff, 0x100000000, 0x123456789abcd, 2 ** 53 - 1]) {
       m.c.timeBase = () => tb;
@@ -328,7 +328,7 @@ test("time base: mftb/mftbu and mfspr 268/269 split a 64-bit count; the default 
     }
   }
   // The default (virtual) time base: non-decreasing and advancing as instructions retire.
-  const m = machine(true);
+  const m = machine(true, false, engine);
   const nops = Array.from({ length: 50 }, () => 0x60000000);
   m.code(0x5000, 0, [...nops, mftbW(3, 268), SC]);
   let prev = -1n;
@@ -343,8 +343,8 @@ test("time base: mftb/mftbu and mfspr 268/269 split a 64-bit count; the default 
   assert.ok(prev > first, "time base did not advance");
 });
 
-test("mcrxr leaves OV32/CA32; XER high word reads as zero after mtxer", () => {
-  const m = machine(true);
+eachEngine("mcrxr leaves OV32/CA32; XER high word reads as zero after mtxer", (engine) => {
+  const m = machine(true, false, engine);
   const mcrxr = ((31 << 26) | (2 << 23) | (512 << 1)) >>> 0;
   m.code(0x6000, 0, [mtsprW(4, 1), mcrxr, mfsprW(5, 1), SC]);
   setGpr64(m.c, 4, 0xffffffffffffffffn);

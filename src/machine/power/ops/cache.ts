@@ -63,7 +63,7 @@ function dcbt(): void {
 function icbi(c: Cpu, w: number): void {
   const lo = eaX(c, w) & ~(LINE - 1), hi = c.eah;
   c.ld32(lo, hi);
-  c.engine.invalidateCodeAt(lo, hi);
+  c.invalidateCodeAt(lo, hi);
 }
 
 const x = (xo: number): number => ((31 << 26) | (xo << 1)) >>> 0;

@@ -1,5 +1,5 @@
 // The block engine: tracing through calls, self-modifying code, faults inside traced code,
-// and the single-step interpreter agreeing with the blocks.
+// and the step engine and single steps agreeing with the blocks.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -61,20 +61,24 @@ test("a fault inside traced callee code reports the callee's address and count",
   assert.equal(m.c.fault?.eaLo, 0);
 });
 
-test("the single-step interpreter and the block engine agree on a loop with calls", () => {
+test("the step engine, single steps and the block engine agree on a loop with calls", () => {
   const prog = (m: ReturnType<typeof machine>): void => {
     m.code(0x2000, 0, [addi(3, 3, 3), BLR]);
     // r4 counts down from 50: r3 += 3 per call
     m.code(0x1000, 0, [li(3, 0), li(4, 50), bl(0x1008, 0x2000), addi(4, 4, -1), 0x2c040000 /* cmpwi r4,0 */, 0x4082fff4 /* bne -12 */, SC]);
   };
-  const a = machine(true), b = machine(true);
+  const a = machine(true), b = machine(true), s = machine(true, false, "step");
   prog(a);
   prog(b);
+  prog(s);
   assert.equal(a.runAt(0x1000, 0, 100000), Exit.Syscall);
+  assert.equal(s.runAt(0x1000, 0, 100000), Exit.Syscall);
   b.c.setPc(0x1000, 0);
   while (b.c.exit === Exit.None) b.c.engine.step();
   assert.equal(b.c.exit, Exit.Syscall);
   assert.equal(a.c.r[3 * 2], 150);
-  assert.deepEqual(Array.from(b.c.r.subarray(0, 64)), Array.from(a.c.r.subarray(0, 64)));
-  assert.equal(b.c.icount, a.c.icount);
+  for (const m of [b, s]) {
+    assert.deepEqual(Array.from(m.c.r.subarray(0, 64)), Array.from(a.c.r.subarray(0, 64)));
+    assert.equal(m.c.icount, a.c.icount);
+  }
 });

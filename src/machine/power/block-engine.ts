@@ -1,0 +1,309 @@
+// The block engine: guest code is cut into blocks (straight-line runs ending at a branch,
+// a system call, a trap or a page end), and each block becomes one JavaScript function that
+// calls the instruction handlers with their word and address as constants. Every call site in
+// a block function calls exactly one handler, so V8 inlines the handlers and folds the operand
+// decoding away: this is the interpreter's dispatch with its switch and decode done once per
+// block instead of once per instruction.
+//
+// The engine belongs to a processor: its TLBs (in the Cpu) and a direct-mapped table of the
+// blocks it ran recently. The blocks themselves live in the host thread's CodeCache, shared by
+// the processors it hosts and keyed by mode, virtual address and physical frames. A store to a
+// frame holding code (the write TLB never caches one), icbi, or the frame's release invalidates
+// its blocks machine-wide through the frame-code table; every processor notices at its next
+// block dispatch because the machine's code epoch changed, and so does an address-space switch
+// or a TLB shootdown (they flush the direct-mapped table).
+//
+// Slices end exactly at their budget (engine.ts), at almost no cost in the blocks: a block is
+// entered only if the budget covers its first segment, and it stops before any later segment
+// the budget does not cover (block-codegen.ts); the dispatcher then runs the rest of that
+// segment through the instructions' handlers, which the block keeps with its words (runPart),
+// and the next run finishes the block's pass the same way before it dispatches again. So a
+// slice end costs a few handler calls, never a compilation (a slice end inside a block does
+// not make the rest of the block a new entry point).
+
+import { setFlagsFromString } from "node:v8";
+import { type Cpu, Exit } from "./cpu.js";
+import { type Decoder, type OpDef, OpFlag } from "./decode.js";
+import { decoder, type EngineKind, type ExecutionEngine } from "./engine.js";
+import { GuestFault, Access } from "./mmu.js";
+import { BranchKind, blockFunction, branchKind, staticTarget } from "./block-codegen.js";
+import { CodeCache, type Block } from "./codecache.js";
+import { S } from "./state.js";
+import { faulted, illegal, stepInstruction } from "./step-engine.js";
+
+// A block function calls a few dozen handlers; V8's default budget for inlining into one
+// function (920 bytes of bytecode) would inline only the first few and leave the rest as
+// calls. Raising it lets TurboFan inline every handler of a block (measured: ~3x faster on a
+// load/store/add loop). The flag is process-wide and only affects optimisation decisions.
+setFlagsFromString("--max-inlined-bytecode-size-cumulative=16000");
+
+const MAX_BLOCK = 128;
+const CACHE_BITS = 12;
+const CACHE_MASK = (1 << CACHE_BITS) - 1;
+
+export class BlockEngine implements ExecutionEngine {
+  readonly kind: EngineKind = "block";
+  private readonly c: Cpu;
+  private readonly dec: Decoder;
+  private readonly tagLo = new Int32Array(1 << CACHE_BITS);
+  private readonly tagHi = new Int32Array(1 << CACHE_BITS);
+  private readonly tagMode = new Int8Array(1 << CACHE_BITS);
+  private readonly slots: (Block | undefined)[] = new Array<Block | undefined>(1 << CACHE_BITS).fill(undefined);
+  readonly cache: CodeCache;
+  private readonly codeWords: Int32Array;
+  /** The machine's code epoch when the direct-mapped table was last known valid. */
+  private epoch: number;
+  /** Blocks this processor compiled (statistics). */
+  compiled = 0;
+  /** The block the last run stopped inside (at instruction restAt, in mode restMode), if any. */
+  private rest: Block | undefined;
+  private restAt = 0;
+  private restMode = 0;
+
+  constructor(c: Cpu) {
+    this.c = c;
+    this.dec = decoder();
+    this.cache = CodeCache.of(c.mem);
+    this.codeWords = c.mem.codeWords;
+    this.epoch = this.codeWords[0];
+  }
+
+  /** Forget every translation on this host thread (code was written behind the processor's back). */
+  flush(): void {
+    this.cache.clear();
+    this.flushSlots();
+  }
+
+  /** Forget this processor's recently-run table (address-space switch, TLB shootdown). */
+  flushSlots(): void {
+    this.slots.fill(undefined);
+    this.rest = undefined;
+    this.epoch = this.codeWords[0];
+  }
+
+  isCode(frame: number): boolean {
+    return this.c.mem.isCode(frame);
+  }
+
+  codeWritten(frame: number): void {
+    if (!this.c.mem.isCode(frame)) return;
+    // A block looping on itself must not go round again with stale code.
+    this.c.limit = -1;
+    this.c.mem.invalidateCode(frame);
+  }
+
+  /** Physical address of an instruction to trace into, or -1 if it cannot be fetched. */
+  private translateCode(lo: number, hi: number): number {
+    try {
+      return this.c.translate(lo, hi, Access.Exec);
+    } catch (e) {
+      if (e instanceof GuestFault) return -1;
+      throw e;
+    }
+  }
+
+  /**
+   * Run blocks until an exit or until icount reaches `limit`, exactly: a block whose whole pass
+   * the budget does not cover runs only the budget's part of it (runPart), and the next run
+   * finishes that pass the same way before it dispatches again.
+   */
+  run(limit: number): void {
+    const c = this.c;
+    const r = c.r;
+    const cw = this.codeWords;
+    if (cw[0] !== this.epoch) this.flushSlots();
+    const rest = this.rest;
+    if (rest !== undefined && c.icount < limit) {
+      this.rest = undefined;
+      // Still where the last run stopped, in the same mode (a thread switch, a signal or a
+      // mode change moved the PC otherwise; an address-space switch or a code change flushed).
+      const k = this.restAt;
+      if (r[S.PC] === rest.pcs[k] && r[S.PC + 1] === rest.hi && c.modeBits === this.restMode) {
+        this.runPart(rest, k, limit);
+        if (c.exit !== Exit.None) return;
+      }
+    }
+    while (c.icount < limit) {
+      if (cw[0] !== this.epoch) this.flushSlots();
+      const lo = r[S.PC];
+      const hi = r[S.PC + 1];
+      const i = (lo >>> 2) & CACHE_MASK;
+      let b = this.slots[i];
+      if (b === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi || this.tagMode[i] !== c.modeBits) {
+        try {
+          b = this.lookup(lo, hi);
+        } catch (e) {
+          if (e instanceof GuestFault) {
+            faulted(c, e, lo, hi);
+            return;
+          }
+          throw e;
+        }
+        this.slots[i] = b;
+        this.tagLo[i] = lo;
+        this.tagHi[i] = hi;
+        this.tagMode[i] = c.modeBits;
+      }
+      const room = limit - c.icount;
+      // Entered only if the budget covers its first segment; it stops before any other the
+      // budget does not cover. The rest of that segment runs one instruction at a time.
+      let stop = 0;
+      if (room >= b.firstSegment) {
+        c.limit = limit;
+        try {
+          stop = b.fn(c, room);
+        } catch (e) {
+          if (e instanceof GuestFault) {
+            this.blockFault(b, e);
+            return;
+          }
+          throw e;
+        }
+      }
+      if (stop >= 0) {
+        if (stop > 0) {
+          // Stopped before a segment the budget does not cover (see BlockFn).
+          c.icount += stop;
+          r[S.PC] = b.pcs[stop];
+          r[S.PC + 1] = b.hi;
+        }
+        this.runPart(b, stop, limit);
+      }
+      if (c.exit !== Exit.None) return;
+    }
+  }
+
+  /** A storage fault inside block `b`'s function: the instructions before it retired. */
+  private blockFault(b: Block, e: GuestFault): void {
+    const c = this.c;
+    // Every instruction that can fault records its address (OpFlag.Mem, or the templates' slow
+    // paths); anything else is a bug in an instruction definition.
+    const done = b.pcs.indexOf(c.fpc);
+    if (done < 0) throw new Error(`engine: fault at ${c.fpc >>> 0} outside the block at ${b.lo >>> 0}: ${e.message}`);
+    c.icount += done;
+    faulted(c, e, c.fpc, b.hi);
+  }
+
+  /**
+   * Run instructions k0, k0 + 1, ... of block `b` through their handlers while the budget
+   * lasts, stopping where the block's function would leave it (a taken branch, an exit, a
+   * fault, its last instruction). The handlers are the definitions the block's code templates
+   * are proved equal to (jit.test.ts), and the words are the ones the block was compiled from
+   * (not re-fetched: the block's function would not re-fetch either), so this does exactly
+   * what those instructions of the block's function do.
+   *
+   * Why a block is finished this way in the next run instead of being entered in the middle:
+   * every slice end would otherwise make a new entry point, and compiling a block for each
+   * cost more than all the rest of the slice end (a ~20 % slower CPU benchmark, measured).
+   * So a slice end costs at most one block's worth of handler calls (< MAX_BLOCK).
+   */
+  private runPart(b: Block, k0: number, limit: number): void {
+    const c = this.c;
+    const r = c.r;
+    const pcs = b.pcs, insns = b.insns, handlers = b.handlers, hi = b.hi, n = b.n;
+    for (let k = k0; k < n; k++) {
+      if (c.icount >= limit) {
+        this.rest = b;
+        this.restAt = k;
+        this.restMode = c.modeBits;
+        return;
+      }
+      const pc = pcs[k];
+      const next = (pc + 4) | 0;
+      r[S.PC] = next;
+      r[S.PC + 1] = c.sf && next === 0 ? (hi + 1) | 0 : hi;
+      c.fpc = pc;
+      try {
+        handlers[k](c, insns[k], pc);
+      } catch (e) {
+        if (e instanceof GuestFault) {
+          faulted(c, e, pc, hi);
+          return;
+        }
+        throw e;
+      }
+      c.icount++;
+      if (c.exit !== Exit.None) return;
+      // Left the block (a taken branch): the dispatcher goes on from the new PC.
+      if (k + 1 < n && (r[S.PC] !== pcs[k + 1] || r[S.PC + 1] !== hi)) return;
+    }
+  }
+
+  /** Execute exactly one instruction with the plain interpreter (the step engine's). */
+  step(): void {
+    stepInstruction(this.c, this.dec);
+  }
+
+  private lookup(lo: number, hi: number): Block {
+    const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+    const b = this.cache.get(this.c.modeBits, key, (vpn) => {
+      const p = this.translateCode(vpn << 12, hi);
+      return p < 0 ? -1 : p >>> 12;
+    });
+    if (b !== undefined) return b;
+    return this.compile(lo, hi, key);
+  }
+
+  private compile(lo: number, hi: number, key: number): Block {
+    const c = this.c;
+    // Physical address of the current code page (faults on the first instruction only).
+    let phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
+    const frames = [phys >>> 12];
+    const vpns = [lo >>> 12];
+    const words: number[] = [];
+    const defs: (OpDef | undefined)[] = [];
+    const pcs: number[] = [];
+    /** follow[k]: instruction k is a direct unconditional branch whose target code comes next. */
+    const follow: boolean[] = [];
+    let a = lo;
+    let page = lo & ~0xfff;
+    let loops = false;
+    for (;;) {
+      const w = c.dv.getInt32(phys + (a - page), c.le);
+      const d = this.dec.decode(w);
+      words.push(w);
+      defs.push(d);
+      pcs.push(a);
+      follow.push(false);
+      const br = branchKind(w);
+      const target = br !== BranchKind.None ? staticTarget(w, a) : undefined;
+      if (target === lo) loops = true;
+      a = (a + 4) | 0;
+      if (d === undefined) break;
+      if (words.length >= MAX_BLOCK) break;
+      if (br === BranchKind.Always) {
+        // b/bl to a static target: trace on into the target's code (the call's return, or the
+        // loop back to the start, ends the block as usual).
+        if (w >>> 26 !== 18 || target === undefined || target === lo || pcs.includes(target)) break;
+        // Stay within the block's 4 GiB region (its high word is a constant of the code).
+        const disp = ((w << 6) >> 6) & ~3;
+        const from = pcs[pcs.length - 1];
+        if (c.sf && (disp >= 0 ? (target >>> 0) < (from >>> 0) : (target >>> 0) > (from >>> 0))) break;
+        const tphys = this.translateCode(target, hi);
+        if (tphys < 0) break;
+        follow[follow.length - 1] = true;
+        a = target;
+        page = target & ~0xfff;
+        phys = tphys - (target & 0xfff);
+        if (!frames.includes(phys >>> 12)) {
+          frames.push(phys >>> 12);
+          vpns.push(target >>> 12);
+        }
+        continue;
+      }
+      // A conditional branch does not end the block: not taken, execution goes on (superblock).
+      if (br === BranchKind.None && ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0) break;
+      if ((a & 0xfff) === 0) break;
+    }
+    const { fn, firstSegment } = blockFunction({ lo, hi, sf: c.sf, le: c.le, words, defs, pcs, follow, loops });
+    const codeWords = frames.map((f) => this.cache.markCode(f));
+    const blk: Block = {
+      fn, firstSegment, lo, hi, n: words.length, pcs: Int32Array.from(pcs),
+      insns: Int32Array.from(words), handlers: defs.map((d) => (d === undefined ? illegal : d.exec)),
+      vpns: Int32Array.from(vpns), frames: Int32Array.from(frames), words: Int32Array.from(codeWords), used: 0,
+    };
+    this.cache.put(c.modeBits, key, blk);
+    this.compiled++;
+    return blk;
+  }
+}
