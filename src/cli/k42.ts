@@ -14,11 +14,13 @@ import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
 import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
+import type { EngineKind } from "../machine/power/engine.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
 
 const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]] [--trace FILE] [--verbose]
-               [--seed N] [--epoch T] [--object TYPE=IMPL]... [--max-instructions N] [--stats]
+               [--seed N] [--epoch T] [--object TYPE=IMPL]... [--engine block|step]
+               [--max-instructions N] [--stats]
                [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
        k42 help
@@ -38,6 +40,8 @@ prints them; in deterministic mode the same seed and epoch give byte-identical r
 --object TYPE=IMPL chooses the implementation of a kernel object type: PageAllocator=
 PageAllocatorNuma (default; one per processor, frames from the local node) or
 PageAllocatorShared (one for the machine), FCM=FCMDefault (default) or FCMPartitioned.
+--engine step runs guest code with the reference one-instruction interpreter instead of the
+block engine (same results and slice ends, slower).
 --stats prints instructions, MIPS, and the frames taken from each NUMA node.`;
 
 function fail(msg: string, code = 2): never {
@@ -53,6 +57,7 @@ async function cmdRun(args: string[]): Promise<number> {
   let traceFile: string | undefined;
   let seed: number | undefined, epoch: number | undefined;
   let cpu: number | undefined;
+  let engine: EngineKind | undefined;
   const objects: Record<string, string> = {};
   const whole = (name: string, v: string | undefined, max: number): number => {
     const n = Number(v);
@@ -77,6 +82,11 @@ async function cmdRun(args: string[]): Promise<number> {
     else if (a === "--seed") seed = whole(a, args[++i], 0xffffffff);
     else if (a === "--epoch") epoch = whole(a, args[++i], 2 ** 40);
     else if (a === "--cpu") cpu = whole(a, args[++i], 63);
+    else if (a === "--engine") {
+      const e = args[++i];
+      if (e !== "block" && e !== "step") fail("--engine needs block or step");
+      engine = e;
+    }
     else if (a === "--object") {
       const m = /^([A-Za-z]+)=([A-Za-z]+)$/.exec(args[++i] ?? "");
       if (m === null) fail("--object needs TYPE=IMPL, e.g. --object PageAllocator=PageAllocatorShared");
@@ -123,7 +133,7 @@ async function cmdRun(args: string[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   let r: RunResult;
   const opts = {
-    argv, env, exePath, maxInstructions: max, cpus, nodes, cpu, objects, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
+    argv, env, exePath, maxInstructions: max, cpus, nodes, cpu, objects, engine, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
   };
   try {

@@ -45,14 +45,18 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as
     // And in the trace (processor 0's events are in order): the page's frame went back to the
     // allocator only after the unmap's shootdown completed.
     const ev = r.events.filter((e) => e.major === Major.Mem && e.cpu === 0);
-    const freed = ev.findIndex((e) => e.minor === Mem.FrameFree && e.data[0] === c.dataFrame);
-    assert.ok(c.dataFrame > 0 && freed >= 0, "the unmap freed the page's frame");
-    const batch = ev.findIndex((e, i) => i > freed && e.minor === Mem.FramesFreed);
-    assert.ok(batch > freed, "the free belongs to a batch of the unmap");
+    // The unmap's batch is processor 0's first FramesFreed (the test's allocator thread frees
+    // its own frames without one; the teardown comes later). The frame may have been freed and
+    // reused before the guest got it, so look for its free inside this batch: after the
+    // batch's shootdown completed and before the batch's end.
+    const batch = ev.findIndex((e) => e.minor === Mem.FramesFreed);
+    assert.ok(batch >= 0, "the unmap freed frames");
     const [space, seq] = [ev[batch].data[0], ev[batch].data[1]];
     const start = ev.findIndex((e) => e.minor === Mem.ShootdownStart && e.data[0] === space && e.data[1] === seq);
     const done = ev.findIndex((e) => e.minor === Mem.ShootdownDone && e.data[0] === space && e.data[1] === seq);
-    assert.ok(start >= 0 && done > start, "the unmap shot down");
+    assert.ok(start >= 0 && done > start && batch > done, "the unmap shot down before its batch ended");
+    const freed = ev.slice(start, batch).findIndex((e) => e.minor === Mem.FrameFree && e.data[0] === c.dataFrame) + start;
+    assert.ok(c.dataFrame > 0 && freed >= start, "the page's frame was freed by the unmap");
     assert.ok(freed > done, "the frame was freed after the shootdown completed, not before");
     assert.equal(ev[start].data[2], 1, "the one processor running the space (1) was asked");
   });

@@ -4,6 +4,7 @@
 // on every processor at boot with the same choices (`k42 run --object TYPE=IMPL`).
 
 import { Cpu } from "../../machine/power/cpu.js";
+import type { EngineKind } from "../../machine/power/engine.js";
 import type { TableFrames } from "../../machine/pagetable.js";
 import type { ObjectType } from "../cos/types.js";
 import { ObjectError, type ObjRef } from "../cos/manager.js";
@@ -61,7 +62,7 @@ export class MemorySystem {
   readonly tableFrames: TableFrames;
   private cpu: Cpu | undefined;
 
-  private constructor(private readonly k: Kernel, choices: MemoryChoices) {
+  private constructor(private readonly k: Kernel, choices: MemoryChoices, private readonly engineKind: EngineKind) {
     const a = IMPLEMENTATIONS.PageAllocator[(choices.PageAllocator ?? "PageAllocatorNuma") as keyof typeof IMPLEMENTATIONS.PageAllocator];
     this.fcmType = IMPLEMENTATIONS.FCM[(choices.FCM ?? "FCMDefault") as keyof typeof IMPLEMENTATIONS.FCM];
     for (const t of [PageAllocatorNuma, PageAllocatorShared, FCMDefault, FCMPartitioned, FRComputation, HATDefault, RegionDefault, ProcessDefault]) {
@@ -77,16 +78,16 @@ export class MemorySystem {
   }
 
   /** Install on processor `k` (every processor, at boot, with the same choices). */
-  static install(k: Kernel, choices: MemoryChoices = {}): MemorySystem {
+  static install(k: Kernel, choices: MemoryChoices = {}, engine: EngineKind = "block"): MemorySystem {
     if (k.memory !== undefined) return k.memory;
-    const ms = new MemorySystem(k, checkChoices(choices as Record<string, string>));
+    const ms = new MemorySystem(k, checkChoices(choices as Record<string, string>), engine);
     k.memory = ms;
     return ms;
   }
 
-  /** This processor's execution engine (created on first use). */
+  /** This processor's execution engine (created on first use; `k42 run --engine` chooses its kind). */
   get engine(): Cpu {
-    this.cpu ??= new Cpu(this.k.port.mem);
+    this.cpu ??= new Cpu(this.k.port.mem, undefined, this.engineKind);
     this.cpu.node = this.k.topology.nodeOf(this.k.cpu);
     return this.cpu;
   }

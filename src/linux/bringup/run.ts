@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
 import { Exit, type Cpu } from "../../machine/power/cpu.js";
+import type { EngineKind } from "../../machine/power/engine.js";
 import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Thread } from "../../kernel/sched/thread.js";
@@ -44,6 +45,8 @@ export interface RunOptions {
   cpu?: number;
   /** Implementations chosen per customisable object type (`--object TYPE=IMPL`). */
   objects?: MemoryChoices;
+  /** The execution engine of every processor (default "block"; "step" is the reference interpreter). */
+  engine?: EngineKind;
   /** Parallel mode: worker threads (default one per processor). */
   workers?: number;
   /**
@@ -189,7 +192,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   let stats;
   let p: Process | undefined;
   try {
-    for (const k of kernels) installMemory(k, opts.objects);
+    for (const k of kernels) installMemory(k, opts.objects, opts.engine);
     p = startProcess(kernels[placement(opts.cpu, kernels.length)], image, opts);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
@@ -215,11 +218,12 @@ interface ParallelArgs {
   epoch?: number;
   cpu: number;
   objects: MemoryChoices;
+  engine?: EngineKind;
 }
 
 /** The memory system on processor `k`, with memory policies placed by Linux's rules. */
-function installMemory(k: Kernel, objects: MemoryChoices | undefined): void {
-  const ms = MemorySystem.install(k, objects);
+function installMemory(k: Kernel, objects: MemoryChoices | undefined, engine: EngineKind | undefined): void {
+  const ms = MemorySystem.install(k, objects, engine);
   ms.placement = linuxPlacement(Array.from({ length: k.topology.nodes }, (_, i) => i));
 }
 
@@ -236,7 +240,7 @@ function placement(cpu: number | undefined, cpus: number): number {
  */
 export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
-  installMemory(k, args.objects);
+  installMemory(k, args.objects, args.engine);
   if (k.cpu !== args.cpu) return;
   const p = startProcess(k, args.image, {
     argv: args.argv, env: args.env, exePath: args.exePath,
@@ -264,7 +268,7 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
   const args: ParallelArgs = {
     image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
-    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {},
+    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
   };

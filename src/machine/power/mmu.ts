@@ -119,7 +119,10 @@ export class GuestMemory {
     if ((pte & Pte.Present) === 0) throw new GuestFault(access, lo, hi, false);
     if ((pte & need) === 0) throw new GuestFault(access, lo, hi, true);
     const base = pte & ~OFF_MASK;
-    this.fills[this.mem.frameNode(base >>> 12) === this.node ? 0 : 1]++;
+    // Data translations only: how often an engine translates code depends on the engine (the
+    // block engine once per block, the step engine per instruction), and the charge must not —
+    // an engine never changes the virtual clock. Code fetch is in the instruction's cost.
+    if (access !== Access.Exec) this.fills[this.mem.frameNode(base >>> 12) === this.node ? 0 : 1]++;
     if (access === Access.Write && this.codeWatcher !== undefined && this.codeWatcher.isCode(base >>> 12)) {
       // Never cache a writable translation of a code page: each store must invalidate.
       this.codeWatcher.codeWritten(base >>> 12);
