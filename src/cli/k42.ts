@@ -38,7 +38,7 @@ CLOCK_REALTIME at boot (seconds since 1970). Without them the host chooses both,
 prints them; in deterministic mode the same seed and epoch give byte-identical runs.
 --cpu C runs the program on processor C (default 0); its memory comes from C's NUMA node.
 --object TYPE=IMPL chooses the implementation of a kernel object type: PageAllocator=
-PageAllocatorNuma (default; one per processor, frames from the local node) or
+PageAllocatorNuma (default; one per NUMA node, frames from the local node) or
 PageAllocatorShared (one for the machine), FCM=FCMDefault (default) or FCMPartitioned.
 --engine step runs guest code with the reference one-instruction interpreter instead of the
 block engine (same results and slice ends, slower).

@@ -2,11 +2,12 @@
 // tables comes from. Two implementations of one interface, chosen per machine at boot
 // (`k42 run --object PageAllocator=…`) and hot-swappable while the machine runs:
 //
-//   PageAllocatorNuma    one representative per processor, each taking frames from its own
-//                        processor's NUMA node first and falling back to the others (every
-//                        other node is one hop away on this machine); its counters live in the
-//                        rep's own cache line, so allocation on different processors shares no
-//                        line. K42's clustered allocator.
+//   PageAllocatorNuma    one representative per NUMA node (a cluster of the node's processors;
+//                        one per processor if the processors do not split evenly into nodes),
+//                        taking frames from its node first and falling back to the others
+//                        (every other node is one hop away on this machine); its counters
+//                        live in the rep's own cache lines, so allocation on different nodes
+//                        shares no line. K42's clustered allocator.
 //   PageAllocatorShared  one representative for the whole machine behind one lock word, with
 //                        no notion of locality: frames come from the lowest node that has one.
 //                        The contrast the scalability study measures.
@@ -164,15 +165,22 @@ const transfer = {
   },
 } as const;
 
-export const PageAllocatorNuma: ObjectType<PageAllocator> = {
-  id: 0x201,
-  name: "PageAllocatorNuma",
-  kind: RootKind.PerProcessor,
-  sharedBytes: BLOCK_BYTES,
-  create: (ctx) => new NumaRep(ctx),
-  ...transfer,
-  gatherOps: { counts: (r) => r.counts() },
-};
+/**
+ * The clustered allocator for a machine whose NUMA nodes have `cpusPerNode` processors each
+ * (one rep per node), or undefined when they do not split evenly (one rep per processor).
+ * One type object per processor's registry; every processor of a machine builds the same one.
+ */
+export function pageAllocatorNuma(cpusPerNode: number | undefined): ObjectType<PageAllocator> {
+  return {
+    id: 0x201,
+    name: "PageAllocatorNuma",
+    ...(cpusPerNode === undefined ? { kind: RootKind.PerProcessor } : { kind: RootKind.PerCluster, clusterSize: cpusPerNode }),
+    sharedBytes: BLOCK_BYTES,
+    create: (ctx) => new NumaRep(ctx),
+    ...transfer,
+    gatherOps: { counts: (r) => r.counts() },
+  };
+}
 
 export const PageAllocatorShared: ObjectType<PageAllocator> = {
   id: 0x202,

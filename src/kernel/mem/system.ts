@@ -13,7 +13,7 @@ import { MsgKind } from "../messenger.js";
 import { FCMDefault, FCMPartitioned, type FCM } from "./fcm.js";
 import { FRComputation, type FR } from "./fr.js";
 import { HATDefault, type HAT } from "./hat.js";
-import { PageAllocatorNuma, PageAllocatorShared, allocatorTotals, type NodeChoice, type PageAllocator } from "./page-allocator.js";
+import { PageAllocatorShared, allocatorTotals, pageAllocatorNuma, type NodeChoice, type PageAllocator } from "./page-allocator.js";
 import { Gte } from "../cos/gtt.js";
 import { ProcessDefault, type Process } from "./process.js";
 import { RegionDefault } from "./region.js";
@@ -24,8 +24,8 @@ export const FR_COMPUTATION = 2;
 
 /** Implementations selectable per object type, by name (`--object TYPE=IMPL`). */
 export const IMPLEMENTATIONS = {
-  PageAllocator: { PageAllocatorNuma, PageAllocatorShared },
-  FCM: { FCMDefault, FCMPartitioned },
+  PageAllocator: ["PageAllocatorNuma", "PageAllocatorShared"],
+  FCM: ["FCMDefault", "FCMPartitioned"],
 } as const;
 export type Customisable = keyof typeof IMPLEMENTATIONS;
 export type MemoryChoices = { readonly [T in Customisable]?: string };
@@ -35,9 +35,9 @@ export class ChoiceError extends Error {}
 /** Check `--object` choices: every type and implementation must exist. */
 export function checkChoices(c: Record<string, string>): MemoryChoices {
   for (const [t, impl] of Object.entries(c)) {
-    const impls = (IMPLEMENTATIONS as Record<string, Record<string, unknown>>)[t];
+    const impls = (IMPLEMENTATIONS as Record<string, readonly string[]>)[t];
     if (impls === undefined) throw new ChoiceError(`no customisable object type ${t} (types: ${Object.keys(IMPLEMENTATIONS).join(", ")})`);
-    if (impls[impl] === undefined) throw new ChoiceError(`no implementation ${impl} of ${t} (implementations: ${Object.keys(impls).join(", ")})`);
+    if (!impls.includes(impl)) throw new ChoiceError(`no implementation ${impl} of ${t} (implementations: ${impls.join(", ")})`);
   }
   return c as MemoryChoices;
 }
@@ -59,13 +59,18 @@ export class MemorySystem {
   readonly allocator: ObjRef<PageAllocator>;
   readonly fr: ObjRef<FR>;
   readonly fcmType: ObjectType<FCM>;
+  /** This machine's page allocator implementations (the clustered one has a rep per node). */
+  readonly allocatorTypes: { readonly PageAllocatorNuma: ObjectType<PageAllocator>; readonly PageAllocatorShared: ObjectType<PageAllocator> };
   readonly tableFrames: TableFrames;
   private cpu: Cpu | undefined;
 
   private constructor(private readonly k: Kernel, choices: MemoryChoices, private readonly engineKind: EngineKind) {
-    const a = IMPLEMENTATIONS.PageAllocator[(choices.PageAllocator ?? "PageAllocatorNuma") as keyof typeof IMPLEMENTATIONS.PageAllocator];
-    this.fcmType = IMPLEMENTATIONS.FCM[(choices.FCM ?? "FCMDefault") as keyof typeof IMPLEMENTATIONS.FCM];
-    for (const t of [PageAllocatorNuma, PageAllocatorShared, FCMDefault, FCMPartitioned, FRComputation, HATDefault, RegionDefault, ProcessDefault]) {
+    const topo = k.topology;
+    const even = topo.cpus % topo.nodes === 0 && Array.from({ length: topo.cpus }, (_, c) => c).every((c) => topo.nodeOf(c) === Math.floor(c / (topo.cpus / topo.nodes)));
+    this.allocatorTypes = { PageAllocatorNuma: pageAllocatorNuma(even ? topo.cpus / topo.nodes : undefined), PageAllocatorShared };
+    const a = this.allocatorTypes[(choices.PageAllocator ?? "PageAllocatorNuma") as keyof MemorySystem["allocatorTypes"]];
+    this.fcmType = choices.FCM === "FCMPartitioned" ? FCMPartitioned : FCMDefault;
+    for (const t of [this.allocatorTypes.PageAllocatorNuma, PageAllocatorShared, FCMDefault, FCMPartitioned, FRComputation, HATDefault, RegionDefault, ProcessDefault]) {
       k.cos.registerType(t as ObjectType<unknown>);
     }
     this.allocator = k.cos.wellKnown(PAGE_ALLOCATOR, a);

@@ -14,7 +14,6 @@ import type { SharedWords } from "../../shared.js";
 import type { Block } from "../../sched/thread.js";
 import { guestThread, ThreadClock, type SyscallResult, type ThreadEnd } from "../../exec/guest-thread.js";
 import { FCMDefault, FCMPartitioned, type FCM } from "../fcm.js";
-import { PageAllocatorNuma, PageAllocatorShared } from "../page-allocator.js";
 import { RegionKind } from "../region.js";
 import { Space } from "../space.js";
 import { MemorySystem, PAGE_ALLOCATOR, type MemoryChoices } from "../system.js";
@@ -280,7 +279,8 @@ export function swapUnderLoad(k: Kernel, a: unknown): Finisher | void {
     const fcm = space.find(BASE)?.fcm;
     if (fcm === undefined) throw new Error("no region at BASE");
     for (let i = 0; i < args.swaps && box.load(DONE) === 0; i++) {
-      yield* k.swap.switchObject(PAGE_ALLOCATOR, i % 2 === 0 ? PageAllocatorShared : PageAllocatorNuma);
+      const types = ms.allocatorTypes;
+      yield* k.swap.switchObject(PAGE_ALLOCATOR, i % 2 === 0 ? types.PageAllocatorShared : types.PageAllocatorNuma);
       yield* k.swap.switchObject(fcm, i % 2 === 0 ? FCMPartitioned : FCMDefault);
       out.swaps++;
       yield* sleep(k, 3000);
