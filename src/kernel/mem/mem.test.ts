@@ -112,3 +112,12 @@ test("the FCM copy-on-write tree: shared read-only after fork, a write copies in
     "last child frees the parent's pages: true",
   ]);
 });
+
+test("the clustered page allocator has one rep per NUMA node, each taking its node's frames", async () => {
+  const r = await run({ mode: "deterministic", cpus: 4, nodes: 2, memBytes: 64 << 20 }, "allocatorReps", { n: 10 });
+  noErrors(r);
+  const s = r.cpus[0].result as { clusters: number; perRep: number[][] };
+  assert.equal(s.clusters, 2);
+  // Processors 0 and 1 (node 0) share the first rep, 2 and 3 (node 1) the second.
+  assert.deepEqual(s.perRep, [[20, 0], [0, 20]]);
+});

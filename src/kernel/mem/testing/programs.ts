@@ -480,3 +480,22 @@ export function migrate(k: Kernel, a: unknown): Finisher | void {
   })(), undefined, { guest: true });
   return () => result;
 }
+
+/** Every processor takes `n` frames through the clustered allocator; processor 0 reports its shape. */
+export function allocatorReps(k: Kernel, a: unknown): Finisher | void {
+  const n = (a as { n: number }).n;
+  const ms = MemorySystem.install(k, {});
+  k.sched.spawn("taker", (function* (): Gen {
+    const frames: number[] = [];
+    for (let i = 0; i < n; i++) frames.push(ms.allocFrame());
+    for (const f of frames) ms.freeFrame(f);
+  })());
+  if (k.cpu !== 0) return;
+  return () => {
+    const g = k.gtt, t = k.cos.type(g.get(PAGE_ALLOCATOR, 1 /* Gte.Type */));
+    const tgt = k.cos.target(t, g.get(PAGE_ALLOCATOR, 3 /* Gte.Shared */), PAGE_ALLOCATOR);
+    // Each cluster's block: word 1 + node = frames allocated on that node through that rep.
+    const perRep = Array.from({ length: tgt.clusters }, (_, c) => Array.from({ length: k.topology.nodes }, (_, nd) => tgt.block(c).load(1 + nd)));
+    return { clusters: tgt.clusters, perRep };
+  };
+}
