@@ -144,7 +144,6 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
           const w = r;
           clock.cpu = undefined;
           r = yield* w.run();
-          left = Math.max(left, 0);
         }
         if (spec.space.pendingShootdown) yield* spec.space.flushPending();
         if (r !== undefined) return finish(r);

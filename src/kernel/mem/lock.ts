@@ -18,13 +18,3 @@ export function acquire(w: SharedWords, i: number): void {
 export function release(w: SharedWords, i: number): void {
   w.store(i, 0);
 }
-
-/** Run `f` holding the lock in word `i` of `w`. */
-export function locked<T>(w: SharedWords, i: number, f: () => T): T {
-  acquire(w, i);
-  try {
-    return f();
-  } finally {
-    release(w, i);
-  }
-}

@@ -20,7 +20,3 @@ export function storeAddr(w: SharedWords, i: number, a: number): void {
   w.store(i, lo32(a));
   w.store(i + 1, hi32(a));
 }
-
-export function hexAddr(a: number): string {
-  return "0x" + a.toString(16);
-}
