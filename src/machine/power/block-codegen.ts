@@ -4,17 +4,17 @@
 // instructions (block-engine.ts cuts it). Each instruction becomes its code template (jit.ts)
 // or a call of its handler with the word and address as constants, so V8 inlines it.
 //
-// Exact slice ends. A block is cut into segments: the first starts at the block's start, and
-// a new one after a side exit (a conditional branch, not taken) that is at least CHECK_SPACING
-// instructions past the previous start; within a segment, execution leaves the block only at
-// side exits (or by a fault or an exit), never past the segment's end. The block function gets
-// `room`, the instructions the slice has left, and at each segment start but the first checks
-// that the budget covers the whole segment (one comparison of a local with a constant); if
-// not, it stops there and returns the segment's first instruction index, and the dispatcher
-// runs the rest one instruction at a time. The dispatcher enters a block only if its first
-// segment fits, and a block that loops on itself goes round again under the same condition.
-// So a block never runs past the budget, and a long superblock whose passes leave early is
-// not run one instruction at a time for most of a slice's end: at most one segment is.
+// Exact slice ends. A block is made of segments: a segment starts at the block's start and
+// after every side exit (a conditional branch, not taken), and ends at the next side exit or
+// at the block's end; within a segment execution cannot leave the block except by a fault or
+// an exit. The block function gets `room`, the instructions the slice has left, and before
+// each segment but the first checks that the budget covers it (one comparison of a local with
+// a constant); if not, it stops there with the PC on the segment's first instruction and
+// returns that instruction's index, and the dispatcher runs the rest one instruction at a time.
+// The dispatcher enters a block only if its first segment fits, and a block that loops on
+// itself goes round again under the same condition. So a block never runs past the budget, and
+// a long superblock whose passes leave early is not run one instruction at a time for most of
+// a slice's end: at most one segment is, per slice end.
 
 import type { Cpu } from "./cpu.js";
 import { type Handler, type OpDef, OpFlag } from "./decode.js";
@@ -79,31 +79,12 @@ export interface Trace {
  */
 export type BlockFn = (c: Cpu, room: number) => number;
 
-/**
- * The least number of instructions between two budget checks. A check costs a compare and a
- * branch in the hottest code; fewer checks mean longer segments, and a slice end then runs
- * more instructions one at a time through their handlers (about a segment), which is far
- * slower per instruction. Host instructions for the CPU benchmark (ppc64, scale 1, counted
- * under cachegrind) over the engine without exact slice ends: a check at every side exit
- * +2.1 %, spacing 8 or 16 +1.1 %, 32 or 64 +3.1 %.
- */
-export const CHECK_SPACING = 16;
-
-/**
- * Where the block function checks the budget: the start of each segment (0, then the
- * instruction after a side exit at least CHECK_SPACING past the previous start), and the
- * block's length at the end. Within a segment, execution can leave the block only at its side
- * exits (or by a fault or an exit), so a segment the budget covers cannot overshoot.
- */
-function segmentStarts(t: Trace): number[] {
+/** Length of the segment starting at instruction k (up to its side exit or the block's end). */
+function segmentLength(t: Trace, k: number): number {
   const n = t.words.length;
-  const starts = [0];
-  for (let k = 0; k < n - 1; k++) {
-    const sideExit = branchKind(t.words[k]) !== BranchKind.None && !t.follow[k];
-    if (sideExit && k + 1 - starts[starts.length - 1] >= CHECK_SPACING) starts.push(k + 1);
-  }
-  starts.push(n);
-  return starts;
+  let e = k;
+  while (e < n - 1 && (branchKind(t.words[e]) === BranchKind.None || t.follow[e])) e++;
+  return e + 1 - k;
 }
 
 export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
@@ -112,23 +93,18 @@ export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
   const ret = "return -1;";
   const handlers: Handler[] = [];
   const lines: string[] = [];
-  const starts = segmentStarts(t);
-  const seg0 = starts[1];
+  const seg0 = segmentLength(t, 0);
   // Go round again only if the budget covers the first segment; the room is the pass's again.
   const again = `(room = c.limit - c.icount) >= ${seg0}`;
   const loopBack = `if (r[${S.PC}] === ${lo} && r[${S.PC + 1}] === ${hi} && ${again}) continue; `;
   /**
-   * After instruction k: if k + 1 starts a segment, stop there unless the budget covers the
-   * segment (it ends where the next one starts). The stop only returns a constant: the
-   * dispatcher writes the PC and the count. Code here that needs type feedback (a store, a
-   * property) would have none until a slice first ends at this point, and TurboFan would
-   * deoptimize the whole block function then (measured: twice the deoptimizations and a ~25 %
-   * slower CPU benchmark when the stop wrote the state itself).
+   * Before the segment starting at instruction k: stop unless the budget covers it. The stop
+   * only returns a constant: the dispatcher writes the PC and the count. Code here that needs
+   * type feedback (a store, a property) would have none until a slice first ends at this
+   * point, and TurboFan would deoptimize the whole block function then (measured: twice the
+   * deoptimizations and a ~25 % slower CPU benchmark when the stop wrote the state itself).
    */
-  const segment = (k: number): string => {
-    const i = starts.indexOf(k + 1);
-    return i > 0 && i < starts.length - 1 ? `if (room < ${starts[i + 1]}) return ${k + 1};` : "";
-  };
+  const segment = (k: number): string => `if (room < ${k + segmentLength(t, k)}) return ${k};`;
   for (let k = 0; k < n; k++) {
     const d = defs[k];
     const w = words[k];
@@ -156,7 +132,7 @@ export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
       // Not taken (or not a branch): fall through. Calls are "always" block ends, yet a
       // conditional bcl may fall through, so this is emitted after every last instruction.
       if (last) lines.push(`r[${S.PC}] = ${next}; r[${S.PC + 1}] = ${nhi}; c.icount += ${n}; ${ret}`);
-      else if (br !== BranchKind.None && !follow[k]) lines.push(segment(k));
+      else if (br !== BranchKind.None && !follow[k]) lines.push(segment(k + 1));
       continue;
     }
     const h = handlers.length;
@@ -169,7 +145,7 @@ export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
     if (last) lines.push(loops ? `c.icount += ${n}; ${loopBack}${ret}` : `c.icount += ${n}; ${ret}`);
     else if (br !== BranchKind.None) {
       lines.push(`if (r[${S.PC}] !== ${next} || r[${S.PC + 1}] !== ${nhi}) { ${leave} }`);
-      lines.push(segment(k));
+      lines.push(segment(k + 1));
     }
   }
   const params = handlers.map((_, k) => `h${k}`);
