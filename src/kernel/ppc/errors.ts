@@ -27,12 +27,17 @@ export const enum PpcErr {
   TooLarge = 11,
   /** A request or reply message could not be decoded. */
   Malformed = 12,
+  /**
+   * The server refused the request with an error number of its interface (a file server's
+   * errno): the server threw ServerErrno. Not a fault: the server object is not restarted.
+   */
+  Errno = 13,
 }
 
 const NAMES: Readonly<Record<number, string>> = {
   1: "no such server", 2: "no dispatcher here", 3: "bad method", 4: "forged handle", 5: "stale handle",
   6: "rights", 7: "bad arguments", 8: "server fault", 9: "bad result", 10: "no thread", 11: "too large",
-  12: "malformed message",
+  12: "malformed message", 13: "errno",
 };
 
 export function errName(code: number): string {
@@ -41,7 +46,7 @@ export function errName(code: number): string {
 
 /** Refusals happen before the server object is reached (trace PPC/Refused). */
 export function isRefusal(code: PpcErr): boolean {
-  return code !== PpcErr.ServerFault && code !== PpcErr.BadResult;
+  return code !== PpcErr.ServerFault && code !== PpcErr.BadResult && code !== PpcErr.Errno;
 }
 
 /** A failed PPC, thrown in the caller. A server's exception arrives as code ServerFault. */
@@ -49,5 +54,25 @@ export class PPCError extends Error {
   constructor(readonly code: PpcErr, message: string) {
     super(`${errName(code)}: ${message}`);
     this.name = "PPCError";
+  }
+
+  /** The server's error number (code Errno), else undefined. */
+  get errno(): number | undefined {
+    if (this.code !== PpcErr.Errno) return undefined;
+    const n = Number(this.message.slice(errName(PpcErr.Errno).length + 2));
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  }
+}
+
+/**
+ * Thrown by a server method to refuse a request with an error number of its interface (an
+ * errno for the file servers). The caller's PPCError has code Errno and `.errno` set; the
+ * server is not considered faulty.
+ */
+export class ServerErrno extends Error {
+  constructor(readonly errno: number, detail = "") {
+    super(`errno ${errno}${detail === "" ? "" : `: ${detail}`}`);
+    this.name = "ServerErrno";
+    if (!Number.isInteger(errno) || errno <= 0 || errno > 4095) throw new RangeError(`ServerErrno(${errno})`);
   }
 }

@@ -26,7 +26,7 @@ import { KERNEL_DOMAIN } from "../sched/scheduler.js";
 import type { ObjRef } from "../cos/manager.js";
 import type { Block, Thread } from "../sched/thread.js";
 import { Major, PPC } from "../trace/events.js";
-import { PPCError, PpcErr, isRefusal } from "./errors.js";
+import { PPCError, PpcErr, ServerErrno, isRefusal } from "./errors.js";
 import type { CallContext, Iface, Impl, MethodInfo, Stub } from "./iface.js";
 import { SERVER_IMPL, Server, type ImplFactory, type ServeOptions } from "./server.js";
 import { checkCopy, ValueError, type Handle } from "./values.js";
@@ -399,6 +399,7 @@ export class PPCManager {
 
   /** A server method threw: an error reply for the caller; the server object restarted if asked. */
   private fault(s: Server, d: Decoded, err: unknown): Outcome {
+    if (err instanceof ServerErrno) return fail(PpcErr.Errno, String(err.errno));
     if (d.target === SERVER_IMPL && s.restartOnFault) s.restart();
     return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
   }
