@@ -11,6 +11,7 @@ import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
 import { S } from "../../machine/power/state.js";
 import { GuestFault } from "../../machine/power/mmu.js";
+import { SysError } from "../sys/guest-mem.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
 import { RegionKind } from "../../kernel/mem/region.js";
@@ -360,7 +361,7 @@ function readCString(ctx: SysContext, va: number, max = 4096): string {
     if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
     bytes.push(b);
   }
-  throw new RangeError("name too long");
+  throw new SysError(36); // ENAMETOOLONG
 }
 
 const sysReadlink: Handler = (ctx, a) => {
@@ -687,6 +688,19 @@ export class BringupSyscalls {
     let res: number | Pending;
     try {
       res = e.handler(ctx, args);
+      // A handler that is a generator runs at once up to its first wait: calls that never
+      // wait (a local PPC to a file server that answers at once) finish on the fast path.
+      if (typeof res !== "number") {
+        const gen = res;
+        const first = gen.next();
+        if (first.done === true) res = first.value;
+        else {
+          const step = first;
+          res = (function* (): Pending {
+            return yield* resume(gen, step);
+          })();
+        }
+      }
     } catch (err) {
       if (err instanceof ObjectBusy) {
         // A memory object is being hot-swapped: wait for it outside every object, then run
@@ -702,7 +716,7 @@ export class BringupSyscalls {
           },
         };
       }
-      res = efault(err);
+      res = failure(err);
     }
     if (typeof res === "number") {
       setResult(ctx, res);
@@ -716,7 +730,7 @@ export class BringupSyscalls {
         try {
           r = yield* wait;
         } catch (err) {
-          r = efault(err);
+          r = failure(err);
         }
         setResult(ctx, r);
         return ended(ctx);
@@ -725,9 +739,29 @@ export class BringupSyscalls {
   }
 }
 
-/** A bad guest pointer met while copying is EFAULT; anything else is a host bug and surfaces. */
-function efault(err: unknown): number {
-  if (err instanceof GuestFault || err instanceof RangeError) return -E.EFAULT;
+/** Continue a generator that has yielded `step` (forwarding what the scheduler sends or throws). */
+function* resume(gen: Pending, step: IteratorResult<Block, number>): Pending {
+  let s = step;
+  while (s.done !== true) {
+    let sent: unknown;
+    try {
+      sent = yield s.value;
+    } catch (e) {
+      s = gen.throw(e);
+      continue;
+    }
+    s = gen.next(sent);
+  }
+  return s.value;
+}
+
+/**
+ * A handler's exception as the call's result: a bad guest pointer met while copying is EFAULT,
+ * a SysError its errno; anything else is a host bug and surfaces.
+ */
+function failure(err: unknown): number {
+  if (err instanceof GuestFault) return -E.EFAULT;
+  if (err instanceof SysError) return -err.errno;
   throw err;
 }
 
