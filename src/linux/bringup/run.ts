@@ -4,7 +4,9 @@
 // loads the executable into it, and runs the thread (kernel/exec) with this layer's system
 // calls until the program exits or dies; then the address space is torn down.
 
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
 import { Exit, type Cpu } from "../../machine/power/cpu.js";
@@ -18,19 +20,38 @@ import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
 import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
-import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
-import { FileTable } from "./files.js";
+import { BringupSyscalls, choiceOf, type SysContext } from "./syscalls.js";
+import { FileServers, fileServerCpus } from "../../servers/fs/start.js";
+import type { Time } from "../../servers/fs/iface.js";
+import type { Handle } from "../../kernel/ppc/values.js";
+import { Console, type ConsoleSink, type ConsoleTty } from "../vfs/console.js";
+import { Vfs } from "../vfs/vfs.js";
+import { fsCred, type TaskCred } from "../vfs/perm.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
-import { GuestTime } from "./guest-time.js";
+import { GuestTime, hostSeed } from "./guest-time.js";
 import type { HostInputSource } from "../../machine/host-input.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
   argv: string[];
   env?: string[];
-  stdout?: (b: Uint8Array) => void;
-  stderr?: (b: Uint8Array) => void;
+  /**
+   * Where the console's output goes (default: the host's standard output and error, written
+   * synchronously). A sink returns false when its host end is closed: the guest's write gets
+   * EPIPE (and SIGPIPE).
+   */
+  stdout?: ConsoleSink;
+  stderr?: ConsoleSink;
+  /** Which host streams are terminals (default: none — the console is then not a terminal). */
+  tty?: ConsoleTty;
+  /**
+   * Host directory of the guest root (seen through a copy-on-write layer: the host tree is
+   * never changed). Default: an empty temporary directory, removed after the run.
+   */
+  root?: string;
+  /** The guest's working directory at start (a guest path; default "/"). */
+  cwd?: string;
   maxInstructions?: number;
   /** Host path of the executable (what /proc/self/exe reads). */
   exePath?: string;
@@ -90,11 +111,69 @@ interface Process {
   readonly thread: Thread;
   /** The program's end: set when the guest thread finished its program (exit or death). */
   readonly outcome: () => Omit<RunResult, "cycles"> | undefined;
-  /** Release the process's files (its memory goes with its thread). */
-  readonly close: () => void;
 }
 
-function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
+/** The process's clock and guest time, made before the file servers (they stamp times with it). */
+interface ProcessTime {
+  readonly clock: ThreadClock;
+  readonly time: GuestTime;
+}
+
+function processTime(k: Kernel, opts: RunOptions): ProcessTime {
+  const clock = new ThreadClock();
+  const cost = k.port.cost;
+  // The machine's clock, advanced within a slice by the instructions not yet charged.
+  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? clock.pending() * cost.instruction : 0);
+  const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
+  return { clock, time };
+}
+
+/** The guest's realtime clock as the file servers stamp times. */
+const realtime = (time: GuestTime) => (): Time => {
+  const ns = time.realtimeNs();
+  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+};
+
+/** The file servers for a run (root: a host directory, or an empty temporary one made here). */
+function fileServers(opts: RunOptions, time: GuestTime, mode: "deterministic" | "parallel"): { servers: FileServers; cleanup: () => void } {
+  let root = opts.root;
+  let cleanup = (): void => {};
+  if (root === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
+    root = dir;
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
+  const cpus = fileServerCpus(mode);
+  const servers = new FileServers({ root, now: realtime(time), seed: time.seed, ...(cpus !== undefined ? { cpus } : {}) });
+  return { servers, cleanup };
+}
+
+/** A host descriptor as a console sink: synchronous writes, false once the reader is gone (EPIPE). */
+function hostSink(fd: number): ConsoleSink {
+  return (b) => {
+    let off = 0;
+    while (off < b.length) {
+      try {
+        off += writeSync(fd, b, off, b.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") return false;
+        // A non-blocking host pipe that is full: wait a moment for its reader.
+        if (code === "EAGAIN") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        else throw e;
+      }
+    }
+    return true;
+  };
+}
+
+/** The host user's ids (what the guest runs as until the identity calls can change them). */
+function hostCred(): TaskCred {
+  const uid = process.getuid?.() ?? 0, gid = process.getgid?.() ?? 0;
+  return { uid, gid, euid: uid, egid: gid, fsuid: uid, fsgid: gid, groups: [] };
+}
+
+function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions, pt: ProcessTime, ns: Handle): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -103,10 +182,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const state = ms.allocFrame();
   const cpu = ms.engine;
   cpu.attachState(state);
-  const clock = new ThreadClock();
-  // The machine's clock, advanced within a slice by the instructions not yet charged.
-  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? clock.pending() * cost.instruction : 0);
-  const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
+  const { clock, time } = pt;
   (opts.log ?? (() => {}))(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
   k.trace.ev2(Major.Linux, Linux.GuestTime, time.seed, Number(time.epochNs / 1_000_000_000n));
   const timeBase = (): number => time.timeBase();
@@ -116,14 +192,13 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
-    files: new FileTable(img.is64),
+    vfs: new Vfs({
+      ns, console: new Console({ stdout: opts.stdout ?? hostSink(1), stderr: opts.stderr ?? hostSink(2), ...(opts.tty !== undefined ? { tty: opts.tty } : {}) }),
+      // [integrator: resources] the soft RLIMIT_NOFILE; [integrator: task] the pid.
+      nofile: () => 1024, pid: () => 1, epoch: () => clock.instructions,
+    }),
+    cred: hostCred,
     log: opts.log ?? (() => {}),
-    write: (fd, data) => {
-      if (fd === 1) (opts.stdout ?? ((b) => process.stdout.write(b)))(data);
-      else if (fd === 2) (opts.stderr ?? ((b) => process.stderr.write(b)))(data);
-      else return -E.EBADF; // every other descriptor is a read-only file
-      return data.length;
-    },
     time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
   };
   const sys = new BringupSyscalls(img.is64);
@@ -156,17 +231,18 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   let result: Omit<RunResult, "cycles"> | undefined;
   const body = function* () {
     let end: ThreadEnd | undefined;
+    // The process's files: root and working directory, the console on descriptors 0, 1, 2.
+    yield* ctx.vfs.start(k, fsCred(ctx.cred()), opts.cwd ?? "/");
     yield* guestThread(k, spec, clock, (e) => { end = e; });
-    // The process is gone: its address space goes (after a shootdown), then its state block.
+    // The process is gone: its descriptors are closed, its address space goes (after a
+    // shootdown), then its state block.
+    yield* ctx.vfs.closeAll(k);
     yield* space.teardown();
     ms.freeFrame(state);
     if (end !== undefined) result = { ...end, instructions: clock.instructions };
   };
   const thread = k.sched.spawn(argv[0], body(), PROCESS_DOMAIN, { guest: true });
-  return {
-    clock, thread, outcome: () => result,
-    close: () => ctx.files.closeAll(),
-  };
+  return { clock, thread, outcome: () => result };
 }
 
 /** What the process came to, once the machine stopped. */
@@ -191,13 +267,19 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const { machine, kernels } = deterministicKernels(booted);
   let stats;
   let p: Process | undefined;
+  const home = kernels[placement(opts.cpu, kernels.length)];
+  const pt = processTime(home, opts);
+  const fs = fileServers(opts, pt.time, "deterministic");
   try {
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
-    p = startProcess(kernels[placement(opts.cpu, kernels.length)], image, opts);
+    // The file servers on every processor, in the same order (their numbers are the order).
+    const started = kernels.map((k) => fs.servers.start(k));
+    p = startProcess(home, image, opts, pt, started[home.cpu].namespace);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
-    p?.close();
     booted.input.close();
+    fs.servers.stop();
+    fs.cleanup();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   const frames = kernels[0].memory?.allocatorTotals();
@@ -214,8 +296,13 @@ interface ParallelArgs {
   env: string[];
   maxInstructions?: number;
   verbose: boolean;
-  seed?: number;
-  epoch?: number;
+  /** Chosen once by the main thread, so every worker's clock and devices agree. */
+  seed: number;
+  epoch: number;
+  /** The guest root (the main thread makes the temporary one). */
+  root: string;
+  cwd?: string;
+  tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
@@ -241,15 +328,24 @@ function placement(cpu: number | undefined, cpus: number): number {
 export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
   installMemory(k, args.objects, args.engine);
-  if (k.cpu !== args.cpu) return;
-  const p = startProcess(k, args.image, {
-    argv: args.argv, env: args.env, exePath: args.exePath,
-    ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
+  const opts: RunOptions = {
+    argv: args.argv, env: args.env, exePath: args.exePath, root: args.root, seed: args.seed, epoch: args.epoch,
+    ...(args.cwd !== undefined ? { cwd: args.cwd } : {}), ...(args.tty !== undefined ? { tty: staticTty(args.tty) } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
-  });
+  };
+  // Every processor registers the file servers in the same order; only processor 0's worker
+  // holds their state and dispatchers (fileServerCpus), so each processor's object is its own.
+  const pt = processTime(k, opts);
+  const servers = new FileServers({ root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0] });
+  const started = servers.start(k);
+  if (k.cpu !== args.cpu) return () => {
+    servers.stop();
+    return undefined;
+  };
+  const p = startProcess(k, args.image, opts, pt, started.namespace);
   return () => {
-    p.close();
+    servers.stop();
     try {
       const frames = k.memory?.allocatorTotals();
       return { ok: { ...outcomeOf(p, k.port.now()), ...(frames ? { frames } : {}) } };
@@ -266,12 +362,38 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
  */
 export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">): Promise<RunResult> {
   checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
+  let root = opts.root;
+  let cleanup = (): void => {};
+  if (root === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
+    root = dir;
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
+  const t = opts.tty;
+  const w = t?.winsize?.();
   const args: ParallelArgs = {
     image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
+    seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.floor(Date.now() / 1000), root,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
   };
+  try {
+    return await runParallel(image, opts, args);
+  } finally {
+    cleanup();
+  }
+}
+
+/** A terminal description passed to a worker (its size as it was at start). */
+function staticTty(t: NonNullable<ParallelArgs["tty"]>): ConsoleTty {
+  const size = t.rows !== undefined && t.cols !== undefined ? { rows: t.rows, cols: t.cols } : undefined;
+  return { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, winsize: () => size };
+}
+
+async function runParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">, args: ParallelArgs): Promise<RunResult> {
+  void image;
   const r = await boot(
     {
       mode: "parallel", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,

@@ -40,21 +40,21 @@ function* truncatePath(ctx: SysContext, path: string, len: number): Pending {
 }
 
 /** The open regular file behind `fd` for ftruncate/fallocate: EBADF/EINVAL as Linux orders them. */
-function* writableRegular(ctx: SysContext, fd: number): Generator<Block, { f: OpenFile; node: PNode; attr: Attr }, unknown> {
+function* writableRegular(ctx: SysContext, fd: number): Generator<Block, { f: OpenFile; attr: Attr }, unknown> {
   const f = ctx.vfs.file(fd);
   if (f.kind === "path") throw new SysError(E.EBADF);
   const attr = yield* fileAttr(ctx.k, ctx.vfs, f);
   if (f.node === undefined || !isReg(attr) || !f.writable) throw new SysError(E.EINVAL);
-  return { f, node: f.node, attr };
+  return { f, attr };
 }
 
+/** ftruncate goes through the open file: it needs the open's write access, not permission now. */
 function* ftruncateFd(ctx: SysContext, fd: number, len: number): Pending {
   if (len < 0) return -E.EINVAL;
-  const f = ctx.vfs.file(fd);
-  if (f.kind === "path") return -E.EBADF;
-  const { node } = yield* writableRegular(ctx, fd);
+  const { f } = yield* writableRegular(ctx, fd);
   if (len > MAX_SIZE) return -E.EFBIG;
-  yield* setSize(ctx, node, len);
+  if (f.handle === undefined) return -E.EINVAL;
+  yield* fsc(ctx.vfs.stubs.file(ctx.k, f.handle).ftruncate(len));
   return 0;
 }
 
@@ -83,7 +83,7 @@ const fallocate: Handler = function* (ctx, a): Pending {
   if ((attr.mode & 0o170000) === 0o010000) return -E.ESPIPE;
   if (!isReg(attr) || f.node === undefined) return -E.ENODEV;
   if (off + len > MAX_SIZE) return -E.EFBIG;
-  if (mode === 0 && off + len > attr.size) yield* setSize(ctx, f.node, off + len);
+  if (mode === 0 && off + len > attr.size && f.handle !== undefined) yield* fsc(ctx.vfs.stubs.file(ctx.k, f.handle).ftruncate(off + len));
   return 0;
 };
 

@@ -14,8 +14,11 @@ import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import { E } from "../errno.js";
 
-/** Where console output goes: returns false when the host end is closed (the guest gets EPIPE). */
-export type ConsoleSink = (b: Uint8Array) => boolean | void;
+/**
+ * Where console output goes: returns false (exactly) when the host end is closed and the guest
+ * gets EPIPE; any other result means written.
+ */
+export type ConsoleSink = (b: Uint8Array) => unknown;
 
 /** Which host streams are terminals, and the terminal's size. */
 export interface ConsoleTty {

@@ -206,6 +206,15 @@ export function fakeFs(tree: FakeTree, serverOf: () => { createHandle(target: 0,
       return out(tree.attr(tree.node(o.ino)));
     },
     fsync: () => undefined,
+    ftruncate: (size: number, ctx: CallContext) => {
+      const o = tree.opens.get(ctx.clientData);
+      if (o === undefined) throw new ServerErrno(9);
+      const n = tree.node(o.ino);
+      const d = new Uint8Array(size);
+      d.set((n.data ?? new Uint8Array(0)).subarray(0, size));
+      n.data = d;
+      return out(tree.attr(n));
+    },
     close: (ctx: CallContext) => {
       tree.opens.delete(ctx.clientData);
       serverOf().revoke(ctx.handle);
