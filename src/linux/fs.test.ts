@@ -41,7 +41,7 @@ function compare(t: Target, prog: string, args: string[] = []): void {
   }
 }
 
-for (const prog of ["files", "dirs", "links", "stat"]) {
+for (const prog of ["files", "dirs", "links", "stat", "fcntl-locks"]) {
   for (const t of TARGETS) {
     test(`guest/fs/${prog}.c matches qemu-user (${t})`, () => compare(t, prog));
   }
