@@ -42,7 +42,7 @@ int main(void) {
   lk("from the end", a, F_SETLK, F_RDLCK, SEEK_END, -3, 0);
 
   /* OFD locks: per open file description */
-  lk("ofd getlk on a sees the process.s own posix locks (another owner)", a, F_OFD_GETLK, F_WRLCK, SEEK_SET, 0, 10);
+  lk("ofd getlk on a sees the process's own posix locks (another owner)", a, F_OFD_GETLK, F_WRLCK, SEEK_SET, 0, 10);
   close(r); /* drops every POSIX lock of this process on the file */
   lk("after close: ofd write 0..9 on a", a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 10);
   lk("ofd write 5..9 on b", b, F_OFD_SETLK, F_WRLCK, SEEK_SET, 5, 5);

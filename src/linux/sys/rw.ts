@@ -285,9 +285,10 @@ const lseek: Handler = function* (ctx, a): Pending {
 const llseek: Handler = function* (ctx, a): Pending {
   const f = ctx.vfs.file(intArg(a, 0));
   const pos = yield* seek(ctx, f, (a[1] | 0) * 0x100000000 + (a[2] >>> 0), a[4] >>> 0);
+  // Linux moves the position first: a bad result pointer is EFAULT after the seek happened.
+  f.pos = pos;
   const m = gm(ctx);
   writeGuest(m, argAddr(m, 3), new Struct(8, m.le).i64(0, pos).b);
-  f.pos = pos;
   return 0;
 };
 
