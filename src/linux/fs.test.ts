@@ -67,4 +67,31 @@ for (const prog of ["files", "dirs", "links", "stat", "fcntl-locks", "efault", "
   }
 }
 
-void runProgramParallel;
+
+
+test("path safety: a guest vandalizing its root leaves the host tree byte-identical (deterministic, and parallel on 2 processors)", async () => {
+  const exe = buildGuest("ppc64le", "fs/safety.c");
+  const image = new Uint8Array(readFileSync(exe));
+  for (const mode of ["deterministic", "parallel"] as const) {
+    const root = freshTree("safety");
+    try {
+      const before = hashTree(root);
+      let code: number;
+      let out = "";
+      if (mode === "deterministic") {
+        const k = runK42(exe, [root], root);
+        assert.equal(k.error, undefined, k.error);
+        code = k.status ?? -1;
+        out = k.stdout;
+      } else {
+        const r = await runProgramParallel(image, { argv: [exe, root, "-q"], exePath: exe, root, cpus: 2, memBytes: 64 << 20, seed: 3, epoch: 1_700_000_000 });
+        assert.equal(r.error, undefined, r.error);
+        code = r.exitCode;
+      }
+      assert.equal(code, 0, `${mode}: the guest saw its changes and made more than 50 of them\n${out}`);
+      assert.equal(hashTree(root), before, `${mode}: the host tree is unchanged`);
+    } finally {
+      removeTree(root);
+    }
+  }
+});
