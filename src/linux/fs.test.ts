@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { runProgram, runProgramParallel, type RunOptions } from "./bringup.js";
-import { buildGuest } from "./testing/cross.js";
+import { buildGuest, repoPath } from "./testing/cross.js";
 import { freshTree, hashTree, removeTree, runQemuIn, type HostRun } from "./testing/fs-tree.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 
@@ -93,5 +93,47 @@ test("path safety: a guest vandalizing its root leaves the host tree byte-identi
     } finally {
       removeTree(root);
     }
+  }
+});
+
+for (const t of TARGETS) {
+  test(`the guest's own mounts (/dev, /tmp), devices, the console as a terminal or not, openat2, getdents: Linux's answers (${t})`, () => {
+    const exe = buildGuest(t, "fs/k42only.c");
+    for (const tty of [false, true]) {
+      const root = freshTree("k42only");
+      try {
+        const before = hashTree(root);
+        const k = runK42(exe, tty ? ["tty"] : [], root, {
+          stdin: { kind: "bytes", bytes: new TextEncoder().encode("hello there") },
+          ...(tty ? { tty: { stdin: true, stdout: true, stderr: true, winsize: () => ({ rows: 40, cols: 120 }) } } : {}),
+        });
+        assert.equal(k.error, undefined, k.error);
+        assert.equal(k.stdout, readFileSync(repoPath("guest", "fs", tty ? "k42only-tty.expected" : "k42only.expected"), "utf8"), `${t} tty ${tty}`);
+        assert.equal(k.status, 0);
+        assert.equal(hashTree(root), before, "mount points made in the root's upper layer, not on the host");
+      } finally {
+        removeTree(root);
+      }
+    }
+  });
+}
+
+test("a write to a closed console is EPIPE, and SIGPIPE ends the process (no handler can be set yet)", () => {
+  const exe = buildGuest("ppc64", "hello/hello.c");
+  const root = freshTree("epipe");
+  try {
+    let writes = 0;
+    const r = runProgram(new Uint8Array(readFileSync(exe)), {
+      argv: [exe], exePath: exe, root, memBytes: 64 << 20,
+      stdout: () => {
+        writes++;
+        return false; // the host pipe's reader is gone
+      },
+    });
+    assert.equal(writes, 1, "the first write reached the console");
+    assert.equal(r.signal, 13);
+    assert.equal(r.exitCode, 128 + 13);
+  } finally {
+    removeTree(root);
   }
 });

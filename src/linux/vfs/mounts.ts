@@ -10,7 +10,8 @@
 // visible to this one within one time slice.
 //
 // Each mount point is resolved to its (mount, ino) when the table is fetched, by walking its
-// path through the mounts listed before it: a mount over a mount's root stacks on top of it.
+// path through the mounts listed before it: a mount over a mount's root stacks on top of it. A
+// mount point missing from the tree (an empty root has no /dev or /tmp) is made there first.
 
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Handle, Json } from "../../kernel/ppc/values.js";
@@ -109,12 +110,22 @@ export class MountTable {
     let n = this.top;
     if (n === undefined) return undefined;
     for (const name of path.split("/").filter((c) => c !== "")) {
+      const fs = this.stubs.tree(k, n.mnt.root);
       let a: Attr;
       try {
-        a = (yield* fsc(this.stubs.tree(k, n.mnt.root).lookup(n.ino, name, asJson(ROOT_CRED)))) as unknown as Attr;
+        a = (yield* fsc(fs.lookup(n.ino, name, asJson(ROOT_CRED)))) as unknown as Attr;
       } catch (e) {
-        if (e instanceof SysError) return undefined;
-        throw e;
+        if (!(e instanceof SysError)) throw e;
+        if (e.errno !== E.ENOENT) return undefined;
+        // A mount point the tree does not have (an empty or minimal root): made in the tree, as
+        // a container runtime makes its mount points. A tree that refuses (read-only) leaves the
+        // mount unreachable.
+        try {
+          a = (yield* fsc(fs.mkdir(n.ino, name, 0o755, asJson(ROOT_CRED)))) as unknown as Attr;
+        } catch (e2) {
+          if (e2 instanceof SysError) return undefined;
+          throw e2;
+        }
       }
       if ((a.mode & S_IFMT) !== NodeType.Dir) return undefined;
       n = new PNode(n, name, n.mnt, a.ino);

@@ -17,6 +17,7 @@ import { AT_FDCWD, Vfs } from "./vfs.js";
 import type { Found, Restrict } from "./walk.js";
 import { openFile } from "./open.js";
 import { O } from "./open-file.js";
+import { mapSource, mapSourceNow } from "./map-source.js";
 
 const ROOT: Cred = { uid: 0, gid: 0, groups: [] };
 const USER: Cred = { uid: 1000, gid: 1000, groups: [] };
@@ -264,4 +265,39 @@ test("the console descriptors 0, 1, 2 exist from the start", () => {
   });
 });
 
-void E;
+test("mapSource: a regular file's source (key, label, size) and a pager that reads and writes through its own server open file", () => {
+  const s = sample();
+  withVfs(mounts(s), function* (v, k) {
+    const fd = yield* openFile(k, v, ROOT, { dirfd: AT_FDCWD, path: "/a/b/c", flags: O.RDONLY, mode: 0 });
+    const src = yield* mapSource(v, k, fd);
+    assert.ok(typeof src !== "number");
+    assert.equal(src.readable, true);
+    assert.equal(src.writable, false);
+    assert.ok(typeof src.maps === "object");
+    const file = src.maps.file;
+    const c = yield* find(v, k, "/a/b/c");
+    assert.deepEqual(file.key, [c.node.mnt.root.server, c.node.ino]);
+    assert.deepEqual(file.label, { dev: 0x40, ino: c.node.ino, path: "/a/b/c" });
+    assert.equal(file.size, 5);
+    const pager = file.pager();
+    const page = yield* pager.pageIn(0, 4096);
+    assert.ok(page instanceof Uint8Array);
+    assert.equal(new TextDecoder().decode(page), "hello", "a short page at the end of the file");
+    // The pager writes back although the descriptor is read-only: it has its own open file.
+    assert.equal(yield* pager.pageOut(1, new TextEncoder().encode("EL")), 0);
+    assert.equal(new TextDecoder().decode(s.root.node(c.node.ino).data), "hELlo");
+    assert.equal(s.root.opens.size, 2, "the descriptor's open file and the pager's");
+    pager.release?.();
+    yield { kind: "yield" };
+    assert.equal(s.root.opens.size, 1, "release closed the pager's open file");
+    const dir = yield* openFile(k, v, ROOT, { dirfd: AT_FDCWD, path: "/a", flags: O.RDONLY, mode: 0 });
+    const d = yield* mapSource(v, k, dir);
+    assert.ok(typeof d !== "number" && d.maps === "none", "a directory maps nothing (ENODEV)");
+    const con = yield* mapSource(v, k, 1);
+    assert.ok(typeof con !== "number" && con.maps === "none", "the console maps nothing");
+    const p = yield* openFile(k, v, ROOT, { dirfd: AT_FDCWD, path: "/a/b/c", flags: O.PATH, mode: 0 });
+    assert.equal(yield* mapSource(v, k, p), -E.EBADF);
+    assert.equal(yield* mapSource(v, k, 77), -E.EBADF);
+    assert.equal(mapSourceNow(v, k, 77), -E.EBADF);
+  });
+});
