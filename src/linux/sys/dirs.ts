@@ -13,6 +13,7 @@ import { fsc } from "../vfs/fs-call.js";
 import { asAttr } from "../vfs/mounts.js";
 import { MAY_EXEC, isDir, isLink, permits } from "../vfs/perm.js";
 import type { PNode } from "../vfs/pnode.js";
+import type { OpenFile } from "../vfs/open-file.js";
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW } from "../vfs/vfs.js";
 import type { Parent, Walk } from "../vfs/walk.js";
 import { credOf, gm, intArg, pathArg, ulongArg, writableMount } from "./fs-common.js";
@@ -22,8 +23,8 @@ const enc = new TextEncoder();
 
 // ---- getdents ----
 
-/** Entries per readdir PPC. */
-const PAGE_ENTRIES = 128;
+/** Entries per readdir PPC: a local call takes a large page; a message to another processor is 16 KiB. */
+const pageEntries = (ctx: SysContext, server: number): number => (ctx.k.ppc.server(server)?.here === true ? 128 : 32);
 
 /** d_type from the node type bits (DT_FIFO 1, DT_CHR 2, DT_DIR 4, DT_BLK 6, DT_REG 8, DT_LNK 10, DT_SOCK 12). */
 const dtype = (type: number): number => (type >>> 12) & 0xf;
@@ -46,7 +47,7 @@ function getdents(wide: boolean): Handler {
     const w = m.is64 ? 8 : 4;
     let used = 0;
     for (;;) {
-      const page = yield* dirPage(ctx, f.pos, node);
+      const page = yield* dirPage(ctx, f, node);
       if (page.entries.length === 0) break;
       let copied = 0;
       for (const [name, ino, type, next] of page.entries) {
@@ -83,10 +84,20 @@ function* finish(ctx: SysContext, va: number, out: Uint8Array, used: number): Pe
 
 const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 
-/** The entries from cookie `pos`: the cached page when it starts there, else a readdir PPC. */
-function* dirPage(ctx: SysContext, pos: number, node: PNode): Generator<Block, DirPage, unknown> {
+/**
+ * The entries from cookie `pos`: the rest of the page last fetched when `pos` is one of its
+ * cookies (getdents that stopped in the middle of a page continues there), else a readdir PPC.
+ */
+function* dirPage(ctx: SysContext, f: OpenFile, node: PNode): Generator<Block, DirPage, unknown> {
+  const pos = f.pos;
+  const c = f.dirCache;
+  if (c !== undefined) {
+    const i = pos === c.from ? 0 : c.entries.findIndex((e, j) => j > 0 && c.entries[j - 1][3] === pos);
+    if (i >= 0 && i < c.entries.length) return { entries: c.entries.slice(i), eof: c.eof };
+  }
   const v = ctx.vfs;
-  const page = (yield* fsc(v.stubs.tree(ctx.k, node.mnt.root).readdir(node.ino, pos, PAGE_ENTRIES, asJson(credOf(ctx))))) as unknown as DirPage;
+  const page = (yield* fsc(v.stubs.tree(ctx.k, node.mnt.root).readdir(node.ino, pos, pageEntries(ctx, node.mnt.root.server), asJson(credOf(ctx))))) as unknown as DirPage;
+  f.dirCache = { from: pos, entries: page.entries, eof: page.eof };
   return page;
 }
 

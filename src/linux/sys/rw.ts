@@ -251,8 +251,12 @@ function* seek(ctx: SysContext, f: OpenFile, off: number, whence: number): Gener
   if (f.kind === "console") throw new SysError(E.ESPIPE);
   if (whence < SEEK_SET || whence > SEEK_HOLE) throw new SysError(E.EINVAL);
   if (f.kind === "dir") {
-    // A directory's position is a readdir cookie: set, or read back.
-    if (whence === SEEK_SET && off >= 0) return off;
+    // A directory's position is a readdir cookie: set (rewinddir, seekdir: the next getdents
+    // reads the directory again), or read back.
+    if (whence === SEEK_SET && off >= 0) {
+      f.dirCache = undefined;
+      return off;
+    }
     if (whence === SEEK_CUR && off === 0) return f.pos;
     throw new SysError(E.EINVAL);
   }

@@ -71,10 +71,6 @@ export class MountTable {
     return this.list;
   }
 
-  byDev(dev: number): MountPoint | undefined {
-    return this.list.find((m) => m.dev === dev);
-  }
-
   private *build(k: Kernel, mounts: readonly Mount[]): Generator<Block, void, unknown> {
     this.list = [];
     this.covers = new Map();

@@ -6,7 +6,7 @@
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import type { Block } from "../../kernel/sched/thread.js";
-import { asJson, type Attr, type Cred } from "../../servers/fs/iface.js";
+import type { Attr, Cred } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { SysError } from "../sys/guest-mem.js";
 import { Stream, type Console } from "./console.js";
@@ -229,10 +229,5 @@ export class Vfs {
   /** A node's attributes through its server. */
   *getattr(k: Kernel, n: PNode): Generator<Block, Attr, unknown> {
     return (yield* fsc(this.stubs.tree(k, n.mnt.root).getattr(n.ino))) as unknown as Attr;
-  }
-
-  /** The Cred as the servers take it (json). */
-  static cred(c: Cred): ReturnType<typeof asJson> {
-    return asJson(c);
   }
 }
