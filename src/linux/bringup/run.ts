@@ -19,6 +19,7 @@ import { Space } from "../../kernel/mem/space.js";
 import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
+import { archOf, syscallTable } from "../syscalls/registry.js";
 import { FileTable } from "./files.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
@@ -126,7 +127,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
     },
     time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
   };
-  const sys = new BringupSyscalls(img.is64);
+  const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
