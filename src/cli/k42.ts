@@ -13,6 +13,7 @@ import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
 import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
+import { syscallsCommand, SYSCALLS_USAGE } from "./syscalls-cmd.js";
 import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
 import type { EngineKind } from "../machine/power/engine.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
@@ -23,6 +24,7 @@ const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--wor
                [--max-instructions N] [--stats]
                [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
+       ${SYSCALLS_USAGE.replace("usage: ", "")}
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
@@ -169,6 +171,8 @@ async function main(argv: string[]): Promise<number> {
       return await cmdRun(rest);
     case "trace":
       return traceCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+    case "syscalls":
+      return syscallsCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     case undefined:
     case "help":
     case "--help":

@@ -25,7 +25,7 @@ import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { ProcessImage } from "./exec.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
-import type { SyscallTable } from "../syscalls/status.js";
+import type { SyscallFamily, SyscallTable } from "../syscalls/status.js";
 import { errnoName } from "../errno.js";
 import { readGuest as readGuestMem } from "../sys/guest-mem.js";
 import { straceEnter, type StraceCall, type StraceTarget } from "../strace/decode.js";
@@ -668,7 +668,7 @@ export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
 };
 
 /** What the bring-up handlers do not do (the Linux personality's families replace them). */
-export const BRINGUP_PARTIAL: Readonly<Record<string, string>> = {
+export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
   write: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
   writev: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
   open: "read-only host files; nothing can be created or written",
@@ -678,7 +678,7 @@ export const BRINGUP_PARTIAL: Readonly<Record<string, string>> = {
   newfstatat: "host paths; relative to a directory descriptor: ENOSYS",
   fstatat64: "host paths; relative to a directory descriptor: ENOSYS",
   statx: "host paths; relative to a directory descriptor: ENOSYS",
-  fstat: "on ppc32 it fills struct stat64, not the old struct stat",
+  fstat: { ppc32: "fills struct stat64, not the old struct stat of ppc32's fstat" },
   getuid: "always 0 (root)",
   geteuid: "always 0 (root)",
   getgid: "always 0 (root)",

@@ -29,8 +29,11 @@ export interface SyscallFamily {
   /** A short name for messages ("bring-up", "mm", "files"). */
   readonly name: string;
   readonly handlers: Readonly<Record<string, Handler>>;
-  /** What a handler of this family does not do yet, per name: its status becomes partial. */
-  readonly partial?: Readonly<Record<string, string>>;
+  /**
+   * What a handler of this family does not do yet, per name (for one architecture only when
+   * given per architecture): its status there becomes partial.
+   */
+  readonly partial?: Readonly<Record<string, string | Readonly<Partial<Record<Arch, string>>>>>;
 }
 
 export interface SyscallEntry {
@@ -102,7 +105,8 @@ export function buildTable(arch: Arch, families: readonly SyscallFamily[]): Sysc
   const entries: SyscallEntry[] = syscallNumbers(arch).map(([nr, name]) => {
     const r = registered.get(name);
     if (r === undefined) return { nr, name, status: { kind: "errno", ...defaultFailure(arch, name) } };
-    const missing = r.family.partial?.[name];
+    const note = r.family.partial?.[name];
+    const missing = typeof note === "object" ? note[arch] : note;
     const status: SyscallStatus = missing === undefined ? { kind: "implemented" } : { kind: "partial", missing };
     return { nr, name, handler: r.handler, status, family: r.family.name };
   });
