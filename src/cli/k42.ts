@@ -80,7 +80,7 @@ async function cmdRun(args: string[]): Promise<number> {
     if (a === "--") { i++; break; }
     if (a === "--verbose" || a === "-v") verbose = true;
     else if (a === "--stats") stats = true;
-    else if (a === "--strace" || a.startsWith("--strace=")) strace = a.slice("--strace=".length);
+    else if (a === "--strace" || a.startsWith("--strace=")) strace = a === "--strace" ? "-" : a.slice("--strace=".length);
     else if (a === "--parallel") parallel = true;
     else if (a === "--cpus") cpus = count(a, args[++i]);
     else if (a === "--numa") nodes = count(a, args[++i]);
@@ -135,7 +135,7 @@ async function cmdRun(args: string[]): Promise<number> {
     throw e;
   }
   const straceOut = strace === undefined ? undefined : openStraceOutput(strace);
-  if (typeof straceOut === "string") fail(`--strace: ${straceOut}`, 1);
+  if (typeof straceOut === "string") fail(`--strace: ${straceOut}`, strace === "" ? 2 : 1);
   const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();

@@ -9,9 +9,13 @@ export interface StraceOutput {
   close(): void;
 }
 
-/** The output for `--strace` (file "") or `--strace=FILE`; a one-line message when FILE cannot be written. */
+/**
+ * The output for `--strace` (file "-": standard error) or `--strace=FILE`; a one-line message
+ * when FILE cannot be written.
+ */
 export function openStraceOutput(file: string): StraceOutput | string {
-  if (file === "") return { options: { strace: (line) => process.stderr.write(`${line}\n`) }, close: () => {} };
+  if (file === "") return "the file name is empty";
+  if (file === "-") return { options: { strace: (line) => process.stderr.write(`${line}\n`) }, close: () => {} };
   let fd: number;
   try {
     fd = openSync(file, "w");
