@@ -76,8 +76,7 @@ const NI: Readonly<Record<Arch, ReadonlySet<string>>> = {
 /** The errno and reason of a call of `arch` that has no handler. */
 export function defaultFailure(arch: Arch, name: string): { errno: number; reason: string } {
   if (NI[arch].has(name)) return { errno: E.ENOSYS, reason: LINUX_HAS_NONE };
-  const special = SPECIAL[name];
-  if (special !== undefined) return { errno: E.ENOSYS, reason: special };
+  if (Object.hasOwn(SPECIAL, name)) return { errno: E.ENOSYS, reason: SPECIAL[name] };
   if (NEXT.has(name)) return { errno: E.ENOSYS, reason: NEXT_ISSUE };
   return { errno: E.ENOSYS, reason: NOT_BUILT };
 }
