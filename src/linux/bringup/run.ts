@@ -18,7 +18,11 @@ import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
 import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
-import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
+import { E, choiceOf, type SysContext } from "./syscalls.js";
+import { BringupSyscalls } from "../syscalls/dispatch.js";
+import { archOf, syscallTable } from "../syscalls/registry.js";
+import { signalName } from "../strace/names.js";
+import { appendFileSync } from "node:fs";
 import { FileTable } from "./files.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
@@ -61,6 +65,10 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
+  /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
+  strace?: (line: string) => void;
+  /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
+  straceFile?: string;
 }
 
 export interface RunResult {
@@ -125,8 +133,9 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       return data.length;
     },
     time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+    strace: opts.strace,
   };
-  const sys = new BringupSyscalls(img.is64);
+  const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
@@ -150,7 +159,10 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal) => ({ exitCode: 128 + signal, error: c.describeExit(), signal }),
+    exception: (c, signal) => {
+      opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
+      return { exitCode: 128 + signal, error: c.describeExit(), signal };
+    },
     emulate: emulatePrivileged,
   };
   let result: Omit<RunResult, "cycles"> | undefined;
@@ -214,6 +226,8 @@ interface ParallelArgs {
   env: string[];
   maxInstructions?: number;
   verbose: boolean;
+  /** --strace: a file to append the lines to, "" for stderr. */
+  strace?: string;
   seed?: number;
   epoch?: number;
   cpu: number;
@@ -247,6 +261,7 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
     ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
+    ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
   });
   return () => {
     p.close();
@@ -271,6 +286,7 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
+    ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
   };
   const r = await boot(
     {
@@ -286,6 +302,12 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   const p0 = r.cpus.find((c) => c.cpu === args.cpu)?.result as { ok?: RunResult; error?: string } | undefined;
   if (p0?.ok === undefined) throw new Error(p0?.error ?? `processor ${args.cpu} reported no result`);
   return p0.ok;
+}
+
+/** Where a worker writes --strace lines: appended to `file`, or stderr when it is "". */
+function straceWriter(file: string): (line: string) => void {
+  if (file === "") return (line) => process.stderr.write(`${line}\n`);
+  return (line) => appendFileSync(file, `${line}\n`);
 }
 
 /** Processor Version Register of the machine: POWER8 (DD2.0). */
