@@ -144,6 +144,41 @@ export interface ServerEnv {
   stub<J extends Iface>(iface: J, h: Handle): Stub<J>;
 }
 
+export interface RootHandle {
+  /** What the root handle names (default SERVER_IMPL); a clustered object must have the same id
+   *  on every processor (a well-known object). */
+  readonly target?: number;
+  /** The domain the root handle is made for. */
+  readonly owner: number;
+  readonly ownerRights: number;
+  readonly otherRights: number;
+  readonly clientData?: number;
+}
+
+export interface ServeOptions {
+  /** Processors with a dispatcher for the server (default: all). */
+  readonly cpus?: readonly number[];
+  /** Handle-table slots (default 1024). */
+  readonly handles?: number;
+  /** A well-known handle (slot 1, target SERVER_IMPL) every processor knows without asking. */
+  readonly root?: RootHandle;
+  /**
+   * After a method of the implementation object throws (the caller gets a ServerFault reply),
+   * replace that processor's object by a fresh one from the factory: the fault's state goes.
+   */
+  readonly restartOnFault?: boolean;
+}
+
+/**
+ * What a server's start function is given to register itself on one processor (the processor's
+ * PPC manager, `k.ppc`, is one): serve() as PPCManager.serve, with the implementation factory
+ * given only a ServerEnv. Returns the server's number and its root handle.
+ */
+export interface ServerRegistry {
+  serve<I extends Iface>(iface: I, domain: number, factory: ((env: ServerEnv) => Impl<I>) | null, opts?: ServeOptions):
+    { readonly id: number; readonly root: Handle | undefined };
+}
+
 /** What a server method is told about its call besides the arguments. */
 export interface CallContext {
   /** The server's environment on the processor running the method. */

@@ -27,7 +27,7 @@ import type { ObjRef } from "../cos/manager.js";
 import type { Block, Thread } from "../sched/thread.js";
 import { Major, PPC } from "../trace/events.js";
 import { PPCError, PpcErr, ServerErrno, isRefusal } from "./errors.js";
-import type { CallContext, Iface, Impl, MethodInfo, Stub } from "./iface.js";
+import type { CallContext, Iface, Impl, MethodInfo, ServerRegistry, Stub } from "./iface.js";
 import { SERVER_IMPL, Server, type ImplFactory, type ServeOptions } from "./server.js";
 import { checkCopy, ValueError, type Handle } from "./values.js";
 import {
@@ -57,7 +57,7 @@ type MethodHost = Record<string, unknown>;
 
 const TWO32 = 4294967296;
 
-export class PPCManager {
+export class PPCManager implements ServerRegistry {
   private readonly servers: Server[] = [];
   private wired = false;
   private readonly waiting = new Map<number, Waiting>();

@@ -9,7 +9,9 @@ import type { Kernel } from "../kernel.js";
 import type { ObjRef } from "../cos/manager.js";
 import type { Block } from "../sched/thread.js";
 import { HandleTable, MAX_HANDLES, attachServer } from "./handles.js";
-import type { Iface, Impl, MachineShape, ServerEnv } from "./iface.js";
+import type { Iface, Impl, MachineShape, ServeOptions, ServerEnv } from "./iface.js";
+
+export type { RootHandle, ServeOptions } from "./iface.js";
 import type { Handle } from "./values.js";
 
 /** Handle target meaning "the server's own per-processor implementation". */
@@ -17,31 +19,6 @@ export const SERVER_IMPL = 0;
 
 /** What a handle names: a clustered object whose reps implement the interface, or SERVER_IMPL. */
 export type Target<I extends Iface> = ObjRef<Impl<I>> | typeof SERVER_IMPL;
-
-export interface RootHandle {
-  /** What the root handle names (default SERVER_IMPL); a clustered object must have the same id
-   *  on every processor (a well-known object). */
-  readonly target?: number;
-  /** The domain the root handle is made for. */
-  readonly owner: number;
-  readonly ownerRights: number;
-  readonly otherRights: number;
-  readonly clientData?: number;
-}
-
-export interface ServeOptions {
-  /** Processors with a dispatcher for the server (default: all). */
-  readonly cpus?: readonly number[];
-  /** Handle-table slots (default 1024). */
-  readonly handles?: number;
-  /** A well-known handle (slot 1, target SERVER_IMPL) every processor knows without asking. */
-  readonly root?: RootHandle;
-  /**
-   * After a method of the implementation object throws (the caller gets a ServerFault reply),
-   * replace that processor's object by a fresh one from the factory: the fault's state goes.
-   */
-  readonly restartOnFault?: boolean;
-}
 
 /**
  * Makes a processor's implementation object of a server, from what its domain was given (never
