@@ -18,7 +18,7 @@ import { RegionFlag, RegionKind } from "../kernel/mem/region.js";
 import { Pte } from "../machine/pagetable.js";
 import { PAGE_SIZE } from "../machine/memory.js";
 import {
-  ProcInfoIface, type FdEntry, type IdQuad, type Limit, type MmLayout, type ProcList, type ProcState, type ProcStatus, type VmSizes,
+  ProcInfoIface, type FdEntry, type IdQuad, type Limit, type MmLayout, type ProcIdent, type ProcList, type ProcState, type ProcStatus, type VmSizes,
 } from "../servers/proc/iface.js";
 import { E } from "./errno.js";
 
@@ -199,6 +199,13 @@ export class ProcInfo implements Impl<typeof ProcInfoIface> {
       }
     }
     return { pids, running, blocked, threads, lastPid: this.table.lastPid(), forks: this.table.forks() } satisfies ProcList;
+  }
+
+  ident(pid: number): Json {
+    const p = this.get(pid), c = p.creds();
+    return {
+      pid, uid: c.uid, gid: c.gid, groups: [...c.groups], startNs: p.startNs, exe: p.exe() ?? null, cwd: p.cwd(), root: p.root(),
+    } satisfies ProcIdent;
   }
 
   status(pid: number): Json {

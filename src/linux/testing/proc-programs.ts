@@ -209,6 +209,17 @@ export function procSuite(k: Kernel, args: unknown): Finisher {
   const out: Record<string, Res> = {};
   if (a.clients.includes(k.cpu)) {
     k.sched.spawn("proc client", clientScript(k, proc, sys, procInfo, out), 142);
+    // A domain that is no process's: /proc/self names nothing for it.
+    k.sched.spawn("stranger", (function* (): Gen {
+      const fs = k.ppc.stub(FileSystemIface, proc);
+      const nobody = { uid: 65534, gid: 65534, groups: [] } as unknown as Json;
+      const self = (yield* fs.lookup(yield* fs.root(), "self", nobody)) as unknown as Attr;
+      try {
+        out.strangerSelf = yield* fs.readlink(self.ino);
+      } catch (e) {
+        out.strangerSelf = errOf(e);
+      }
+    })(), 999);
   }
   return () => ({ ...out, remoteCalls: k.ppc.stats.remoteCalls });
 }

@@ -116,6 +116,18 @@ export interface ProcStatus {
   pointerBytes: number;
 }
 
+/** Who a process is, when it started and where it is: what /proc/PID's nodes and links need. */
+export interface ProcIdent {
+  pid: number;
+  uid: IdQuad;
+  gid: IdQuad;
+  groups: number[];
+  startNs: number;
+  exe: string | null;
+  cwd: string;
+  root: string;
+}
+
 /** One open descriptor: /proc/PID/fd/N's link text, fdinfo's fields. */
 export interface FdEntry {
   fd: number;
@@ -150,6 +162,8 @@ export const ProcInfoIface = defineInterface("ProcInfo", {
   pidOf: method([u32], u32, Rights.Read),
   /** ProcList */
   list: method([], json, Rights.Read),
+  /** ProcIdent of a pid (cheap: no memory accounting). */
+  ident: method([u32], json, Rights.Read),
   /** ProcStatus of a pid. */
   status: method([u32], json, Rights.Read),
   /** The argument area: NUL-terminated strings, as /proc/PID/cmdline. */

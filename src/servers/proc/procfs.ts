@@ -18,7 +18,7 @@ import type { MachineShape, ServerEnv } from "../../kernel/ppc/iface.js";
 import { NameSpaceIface, NodeType, type Cred, type Mount, type StatFs, type Time } from "../fs/iface.js";
 import { EACCES, EIO, ENOENT, ENOTDIR } from "./errno.js";
 import { utf8 } from "./format.js";
-import type { FdEntry, ProcStatus } from "./iface.js";
+import type { FdEntry, ProcIdent } from "./iface.js";
 import { FixedNodes } from "./fixed.js";
 import { fdinfoText, limitsText, mountinfoText, mountsText, statText, statmText, statusText } from "./proc-pid.js";
 import {
@@ -153,7 +153,7 @@ export class ProcTree implements PseudoTree {
 
   // ---- a process's nodes ----
 
-  private pidNode(s: ProcStatus, sub: number, e: PidEntry, extra: { perm?: number; size?: number } = {}): PNode {
+  private pidNode(s: ProcIdent, sub: number, e: PidEntry, extra: { perm?: number; size?: number } = {}): PNode {
     return {
       ino: inoOf(s.pid, sub), type: e.type, perm: extra.perm ?? e.perm, uid: s.uid[1], gid: s.gid[1],
       nlink: e.type === NodeType.Dir ? (sub === Sub.Dir ? 4 : 2) : 1, size: extra.size ?? 0,
@@ -189,7 +189,7 @@ export class ProcTree implements PseudoTree {
       if (!Number.isInteger(ino) || sub < 1 || sub > this.fixed.count) refuse(ENOENT);
       return this.fixed.node(sub - 1);
     }
-    const s = yield* this.info.status(pid);
+    const s = yield* this.info.ident(pid);
     if (sub >= FD_INFO && sub < FD_INFO + MAX_FD) {
       yield* this.fdEntry(pid, sub - FD_INFO);
       return this.pidNode(s, sub, { name: "", sub: Sub.Dir, type: NodeType.Reg, perm: 0o444 });
@@ -307,9 +307,9 @@ export class ProcTree implements PseudoTree {
       case Sub.Limits:
         return utf8(limitsText(yield* info.limits(pid)));
       case Sub.Mounts:
-        return utf8(mountsText(yield* this.mounts(), (yield* info.status(pid)).root));
+        return utf8(mountsText(yield* this.mounts(), (yield* info.ident(pid)).root));
       case Sub.MountInfo:
-        return utf8(mountinfoText(yield* this.mounts(), (yield* info.status(pid)).root));
+        return utf8(mountinfoText(yield* this.mounts(), (yield* info.ident(pid)).root));
       case Sub.Dir: case Sub.Fd: case Sub.FdInfo: case Sub.Cwd: case Sub.Root: case Sub.Exe:
         return refuse(ENOENT);
     }
@@ -348,7 +348,7 @@ export class ProcTree implements PseudoTree {
    * the filesystem credentials)? Root may; so may the process itself, and a caller whose uid
    * and gid are all of the process's real, effective and saved ones.
    */
-  private *allowed(s: ProcStatus, c: Caller): Gen<boolean> {
+  private *allowed(s: ProcIdent, c: Caller): Gen<boolean> {
     let cred: Cred | undefined = c.cred;
     let self = false;
     if (cred === undefined) {
@@ -362,8 +362,8 @@ export class ProcTree implements PseudoTree {
     return c.cred !== undefined && (yield* this.info.pidOf(c.domain)) === s.pid;
   }
 
-  private *mayRead(pid: number, c: Caller): Gen<ProcStatus> {
-    const s = yield* this.info.status(pid);
+  private *mayRead(pid: number, c: Caller): Gen<ProcIdent> {
+    const s = yield* this.info.ident(pid);
     if (!(yield* this.allowed(s, c))) refuse(EACCES, `process ${pid} belongs to another user`);
     return s;
   }

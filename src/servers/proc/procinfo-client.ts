@@ -10,7 +10,7 @@ import type { ServerEnv } from "../../kernel/ppc/iface.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import type { Cred } from "../fs/iface.js";
 import { EIO, ENOENT, ESRCH } from "./errno.js";
-import { ProcInfoIface, type FdEntry, type Limit, type ProcInfoStub, type ProcList, type ProcStatus } from "./iface.js";
+import { ProcInfoIface, type FdEntry, type Limit, type ProcIdent, type ProcInfoStub, type ProcList, type ProcStatus } from "./iface.js";
 import { refuse, type Gen } from "./pseudo.js";
 
 /** Credentials of a domain that is no process's: nobody's. */
@@ -68,6 +68,10 @@ export class ProcInfoClient {
     refuse(ENOENT, `no process ${pid}`);
   }
 
+  ident(pid: number): Gen<ProcIdent> {
+    return this.about(pid, (s) => s.ident(pid) as Gen<unknown> as Gen<ProcIdent>);
+  }
+
   status(pid: number): Gen<ProcStatus> {
     return this.about(pid, (s) => s.status(pid) as Gen<unknown> as Gen<ProcStatus>);
   }
@@ -96,7 +100,7 @@ export class ProcInfoClient {
   *credOfDomain(domain: number): Gen<{ pid: number; cred: Cred }> {
     const pid = yield* this.pidOf(domain);
     if (pid === 0) return { pid, cred: NOBODY };
-    const s = yield* this.status(pid);
+    const s = yield* this.ident(pid);
     return { pid, cred: { uid: s.uid[3], gid: s.gid[3], groups: s.groups } };
   }
 }
