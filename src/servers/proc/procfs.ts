@@ -246,7 +246,8 @@ export class ProcTree implements PseudoTree {
     if (sub === Sub.FdInfo) yield* this.mayRead(pid, c);
     const base = sub === Sub.Fd ? FD_LINK : FD_INFO;
     const type = sub === Sub.Fd ? NodeType.Lnk : NodeType.Reg;
-    return (yield* this.info.fds(pid)).map((e): ListEntry => ({ name: String(e.fd), ino: inoOf(pid, base + e.fd), type, pos: 3 + e.fd }));
+    const fds = (yield* this.info.fds(pid)).filter((e) => e.fd >= 0 && e.fd < MAX_FD).sort((x, y) => x.fd - y.fd);
+    return fds.map((e): ListEntry => ({ name: String(e.fd), ino: inoOf(pid, base + e.fd), type, pos: 3 + e.fd }));
   }
 
   *readlink(n: PNode, c: Caller): Gen<string> {
