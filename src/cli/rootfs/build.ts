@@ -2,7 +2,6 @@
 // ld.so.cache, byte-compile, and the state file last. See docs/ARCHITECTURE.md, "The root file
 // system", for the whole story.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { applyAlternatives, parseAlternatives, type Alternative } from "./alternatives.js";
@@ -59,12 +58,6 @@ function installedRecords(root: string): PackageRecord[] {
   return existsSync(f) ? parsePackages(readFileSync(f, "latin1")) : [];
 }
 
-/** The postinst script of a .deb, or "" if it has none. */
-function postinst(deb: string): string {
-  const r = spawnSync("dpkg-deb", ["-I", deb, "postinst"], { encoding: "latin1" });
-  return r.status === 0 ? r.stdout : "";
-}
-
 export async function buildRoot(opts: BuildOptions): Promise<BuildResult> {
   const t0 = Date.now();
   const { root, progress } = opts;
@@ -113,9 +106,10 @@ export async function buildRoot(opts: BuildOptions): Promise<BuildResult> {
     // Unpack.
     t = Date.now();
     const debs = todo.map((p) => join(apt.debs, debFileName(p)));
+    let scripts: string[] = [];
     if (todo.length > 0) {
       progress.start(`unpacking ${todo.length} packages`, todo.length, "packages");
-      await unpackDebs(root, debs, (n) => progress.update(n), (m) => progress.warn(m));
+      scripts = await unpackDebs(root, debs, (n) => progress.update(n), (m) => progress.warn(m));
       progress.stop(`unpacked ${todo.length} packages`);
     }
     const unpackSeconds = since(t);
@@ -126,7 +120,7 @@ export async function buildRoot(opts: BuildOptions): Promise<BuildResult> {
     for (const p of closure) installed.set(p.name, p);
     const records = [...installed.values()];
     const alternatives: Alternative[] = (existing?.alternatives ?? []).filter((a) => !todo.some((p) => p.name === a.pkg));
-    todo.forEach((p, i) => alternatives.push(...parseAlternatives(postinst(debs[i]), p.name,
+    todo.forEach((p, i) => alternatives.push(...parseAlternatives(scripts[i], p.name,
       (line) => progress.warn(`${p.name}: cannot read "${line}" without running the script; skipped`))));
     configureRoot(root, records);
     const alts = applyAlternatives(root, alternatives);

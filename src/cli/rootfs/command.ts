@@ -5,7 +5,7 @@ import { resolve as resolvePath } from "node:path";
 import { AptError } from "./apt.js";
 import { buildRoot, RootfsError, type BuildResult } from "./build.js";
 import { ResolveError } from "./resolve.js";
-import { DEFAULT_PACKAGES, defaultRootPaths, isCompleteDefaultRoot } from "./default-root.js";
+import { DEFAULT_PACKAGES, defaultRootPaths } from "./default-root.js";
 import { formatBytes, silentProgress, stderrProgress } from "./progress.js";
 import { readState } from "./state.js";
 import { UnpackError } from "./unpack.js";
@@ -68,7 +68,9 @@ export async function rootfsCommand(args: string[]): Promise<number> {
   const defaults = defaultRootPaths();
   const root = dir === undefined ? defaults.root : resolvePath(dir);
   const wanted = packages.length > 0 ? packages : [...DEFAULT_PACKAGES];
-  if (dir === undefined && packages.length === 0 && isCompleteDefaultRoot(root)) {
+  // A root that has every package asked for is left as it is (packages are not upgraded).
+  const state = readState(root);
+  if (state !== undefined && wanted.every((p) => state.packages[p] !== undefined)) {
     process.stdout.write(root + "\n");
     return 0;
   }

@@ -93,17 +93,20 @@ function readSourceFile(file: string): SourceEntry[] {
   return file.endsWith(".sources") ? parseDeb822(text, file) : parseOneLine(text, file);
 }
 
-/** The host's release codename (VERSION_CODENAME in os-release), if it says. */
+/** The host's Debian release codename (VERSION_CODENAME in os-release), if the host is
+ *  Debian: a derivative's archive (Ubuntu's, say) does not carry Debian's releases. */
 export function hostCodename(osRelease = "/etc/os-release"): string | undefined {
   if (!existsSync(osRelease)) return undefined;
-  const m = /^VERSION_CODENAME=["']?([a-z]+)/m.exec(readFileSync(osRelease, "utf8"));
-  return m?.[1];
+  const text = readFileSync(osRelease, "utf8");
+  if (!/^ID=["']?debian["']?$/m.test(text)) return undefined;
+  return /^VERSION_CODENAME=["']?([a-z]+)/m.exec(text)?.[1];
 }
 
 /**
  * The Debian archive entries among `entries`, retargeted at `release` (e.g. "bookworm"):
- * binary (`deb`) entries whose suites are the host's release or `release` itself, with their
- * -updates and -security (or /updates) companions; only the main component; only the
+ * binary (`deb`) entries whose suites are `release` itself or the release of a Debian host
+ * (`host`; undefined for other hosts), with their -updates and -security (or /updates)
+ * companions; only the main component; only the
  * Packages index (Targets) and the root's architecture. The host's keyring options are kept.
  */
 export function debianSources(entries: SourceEntry[], release: string, host: string | undefined, arch: string): SourceEntry[] {

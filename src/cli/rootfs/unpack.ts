@@ -27,22 +27,36 @@ function dpkgDebExtract(deb: string, dir: string): Promise<void> {
   });
 }
 
+/** The postinst script of a .deb, or "" if it has none (dpkg-deb -I exits 1 then). */
+function dpkgDebPostinst(deb: string): Promise<string> {
+  return new Promise((resolveP, reject) => {
+    const child = spawn("dpkg-deb", ["-I", deb, "postinst"], { stdio: ["ignore", "pipe", "ignore"] });
+    const out: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.on("error", (e) => reject(new UnpackError(`dpkg-deb is not runnable: ${e.message}`)));
+    child.on("close", (code) => resolveP(code === 0 ? Buffer.concat(out).toString("latin1") : ""));
+  });
+}
+
 /**
- * Unpack `debs` into `root` (created if needed) with merged /usr. `onUnpacked(i)` is called
+ * Unpack `debs` into `root` (created if needed) with merged /usr, and return each one's
+ * postinst script ("" for none). `onUnpacked(i)` is called
  * as each .deb is extracted. `warn` receives the usrmerge conflicts (a file under both /bin
  * and /usr/bin that are not links to each other: the /usr one is kept, as usrmerge refuses to
  * guess). Two extractions run at once.
  */
-export async function unpackDebs(root: string, debs: string[], onUnpacked: (i: number) => void, warn: (m: string) => void): Promise<void> {
+export async function unpackDebs(root: string, debs: string[], onUnpacked: (i: number) => void, warn: (m: string) => void): Promise<string[]> {
   mkdirSync(root, { recursive: true });
   const staging = join(root, ".k42-unpack");
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   let next = 0, done = 0;
+  const scripts: string[] = debs.map(() => "");
   const worker = async (): Promise<void> => {
     while (next < debs.length) {
       const i = next++;
       await dpkgDebExtract(debs[i], staging);
+      scripts[i] = await dpkgDebPostinst(debs[i]);
       onUnpacked(++done);
     }
   };
@@ -51,6 +65,7 @@ export async function unpackDebs(root: string, debs: string[], onUnpacked: (i: n
   moveTree(root, staging, "");
   rmSync(staging, { recursive: true, force: true });
   ensureMergedLinks(root);
+  return scripts;
 }
 
 /** Move staging's /bin, /sbin, /lib... into its /usr. */
