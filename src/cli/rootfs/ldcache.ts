@@ -62,7 +62,7 @@ export function libcmp(a: string, b: string): number {
       j++;
     }
   }
-  return -at(b, j);
+  return 0 - at(b, j);
 }
 
 function looksLikeDso(name: string): boolean {
