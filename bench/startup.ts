@@ -39,6 +39,12 @@ const CASES: Case[] = [
   { label: "`busybox true` (busybox-static)", prog: "/usr/bin/busybox", args: ["true"] },
   { label: "`python3 -c pass`", prog: "/usr/bin/python3", args: ["-c", "pass"] },
   { label: "`python3 -c 'import json, re, hashlib, datetime'`", prog: "/usr/bin/python3", args: ["-c", "import json, re, hashlib, datetime"] },
+  // The same without the root's .pyc files (python looks for them under an empty prefix and
+  // writes none): what byte-compiling the root saves.
+  {
+    label: "the same, without .pyc files", prog: "/usr/bin/python3", args: ["-c", "import json, re, hashlib, datetime"],
+    env: { PYTHONPYCACHEPREFIX: "/nonexistent/k42-bench-no-pyc", PYTHONDONTWRITEBYTECODE: "1" },
+  },
 ];
 
 interface Timed { seconds: number; status: number | null; stderr: string }

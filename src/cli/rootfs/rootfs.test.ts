@@ -1,7 +1,8 @@
 // `k42 rootfs` end to end on a tiny package set (fetched from Debian's archive through the
 // host's apt sources; the downloads are shared with the other tests in build/rootfs/apt): the
 // root is laid out as Debian 12 lays it out, its programs run under qemu-user, packages can be
-// added later, the host's apt state is untouched, and bad input gets a one-line message.
+// added later, the host's apt state is untouched, and bad input gets a one-line message; and
+// the resolver agrees with apt's own on the default set.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,6 +12,11 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { repoPath } from "../../linux/testing/cross.js";
+import { debianDefaultRoot } from "../../linux/testing/debian.js";
+import { PrivateApt } from "./apt.js";
+import { parsePackages } from "./control.js";
+import { DEFAULT_PACKAGES } from "./default-root.js";
+import { PackageIndex, resolve } from "./resolve.js";
 
 const CLI = fileURLToPath(new URL("../k42.js", import.meta.url));
 const CACHE = repoPath("build", "rootfs", "apt");
@@ -128,4 +134,15 @@ test("k42 rootfs: bad input gets a one-line message and a documented status", ()
   const help = k42("rootfs", "--help");
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^usage: k42 rootfs /);
+});
+
+test("the resolver picks the packages apt's own resolver picks for the default set", () => {
+  debianDefaultRoot(); // makes sure the shared apt state has its lists
+  const apt = new PrivateApt(CACHE, "ppc64el", "bookworm");
+  const ours = resolve(new PackageIndex(apt.indexTexts().flatMap(parsePackages)), [...DEFAULT_PACKAGES]).map((p) => p.name).sort();
+  const sim = spawnSync("apt-get", ["-c", join(CACHE, "apt.conf"), "-s", "install", "--no-install-recommends", ...DEFAULT_PACKAGES], { encoding: "utf8" });
+  assert.equal(sim.status, 0, sim.stderr);
+  const theirs = [...sim.stdout.matchAll(/^Inst (\S+)/gm)].map((m) => m[1]).sort();
+  assert.ok(theirs.length > 40, sim.stdout);
+  assert.deepEqual(ours, theirs);
 });
