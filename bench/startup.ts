@@ -47,14 +47,21 @@ const CASES: Case[] = [
   },
 ];
 
-interface Timed { seconds: number; status: number | null; stderr: string }
+interface Timed { seconds: number; cpu: number; status: number | null; stderr: string }
 
+/** One whole-process run: wall time around it, and its CPU time (user + system, the kernel's
+ *  accounting of the finished child, read with bash's `times`). The command's standard output
+ *  is discarded; its standard error is kept for messages. */
 function timed(cmd: string[], env: Record<string, string> = {}): Timed {
+  const script = 'exec 3>&1; "$@" 2>&3 >/dev/null 3>&-; s=$?; times >&2; exit $s';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  const r = spawnSync("bash", ["-c", script, "bash", ...cmd], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.error) throw new Error(`cannot run ${cmd[0]}: ${r.error.message}`);
-  return { seconds, status: r.status, stderr: r.stderr };
+  if (r.error) throw new Error(`cannot run bash: ${r.error.message}`);
+  // `times`: the shell's own user and system time, then its children's ("0m0.786s 0m0.216s")
+  const children = r.stderr.trim().split("\n").pop() ?? "";
+  const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]) * 60 + Number(m[2]), 0);
+  return { seconds, cpu, status: r.status, stderr: r.stdout };
 }
 
 function median(xs: number[]): number {
@@ -102,6 +109,9 @@ interface Row {
   qemu: number;
   k42?: number;
   ratio?: number;
+  qemuCpu?: number;
+  k42Cpu?: number;
+  cpuRatio?: number;
   inProcess?: number;
   note?: string;
 }
@@ -123,29 +133,34 @@ export async function benchStartup(opts: StartupOptions): Promise<number> {
       // k42's one-line reason, without the program's path ("k42: PATH: reason")
       const line = k0.stderr.trim().split("\n").find((l) => l.startsWith("k42")) ?? `exit status ${k0.status}`;
       row.note = `k42 cannot run this yet: ${line.split(": ").pop()!.replace(/; link with -static$/, "")}`;
-      row.qemu = median(Array.from({ length: opts.runs }, () => timed(qemuCmd, c.env).seconds));
+      const qr = Array.from({ length: opts.runs }, () => timed(qemuCmd, c.env));
+      row.qemu = median(qr.map((r) => r.seconds));
+      row.qemuCpu = median(qr.map((r) => r.cpu));
       process.stderr.write(`${c.label}: qemu ${row.qemu.toFixed(3)} s; ${row.note}\n`);
       rows.push(row);
       continue;
     }
-    const qs: number[] = [], ks: number[] = [], ratios: number[] = [];
+    const qs: Timed[] = [], ks: Timed[] = [];
     for (let i = 0; i < opts.runs; i++) {
       const k = timed(k42Cmd, c.env), q = timed(qemuCmd, c.env);
       if (k.status !== 0 || q.status !== 0) throw new Error(`${c.label}: k42 exited ${k.status}, qemu ${q.status}\n${k.stderr}${q.stderr}`);
-      ks.push(k.seconds);
-      qs.push(q.seconds);
-      ratios.push(k.seconds / q.seconds);
+      ks.push(k);
+      qs.push(q);
     }
-    row.qemu = median(qs);
-    row.k42 = median(ks);
-    row.ratio = median(ratios);
+    row.qemu = median(qs.map((r) => r.seconds));
+    row.k42 = median(ks.map((r) => r.seconds));
+    row.ratio = median(ks.map((k, i) => k.seconds / qs[i].seconds));
+    row.qemuCpu = median(qs.map((r) => r.cpu));
+    row.k42Cpu = median(ks.map((r) => r.cpu));
+    row.cpuRatio = median(ks.map((k, i) => k.cpu / Math.max(1e-3, qs[i].cpu)));
     const ip = inProcess(rootDir, c);
     if (typeof ip === "number") row.inProcess = ip;
     process.stderr.write(`${c.label}: k42ts ${row.k42.toFixed(3)} s, qemu ${row.qemu.toFixed(3)} s, ratio ${row.ratio.toFixed(1)}×\n`);
     rows.push(row);
   }
   // For scale: what Node itself costs to start and end.
-  const node = median(Array.from({ length: opts.runs }, () => timed([process.execPath, "-e", "0"]).seconds));
+  const nodeRuns = Array.from({ length: opts.runs }, () => timed([process.execPath, "-e", "0"]));
+  const node = { wall: median(nodeRuns.map((r) => r.seconds)), cpu: median(nodeRuns.map((r) => r.cpu)) };
 
   const state = readState(rootDir);
   const fmt = (s: number | undefined): string => (s === undefined ? "—" : s.toFixed(3));
@@ -154,14 +169,17 @@ export async function benchStartup(opts: StartupOptions): Promise<number> {
   console.log(`Host: ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${qemuVersion}. ` +
     `Default root: Debian 12 ppc64el, ${state === undefined ? "?" : Object.keys(state.packages).length} packages, python3 ${state?.packages["python3.11"]?.version ?? "?"} with its standard library byte-compiled.`);
   console.log("");
-  console.log("| program | qemu-user s | k42ts s | k42ts/qemu | k42ts in-process s |");
-  console.log("|---|---:|---:|---:|---:|");
+  const ratio = (x: number | undefined): string => (x === undefined ? "—" : `${x.toFixed(1)}×`);
+  console.log("| program | qemu-user wall s | k42ts wall s | k42ts/qemu wall | qemu-user CPU s | k42ts CPU s | k42ts/qemu CPU | k42ts in-process s |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    console.log(`| ${r.label} | ${fmt(r.qemu)} | ${r.note ?? fmt(r.k42)} | ${r.ratio === undefined ? "—" : `${r.ratio.toFixed(1)}×`} | ${fmt(r.inProcess)} |`);
+    const k42 = r.note !== undefined ? `${r.note} | — | ${fmt(r.qemuCpu)} | — | —` : `${fmt(r.k42)} | ${ratio(r.ratio)} | ${fmt(r.qemuCpu)} | ${fmt(r.k42Cpu)} | ${ratio(r.cpuRatio)}`;
+    console.log(`| ${r.label} | ${fmt(r.qemu)} | ${k42} | ${fmt(r.inProcess)} |`);
   }
   console.log("");
-  console.log(`Whole processes, wall time, medians of ${opts.runs} runs after a warm-up; k42ts and qemu alternate and the ratio is the` +
-    ` median of the pairs' ratios. k42ts's time includes Node's own start-up (\`node -e 0\`: ${node.toFixed(3)} s here) and loading k42ts;` +
-    " the in-process column is runProgram alone (static programs, warm JIT).");
+  console.log(`Whole processes, medians of ${opts.runs} runs after a warm-up; k42ts and qemu alternate and each ratio is the median of` +
+    " the pairs' ratios. CPU is user + system time of the finished process (steadier than wall time on a busy machine). k42ts's" +
+    ` figures include Node's own start-up (\`node -e 0\`: ${node.wall.toFixed(3)} s wall, ${node.cpu.toFixed(3)} s CPU here) and loading` +
+    " k42ts; the in-process column is runProgram alone (static programs, after a warm-up run).");
   return 0;
 }
