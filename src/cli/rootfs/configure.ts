@@ -129,6 +129,7 @@ function shells(root: string): void {
 }
 
 function installerFiles(root: string): void {
+  mkdirSync(hostPathIn(root, "/etc"), { recursive: true });
   writeFileSync(hostPathIn(root, "/etc/hostname"), `${HOSTNAME}\n`);
   writeFileSync(hostPathIn(root, "/etc/hosts"),
     `127.0.0.1\tlocalhost\n127.0.1.1\t${HOSTNAME}\n\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`);
