@@ -19,6 +19,8 @@ import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
 import type { EngineKind } from "../machine/power/engine.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
+import { rootfsCommand, ROOTFS_USAGE } from "./rootfs/command.js";
+import { k42Version } from "./version.js";
 
 const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]] [--trace FILE] [--verbose]
                [--seed N] [--epoch T] [--object TYPE=IMPL]... [--engine block|step]
@@ -26,7 +28,8 @@ const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--wor
                [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
        ${SYSCALLS_USAGE.replace("usage: ", "")}
-       k42 help
+       ${ROOTFS_USAGE.split("\n")[0].replace("usage: ", "")}
+       k42 help | k42 --version
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
 without PROGRAM it runs a small embedded demo program. The exit status is the guest's, or 125
@@ -74,6 +77,11 @@ async function cmdRun(args: string[]): Promise<number> {
     if (!Number.isInteger(n) || n < 1) fail(`${name} needs a positive integer`);
     return n;
   };
+  // (hook) `k42 run --help` before any other option is read
+  if (helpRequested(args)) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -173,11 +181,23 @@ async function cmdRun(args: string[]): Promise<number> {
   return r.exitCode;
 }
 
+/** Whether `k42 run ARGS` asks for help: --help or -h among its options (before `--`). */
+function helpRequested(args: string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "run":
       return await cmdRun(rest);
+    case "rootfs":
+      return await rootfsCommand(rest);
+    case "--version":
+    case "-V":
+      process.stdout.write(`k42ts ${k42Version()}\n`);
+      return 0;
     case "trace":
       return traceCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     case "syscalls":
