@@ -162,6 +162,12 @@ export const FileSystemIface = defineInterface("FileSystem", {
   fsync: method([], none),
   /** Close the open file: the handle is revoked. */
   close: method([], none, Rights.Close),
+  /**
+   * ftruncate(size): the open file's new attributes. Unlike setattr's size (truncate by path,
+   * which needs write permission on the node now), it needs only the open's write access, and
+   * always sets mtime and ctime (Linux's ATTR_MTIME | ATTR_CTIME).
+   */
+  ftruncate: method([f64], json, Rights.Write),
 });
 
 export type FileSystemStub = import("../../kernel/ppc/iface.js").Stub<typeof FileSystemIface>;

@@ -1,0 +1,265 @@
+// Starting the file servers: the guest root (hostfs over --root, with --overlay), bind mounts,
+// devfs, devpts, /dev/shm and /tmp (tmpfs), and the name-space server whose mount table lists
+// them with the mounts of other servers (procfs, sysfs) given by the caller.
+//
+// Call order (the integrator's):
+//   const fs = new FileServers(opts);        // once per JS thread (per machine in deterministic mode)
+//   for (const k of kernels) fs.start(k);    // on EVERY processor at boot, in the same order
+//   … run the machine …
+//   fs.stop();                               // after it stopped: writes --overlay, closes host files
+//
+// One shared state. Each file system is one object graph (its tree, its open files) that every
+// processor's dispatcher calls: made once, by the first dispatcher's factory, and shared by the
+// FileServers object's other processors. In deterministic mode every processor runs in one JS
+// thread, so dispatchers go on every processor (`cpus` default) and a guest's read is a local
+// PPC. In parallel mode each worker thread has its own FileServers object and JS objects cannot
+// cross workers: pass `cpus: [0]` (fileServerCpus), so only processor 0's worker has
+// dispatchers and state; other processors reach them by cross-processor PPC. Shared-memory
+// file-system state, for dispatchers everywhere in parallel mode too, is later work.
+//
+// Protection: a server never sees the Kernel. `start` uses only `k.ppc.serve` (the adapter
+// below); the servers' objects get their Server (for open-file handles) and their state.
+
+import { realpathSync, statSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
+import { FileSystemIface, NameSpaceIface, type Mount, type Time } from "./iface.js";
+import { Rights, type Iface } from "../../kernel/ppc/iface.js";
+import type { ImplFactory, Server, ServeOptions } from "../../kernel/ppc/server.js";
+import type { Handle } from "../../kernel/ppc/values.js";
+import { MemoryDevices } from "./devices.js";
+import { createDevfs } from "./devfs.js";
+import { createHostFs, type HostFs } from "./hostfs/hostfs.js";
+import { Passthrough } from "./hostfs/passthrough.js";
+import { MountTable, NameSpaceServer, isCanonicalPath } from "./namespace.js";
+import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_NOATIME, MS_RDONLY, MS_RELATIME, type FileSystemOps } from "./ops.js";
+import { FileSystemServer, OpenTable } from "./server.js";
+import { DEVPTS_SUPER_MAGIC, createTmpfs } from "./tmpfs.js";
+
+/** -v HOST:GUEST[:ro] */
+export interface BindMount {
+  readonly host: string;
+  /** Canonical absolute guest path ("/data"); not "/". */
+  readonly guest: string;
+  readonly readonly: boolean;
+}
+
+/** A mount of another server's tree (procfs at /proc, sysfs at /sys). */
+export interface ExtraMount {
+  readonly path: string;
+  readonly fstype: string;
+  readonly source: string;
+  /** MS_* flags. */
+  readonly flags: number;
+  /** The server's root handle (the same on every processor). */
+  readonly root: Handle;
+}
+
+export interface FileServersOptions {
+  /** Host directory of the guest root (--root). */
+  readonly root: string;
+  /** Host directory keeping the root's upper layer across runs (--overlay). */
+  readonly overlay?: string;
+  readonly binds?: readonly BindMount[];
+  /** The guest's realtime clock: every time stamp the servers make. */
+  readonly now: () => Time;
+  /** Seed of /dev/random and /dev/urandom. */
+  readonly seed: number;
+  /** Mounts of other servers, listed after "/" in this order (e.g. /proc, /sys). */
+  readonly extraMounts?: readonly ExtraMount[];
+  /** Processors with dispatchers (default: all). Parallel mode: [0] — see above. */
+  readonly cpus?: readonly number[];
+  /** Protection domains: the servers get domainBase, domainBase + 1, … (default FS_DOMAIN_BASE). */
+  readonly domainBase?: number;
+  /** The domain that may call NameSpace.mount (default 0, the kernel's). */
+  readonly mountDomain?: number;
+  /** Size of each tmpfs (/tmp, /dev/shm) as statfs reports it (default 256 MiB). */
+  readonly tmpfsBytes?: number;
+  /** Open-file handle slots per file server (default 65536). */
+  readonly handles?: number;
+}
+
+export const FS_DOMAIN_BASE = 0x10000;
+const DEFAULT_HANDLES = 65536;
+const DEFAULT_TMPFS = 256 << 20;
+/** st_dev of the first mount ("/"), then one more per mount in table order (anonymous 0:N). */
+const FIRST_DEV = 0x20;
+
+/** The dispatcher processors for a run mode (see the file comment). */
+export function fileServerCpus(mode: "deterministic" | "parallel"): readonly number[] | undefined {
+  return mode === "parallel" ? [0] : undefined;
+}
+
+/** What the caller needs to have registered on a processor: `k.ppc` of a Kernel. */
+export interface PpcRegistry {
+  serve<I extends Iface>(iface: I, domain: number, impl: ImplFactory<I> | null, opts?: ServeOptions): Server<I>;
+}
+
+/** What start() made on one processor (the same values on every processor). */
+export interface StartedFileServers {
+  /** The name-space server's root handle (mounts: any domain; mount: mountDomain). */
+  readonly namespace: Handle;
+  /** The mount table as it stands at boot. */
+  readonly mounts: readonly Mount[];
+}
+
+/** A FileServersOptions mistake, found before anything starts (a one-line message for the CLI). */
+export class FileServersError extends Error {}
+
+/** Check the options' host paths and guest paths; throws FileServersError. */
+export function checkFileServersOptions(o: FileServersOptions): void {
+  const dir = (p: string, what: string): string => {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      throw new FileServersError(`${what} ${p} does not exist`);
+    }
+    if (!statSync(real).isDirectory()) throw new FileServersError(`${what} ${p} is not a directory`);
+    return real;
+  };
+  const root = dir(o.root, "root");
+  if (o.overlay !== undefined) {
+    const ov = realpathAllowingMissing(o.overlay);
+    if (ov === root || ov.startsWith(root === sep ? sep : root + sep)) {
+      throw new FileServersError(`overlay ${o.overlay} is inside the root ${o.root}: the guest would see it and the host tree would change`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const b of o.binds ?? []) {
+    dir(b.host, "volume");
+    if (!isCanonicalPath(b.guest) || b.guest === "/") throw new FileServersError(`volume target ${b.guest} must be an absolute path other than /`);
+    if (seen.has(b.guest)) throw new FileServersError(`two volumes at ${b.guest}`);
+    seen.add(b.guest);
+  }
+  for (const m of o.extraMounts ?? []) if (!isCanonicalPath(m.path)) throw new FileServersError(`mount path ${m.path} is not canonical`);
+}
+
+/** The realpath of `p`, or of its nearest existing ancestor joined with the rest. */
+function realpathAllowingMissing(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    if (parent === abs) return abs;
+    return resolve(realpathAllowingMissing(parent), abs.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
+  }
+}
+
+/** One file system to serve: how to make it (once), and where it goes in the mount table. */
+interface FsSpec {
+  readonly make: () => FileSystemOps;
+  readonly path: string;
+  readonly fstype: string;
+  readonly source: string;
+  readonly flags: number;
+}
+
+/** The shared state: made once, on the first processor with a dispatcher. */
+interface State {
+  readonly fs: FileSystemOps[];
+  readonly opens: OpenTable[];
+  readonly root: HostFs;
+}
+
+export class FileServers {
+  private state: State | undefined = undefined;
+  private table: MountTable | undefined = undefined;
+  private readonly specs: FsSpec[];
+  private mountList: Mount[] | undefined = undefined;
+
+  constructor(readonly opts: FileServersOptions) {
+    checkFileServersOptions(opts);
+    const o = opts;
+    const devices = new MemoryDevices(o.seed);
+    const bytes = o.tmpfsBytes ?? DEFAULT_TMPFS;
+    const now = o.now;
+    // Registration order = server numbers: the same on every processor.
+    this.specs = [
+      { path: "/", fstype: "ext4", source: "/dev/root", flags: MS_NOATIME, make: () => createHostFs({ root: o.root, now, devices, ...(o.overlay !== undefined ? { overlay: o.overlay } : {}) }) },
+      ...(o.binds ?? []).map((b): FsSpec => ({
+        path: b.guest, fstype: "ext4", source: b.host, flags: b.readonly ? MS_RDONLY : MS_RELATIME,
+        make: () => (b.readonly ? createHostFs({ root: b.host, now, devices, readonly: true }) : new Passthrough(b.host, now)),
+      })),
+      { path: "/dev", fstype: "devtmpfs", source: "devtmpfs", flags: MS_NOSUID | MS_RELATIME, make: () => createDevfs({ now, devices }) },
+      {
+        path: "/dev/pts", fstype: "devpts", source: "devpts", flags: MS_NOSUID | MS_NOEXEC | MS_RELATIME,
+        make: () => createTmpfs({ now, devices, bytes: 0, rootPerm: 0o755, magic: DEVPTS_SUPER_MAGIC, flags: MS_NOSUID | MS_NOEXEC }),
+      },
+      { path: "/dev/shm", fstype: "tmpfs", source: "shm", flags: MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME, make: () => createTmpfs({ now, devices, bytes }) },
+      { path: "/tmp", fstype: "tmpfs", source: "tmpfs", flags: MS_NOSUID | MS_NODEV | MS_RELATIME, make: () => createTmpfs({ now, devices, bytes }) },
+    ];
+  }
+
+  /** Register every server on this processor (call on every processor, in the same order). */
+  start(k: { readonly ppc: PpcRegistry }): StartedFileServers {
+    const ppc = k.ppc; // the only use of the kernel: registration
+    const o = this.opts;
+    const base = o.domainBase ?? FS_DOMAIN_BASE;
+    const common = { ...(o.cpus !== undefined ? { cpus: o.cpus } : {}), restartOnFault: true };
+    const roots: Handle[] = [];
+    this.specs.forEach((spec, i) => {
+      const domain = base + 1 + i;
+      const s = ppc.serve(FileSystemIface, domain, (_k, server) => new FileSystemServer(this.shared().fs[i], this.shared().opens[i], server), {
+        ...common, handles: o.handles ?? DEFAULT_HANDLES,
+        root: { owner: domain, ownerRights: Rights.All, otherRights: Rights.None },
+      });
+      if (s.root === undefined) throw new Error("file server without a root handle");
+      roots.push(s.root);
+    });
+    const mounts = this.mountsFor(roots);
+    const ns = ppc.serve(NameSpaceIface, base, () => new NameSpaceServer(this.mountTable(mounts)), {
+      ...common, root: { owner: o.mountDomain ?? 0, ownerRights: Rights.All, otherRights: Rights.None },
+    });
+    if (ns.root === undefined) throw new Error("name space without a root handle");
+    return { namespace: ns.root, mounts };
+  }
+
+  /** The boot mount table: "/", the extra mounts, /dev …, /tmp, then the binds. */
+  private mountsFor(roots: Handle[]): Mount[] {
+    if (this.mountList !== undefined) return this.mountList;
+    const entry = (spec: { path: string; fstype: string; source: string; flags: number }, h: Handle): Omit<Mount, "dev"> => ({
+      path: spec.path, server: h.server, xh: h.xh, fstype: spec.fstype, source: spec.source, flags: spec.flags,
+    });
+    const own = this.specs.map((s, i) => entry(s, roots[i]));
+    const binds = own.slice(1, 1 + (this.opts.binds?.length ?? 0));
+    const rest = own.slice(1 + binds.length);
+    const extras = (this.opts.extraMounts ?? []).map((m) => entry(m, m.root));
+    const list = [own[0], ...extras, ...rest, ...binds].map((m, i): Mount => ({ ...m, dev: FIRST_DEV + i }));
+    this.mountList = list;
+    return list;
+  }
+
+  /** The shared state, made on first use (by the first dispatcher's factory). */
+  private shared(): State {
+    if (this.state !== undefined) return this.state;
+    const fs = this.specs.map((s) => s.make());
+    const handles = this.opts.handles ?? DEFAULT_HANDLES;
+    this.state = { fs, opens: fs.map(() => new OpenTable(handles - 2)), root: fs[0] as HostFs };
+    return this.state;
+  }
+
+  /** The shared mount table, made on first use with the boot mounts. */
+  private mountTable(boot: readonly Mount[]): MountTable {
+    if (this.table === undefined) {
+      this.table = new MountTable();
+      for (const m of boot) this.table.add(m);
+    }
+    return this.table;
+  }
+
+  /** True on the thread whose processors hold the servers' state. */
+  get holdsState(): boolean {
+    return this.state !== undefined;
+  }
+
+  /** Write the root's upper layer to --overlay (no-op without one, or where no state is held). */
+  flush(): void {
+    this.state?.root.flush();
+  }
+
+  /** After the machine stopped: flush the overlay. */
+  stop(): void {
+    this.flush();
+  }
+}
