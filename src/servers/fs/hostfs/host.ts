@@ -94,7 +94,15 @@ export class HostFile implements Backing {
   constructor(private readonly path: Buffer, readonly hostBlocks: number) {}
 
   private open(): number {
-    return host(() => openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK));
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    // O_NOATIME keeps even the host's access time as it was; the host allows it only to the
+    // file's owner (or root), so without it otherwise.
+    try {
+      return openSync(this.path, flags | constants.O_NOATIME);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EPERM") return host(() => { throw e; });
+    }
+    return host(() => openSync(this.path, flags));
   }
 
   read(pos: number, dst: Uint8Array, off: number, len: number): number {
