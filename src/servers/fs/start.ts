@@ -191,8 +191,12 @@ export class FileServers {
     ];
   }
 
-  /** Register every server on this processor (call on every processor, in the same order). */
-  start(k: { readonly ppc: PpcRegistry }): StartedFileServers {
+  /**
+   * Register every server on this processor (call on every processor, in the same order).
+   * `extraMounts` (default: the options') are other servers' trees to list after "/", e.g.
+   * procfs registered on this processor just before; they must be the same on every processor.
+   */
+  start(k: { readonly ppc: PpcRegistry }, extraMounts: readonly ExtraMount[] = this.opts.extraMounts ?? []): StartedFileServers {
     const ppc = k.ppc; // the only use of the kernel: registration
     const o = this.opts;
     const base = o.domainBase ?? FS_DOMAIN_BASE;
@@ -207,7 +211,8 @@ export class FileServers {
       if (s.root === undefined) throw new Error("file server without a root handle");
       roots.push(s.root);
     });
-    const mounts = this.mountsFor(roots);
+    for (const m of extraMounts) if (!isCanonicalPath(m.path)) throw new FileServersError(`mount path ${m.path} is not canonical`);
+    const mounts = this.mountsFor(roots, extraMounts);
     const ns = ppc.serve(NameSpaceIface, base, () => new NameSpaceServer(this.mountTable(mounts)), {
       ...common, root: { owner: o.mountDomain ?? 0, ownerRights: Rights.All, otherRights: Rights.None },
     });
@@ -216,16 +221,19 @@ export class FileServers {
   }
 
   /** The boot mount table: "/", the extra mounts, /dev …, /tmp, then the binds. */
-  private mountsFor(roots: Handle[]): Mount[] {
-    if (this.mountList !== undefined) return this.mountList;
+  private mountsFor(roots: Handle[], extraMounts: readonly ExtraMount[]): Mount[] {
     const entry = (spec: { path: string; fstype: string; source: string; flags: number }, h: Handle): Omit<Mount, "dev"> => ({
       path: spec.path, server: h.server, xh: h.xh, fstype: spec.fstype, source: spec.source, flags: spec.flags,
     });
     const own = this.specs.map((s, i) => entry(s, roots[i]));
     const binds = own.slice(1, 1 + (this.opts.binds?.length ?? 0));
     const rest = own.slice(1 + binds.length);
-    const extras = (this.opts.extraMounts ?? []).map((m) => entry(m, m.root));
+    const extras = extraMounts.map((m) => entry(m, m.root));
     const list = [own[0], ...extras, ...rest, ...binds].map((m, i): Mount => ({ ...m, dev: FIRST_DEV + i }));
+    // Every processor must describe the same table (it is one shared table).
+    if (this.mountList !== undefined && JSON.stringify(this.mountList) !== JSON.stringify(list)) {
+      throw new Error("FileServers.start: a different mount table on this processor (extra mounts differ)");
+    }
     this.mountList = list;
     return list;
   }

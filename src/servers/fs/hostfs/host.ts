@@ -64,7 +64,7 @@ export class HostDir implements LowerLayer {
   list(p: Buffer): string[] {
     const names: string[] = [];
     host(() => {
-      const d = opendirSync(this.abs(p), { encoding: "buffer" as BufferEncoding });
+      const d = opendirSync(this.abs(p), { encoding: "buffer" as BufferEncoding, bufferSize: 256 });
       try {
         for (let e = d.readSync(); e !== null; e = d.readSync()) names.push((e.name as unknown as Buffer).toString("latin1"));
       } finally {
