@@ -21,14 +21,16 @@
 // below); the servers' objects get their Server (for open-file handles) and their state.
 
 import { realpathSync, statSync } from "node:fs";
-import { dirname, resolve, sep } from "node:path";
+import { sep } from "node:path";
 import { FileSystemIface, NameSpaceIface, type Mount, type Time } from "./iface.js";
 import { Rights, type Iface } from "../../kernel/ppc/iface.js";
 import type { ImplFactory, Server, ServeOptions } from "../../kernel/ppc/server.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import { MemoryDevices } from "./devices.js";
+import { FileServersError } from "./errno.js";
 import { createDevfs } from "./devfs.js";
 import { createHostFs, type HostFs } from "./hostfs/hostfs.js";
+import { realpathAllowingMissing } from "./hostfs/host.js";
 import { Passthrough } from "./hostfs/passthrough.js";
 import { MountTable, NameSpaceServer, isCanonicalPath } from "./namespace.js";
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_NOATIME, MS_RDONLY, MS_RELATIME, type FileSystemOps } from "./ops.js";
@@ -102,8 +104,7 @@ export interface StartedFileServers {
   readonly mounts: readonly Mount[];
 }
 
-/** A FileServersOptions mistake, found before anything starts (a one-line message for the CLI). */
-export class FileServersError extends Error {}
+export { FileServersError };
 
 /** Check the options' host paths and guest paths; throws FileServersError. */
 export function checkFileServersOptions(o: FileServersOptions): void {
@@ -132,18 +133,6 @@ export function checkFileServersOptions(o: FileServersOptions): void {
     seen.add(b.guest);
   }
   for (const m of o.extraMounts ?? []) if (!isCanonicalPath(m.path)) throw new FileServersError(`mount path ${m.path} is not canonical`);
-}
-
-/** The realpath of `p`, or of its nearest existing ancestor joined with the rest. */
-function realpathAllowingMissing(p: string): string {
-  const abs = resolve(p);
-  try {
-    return realpathSync(abs);
-  } catch {
-    const parent = dirname(abs);
-    if (parent === abs) return abs;
-    return resolve(realpathAllowingMissing(parent), abs.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
-  }
 }
 
 /** One file system to serve: how to make it (once), and where it goes in the mount table. */

@@ -4,7 +4,8 @@
 // lstat; no call follows a symbolic link at the last component (lstat, readlink,
 // O_NOFOLLOW), so a host link inside the tree pointing outside it is only ever read as a link.
 
-import { closeSync, constants, lstatSync, opendirSync, openSync, readSync, readlinkSync, type BigIntStats } from "node:fs";
+import { closeSync, constants, lstatSync, opendirSync, openSync, readSync, readlinkSync, realpathSync, type BigIntStats } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Time } from "../iface.js";
 import { fail } from "../errno.js";
 import type { Backing } from "../memfs/data.js";
@@ -141,3 +142,16 @@ export function isHostDir(path: string): boolean {
   return st !== undefined && st.isDirectory();
 }
 
+
+/** The realpath of `p`, or of its nearest existing ancestor joined with the rest. */
+export function realpathAllowingMissing(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    const parent = dirname(abs);
+    if (parent === abs) return abs;
+    return join(realpathAllowingMissing(parent), basename(abs));
+  }
+}
