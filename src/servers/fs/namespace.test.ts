@@ -34,6 +34,7 @@ test("name space: the boot table, generation, and mount rights", () => {
         seen.devs = new Set(table.mounts.map((m) => m.dev)).size === table.mounts.length;
         seen.proc = table.mounts[1].server === proc.server && table.mounts[1].xh === proc.xh;
         seen.gen0 = table.generation;
+        seen.gen1 = table.generation === 1;
         seen.genCall = (yield* c.ns.generation()) === table.generation;
         seen.startedSame = JSON.stringify(c.started.mounts) === JSON.stringify(table.mounts);
         const m: Mount = { path: "/media", server: 3, xh: 257, fstype: "tmpfs", source: "none", flags: 0, dev: 99 };
@@ -72,6 +73,7 @@ test("name space: the boot table, generation, and mount rights", () => {
   assert.equal(seen.devs, true, "every mount has its own st_dev");
   assert.equal(seen.proc, true);
   assert.equal(seen.genCall, true);
+  assert.equal(seen.gen1, true, "the boot table is generation 1");
   assert.equal(seen.startedSame, true);
   assert.equal(seen.bad, Errno.EINVAL);
   assert.equal(seen.badShape, Errno.EINVAL);

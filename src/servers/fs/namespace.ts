@@ -10,8 +10,13 @@ import { Errno, fail } from "./errno.js";
 
 /** The table itself (shared state). */
 export class MountTable {
+  /** 1 for the boot table; every change adds one. */
   generation = 1;
-  readonly mounts: Mount[] = [];
+  readonly mounts: Mount[];
+
+  constructor(boot: readonly Mount[]) {
+    this.mounts = boot.map((m) => Object.freeze({ ...m }));
+  }
 
   add(m: Mount): void {
     this.mounts.push(Object.freeze({ ...m }));

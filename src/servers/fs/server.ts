@@ -59,6 +59,12 @@ export class OpenTable {
     return r.file;
   }
 
+  /** Close every open file (the machine stopped; their handles die with it). */
+  closeAll(): void {
+    for (const r of this.files.values()) r.file.close();
+    this.files.clear();
+  }
+
   take(ctx: CallContext): OpenFile {
     const f = this.get(ctx);
     this.files.delete(ctx.clientData);

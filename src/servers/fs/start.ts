@@ -238,10 +238,7 @@ export class FileServers {
 
   /** The shared mount table, made on first use with the boot mounts. */
   private mountTable(boot: readonly Mount[]): MountTable {
-    if (this.table === undefined) {
-      this.table = new MountTable();
-      for (const m of boot) this.table.add(m);
-    }
+    this.table ??= new MountTable(boot);
     return this.table;
   }
 
@@ -255,8 +252,9 @@ export class FileServers {
     this.state?.root.flush();
   }
 
-  /** After the machine stopped: flush the overlay. */
+  /** After the machine stopped: flush the overlay, then close the files left open (host descriptors). */
   stop(): void {
     this.flush();
+    for (const t of this.state?.opens ?? []) t.closeAll();
   }
 }
