@@ -49,16 +49,17 @@ export function parseMount(j: Json): Mount {
 }
 
 export class NameSpaceServer implements Impl<typeof NameSpaceIface> {
-  constructor(private readonly table: MountTable) {}
+  /** `table`: the shared table (made at the first call, once the boot mounts are all known). */
+  constructor(private readonly table: () => MountTable) {}
 
   mounts(): Json {
-    return this.table.json();
+    return this.table().json();
   }
   generation(): number {
-    return this.table.generation;
+    return this.table().generation;
   }
   /** Mount over a directory the client found (the server has no walker: it checks only the data). */
   mount(m: Json): void {
-    this.table.add(parseMount(m));
+    this.table().add(parseMount(m));
   }
 }

@@ -8,8 +8,8 @@ import type { Finisher } from "../../../kernel/boot.js";
 import type { Kernel } from "../../../kernel/kernel.js";
 import type { Block } from "../../../kernel/sched/thread.js";
 import { PPCError } from "../../../kernel/ppc/errors.js";
-import { FileSystemIface, NameSpaceIface, OpenFlag, type Attr, type Mount, type Time } from "../iface.js";
-import { FileServers, fileServerCpus } from "../start.js";
+import { FileSystemIface, NameSpaceIface, OpenFlag, type Attr, type Mount, type Time } from "../../../servers/fs/iface.js";
+import { FileServers, fileServerCpus } from "../../../servers/fs/start.js";
 
 type Gen<T = void> = Generator<Block, T, unknown>;
 const CRED = { uid: 0, gid: 0, groups: [] };
@@ -18,7 +18,7 @@ export function fsShared(k: Kernel, a: unknown): Finisher {
   const args = a as { root: string; mode: "deterministic" | "parallel" };
   let t = 1_700_000_000;
   const servers = new FileServers({ root: args.root, seed: 5, now: (): Time => [t++, 0], cpus: fileServerCpus("parallel") });
-  const started = servers.start(k);
+  const started = servers.start(k.ppc);
   const out: { files?: string[]; contents?: string[]; error?: string } = {};
   k.sched.spawn(`fs client ${k.cpu}`, (function* (): Gen {
     try {

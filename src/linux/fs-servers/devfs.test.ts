@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NodeType, OpenFlag, type Time } from "./iface.js";
-import { Errno } from "./errno.js";
-import { DEVPTS_SUPER_MAGIC, TMPFS_MAGIC } from "./tmpfs.js";
+import { NodeType, OpenFlag, type Time } from "../../servers/fs/iface.js";
+import { Errno } from "../../servers/fs/errno.js";
+import { DEVPTS_SUPER_MAGIC, TMPFS_MAGIC } from "../../servers/fs/tmpfs.js";
 import { ROOT, errno, runClients, user, type Client, type Gen } from "./testing/harness.js";
 import { FsClient } from "./testing/client.js";
 

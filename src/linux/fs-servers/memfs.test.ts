@@ -10,12 +10,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PPCError, PpcErr } from "../../kernel/ppc/errors.js";
-import { FileSystemIface, NodeType, OpenFlag, type Time } from "./iface.js";
+import { FileSystemIface, NodeType, OpenFlag, type Time } from "../../servers/fs/iface.js";
 
 const num = (name: string): number => FileSystemIface.list.findIndex((m) => m.name === name);
-import { Errno } from "./errno.js";
-import type { FileServersOptions } from "./start.js";
-import { TMPFS_MAGIC } from "./tmpfs.js";
+import { Errno } from "../../servers/fs/errno.js";
+import type { FileServersOptions } from "../../servers/fs/start.js";
+import { TMPFS_MAGIC } from "../../servers/fs/tmpfs.js";
 import { ROOT, errno, runClients, user, type Client, type Gen } from "./testing/harness.js";
 import { FsClient } from "./testing/client.js";
 

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PPCError, PpcErr } from "../../kernel/ppc/errors.js";
 import type { Json } from "../../kernel/ppc/values.js";
-import type { Mount, Time } from "./iface.js";
-import { Errno } from "./errno.js";
+import type { Mount, Time } from "../../servers/fs/iface.js";
+import { Errno } from "../../servers/fs/errno.js";
 import { runClients, errno } from "./testing/harness.js";
 
 const MOUNT_DOMAIN = 77;
@@ -36,7 +36,8 @@ test("name space: the boot table, generation, and mount rights", () => {
         seen.gen0 = table.generation;
         seen.gen1 = table.generation === 1;
         seen.genCall = (yield* c.ns.generation()) === table.generation;
-        seen.startedSame = JSON.stringify(c.started.mounts) === JSON.stringify(table.mounts);
+        seen.startedSame = JSON.stringify(c.mounts) === JSON.stringify(table.mounts);
+        seen.rootsMatch = table.mounts.every((m) => m.fstype === "proc" || (c.started.roots.get(m.path)?.server === m.server));
         const m: Mount = { path: "/media", server: 3, xh: 257, fstype: "tmpfs", source: "none", flags: 0, dev: 99 };
         yield* c.ns.mount(m as unknown as Json);
         seen.bad = yield* errno(c.ns.mount({ ...m, path: "/a/../b" } as unknown as Json));
@@ -75,6 +76,7 @@ test("name space: the boot table, generation, and mount rights", () => {
   assert.equal(seen.genCall, true);
   assert.equal(seen.gen1, true, "the boot table is generation 1");
   assert.equal(seen.startedSame, true);
+  assert.equal(seen.rootsMatch, true);
   assert.equal(seen.bad, Errno.EINVAL);
   assert.equal(seen.badShape, Errno.EINVAL);
   assert.deepEqual(seen.after, [(seen.gen0 as number) + 1, "/media"], "the new mount, seen from processor 1");
