@@ -310,6 +310,10 @@ export class PseudoFs implements Impl<typeof FileSystemIface> {
     this.env.revoke(ctx.handle);
   }
 
+  ftruncate(): Json {
+    refuse(EBADF); // like write: no handle of these servers carries the write right
+  }
+
   *getxattr(ino: number, _name: string, ctx: CallContext): Gen<Uint8Array> {
     yield* this.tree.node(ino, { domain: ctx.caller, cred: undefined });
     refuse(EOPNOTSUPP);
