@@ -20,7 +20,7 @@ import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { SyscallResult, ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
-import type { ProcessImage } from "./exec.js";
+import type { ProcessImage } from "../exec/load.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
 import { MEMORY_CALLS } from "./sys-mm.js";
