@@ -105,9 +105,7 @@ export function readElf(bytes: Uint8Array, path: string, fail: (why: string) => 
   // 64-bit fields beyond 2^53 lose precision as numbers; every such value fails a range check.
   const word = (o: number): number => (is64 ? Number(dv.getBigUint64(o, le)) : u32(o));
   const type = u16(16), machine = u16(18);
-  if (machine !== EM_PPC && machine !== EM_PPC64) {
-    throw fail(MACHINE_KNOWN(machine) ? `${machineName(machine)} ${typeWord(type)}, not PowerPC` : `${machineName(machine)} (${typeWord(type)}), not PowerPC`);
-  }
+  if (machine !== EM_PPC && machine !== EM_PPC64) throw fail(`${foreignWhat(machine, type)}, not PowerPC`);
   if (machine === EM_PPC64 && !is64) throw fail("64-bit PowerPC machine in a 32-bit ELF file");
   if (machine === EM_PPC && is64) throw fail("32-bit PowerPC machine in a 64-bit ELF file");
   if (machine === EM_PPC && le) throw fail("little-endian 32-bit PowerPC program (Linux runs 32-bit PowerPC big-endian only)");
@@ -142,8 +140,13 @@ export function readElf(bytes: Uint8Array, path: string, fail: (why: string) => 
   return f;
 }
 
-/** Whether the e_machine has a proper name (else the message says "ELF for machine N"). */
-const MACHINE_KNOWN = (m: number): boolean => !machineName(m).startsWith("ELF for machine");
+/** "x86-64 executable", "AArch64 relocatable object", "ELF file for machine 9999". */
+function foreignWhat(machine: number, type: number): string {
+  const name = machineName(machine);
+  if (name.startsWith("ELF for machine")) return `ELF file for machine ${machine}`;
+  const kind = type === ElfType.Exec || type === ElfType.Dyn ? "executable" : type === ElfType.Rel ? "relocatable object" : type === ElfType.Core ? "core dump" : "ELF file";
+  return `${name} ${kind}`;
+}
 
 /** A PT_LOAD that Linux could map: sizes, file range, congruence, address range. */
 function checkLoad(p: Phdr, fileLen: number, top: number, type: number, fail: (why: string) => ExecError): void {

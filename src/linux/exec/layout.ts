@@ -29,7 +29,7 @@ export const elfEtDynBase = (is64: boolean): number => (is64 ? 4 * GiB : 4 * MiB
 const stackRndPages = (is64: boolean): number => (is64 ? 0x3ffff : 0x7ff);
 const mmapRndBits = (is64: boolean): number => (is64 ? 18 : 11);
 
-const pageDown = (a: number): number => a - (a % PAGE_SIZE);
+const pageDown = (a: number): number => Math.floor(a / PAGE_SIZE) * PAGE_SIZE;
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
 /**

@@ -14,10 +14,10 @@ import { RegionKind } from "../../kernel/mem/region.js";
 import type { Space } from "../../kernel/mem/space.js";
 import { E } from "../errno.js";
 import { ExecError } from "./error.js";
-import { PF, type ElfFile, type Phdr } from "./elf-file.js";
+import { MMAP_MIN_ADDR, PF, taskSize, type ElfFile, type Phdr } from "./elf-file.js";
 import { pageUp } from "./layout.js";
 
-const pageDown = (a: number): number => a - (a % PAGE_SIZE);
+const pageDown = (a: number): number => Math.floor(a / PAGE_SIZE) * PAGE_SIZE;
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** A run of pages backed by a file: [start, end) shows the file from `offset` (page-aligned). */
@@ -69,44 +69,71 @@ export function protOf(flags: number, readImpliesExec: boolean): number {
   return p;
 }
 
-interface PageClaim {
+/** A range of pages with one protection and one source of contents. */
+interface Piece {
+  start: number;
+  end: number;
   prot: number;
-  /** File offset of the page, or -1 for anonymous zero memory. */
+  /** File offset of `start`, or -1 for anonymous zero memory. */
   src: number;
-  /** Index in the load list of the segment whose contents the page shows. */
+  /** Index in the load list of the segment whose contents the range shows. */
   owner: number;
 }
 
 /**
- * The pages the segments of `f` claim at `bias`: per page the protection (a union where they
- * share) and the source of its contents (the last claimant's), and the byte ranges to zero.
+ * Put claim `c` over the disjoint, sorted `pieces`: where it overlaps them it takes over the
+ * contents and the protection becomes the union; elsewhere they stay as they were.
  */
-function plan(f: ElfFile, bias: number, readImpliesExec: boolean): { pages: Map<number, PageClaim>; zero: { from: number; to: number; owner: number }[] } {
-  const pages = new Map<number, PageClaim>();
-  const zero: { from: number; to: number; owner: number }[] = [];
-  const claim = (va: number, prot: number, src: number, owner: number): void => {
-    const old = pages.get(va);
-    pages.set(va, { prot: prot | (old?.prot ?? 0), src, owner });
+function overlay(pieces: readonly Piece[], c: Piece): Piece[] {
+  const out: Piece[] = [];
+  const under: Piece[] = [];
+  for (const p of pieces) {
+    if (p.end <= c.start || p.start >= c.end) {
+      out.push(p);
+      continue;
+    }
+    if (p.start < c.start) out.push({ ...p, end: c.start });
+    if (p.end > c.end) out.push({ ...p, start: c.end, src: p.src < 0 ? -1 : p.src + (c.end - p.start) });
+    under.push({ ...p, start: Math.max(p.start, c.start), end: Math.min(p.end, c.end) });
+  }
+  let at = c.start;
+  const part = (from: number, to: number, prot: number): void => {
+    if (to > from) out.push({ start: from, end: to, prot, src: c.src < 0 ? -1 : c.src + (from - c.start), owner: c.owner });
   };
+  for (const u of under) {
+    part(at, u.start, c.prot);
+    part(u.start, u.end, c.prot | u.prot);
+    at = u.end;
+  }
+  part(at, c.end, c.prot);
+  return out.sort((x, y) => x.start - y.start);
+}
+
+/**
+ * What the segments of `f` put where at `bias`, as disjoint ranges (protection unions where
+ * segments share pages, the last claimant's contents), and the byte ranges to zero.
+ */
+function plan(f: ElfFile, bias: number, readImpliesExec: boolean): { pieces: Piece[]; zero: { from: number; to: number; owner: number }[] } {
+  let pieces: Piece[] = [];
+  const zero: { from: number; to: number; owner: number }[] = [];
   f.loads.forEach((p: Phdr, i) => {
     const v = p.vaddr + bias;
     const prot = protOf(p.flags, readImpliesExec);
     let anonFrom = pageDown(v);
     if (p.filesz > 0) {
-      const off = p.offset - (v - pageDown(v));
       const fileEnd = pageUp(v + p.filesz);
-      for (let a = pageDown(v); a < fileEnd; a += PAGE_SIZE) claim(a, prot, off + (a - pageDown(v)), i);
+      pieces = overlay(pieces, { start: pageDown(v), end: fileEnd, prot, src: p.offset - (v - pageDown(v)), owner: i });
       anonFrom = fileEnd;
       if (p.memsz > p.filesz && fileEnd > v + p.filesz) zero.push({ from: v + p.filesz, to: fileEnd, owner: i });
     }
-    if (p.memsz > p.filesz) {
+    if (p.memsz > p.filesz && pageUp(v + p.memsz) > anonFrom) {
       // The bss pages beyond the file are ordinary data pages (vm_brk_flags): readable and
       // writable whatever p_flags say, executable if the segment is.
       const bssProt = Pte.Read | Pte.Write | ((prot & Pte.Exec) !== 0 || readImpliesExec ? Pte.Exec : 0);
-      for (let a = anonFrom; a < pageUp(v + p.memsz); a += PAGE_SIZE) claim(a, bssProt, -1, i);
+      pieces = overlay(pieces, { start: anonFrom, end: pageUp(v + p.memsz), prot: bssProt, src: -1, owner: i });
     }
   });
-  return { pages, zero };
+  return { pieces, zero };
 }
 
 /**
@@ -114,29 +141,29 @@ function plan(f: ElfFile, bias: number, readImpliesExec: boolean): { pages: Map<
  * MAP_FIXED_NOREPLACE fails); nothing is mapped when it is not.
  */
 export function mapElf(space: Space, f: ElfFile, bias: number, readImpliesExec: boolean): MappedElf {
-  const { pages, zero } = plan(f, bias, readImpliesExec);
-  const vas = [...pages.keys()].sort((x, y) => x - y);
-  for (const va of vas) {
-    if (!space.isFree(va, va + PAGE_SIZE)) throw new ExecError(E.EEXIST, `${f.path}: segment at ${hex(va)} overlaps memory already mapped (the stack or the other ELF file)`);
+  const { pieces, zero } = plan(f, bias, readImpliesExec);
+  // Runs: neighbouring pieces of one protection whose contents continue (the same file onward,
+  // or anonymous memory) become one mapping.
+  const runs: Piece[] = [];
+  for (const p of pieces) {
+    const r = runs[runs.length - 1];
+    if (r !== undefined && r.end === p.start && r.prot === p.prot && (r.src < 0 ? p.src < 0 : p.src === r.src + (r.end - r.start))) r.end = p.end;
+    else runs.push({ ...p });
+  }
+  const top = taskSize(f.is64);
+  for (const r of runs) {
+    if (r.start < MMAP_MIN_ADDR || r.end > top) throw new ExecError(E.ENOMEM, `${f.path}: segment at ${hex(r.start)} lies outside the user address space`);
+    if (!space.isFree(r.start, r.end)) throw new ExecError(E.EEXIST, `${f.path}: segment at ${hex(r.start)} overlaps memory already mapped (the stack or the other ELF file)`);
   }
   const regions: MappedElf["regions"] = [];
-  for (let i = 0; i < vas.length;) {
-    const first = pages.get(vas[i]) as PageClaim;
-    let j = i + 1;
-    for (; j < vas.length; j++) {
-      const c = pages.get(vas[j]) as PageClaim, prev = pages.get(vas[j - 1]) as PageClaim;
-      const contiguous = vas[j] === vas[j - 1] + PAGE_SIZE && c.prot === first.prot && (c.src < 0) === (first.src < 0);
-      if (!contiguous || (c.src >= 0 && c.src !== prev.src + PAGE_SIZE)) break;
-    }
-    const start = vas[i], end = vas[j - 1] + PAGE_SIZE;
-    if (first.src >= 0) mapSegment(space, { start, end, prot: first.prot, path: f.path, bytes: f.bytes, offset: first.src });
-    else mapAnonymous(space, start, end, first.prot);
-    regions.push({ start, end, prot: first.prot, path: first.src >= 0 ? f.path : undefined, offset: Math.max(first.src, 0) });
-    i = j;
+  for (const r of runs) {
+    if (r.src >= 0) mapSegment(space, { start: r.start, end: r.end, prot: r.prot, path: f.path, bytes: f.bytes, offset: r.src });
+    else mapAnonymous(space, r.start, r.end, r.prot);
+    regions.push({ start: r.start, end: r.end, prot: r.prot, path: r.src >= 0 ? f.path : undefined, offset: Math.max(r.src, 0) });
   }
   for (const z of zero) {
     // A later segment mapped over this page: its file contents replaced the zeroing.
-    if (pages.get(pageDown(z.from))?.owner !== z.owner) continue;
+    if (pieces.find((p) => p.start <= z.from && z.from < p.end)?.owner !== z.owner) continue;
     space.poke(z.from, new Uint8Array(z.to - z.from));
   }
   let brk = 0;
@@ -146,5 +173,5 @@ export function mapElf(space: Space, f: ElfFile, bias: number, readImpliesExec: 
   for (const p of f.loads) {
     if (p.offset <= f.phoff && f.phoff < p.offset + p.filesz) phdr = f.phoff - p.offset + p.vaddr;
   }
-  return { bias, start: vas[0], end: vas[vas.length - 1] + PAGE_SIZE, brk, phdr: phdr + bias, entry: f.entry + bias, regions };
+  return { bias, start: runs[0].start, end: runs[runs.length - 1].end, brk, phdr: phdr + bias, entry: f.entry + bias, regions };
 }
