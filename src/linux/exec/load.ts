@@ -199,13 +199,18 @@ function findBelow(space: Space, below: number, size: number): number {
 }
 
 /**
- * start_thread: every register zero but r1 = sp; ELFv2: pc = r12 = entry; ELFv1: pc and r2
- * from the function descriptor at the entry, relocated by the entered file's load bias; VSCR
- * with NJ (non-Java) set. Returns the pc.
+ * start_thread: every register zero (GPRs, LR, CTR, CR, XER, the FP, VMX and VSX state, no
+ * reservation) but r1 = sp; ELFv2: pc = r12 = entry; ELFv1: pc and r2 from the function
+ * descriptor at the entry, relocated by the entered file's load bias; VSCR with NJ (non-Java)
+ * set. Returns the pc.
  */
 function startThread(space: Space, cpu: Cpu, plan: ExecPlan, entry: number, relocBias: number, sp: number): number {
+  cpu.r.fill(0, S.GPR, S.PC); // GPRs, VSRs, LR, CTR
+  cpu.r.fill(0, S.TAR, S.DSCR); // TAR, CR, XER, FPSCR, VSCR, VRSAVE
+  cpu.r.fill(0, S.RESV_ADDR, S.RESV_VAL2 + 2);
+  cpu.r[S.XER_HI] = 0;
+  cpu.r[S.VRSAVE_HI] = 0;
   cpu.setMode(plan.is64, plan.le);
-  for (let i = 0; i < 32; i++) cpu.setGpr(i, 0, 0);
   cpu.r[S.VSCR] = 0x10000;
   cpu.setGpr(1, lo32(sp), hi32(sp));
   let pc = entry;
