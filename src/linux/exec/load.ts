@@ -217,7 +217,7 @@ function startThread(space: Space, cpu: Cpu, plan: ExecPlan, entry: number, relo
   if (plan.is64 && !plan.elfv2) {
     // A descriptor outside the image: the thread starts at 0 and faults at once (Linux's
     // __get_user fails, and the process dies with SIGSEGV the same way).
-    const held = space.covered(entry, entry + 16);
+    const held = entry + 16 <= taskSize(true) && space.covered(entry, entry + 16);
     const d = held ? readWords(space, entry, plan.le) : [0, 0];
     pc = held ? d[0] + relocBias : 0;
     const toc = held ? d[1] + relocBias : 0;

@@ -151,6 +151,11 @@ export function mapElf(space: Space, f: ElfFile, bias: number, readImpliesExec: 
     else runs.push({ ...p });
   }
   const top = taskSize(f.is64);
+  // Linux's overcommit heuristic refuses a private mapping larger than the machine's memory
+  // (ENOMEM): a p_memsz of terabytes is not a program.
+  const ram = space.k.port.mem.bytes.length;
+  const total = runs.reduce((n, r) => n + (r.end - r.start), 0);
+  if (total > ram) throw new ExecError(E.ENOMEM, `${f.path}: its segments need ${hex(total)} bytes of memory, more than the machine has (${hex(ram)})`);
   for (const r of runs) {
     if (r.start < MMAP_MIN_ADDR || r.end > top) throw new ExecError(E.ENOMEM, `${f.path}: segment at ${hex(r.start)} lies outside the user address space`);
     if (!space.isFree(r.start, r.end)) throw new ExecError(E.EEXIST, `${f.path}: segment at ${hex(r.start)} overlaps memory already mapped (the stack or the other ELF file)`);
