@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { qemuCommand, type Target } from "../../machine/power/difftest/harness.js";
 import { Major, Linux } from "../../kernel/trace/events.js";
+import { Pte } from "../../machine/pagetable.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { runProgram, type RunOptions } from "../bringup.js";
 import { GuestTime } from "../bringup/guest-time.js";
@@ -273,4 +274,59 @@ test("the layout is randomised from the guest's seed: the same seed gives the sa
   assert.ok(n.brk > n.loadBias && n.brk < n.loadBias + 0x100000);
   // Randomised, a 64-bit heap starts at 1 TiB or above (POWER8's 1 TiB segments).
   assert.ok(a.brk >= 2 ** 40 && a.brk < 2 ** 40 + 2 ** 30);
+});
+
+test("PT_GNU_STACK as powerpc Linux reads it: a 32-bit program without it gets an executable stack and READ_IMPLIES_EXEC", () => {
+  const fp = freshProcess();
+  const PF_X = 1, PF_W = 2, PF_R = 4;
+  /** The program with a PT_GNU_STACK of `stack` (made from its PT_NOTE where it has none), loaded. */
+  const load = (t: Target, stack: "RW" | "RWX" | "none"): { img: ProcessImage; stackProt: number; dataProt: number } => {
+    const bytes = new Uint8Array(readFileSync(auxvProgram(t, false)));
+    const f = readElf(bytes, "p", noexec);
+    const ph = f.phdrs.find((p) => p.type === PT.GnuStack) ?? f.phdrs.find((p) => p.type === PT.Note);
+    assert.ok(ph !== undefined);
+    const dv = new DataView(bytes.buffer, f.phoff + ph.index * (f.is64 ? 56 : 32));
+    dv.setUint32(0, stack === "none" ? PT.Note : PT.GnuStack, f.le);
+    dv.setUint32(f.is64 ? 4 : 24, PF_R | PF_W | (stack === "RWX" ? PF_X : 0), f.le);
+    const { space, cpu } = fp.another();
+    const time = new GuestTime(() => 0, { seed: 5 });
+    const img = execProgram(space, cpu, bytes, () => -E.ENOENT, { argv: ["p"], envp: [], execfn: "p", cred: { uid: 0, euid: 0, gid: 0, egid: 0 }, random: (b) => time.fill(b) });
+    const data = f.loads.find((p) => (p.flags & PF_X) === 0) ?? f.loads[0];
+    return { img, stackProt: space.find(gpr(cpu, 1))?.prot ?? -1, dataProt: space.find(data.vaddr)?.prot ?? -1 };
+  };
+  for (const t of TARGETS) {
+    // PT_GNU_STACK RW (as built): nothing executable that should not be.
+    const rw = load(t, "RW");
+    assert.equal(rw.img.execStack, false, t);
+    assert.equal(rw.stackProt & Pte.Exec, 0, `${t} stack`);
+    assert.equal(rw.dataProt & Pte.Exec, 0, `${t} data segment`);
+    // PF_X asks for an executable stack, on every target.
+    assert.notEqual(load(t, "RWX").stackProt & Pte.Exec, 0, t);
+    // Without PT_GNU_STACK: a 64-bit stack stays non-executable (the 64-bit ABI never needed
+    // one); a 32-bit one is executable, and so is every readable mapping (READ_IMPLIES_EXEC).
+    const none = load(t, "none");
+    assert.equal(none.img.execStack, !is64(t), t);
+    assert.equal(none.img.readImpliesExec, !is64(t), t);
+    assert.equal((none.stackProt & Pte.Exec) !== 0, !is64(t), `${t} stack`);
+    assert.equal((none.dataProt & Pte.Exec) !== 0, !is64(t), `${t} data segment`);
+  }
+});
+
+test("segments sharing a page: the page gets both protections and the later segment's bytes, its bss zeroed", () => {
+  const bytes = new Uint8Array(readFileSync(auxvProgram("ppc32", false)));
+  const f = readElf(bytes, "p", noexec);
+  // Move the data segment into the text segment's last page: text ends at 0x10001680, data
+  // now starts at 0x10001800 (file offset 0x1800, congruent), 0x100 bytes of file, 0x200 in memory.
+  const data = f.loads[1];
+  const dv = new DataView(bytes.buffer, f.phoff + data.index * 32);
+  dv.setUint32(4, 0x1800); dv.setUint32(8, 0x10001800); dv.setUint32(16, 0x100); dv.setUint32(20, 0x200);
+  assert.equal(f.loads[0].vaddr + f.loads[0].memsz, 0x10001680, "the text segment as built");
+  const { space, cpu } = freshProcess();
+  const time = new GuestTime(() => 0, { seed: 9 });
+  const img = execProgram(space, cpu, bytes, () => -E.ENOENT, { argv: ["p"], envp: [], execfn: "p", cred: { uid: 0, euid: 0, gid: 0, egid: 0 }, random: (b) => time.fill(b) });
+  assert.equal(space.find(0x10000000)?.prot, Pte.Read | Pte.Exec, "the text-only page");
+  assert.equal(space.find(0x10001000)?.prot, Pte.Read | Pte.Write | Pte.Exec, "the shared page: the union");
+  assert.deepEqual(space.peek(0x10001000, 0x900), bytes.subarray(0x1000, 0x1900), "the file's bytes up to the end of the data's file part");
+  assert.deepEqual(space.peek(0x10001900, 0x700), new Uint8Array(0x700), "then zeros to the end of the page (the bss)");
+  assert.equal(img.brkStart >= 0x10002000, true);
 });

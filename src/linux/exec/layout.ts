@@ -24,7 +24,7 @@ export const STACK_LIMIT = 8 * MiB;
 /** stack_guard_gap: 256 pages. */
 const STACK_GUARD_GAP = 256 * PAGE_SIZE;
 
-export const stackTopMax = (is64: boolean): number => (is64 ? taskSize(true) : taskSize(false));
+export const stackTopMax = taskSize;
 export const elfEtDynBase = (is64: boolean): number => (is64 ? 4 * GiB : 4 * MiB);
 const stackRndPages = (is64: boolean): number => (is64 ? 0x3ffff : 0x7ff);
 const mmapRndBits = (is64: boolean): number => (is64 ? 18 : 11);
