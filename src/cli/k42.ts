@@ -8,9 +8,9 @@
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ElfError } from "../machine/elf.js";
 import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
-import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
+import { ExecError, runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
+import { E } from "../linux/errno.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
 import { syscallsCommand, SYSCALLS_USAGE } from "./syscalls-cmd.js";
@@ -156,7 +156,8 @@ async function cmdRun(args: string[]): Promise<number> {
   try {
     r = parallel ? await runProgramParallel(image, opts) : runProgram(image, opts);
   } catch (e) {
-    if (e instanceof ElfError) fail(`${prog[0] ?? "demo"}: ${e.message}`, 126);
+    // As a shell reports it: 127 when a file is missing (the interpreter), 126 when it cannot run.
+    if (e instanceof ExecError) fail(`${prog[0] ?? "demo"}: ${e.message}`, e.errno === E.ENOENT ? 127 : 126);
     throw e;
   } finally {
     straceOut?.close();

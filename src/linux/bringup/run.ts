@@ -17,7 +17,8 @@ import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
 import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
-import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
+import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
+import { E as Errno } from "../errno.js";
 import { E, choiceOf, type SysContext } from "./syscalls.js";
 import { BringupSyscalls } from "../syscalls/dispatch.js";
 import { archOf, syscallTable } from "../syscalls/registry.js";
@@ -69,7 +70,19 @@ export interface RunOptions {
   strace?: (line: string) => void;
   /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
   straceFile?: string;
+  /**
+   * The dynamic linker a PT_INTERP names: its contents or a negated errno (default: none is
+   * there, -ENOENT). In the parallel mode it is called once, before the run.
+   */
+  openInterp?: OpenInterp;
+  /** The uid and gid the program runs as (AT_UID ...; default 0, 0). */
+  user?: { uid: number; gid: number };
+  /** Address-space layout randomisation from the seeded generator (default on). */
+  randomize?: boolean;
 }
+
+/** The default interpreter lookup: there is no root to look in. */
+const noInterp: OpenInterp = () => -Errno.ENOENT;
 
 export interface RunResult {
   exitCode: number;
@@ -102,7 +115,12 @@ interface Process {
   readonly close: () => void;
 }
 
-function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
+/** Check the program and find its interpreter (ExecError when it cannot be run). */
+function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp">): ExecPlan {
+  return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", opts.openInterp ?? noInterp);
+}
+
+function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -120,10 +138,15 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const timeBase = (): number => time.timeBase();
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const img = loadExecutable(space, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
+  const execfn = opts.exePath ?? argv[0];
+  const user = opts.user ?? { uid: 0, gid: 0 };
+  const img = loadExec(space, cpu, plan, {
+    argv, envp: opts.env ?? [], execfn, cred: { uid: user.uid, euid: user.uid, gid: user.gid, egid: user.gid },
+    random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+  });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
-    mmapTop: stackTop(img.is64) - (16 << 20),
+    mmapTop: img.mmapTop,
     files: new FileTable(img.is64),
     log: opts.log ?? (() => {}),
     write: (fd, data) => {
@@ -196,6 +219,7 @@ function outcomeOf(p: Process, cycles: number): RunResult {
 
 /** Run a program on a deterministic machine (the default of `k42 run`). */
 export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
+  const plan = planOf(image, opts);
   const booted = prepare({
     mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
     traceMask: opts.trace === undefined ? 0 : 0xffffffff, input: opts.stdin ?? { kind: "none" },
@@ -205,7 +229,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   let p: Process | undefined;
   try {
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
-    p = startProcess(kernels[placement(opts.cpu, kernels.length)], image, opts);
+    p = startProcess(kernels[placement(opts.cpu, kernels.length)], plan, opts);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     p?.close();
@@ -219,8 +243,10 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
 }
 
 interface ParallelArgs {
-  /** The executable's bytes (structured-cloned to the worker). */
-  image: Uint8Array;
+  /** The checked program and its interpreter (plain data, structured-cloned to the worker). */
+  plan: ExecPlan;
+  user?: { uid: number; gid: number };
+  randomize?: boolean;
   exePath: string;
   argv: string[];
   env: string[];
@@ -256,8 +282,9 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
   installMemory(k, args.objects, args.engine);
   if (k.cpu !== args.cpu) return;
-  const p = startProcess(k, args.image, {
+  const p = startProcess(k, args.plan, {
     argv: args.argv, env: args.env, exePath: args.exePath,
+    ...(args.user !== undefined ? { user: args.user } : {}), ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
@@ -280,9 +307,11 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
  * real time.
  */
 export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">): Promise<RunResult> {
-  checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
+  // A malformed ELF or a missing interpreter fails here, with its ExecError, not in a worker.
+  const plan = planOf(image, opts);
   const args: ParallelArgs = {
-    image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    plan, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    ...(opts.user !== undefined ? { user: opts.user } : {}), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),

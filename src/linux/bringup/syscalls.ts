@@ -18,7 +18,7 @@ import { RegionKind } from "../../kernel/mem/region.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
-import type { ProcessImage } from "./exec.js";
+import type { ProcessImage } from "../exec/load.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
 import type { SyscallFamily } from "../syscalls/status.js";
