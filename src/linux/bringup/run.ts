@@ -19,14 +19,20 @@ import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
 import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
-import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
-import { BringupSyscalls, choiceOf, type SysContext } from "./syscalls.js";
+import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
+import { E as Errno } from "../errno.js";
+import { choiceOf, type SysContext } from "./syscalls.js";
+import { BringupSyscalls } from "../syscalls/dispatch.js";
+import { archOf, syscallTable } from "../syscalls/registry.js";
+import { signalName } from "../strace/names.js";
+import { appendFileSync } from "node:fs";
 import { FileServers, fileServerCpus } from "../../servers/fs/start.js";
 import type { Time } from "../../servers/fs/iface.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import { Console, type ConsoleSink, type ConsoleTty } from "../vfs/console.js";
 import { Vfs } from "../vfs/vfs.js";
 import { fsCred, type TaskCred } from "../vfs/perm.js";
+import { rootInterp } from "./root-interp.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime, hostSeed } from "./guest-time.js";
@@ -47,7 +53,8 @@ export interface RunOptions {
   tty?: ConsoleTty;
   /**
    * Host directory of the guest root (seen through a copy-on-write layer: the host tree is
-   * never changed). Default: an empty temporary directory, removed after the run.
+   * never changed). Default: an empty temporary directory, removed after the run. PROGRAM is
+   * still a host file (qemu-user style); its interpreter comes from the root.
    */
   root?: string;
   /** The guest's working directory at start (a guest path; default "/"). */
@@ -82,7 +89,24 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
+  /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
+  strace?: (line: string) => void;
+  /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
+  straceFile?: string;
+  /**
+   * The dynamic linker a PT_INTERP names: its contents or a negated errno (default: read from
+   * the root, resolving links inside it; -ENOENT without a root). In the parallel mode it is
+   * called once, before the run.
+   */
+  openInterp?: OpenInterp;
+  /** The uid and gid the program runs as (AT_UID ...; default 0, 0). */
+  user?: { uid: number; gid: number };
+  /** Address-space layout randomisation from the seeded generator (default on). */
+  randomize?: boolean;
 }
+
+/** The interpreter lookup without a root: there is nothing to look in. */
+const noInterp: OpenInterp = () => -Errno.ENOENT;
 
 export interface RunResult {
   exitCode: number;
@@ -113,6 +137,12 @@ interface Process {
   readonly outcome: () => Omit<RunResult, "cycles"> | undefined;
 }
 
+/** Check the program and find its interpreter (ExecError when it cannot be run). */
+function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp" | "root">): ExecPlan {
+  const open = opts.openInterp ?? (opts.root !== undefined ? rootInterp(opts.root) : noInterp);
+  return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", open);
+}
+
 /** The process's clock and guest time, made before the file servers (they stamp times with it). */
 interface ProcessTime {
   readonly clock: ThreadClock;
@@ -134,18 +164,11 @@ const realtime = (time: GuestTime) => (): Time => {
   return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 };
 
-/** The file servers for a run (root: a host directory, or an empty temporary one made here). */
-function fileServers(opts: RunOptions, time: GuestTime, mode: "deterministic" | "parallel"): { servers: FileServers; cleanup: () => void } {
-  let root = opts.root;
-  let cleanup = (): void => {};
-  if (root === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
-    root = dir;
-    cleanup = () => rmSync(dir, { recursive: true, force: true });
-  }
-  const cpus = fileServerCpus(mode);
-  const servers = new FileServers({ root, now: realtime(time), seed: time.seed, ...(cpus !== undefined ? { cpus } : {}) });
-  return { servers, cleanup };
+/** The guest root: the given host directory, or an empty temporary one (removed by `cleanup`). */
+function rootOf(opts: Pick<RunOptions, "root">): { root: string; cleanup: () => void } {
+  if (opts.root !== undefined) return { root: opts.root, cleanup: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
+  return { root: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A host descriptor as a console sink: synchronous writes, false once the reader is gone (EPIPE). */
@@ -167,13 +190,13 @@ function hostSink(fd: number): ConsoleSink {
   };
 }
 
-/** The host user's ids (what the guest runs as until the identity calls can change them). */
-function hostCred(): TaskCred {
-  const uid = process.getuid?.() ?? 0, gid = process.getgid?.() ?? 0;
+/** The ids file permission checks use: the program's user (the identity calls come with the task work). */
+function taskCred(user: { uid: number; gid: number }): TaskCred {
+  const { uid, gid } = user;
   return { uid, gid, euid: uid, egid: gid, fsuid: uid, fsgid: gid, groups: [] };
 }
 
-function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions, pt: ProcessTime, ns: Handle): Process {
+function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -188,20 +211,26 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions, pt: Proces
   const timeBase = (): number => time.timeBase();
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const img = loadExecutable(space, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
+  const execfn = opts.exePath ?? argv[0];
+  const user = opts.user ?? { uid: 0, gid: 0 };
+  const img = loadExec(space, cpu, plan, {
+    argv, envp: opts.env ?? [], execfn, cred: { uid: user.uid, euid: user.uid, gid: user.gid, egid: user.gid },
+    random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+  });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
-    mmapTop: stackTop(img.is64) - (16 << 20),
+    mmapTop: img.mmapTop,
     vfs: new Vfs({
       ns, console: new Console({ stdout: opts.stdout ?? hostSink(1), stderr: opts.stderr ?? hostSink(2), ...(opts.tty !== undefined ? { tty: opts.tty } : {}) }),
       // [integrator: resources] the soft RLIMIT_NOFILE; [integrator: task] the pid.
       nofile: () => 1024, pid: () => 1, epoch: () => clock.instructions,
     }),
-    cred: hostCred,
+    cred: () => taskCred(user),
     log: opts.log ?? (() => {}),
     time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+    strace: opts.strace,
   };
-  const sys = new BringupSyscalls(img.is64);
+  const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
@@ -225,7 +254,10 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions, pt: Proces
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal) => ({ exitCode: 128 + signal, error: c.describeExit(), signal }),
+    exception: (c, signal) => {
+      opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
+      return { exitCode: 128 + signal, error: c.describeExit(), signal };
+    },
     emulate: emulatePrivileged,
   };
   let result: Omit<RunResult, "cycles"> | undefined;
@@ -260,6 +292,7 @@ function outcomeOf(p: Process, cycles: number): RunResult {
 
 /** Run a program on a deterministic machine (the default of `k42 run`). */
 export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
+  const plan = planOf(image, opts);
   const booted = prepare({
     mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
     traceMask: opts.trace === undefined ? 0 : 0xffffffff, input: opts.stdin ?? { kind: "none" },
@@ -269,17 +302,20 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   let p: Process | undefined;
   const home = kernels[placement(opts.cpu, kernels.length)];
   const pt = processTime(home, opts);
-  const fs = fileServers(opts, pt.time, "deterministic");
+  const { root, cleanup } = rootOf(opts);
+  let servers: FileServers | undefined;
   try {
+    servers = new FileServers({ root, now: realtime(pt.time), seed: pt.time.seed });
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
     // The file servers on every processor, in the same order (their numbers are the order).
-    const started = kernels.map((k) => fs.servers.start(k));
-    p = startProcess(home, image, opts, pt, started[home.cpu].namespace);
+    const fs = servers;
+    const started = kernels.map((k) => fs.start(k.ppc));
+    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     booted.input.close();
-    fs.servers.stop();
-    fs.cleanup();
+    servers?.stop();
+    cleanup();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   const frames = kernels[0].memory?.allocatorTotals();
@@ -289,20 +325,24 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
 }
 
 interface ParallelArgs {
-  /** The executable's bytes (structured-cloned to the worker). */
-  image: Uint8Array;
+  /** The checked program and its interpreter (plain data, structured-cloned to the worker). */
+  plan: ExecPlan;
+  /** The guest root (the main thread makes the temporary one). */
+  root: string;
+  cwd?: string;
+  tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
+  user?: { uid: number; gid: number };
+  randomize?: boolean;
   exePath: string;
   argv: string[];
   env: string[];
   maxInstructions?: number;
   verbose: boolean;
+  /** --strace: a file to append the lines to, "" for stderr. */
+  strace?: string;
   /** Chosen once by the main thread, so every worker's clock and devices agree. */
   seed: number;
   epoch: number;
-  /** The guest root (the main thread makes the temporary one). */
-  root: string;
-  cwd?: string;
-  tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
@@ -331,19 +371,21 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const opts: RunOptions = {
     argv: args.argv, env: args.env, exePath: args.exePath, root: args.root, seed: args.seed, epoch: args.epoch,
     ...(args.cwd !== undefined ? { cwd: args.cwd } : {}), ...(args.tty !== undefined ? { tty: staticTty(args.tty) } : {}),
+    ...(args.user !== undefined ? { user: args.user } : {}), ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
+    ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
   };
   // Every processor registers the file servers in the same order; only processor 0's worker
   // holds their state and dispatchers (fileServerCpus), so each processor's object is its own.
   const pt = processTime(k, opts);
   const servers = new FileServers({ root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0] });
-  const started = servers.start(k);
+  const started = servers.start(k.ppc);
   if (k.cpu !== args.cpu) return () => {
     servers.stop();
     return undefined;
   };
-  const p = startProcess(k, args.image, opts, pt, started.namespace);
+  const p = startProcess(k, args.plan, opts, pt, started.namespace);
   return () => {
     servers.stop();
     try {
@@ -361,26 +403,11 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
  * real time.
  */
 export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">): Promise<RunResult> {
-  checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
-  let root = opts.root;
-  let cleanup = (): void => {};
-  if (root === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
-    root = dir;
-    cleanup = () => rmSync(dir, { recursive: true, force: true });
-  }
-  const t = opts.tty;
-  const w = t?.winsize?.();
-  const args: ParallelArgs = {
-    image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
-    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
-    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
-    seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.floor(Date.now() / 1000), root,
-    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-    ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
-  };
+  // A malformed ELF or a missing interpreter fails here, with its ExecError, not in a worker.
+  const plan = planOf(image, opts);
+  const { root, cleanup } = rootOf(opts);
   try {
-    return await runParallel(image, opts, args);
+    return await runParallel(opts, plan, root);
   } finally {
     cleanup();
   }
@@ -392,8 +419,19 @@ function staticTty(t: NonNullable<ParallelArgs["tty"]>): ConsoleTty {
   return { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, winsize: () => size };
 }
 
-async function runParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">, args: ParallelArgs): Promise<RunResult> {
-  void image;
+async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: ExecPlan, root: string): Promise<RunResult> {
+  const t = opts.tty;
+  const w = t?.winsize?.();
+  const args: ParallelArgs = {
+    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
+    exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    ...(opts.user !== undefined ? { user: opts.user } : {}), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
+    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
+    seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.floor(Date.now() / 1000),
+    ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
+  };
   const r = await boot(
     {
       mode: "parallel", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
@@ -408,6 +446,12 @@ async function runParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | 
   const p0 = r.cpus.find((c) => c.cpu === args.cpu)?.result as { ok?: RunResult; error?: string } | undefined;
   if (p0?.ok === undefined) throw new Error(p0?.error ?? `processor ${args.cpu} reported no result`);
   return p0.ok;
+}
+
+/** Where a worker writes --strace lines: appended to `file`, or stderr when it is "". */
+function straceWriter(file: string): (line: string) => void {
+  if (file === "") return (line) => process.stderr.write(`${line}\n`);
+  return (line) => appendFileSync(file, `${line}\n`);
 }
 
 /** Processor Version Register of the machine: POWER8 (DD2.0). */

@@ -145,22 +145,20 @@ const utime: Handler = function* (ctx, a): Pending {
   return yield* setattr(ctx, yield* nodeAt(ctx, AT_FDCWD, pathArg(ctx, 0), true), timesChange(t));
 };
 
-export function attrCalls(is64: boolean): Record<string, Handler> {
-  return {
-    faccessat: (ctx, a) => accessAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2] | 0, 0),
-    faccessat2: (ctx, a) => accessAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2] | 0, a[3] >>> 0),
-    access: (ctx, a) => accessAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1] | 0, 0),
-    fchmod: (ctx, a) => setattr(ctx, fdNode(ctx, intArg(a, 0)), { mode: a[1] & 0o7777 }),
-    fchmodat: (ctx, a) => chmodAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2]),
-    chmod: (ctx, a) => chmodAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1]),
-    fchown: (ctx, a) => setattr(ctx, fdNode(ctx, intArg(a, 0)), ownerChange(a[1], a[2])),
-    fchownat: (ctx, a) => chownAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2], a[3], a[4] >>> 0),
-    chown: (ctx, a) => chownAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1], a[2], 0),
-    lchown: (ctx, a) => chownAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1], a[2], AT_SYMLINK_NOFOLLOW),
-    utimensat: utimensat(is64),
-    utimensat_time64: utimensat(true),
-    utimes: (ctx) => utimesAt(ctx, AT_FDCWD, pathArg(ctx, 0), argAddr(gm(ctx), 1)),
-    futimesat: (ctx, a) => utimesAt(ctx, intArg(a, 0), pathArg(ctx, 1), argAddr(gm(ctx), 2)),
-    utime,
-  };
-}
+export const ATTR_CALLS: Record<string, Handler> = {
+  faccessat: (ctx, a) => accessAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2] | 0, 0),
+  faccessat2: (ctx, a) => accessAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2] | 0, a[3] >>> 0),
+  access: (ctx, a) => accessAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1] | 0, 0),
+  fchmod: (ctx, a) => setattr(ctx, fdNode(ctx, intArg(a, 0)), { mode: a[1] & 0o7777 }),
+  fchmodat: (ctx, a) => chmodAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2]),
+  chmod: (ctx, a) => chmodAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1]),
+  fchown: (ctx, a) => setattr(ctx, fdNode(ctx, intArg(a, 0)), ownerChange(a[1], a[2])),
+  fchownat: (ctx, a) => chownAt(ctx, intArg(a, 0), pathArg(ctx, 1), a[2], a[3], a[4] >>> 0),
+  chown: (ctx, a) => chownAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1], a[2], 0),
+  lchown: (ctx, a) => chownAt(ctx, AT_FDCWD, pathArg(ctx, 0), a[1], a[2], AT_SYMLINK_NOFOLLOW),
+  utimensat: (ctx, a) => utimensat(ctx.image.is64)(ctx, a),
+  utimensat_time64: utimensat(true),
+  utimes: (ctx) => utimesAt(ctx, AT_FDCWD, pathArg(ctx, 0), argAddr(gm(ctx), 1)),
+  futimesat: (ctx, a) => utimesAt(ctx, intArg(a, 0), pathArg(ctx, 1), argAddr(gm(ctx), 2)),
+  utime,
+};

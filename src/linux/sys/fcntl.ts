@@ -125,9 +125,9 @@ function* lockWaiting(ctx: SysContext, key: string, owner: string, wait: boolean
 }
 
 /** fcntl (ppc64; ppc32's with 32-bit struct flock) and fcntl64 (ppc32, 64-bit F_*LK64). */
-function fcntl(is64: boolean, wide: boolean): Handler {
-  const native: Layout = is64 ? "long" : "int";
+function fcntl(wide: boolean): Handler {
   return (ctx, a) => {
+    const native: Layout = ctx.image.is64 ? "long" : "int";
     const v = ctx.vfs;
     const fd = intArg(a, 0), cmd = a[1] | 0;
     const e = v.fds.get(fd);
@@ -226,6 +226,10 @@ const flock: Handler = (ctx, a) => {
   return lockWaiting(ctx, key, owner, (op & LOCK_NB) === 0, () => v.locks.flock(key, owner, base), () => undefined);
 };
 
-export function fcntlCalls(is64: boolean): Record<string, Handler> {
-  return { fcntl: fcntl(is64, false), fcntl64: fcntl(is64, true), flock };
-}
+export const FCNTL_CALLS: Record<string, Handler> = { fcntl: fcntl(false), fcntl64: fcntl(true), flock };
+
+export const FCNTL_PARTIAL: Record<string, string> = {
+  fcntl: "leases (F_SETLEASE) and directory notifications (F_NOTIFY): EINVAL; F_SETOWN and F_SETSIG are kept but no SIGIO is ever sent; a lock wait is not interrupted by signals",
+  fcntl64: "leases (F_SETLEASE) and directory notifications (F_NOTIFY): EINVAL; F_SETOWN and F_SETSIG are kept but no SIGIO is ever sent; a lock wait is not interrupted by signals",
+  flock: "a lock wait is not interrupted by signals",
+};

@@ -399,9 +399,7 @@ export const RW_CALLS: Record<string, Handler> = {
   read, write, pread64, pwrite64, readv: sysReadv, writev: sysWritev,
   preadv: vectored(false, false), pwritev: vectored(true, false),
   preadv2: vectored(false, true), pwritev2: vectored(true, true),
-  lseek, _llseek: llseek, sendfile: sendfile(true), sendfile64: sendfile(true),
+  // ppc32's sendfile takes an off_t pointer (32 bits); sendfile64 and ppc64's sendfile a 64-bit one.
+  lseek, _llseek: llseek, sendfile: (ctx, a) => sendfile(ctx.image.is64)(ctx, a), sendfile64: sendfile(true),
   copy_file_range: copyFileRange,
 };
-
-/** ppc32's sendfile takes an off_t pointer (32 bits); sendfile64 a loff_t one. */
-export const RW_CALLS_32: Record<string, Handler> = { sendfile: sendfile(false) };

@@ -38,3 +38,9 @@ export const Errno = {
 export function fail(errno: number, detail = ""): never {
   throw new ServerErrno(errno, detail);
 }
+
+/**
+ * A configuration problem of the file servers found at start (a bad --root, --overlay or
+ * volume, an overlay manifest that no longer fits the root): one line for the user.
+ */
+export class FileServersError extends Error {}

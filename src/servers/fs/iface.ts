@@ -14,6 +14,8 @@
 // is a server fault: the caller sees EIO and the server restarts.
 //
 // Numbers beyond 32 bits (offsets, sizes, inode numbers, times) are f64: exact to 2^53.
+// Names and symbolic-link contents are byte strings carried as JS strings of one character per
+// byte (latin1), never decoded as UTF-8: names.ts has bytesToWire/wireToBytes.
 
 import { defineInterface, method, Rights } from "../../kernel/ppc/iface.js";
 import { bool, bytes, f64, handle, json, none, string, u32 } from "../../kernel/ppc/values.js";

@@ -10,8 +10,13 @@ import { Errno, fail } from "./errno.js";
 
 /** The table itself (shared state). */
 export class MountTable {
+  /** 1 for the boot table; every change adds one. */
   generation = 1;
-  readonly mounts: Mount[] = [];
+  readonly mounts: Mount[];
+
+  constructor(boot: readonly Mount[]) {
+    this.mounts = boot.map((m) => Object.freeze({ ...m }));
+  }
 
   add(m: Mount): void {
     this.mounts.push(Object.freeze({ ...m }));
@@ -44,16 +49,17 @@ export function parseMount(j: Json): Mount {
 }
 
 export class NameSpaceServer implements Impl<typeof NameSpaceIface> {
-  constructor(private readonly table: MountTable) {}
+  /** `table`: the shared table (made at the first call, once the boot mounts are all known). */
+  constructor(private readonly table: () => MountTable) {}
 
   mounts(): Json {
-    return this.table.json();
+    return this.table().json();
   }
   generation(): number {
-    return this.table.generation;
+    return this.table().generation;
   }
   /** Mount over a directory the client found (the server has no walker: it checks only the data). */
   mount(m: Json): void {
-    this.table.add(parseMount(m));
+    this.table().add(parseMount(m));
   }
 }

@@ -8,8 +8,7 @@
 
 import { FileSystemIface, type Cred, type SetAttr, type Time } from "./iface.js";
 import { OpenFlag } from "./iface.js";
-import { Rights, type CallContext, type Impl } from "../../kernel/ppc/iface.js";
-import { SERVER_IMPL, type Server } from "../../kernel/ppc/server.js";
+import { Rights, type CallContext, type Impl, type ServerEnv } from "../../kernel/ppc/iface.js";
 import type { Handle, Json } from "../../kernel/ppc/values.js";
 import { Errno, fail } from "./errno.js";
 import type { FileSystemOps, OpenFile } from "./ops.js";
@@ -57,6 +56,12 @@ export class OpenTable {
     const r = ctx.clientData === 0 || !owner ? undefined : this.files.get(ctx.clientData);
     if (r === undefined || r.xh !== ctx.handle.xh) fail(Errno.EBADF, "not an open file of this server");
     return r.file;
+  }
+
+  /** Close every open file (the machine stopped; their handles die with it). */
+  closeAll(): void {
+    for (const r of this.files.values()) r.file.close();
+    this.files.clear();
   }
 
   take(ctx: CallContext): OpenFile {
@@ -130,7 +135,7 @@ export class FileSystemServer implements Impl<typeof FileSystemIface> {
   constructor(
     private readonly ops: FileSystemOps,
     private readonly opens: OpenTable,
-    private readonly server: Server<typeof FileSystemIface>,
+    private readonly env: ServerEnv,
   ) {}
 
   root(): number {
@@ -183,7 +188,7 @@ export class FileSystemServer implements Impl<typeof FileSystemIface> {
     const c = parseCred(cred);
     const no = this.opens.number();
     const file = this.ops.open(ino, flags, c);
-    const h = this.server.createHandle(SERVER_IMPL, ctx.caller, openRights(flags), Rights.None, no);
+    const h = this.env.createHandle(ctx.caller, openRights(flags), Rights.None, no);
     this.opens.set(no, { file, xh: h.xh });
     return h;
   }
@@ -216,7 +221,7 @@ export class FileSystemServer implements Impl<typeof FileSystemIface> {
   }
   close(ctx: CallContext): void {
     const f = this.opens.take(ctx);
-    this.server.revoke(ctx.handle);
+    this.env.revoke(ctx.handle);
     f.close();
   }
   ftruncate(size: number, ctx: CallContext): Json {

@@ -3,10 +3,14 @@
 // them with the mounts of other servers (procfs, sysfs) given by the caller.
 //
 // Call order (the integrator's):
-//   const fs = new FileServers(opts);        // once per JS thread (per machine in deterministic mode)
-//   for (const k of kernels) fs.start(k);    // on EVERY processor at boot, in the same order
+//   const fs = new FileServers(opts);          // once per JS thread (per machine in deterministic mode)
+//   for (const k of kernels) {                 // on EVERY processor at boot, in the same order:
+//     const s = fs.start(k.ppc);               //   file servers, then the name space
+//     const proc = startProcFs(k.ppc, { …, nameSpace: s.namespace }), sys = startSysFs(…);
+//     fs.addMounts([{ path: "/proc", …, root: proc }, { path: "/sys", …, root: sys }]);
+//   }
 //   … run the machine …
-//   fs.stop();                               // after it stopped: writes --overlay, closes host files
+//   fs.stop();                                 // after it stopped: writes --overlay, closes host files
 //
 // One shared state. Each file system is one object graph (its tree, its open files) that every
 // processor's dispatcher calls: made once, by the first dispatcher's factory, and shared by the
@@ -17,18 +21,19 @@
 // dispatchers and state; other processors reach them by cross-processor PPC. Shared-memory
 // file-system state, for dispatchers everywhere in parallel mode too, is later work.
 //
-// Protection: a server never sees the Kernel. `start` uses only `k.ppc.serve` (the adapter
-// below); the servers' objects get their Server (for open-file handles) and their state.
+// Protection: a server never sees the Kernel. `start` is given the processor's ServerRegistry
+// (`k.ppc`); the servers' objects get their ServerEnv (open-file handles) and their state.
 
 import { realpathSync, statSync } from "node:fs";
-import { dirname, resolve, sep } from "node:path";
+import { sep } from "node:path";
 import { FileSystemIface, NameSpaceIface, type Mount, type Time } from "./iface.js";
-import { Rights, type Iface } from "../../kernel/ppc/iface.js";
-import type { ImplFactory, Server, ServeOptions } from "../../kernel/ppc/server.js";
+import { Rights, type ServerRegistry } from "../../kernel/ppc/iface.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import { MemoryDevices } from "./devices.js";
+import { FileServersError } from "./errno.js";
 import { createDevfs } from "./devfs.js";
 import { createHostFs, type HostFs } from "./hostfs/hostfs.js";
+import { realpathAllowingMissing } from "./hostfs/host.js";
 import { Passthrough } from "./hostfs/passthrough.js";
 import { MountTable, NameSpaceServer, isCanonicalPath } from "./namespace.js";
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_NOATIME, MS_RDONLY, MS_RELATIME, type FileSystemOps } from "./ops.js";
@@ -89,21 +94,15 @@ export function fileServerCpus(mode: "deterministic" | "parallel"): readonly num
   return mode === "parallel" ? [0] : undefined;
 }
 
-/** What the caller needs to have registered on a processor: `k.ppc` of a Kernel. */
-export interface PpcRegistry {
-  serve<I extends Iface>(iface: I, domain: number, impl: ImplFactory<I> | null, opts?: ServeOptions): Server<I>;
-}
-
 /** What start() made on one processor (the same values on every processor). */
 export interface StartedFileServers {
   /** The name-space server's root handle (mounts: any domain; mount: mountDomain). */
   readonly namespace: Handle;
-  /** The mount table as it stands at boot. */
-  readonly mounts: readonly Mount[];
+  /** The root handles of this object's file systems, by mount path ("/", "/dev", …, the binds). */
+  readonly roots: ReadonlyMap<string, Handle>;
 }
 
-/** A FileServersOptions mistake, found before anything starts (a one-line message for the CLI). */
-export class FileServersError extends Error {}
+export { FileServersError };
 
 /** Check the options' host paths and guest paths; throws FileServersError. */
 export function checkFileServersOptions(o: FileServersOptions): void {
@@ -134,18 +133,6 @@ export function checkFileServersOptions(o: FileServersOptions): void {
   for (const m of o.extraMounts ?? []) if (!isCanonicalPath(m.path)) throw new FileServersError(`mount path ${m.path} is not canonical`);
 }
 
-/** The realpath of `p`, or of its nearest existing ancestor joined with the rest. */
-function realpathAllowingMissing(p: string): string {
-  const abs = resolve(p);
-  try {
-    return realpathSync(abs);
-  } catch {
-    const parent = dirname(abs);
-    if (parent === abs) return abs;
-    return resolve(realpathAllowingMissing(parent), abs.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
-  }
-}
-
 /** One file system to serve: how to make it (once), and where it goes in the mount table. */
 interface FsSpec {
   readonly make: () => FileSystemOps;
@@ -166,7 +153,9 @@ export class FileServers {
   private state: State | undefined = undefined;
   private table: MountTable | undefined = undefined;
   private readonly specs: FsSpec[];
-  private mountList: Mount[] | undefined = undefined;
+  /** Root handles of the specs (the same on every processor; set by the first start). */
+  private roots: Handle[] | undefined = undefined;
+  private extras: readonly ExtraMount[] | undefined = undefined;
 
   constructor(readonly opts: FileServersOptions) {
     checkFileServersOptions(opts);
@@ -189,45 +178,66 @@ export class FileServers {
       { path: "/dev/shm", fstype: "tmpfs", source: "shm", flags: MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME, make: () => createTmpfs({ now, devices, bytes }) },
       { path: "/tmp", fstype: "tmpfs", source: "tmpfs", flags: MS_NOSUID | MS_NODEV | MS_RELATIME, make: () => createTmpfs({ now, devices, bytes }) },
     ];
+    if (o.extraMounts !== undefined) this.addMounts(o.extraMounts);
   }
 
-  /** Register every server on this processor (call on every processor, in the same order). */
-  start(k: { readonly ppc: PpcRegistry }): StartedFileServers {
-    const ppc = k.ppc; // the only use of the kernel: registration
+  /**
+   * Register every server on this processor (call on every processor at boot, in the same
+   * order): the file systems, then the name space. `extraMounts`: as addMounts.
+   */
+  start(reg: ServerRegistry, extraMounts?: readonly ExtraMount[]): StartedFileServers {
     const o = this.opts;
     const base = o.domainBase ?? FS_DOMAIN_BASE;
     const common = { ...(o.cpus !== undefined ? { cpus: o.cpus } : {}), restartOnFault: true };
     const roots: Handle[] = [];
     this.specs.forEach((spec, i) => {
       const domain = base + 1 + i;
-      const s = ppc.serve(FileSystemIface, domain, (_k, server) => new FileSystemServer(this.shared().fs[i], this.shared().opens[i], server), {
+      const s = reg.serve(FileSystemIface, domain, (env) => new FileSystemServer(this.shared().fs[i], this.shared().opens[i], env), {
         ...common, handles: o.handles ?? DEFAULT_HANDLES,
         root: { owner: domain, ownerRights: Rights.All, otherRights: Rights.None },
       });
       if (s.root === undefined) throw new Error("file server without a root handle");
       roots.push(s.root);
     });
-    const mounts = this.mountsFor(roots);
-    const ns = ppc.serve(NameSpaceIface, base, () => new NameSpaceServer(this.mountTable(mounts)), {
+    if (this.roots !== undefined && JSON.stringify(this.roots) !== JSON.stringify(roots)) {
+      throw new Error("FileServers.start: the servers got other numbers on this processor (registration order differs)");
+    }
+    this.roots = roots;
+    const ns = reg.serve(NameSpaceIface, base, () => new NameSpaceServer(() => this.mountTable()), {
       ...common, root: { owner: o.mountDomain ?? 0, ownerRights: Rights.All, otherRights: Rights.None },
     });
     if (ns.root === undefined) throw new Error("name space without a root handle");
-    return { namespace: ns.root, mounts };
+    if (extraMounts !== undefined) this.addMounts(extraMounts);
+    return { namespace: ns.root, roots: new Map(this.specs.map((sp, i) => [sp.path, roots[i]])) };
+  }
+
+  /**
+   * Other servers' trees to mount at boot (procfs at /proc, sysfs at /sys), listed after "/":
+   * call after start (procfs may need the name space's handle first) and before the machine
+   * runs, with the same list on every processor (again on each is fine).
+   */
+  addMounts(extra: readonly ExtraMount[]): void {
+    for (const m of extra) if (!isCanonicalPath(m.path)) throw new FileServersError(`mount path ${m.path} is not canonical`);
+    if (this.extras !== undefined) {
+      if (JSON.stringify(this.extras) !== JSON.stringify(extra)) throw new Error("FileServers.addMounts: a different list of extra mounts");
+      return;
+    }
+    if (this.table !== undefined) throw new Error("FileServers.addMounts: the mount table is in use already");
+    this.extras = extra.map((m) => ({ ...m, root: { server: m.root.server, xh: m.root.xh } }));
   }
 
   /** The boot mount table: "/", the extra mounts, /dev …, /tmp, then the binds. */
-  private mountsFor(roots: Handle[]): Mount[] {
-    if (this.mountList !== undefined) return this.mountList;
+  bootMounts(): Mount[] {
+    const roots = this.roots;
+    if (roots === undefined) throw new Error("FileServers.bootMounts before start");
     const entry = (spec: { path: string; fstype: string; source: string; flags: number }, h: Handle): Omit<Mount, "dev"> => ({
       path: spec.path, server: h.server, xh: h.xh, fstype: spec.fstype, source: spec.source, flags: spec.flags,
     });
     const own = this.specs.map((s, i) => entry(s, roots[i]));
     const binds = own.slice(1, 1 + (this.opts.binds?.length ?? 0));
     const rest = own.slice(1 + binds.length);
-    const extras = (this.opts.extraMounts ?? []).map((m) => entry(m, m.root));
-    const list = [own[0], ...extras, ...rest, ...binds].map((m, i): Mount => ({ ...m, dev: FIRST_DEV + i }));
-    this.mountList = list;
-    return list;
+    const extras = (this.extras ?? []).map((m) => entry(m, m.root));
+    return [own[0], ...extras, ...rest, ...binds].map((m, i): Mount => ({ ...m, dev: FIRST_DEV + i }));
   }
 
   /** The shared state, made on first use (by the first dispatcher's factory). */
@@ -239,12 +249,9 @@ export class FileServers {
     return this.state;
   }
 
-  /** The shared mount table, made on first use with the boot mounts. */
-  private mountTable(boot: readonly Mount[]): MountTable {
-    if (this.table === undefined) {
-      this.table = new MountTable();
-      for (const m of boot) this.table.add(m);
-    }
+  /** The shared mount table, made at the name space's first call from the boot mounts. */
+  private mountTable(): MountTable {
+    this.table ??= new MountTable(this.bootMounts());
     return this.table;
   }
 
@@ -258,8 +265,9 @@ export class FileServers {
     this.state?.root.flush();
   }
 
-  /** After the machine stopped: flush the overlay. */
+  /** After the machine stopped: flush the overlay, then close the files left open (host descriptors). */
   stop(): void {
     this.flush();
+    for (const t of this.state?.opens ?? []) t.closeAll();
   }
 }

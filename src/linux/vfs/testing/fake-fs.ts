@@ -8,7 +8,7 @@ import { Rights } from "../../../kernel/ppc/iface.js";
 import type { Impl } from "../../../kernel/ppc/iface.js";
 import { ServerErrno } from "../../../kernel/ppc/errors.js";
 import type { Handle, Json } from "../../../kernel/ppc/values.js";
-import type { CallContext } from "../../../kernel/ppc/iface.js";
+import type { CallContext, ServerEnv } from "../../../kernel/ppc/iface.js";
 import { FileSystemIface, NameSpaceIface, NodeType, S_IFMT, type Attr, type Cred, type Mount } from "../../../servers/fs/iface.js";
 
 interface Node {
@@ -81,7 +81,7 @@ const cred = (j: Json): Cred => j as unknown as Cred;
 const out = (a: Attr): Json => a as unknown as Json;
 
 /** The FileSystem implementation over a FakeTree (one object per processor, same tree). */
-export function fakeFs(tree: FakeTree, serverOf: () => { createHandle(target: 0, owner: number, ownerRights: number, otherRights: number, clientData?: number): Handle; revoke(h: Handle): boolean }): Impl<typeof FileSystemIface> {
+export function fakeFs(tree: FakeTree, env: ServerEnv): Impl<typeof FileSystemIface> {
   const dirOf = (ino: number): Map<string, number> => {
     const d = tree.node(ino);
     if (d.children === undefined) throw new ServerErrno(ENOTDIR);
@@ -171,7 +171,7 @@ export function fakeFs(tree: FakeTree, serverOf: () => { createHandle(target: 0,
       tree.opens.set(no, { ino, flags });
       const acc = flags & 3;
       const rights = Rights.Close | (acc !== 1 ? Rights.Read : 0) | (acc !== 0 ? Rights.Write : 0);
-      return serverOf().createHandle(0, ctx.caller, rights, 0, no);
+      return env.createHandle(ctx.caller, rights, 0, no);
     },
     getxattr: () => {
       throw new ServerErrno(ENODATA);
@@ -217,7 +217,7 @@ export function fakeFs(tree: FakeTree, serverOf: () => { createHandle(target: 0,
     },
     close: (ctx: CallContext) => {
       tree.opens.delete(ctx.clientData);
-      serverOf().revoke(ctx.handle);
+      env.revoke(ctx.handle);
     },
   };
 }
@@ -227,7 +227,7 @@ export function startFake(k: Kernel, trees: { path: string; tree: FakeTree; fsty
   const mounts: Mount[] = [];
   trees.forEach((t, i) => {
     const domain = 0x20000 + i;
-    const s = k.ppc.serve(FileSystemIface, domain, (_k, server) => fakeFs(t.tree, () => server), { root: { owner: domain, ownerRights: Rights.All, otherRights: Rights.None } });
+    const s = k.ppc.serve(FileSystemIface, domain, (env) => fakeFs(t.tree, env), { root: { owner: domain, ownerRights: Rights.All, otherRights: Rights.None } });
     const r = s.root;
     if (r === undefined) throw new Error("no root");
     mounts.push({ path: t.path, server: r.server, xh: r.xh, fstype: t.fstype ?? "tmpfs", source: "fake", flags: t.flags ?? 0, dev: 0x40 + i });

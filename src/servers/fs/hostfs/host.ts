@@ -4,7 +4,8 @@
 // lstat; no call follows a symbolic link at the last component (lstat, readlink,
 // O_NOFOLLOW), so a host link inside the tree pointing outside it is only ever read as a link.
 
-import { closeSync, constants, lstatSync, opendirSync, openSync, readSync, readlinkSync, type BigIntStats } from "node:fs";
+import { closeSync, constants, lstatSync, opendirSync, openSync, readSync, readlinkSync, realpathSync, type BigIntStats } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Time } from "../iface.js";
 import { fail } from "../errno.js";
 import type { Backing } from "../memfs/data.js";
@@ -64,7 +65,7 @@ export class HostDir implements LowerLayer {
   list(p: Buffer): string[] {
     const names: string[] = [];
     host(() => {
-      const d = opendirSync(this.abs(p), { encoding: "buffer" as BufferEncoding });
+      const d = opendirSync(this.abs(p), { encoding: "buffer" as BufferEncoding, bufferSize: 256 });
       try {
         for (let e = d.readSync(); e !== null; e = d.readSync()) names.push((e.name as unknown as Buffer).toString("latin1"));
       } finally {
@@ -94,7 +95,15 @@ export class HostFile implements Backing {
   constructor(private readonly path: Buffer, readonly hostBlocks: number) {}
 
   private open(): number {
-    return host(() => openSync(this.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK));
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    // O_NOATIME keeps even the host's access time as it was; the host allows it only to the
+    // file's owner (or root), so without it otherwise.
+    try {
+      return openSync(this.path, flags | constants.O_NOATIME);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EPERM") return host(() => { throw e; });
+    }
+    return host(() => openSync(this.path, flags));
   }
 
   read(pos: number, dst: Uint8Array, off: number, len: number): number {
@@ -133,3 +142,16 @@ export function isHostDir(path: string): boolean {
   return st !== undefined && st.isDirectory();
 }
 
+
+/** The realpath of `p`, or of its nearest existing ancestor joined with the rest. */
+export function realpathAllowingMissing(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    const parent = dirname(abs);
+    if (parent === abs) return abs;
+    return join(realpathAllowingMissing(parent), basename(abs));
+  }
+}

@@ -15,8 +15,9 @@ import { MemFs } from "../memfs/memfs.js";
 import type { DeviceTable } from "../memfs/open.js";
 import { MemTree } from "../memfs/tree.js";
 import { ST_NOATIME } from "../ops.js";
-import { HostDir, isHostDir } from "./host.js";
-import { OverlayError, OverlayStore } from "./overlay.js";
+import { HostDir, isHostDir, realpathAllowingMissing } from "./host.js";
+import { OverlayStore } from "./overlay.js";
+import { FileServersError } from "../errno.js";
 
 export const EXT4_SUPER_MAGIC = 0xef53;
 /** First inode number of upper-layer nodes (below 2^32: ppc32 programs without LFS stat them). */
@@ -45,8 +46,8 @@ export class HostFs extends MemFs {
 }
 
 export function createHostFs(o: HostFsOptions): HostFs {
-  if (!isHostDir(realpathSync(o.root))) throw new OverlayError(`${o.root} is not a directory`);
   const root = realpathSync(o.root);
+  if (!isHostDir(root)) throw new FileServersError(`${o.root} is not a directory`);
   const lower = new HostDir(root);
   const tree = new MemTree({
     now: o.now,
@@ -63,22 +64,13 @@ export function createHostFs(o: HostFsOptions): HostFs {
   });
   let store: OverlayStore | undefined;
   if (o.overlay !== undefined) {
-    if (o.readonly === true) throw new OverlayError("a read-only host file system has no upper layer to keep");
-    const dir = realpathOrSelf(o.overlay);
+    if (o.readonly === true) throw new FileServersError("a read-only host file system has no upper layer to keep");
+    const dir = realpathAllowingMissing(o.overlay);
     if (dir === root || dir.startsWith(root.endsWith("/") ? root : `${root}/`)) {
-      throw new OverlayError(`the overlay directory ${o.overlay} is inside the root ${o.root}: the guest would see and change it`);
+      throw new FileServersError(`the overlay directory ${o.overlay} is inside the root ${o.root}: the guest would see and change it`);
     }
     store = new OverlayStore(dir);
     store.load(tree);
   }
   return new HostFs(tree, o.devices, store);
-}
-
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return p;
-    throw e;
-  }
 }

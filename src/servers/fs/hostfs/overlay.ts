@@ -20,6 +20,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { NodeType, type Time } from "../iface.js";
+import { FileServersError } from "../errno.js";
 import { FileData } from "../memfs/data.js";
 import { childPath } from "../memfs/lower.js";
 import type { Node } from "../memfs/node.js";
@@ -73,7 +74,8 @@ interface Manifest {
   records: OverlayRecord[];
 }
 
-export class OverlayError extends Error {}
+/** The overlay directory does not fit the root (or is not an overlay): a FileServersError. */
+export class OverlayError extends FileServersError {}
 
 export class OverlayStore {
   private generation = 0;
@@ -95,7 +97,13 @@ export class OverlayStore {
       this.collect(new Set());
       return;
     }
-    const m = JSON.parse(readFileSync(path, "utf8")) as Manifest;
+    let m: Manifest;
+    try {
+      m = JSON.parse(readFileSync(path, "utf8")) as Manifest;
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new OverlayError(`${path}: not a k42 overlay manifest (${e.message})`);
+      throw e;
+    }
     if (m.version !== VERSION || !Array.isArray(m.records)) throw new OverlayError(`${path}: not a k42 overlay manifest (version ${String(m.version)})`);
     this.generation = m.generation;
     const ids = new Map<number, Node>();

@@ -245,7 +245,7 @@ export class Passthrough implements FileSystemOps {
     if (cookie === 0 || d.listing === undefined) {
       const names: string[] = [];
       host(() => {
-        const h = opendirSync(path, { encoding: "buffer" as BufferEncoding });
+        const h = opendirSync(path, { encoding: "buffer" as BufferEncoding, bufferSize: 256 });
         try {
           for (let e = h.readSync(); e !== null; e = h.readSync()) names.push((e.name as unknown as Buffer).toString("latin1"));
         } finally {

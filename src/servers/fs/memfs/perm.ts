@@ -5,38 +5,19 @@
 // (act as any file's owner), CAP_CHOWN, CAP_FSETID, CAP_MKNOD.
 
 import { NodeType, type Cred } from "../iface.js";
+import { MAY_EXEC, MAY_READ, MAY_WRITE, inGroup, mayAccess } from "../access.js";
 import { Errno, fail } from "../errno.js";
 import { S_ISGID, S_ISUID, S_ISVTX, S_IXGRP, type Node } from "./node.js";
 
-export const MAY_EXEC = 1;
-export const MAY_WRITE = 2;
-export const MAY_READ = 4;
+export { MAY_EXEC, MAY_READ, MAY_WRITE, inGroup };
 
 export function isRoot(c: Cred): boolean {
   return c.uid === 0;
 }
 
-/** in_group_p: the caller's group or one of its supplementary groups. */
-export function inGroup(c: Cred, gid: number): boolean {
-  return c.gid === gid || c.groups.includes(gid);
-}
-
-/** generic_permission without the capability override: true if the mode bits allow `mask`. */
-function modeAllows(n: Node, c: Cred, mask: number): boolean {
-  let bits = n.perm;
-  if (c.uid === n.uid) bits >>= 6;
-  else if (inGroup(c, n.gid)) bits >>= 3;
-  return (mask & ~bits & 7) === 0;
-}
-
-/** May the caller access `n` for `mask` (MAY_READ | MAY_WRITE | MAY_EXEC)? */
+/** May the caller access `n` for `mask` (MAY_READ | MAY_WRITE | MAY_EXEC)? (access.ts) */
 export function allowed(n: Node, c: Cred, mask: number): boolean {
-  if (modeAllows(n, c, mask)) return true;
-  if (!isRoot(c)) return false;
-  // CAP_DAC_OVERRIDE: everything on directories; on other nodes execute needs an x bit.
-  if (n.isDir) return true;
-  if ((mask & MAY_EXEC) === 0) return true;
-  return (n.perm & 0o111) !== 0;
+  return mayAccess({ mode: n.type | n.perm, uid: n.uid, gid: n.gid }, c, mask);
 }
 
 /** inode_permission: EACCES unless allowed. */

@@ -2,7 +2,7 @@
 // and open files as objects. Tests only.
 
 import type { Handle } from "../../../kernel/ppc/values.js";
-import { FileSystemIface, OpenFlag, type Attr, type Cred, type DirPage, type Dirent, type FileSystemStub, type SetAttr, type StatFs, type WriteResult } from "../iface.js";
+import { FileSystemIface, OpenFlag, type Attr, type Cred, type DirPage, type Dirent, type FileSystemStub, type SetAttr, type StatFs, type WriteResult } from "../../../servers/fs/iface.js";
 import { cj, type Client, type Gen } from "./harness.js";
 
 const enc = (s: string): Uint8Array => Buffer.from(s, "latin1");

@@ -10,12 +10,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PPCError, PpcErr } from "../../kernel/ppc/errors.js";
-import { FileSystemIface, NodeType, OpenFlag, type Time } from "./iface.js";
+import { FileSystemIface, NodeType, OpenFlag, type Time } from "../../servers/fs/iface.js";
 
 const num = (name: string): number => FileSystemIface.list.findIndex((m) => m.name === name);
-import { Errno } from "./errno.js";
-import type { FileServersOptions } from "./start.js";
-import { TMPFS_MAGIC } from "./tmpfs.js";
+import { Errno } from "../../servers/fs/errno.js";
+import type { FileServersOptions } from "../../servers/fs/start.js";
+import { TMPFS_MAGIC } from "../../servers/fs/tmpfs.js";
 import { ROOT, errno, runClients, user, type Client, type Gen } from "./testing/harness.js";
 import { FsClient } from "./testing/client.js";
 
@@ -277,6 +277,14 @@ tmpTest("tmpfs: permission table (root and non-root)", function* (root0, root) {
     ["root chowns", rootc.setattr(f.ino, { uid: 1000, gid: 100 }), 0],
   ];
   for (const [what, g, want] of table) assert.equal(yield* errno(g), want, what);
+  // ftruncate needs only the open's write access: an open file keeps working after a chmod 000.
+  const mine = yield* alice.writeFile(home.ino, "mine", "12345", 0o600);
+  const open = yield* alice.open(mine.ino, OpenFlag.WrOnly);
+  yield* alice.setattr(mine.ino, { mode: 0o000 });
+  assert.equal(yield* errno(alice.setattr(mine.ino, { size: 1 })), E.EACCES, "truncate by path checks the mode now");
+  assert.equal((yield* open.truncate(2)).size, 2);
+  assert.deepEqual(yield* open.write(0, "ab"), { n: 2, end: 2 });
+  yield* open.close();
   // Write permission lets a non-owner touch to "now", not set explicit times.
   const shared = yield* alice.writeFile(home.ino, "shared", "", 0o666);
   assert.equal(yield* errno(bob.setattr(shared.ino, { atime: "now", mtime: "now" })), 0);

@@ -1,0 +1,66 @@
+// The dynamic linker of a host program (qemu-user style: PROGRAM is a host file, its
+// libraries come from the guest root): read from the root before the machine runs, when the
+// file servers are not up yet. Its path is resolved as the guest's walker would — inside the
+// root, symbolic links followed there (an absolute target from the root, ".." stopping at the
+// root, at most 40 links) — so a Debian root's /lib64/ld64.so.2 -> /lib/... link is the root's,
+// never the host's. Reads only; the root is not changed.
+
+import { lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { E } from "../errno.js";
+import type { OpenInterp } from "../exec/load.js";
+
+const MAX_LINKS = 40;
+
+/** The host path of guest path `path` inside `root`, or a negated errno. */
+export function resolveInRoot(root: string, path: string): string | number {
+  const done: string[] = [];
+  const todo = path.split("/").filter((c) => c !== "").reverse();
+  let links = 0;
+  while (todo.length > 0) {
+    const c = todo.pop() as string;
+    if (c === ".") continue;
+    if (c === "..") {
+      done.pop();
+      continue;
+    }
+    const host = join(root, ...done, c);
+    let st;
+    try {
+      st = lstatSync(host);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return -E.ENOENT;
+      if (code === "ENOTDIR") return -E.ENOTDIR;
+      if (code === "EACCES") return -E.EACCES;
+      throw e;
+    }
+    if (st.isSymbolicLink()) {
+      if (++links > MAX_LINKS) return -E.ELOOP;
+      const target = readlinkSync(host);
+      if (target.startsWith("/")) done.length = 0;
+      todo.push(...target.split("/").filter((x) => x !== "").reverse());
+      continue;
+    }
+    if (todo.length > 0 && !st.isDirectory()) return -E.ENOTDIR;
+    done.push(c);
+  }
+  return join(root, ...done);
+}
+
+/** An OpenInterp reading from the guest root at host directory `root`. */
+export function rootInterp(root: string): OpenInterp {
+  return (path) => {
+    const host = resolveInRoot(root, path);
+    if (typeof host === "number") return host;
+    try {
+      return new Uint8Array(readFileSync(host));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EISDIR") return -E.EISDIR;
+      if (code === "EACCES") return -E.EACCES;
+      if (code === "ENOENT") return -E.ENOENT;
+      throw e;
+    }
+  };
+}
