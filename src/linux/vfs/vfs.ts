@@ -179,6 +179,19 @@ export class Vfs {
     return f.kind === "console" ? "/dev/console" : undefined;
   }
 
+  /**
+   * What /proc/<pid> shows of the process's files (procfs's FdEntry shape: fd, link, flags with
+   * O_CLOEXEC for FD_CLOEXEC, position, st_dev and st_ino), its cwd and root as paths.
+   * [integrator: proc] ProcSource.fds/cwd/root/umask/fdTableSize read these.
+   */
+  procView(): { fds: { fd: number; link: string; flags: number; pos: number; dev: number; ino: number }[]; cwd: string; root: string; umask: number; fdTableSize: number } {
+    const fds = [...this.fds.entries()].map(([fd, e]) => ({
+      fd, link: this.fdPath(fd) ?? "anon_inode:[unknown]", flags: e.file.flags | (e.cloexec ? O.CLOEXEC : 0), pos: e.file.pos,
+      dev: e.file.node?.mnt.dev ?? 0, ino: e.file.node?.ino ?? 0,
+    }));
+    return { fds, cwd: this.cwd.pathFrom(this.root), root: this.root.pathFrom(this.root), umask: this.umask, fdTableSize: Math.max(64, this.fds.end) };
+  }
+
   // ---- descriptors ----
 
   /** Close descriptor `fd`: its POSIX locks on the file go; the description goes with its last descriptor. */
