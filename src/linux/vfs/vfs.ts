@@ -234,6 +234,11 @@ export class Vfs {
     return `o${this.pid}.${f.id}`;
   }
 
+  /** Close the descriptors marked FD_CLOEXEC. [integrator: task] execve calls this once the new image is in place. */
+  *closeOnExec(k: Kernel): Generator<Block, void, unknown> {
+    for (const [fd, e] of [...this.fds.entries()]) if (e.cloexec) yield* this.close(k, fd);
+  }
+
   /** Close every descriptor (the process exits). */
   *closeAll(k: Kernel): Generator<Block, void, unknown> {
     for (const [fd] of [...this.fds.entries()]) yield* this.close(k, fd);

@@ -12,7 +12,7 @@ import { NodeType, S_IFMT, type Cred } from "../../servers/fs/iface.js";
 import { E, errnoName } from "../errno.js";
 import { SysError } from "../sys/guest-mem.js";
 import { Console } from "./console.js";
-import { FakeTree, startFake } from "./testing/fake-fs.js";
+import { FakeTree, fakeNames, startFake, type FakeNames } from "./testing/fake-fs.js";
 import { AT_FDCWD, Vfs } from "./vfs.js";
 import type { Found, Restrict } from "./walk.js";
 import { openFile } from "./open.js";
@@ -25,12 +25,12 @@ const USER: Cred = { uid: 1000, gid: 1000, groups: [] };
 type Gen<T = void> = Generator<Block, T, unknown>;
 
 /** Run `body` in a thread of domain 1 with a started Vfs over the fake trees. */
-function withVfs(trees: { path: string; tree: FakeTree; fstype?: string }[], body: (v: Vfs, k: Kernel) => Gen): void {
+function withVfs(trees: { path: string; tree: FakeTree; fstype?: string }[], body: (v: Vfs, k: Kernel) => Gen, opts: { names?: FakeNames; boot?: number; epoch?: () => number } = {}): void {
   const b = prepare({ mode: "deterministic", cpus: 1, memBytes: 32 << 20 });
   const { machine, kernels } = deterministicKernels(b);
   const k = kernels[0];
-  const ns = startFake(k, trees);
-  const v = new Vfs({ ns, console: new Console({ stdout: () => true, stderr: () => true }), nofile: () => 1024, pid: () => 1, epoch: () => 0 });
+  const ns = startFake(k, trees, opts.names, opts.boot);
+  const v = new Vfs({ ns, console: new Console({ stdout: () => true, stderr: () => true }), nofile: () => 1024, pid: () => 1, epoch: opts.epoch ?? (() => 0) });
   let err: unknown;
   let done = false;
   k.sched.spawn("test", (function* (): Gen {
@@ -300,4 +300,28 @@ test("mapSource: a regular file's source (key, label, size) and a pager that rea
     assert.equal(yield* mapSource(v, k, 77), -E.EBADF);
     assert.equal(mapSourceNow(v, k, 77), -E.EBADF);
   });
+});
+
+test("the mount table is asked for its generation at most once per time slice, and a new mount shows after the next one", () => {
+  const s = sample();
+  const names = fakeNames();
+  let slice = 0;
+  withVfs(mounts(s), function* (v, k) {
+    const base = names.generationCalls;
+    for (let i = 0; i < 5; i++) yield* find(v, k, "/a/b/c");
+    assert.equal(names.generationCalls, base, "no PPC to the name space within the slice");
+    assert.equal(yield* errOf(find(v, k, "/mnt/x/y")), "ENOENT", "/mnt is not mounted yet");
+    // Another process mounts /mnt: the generation changes.
+    names.mounts = [...names.mounts, names.all[1]];
+    names.generation++;
+    assert.equal(yield* errOf(find(v, k, "/mnt/x/y")), "ENOENT", "not seen within the same slice");
+    slice++;
+    const fetched = names.mountsCalls;
+    assert.equal(yield* errOf(find(v, k, "/mnt/x/y")), "ok", "seen after the slice ended");
+    assert.equal(names.generationCalls, base + 1);
+    assert.equal(names.mountsCalls, fetched + 1, "the table fetched again once");
+    slice++;
+    yield* find(v, k, "/a/b/c");
+    assert.equal(names.mountsCalls, fetched + 1, "an unchanged generation is not fetched again");
+  }, { names, boot: 1, epoch: () => slice });
 });

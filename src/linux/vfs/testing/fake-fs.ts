@@ -222,19 +222,39 @@ export function fakeFs(tree: FakeTree, env: ServerEnv): Impl<typeof FileSystemIf
   };
 }
 
-/** Register fake servers for these trees and a name space listing them (call on every processor). */
-export function startFake(k: Kernel, trees: { path: string; tree: FakeTree; fstype?: string; flags?: number }[]): Handle {
-  const mounts: Mount[] = [];
-  trees.forEach((t, i) => {
+/** The fake name space's state: the mounts listed now, every tree's mount, the generation (a test may change them), calls counted. */
+export interface FakeNames {
+  mounts: Mount[];
+  all: Mount[];
+  generation: number;
+  generationCalls: number;
+  mountsCalls: number;
+}
+
+export const fakeNames = (): FakeNames => ({ mounts: [], all: [], generation: 1, generationCalls: 0, mountsCalls: 0 });
+
+/**
+ * Register fake servers for these trees and a name space listing the first `boot` of them
+ * (call on every processor); `names` shows the name space's state to the test.
+ */
+export function startFake(k: Kernel, trees: { path: string; tree: FakeTree; fstype?: string; flags?: number }[], names = fakeNames(), boot = trees.length): Handle {
+  names.all = trees.map((t, i) => {
     const domain = 0x20000 + i;
     const s = k.ppc.serve(FileSystemIface, domain, (env) => fakeFs(t.tree, env), { root: { owner: domain, ownerRights: Rights.All, otherRights: Rights.None } });
     const r = s.root;
     if (r === undefined) throw new Error("no root");
-    mounts.push({ path: t.path, server: r.server, xh: r.xh, fstype: t.fstype ?? "tmpfs", source: "fake", flags: t.flags ?? 0, dev: 0x40 + i });
+    return { path: t.path, server: r.server, xh: r.xh, fstype: t.fstype ?? "tmpfs", source: "fake", flags: t.flags ?? 0, dev: 0x40 + i };
   });
+  names.mounts = names.all.slice(0, boot);
   const ns = k.ppc.serve(NameSpaceIface, 0x20fff, () => ({
-    mounts: () => ({ generation: 1, mounts: mounts as unknown as Json }),
-    generation: () => 1,
+    mounts: () => {
+      names.mountsCalls++;
+      return { generation: names.generation, mounts: names.mounts as unknown as Json };
+    },
+    generation: () => {
+      names.generationCalls++;
+      return names.generation;
+    },
     mount: () => undefined,
   }), { root: { owner: 0, ownerRights: Rights.All, otherRights: Rights.None } });
   if (ns.root === undefined) throw new Error("no ns root");
