@@ -5,7 +5,9 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runProgram, runProgramParallel, type RunOptions } from "./bringup.js";
 import { buildGuest, repoPath } from "./testing/cross.js";
 import { freshTree, hashTree, removeTree, runQemuIn, type HostRun } from "./testing/fs-tree.js";
@@ -135,5 +137,31 @@ test("a write to a closed console is EPIPE, and SIGPIPE ends the process (no han
     assert.equal(r.exitCode, 128 + 13);
   } finally {
     removeTree(root);
+  }
+});
+
+test("guest/fs/files.c in parallel mode on 2 processors, the process on processor 1 (its file servers on processor 0: every call a remote PPC) matches qemu-user (ppc64)", async () => {
+  const exe = buildGuest("ppc64", "fs/files.c");
+  const kroot = freshTree("par"), qdir = freshTree("qemu");
+  const outDir = mkdtempSync(join(tmpdir(), "k42-par-out-"));
+  const outFile = join(outDir, "out"), errFile = join(outDir, "err");
+  const fo = openSync(outFile, "w"), fe = openSync(errFile, "w");
+  try {
+    const before = hashTree(kroot);
+    const r = await runProgramParallel(new Uint8Array(readFileSync(exe)), {
+      argv: [exe], exePath: exe, root: kroot, cpus: 2, cpu: 1, memBytes: 64 << 20, seed: 1, epoch: 1_700_000_000, outputFds: [fo, fe],
+    });
+    const q = runQemuIn("ppc64", exe, [], qdir);
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(readFileSync(outFile, "utf8"), q.stdout);
+    assert.equal(readFileSync(errFile, "utf8"), q.stderr);
+    assert.equal(r.exitCode, q.status);
+    assert.equal(hashTree(kroot), before);
+  } finally {
+    closeSync(fo);
+    closeSync(fe);
+    removeTree(outDir);
+    removeTree(kroot);
+    removeTree(qdir);
   }
 });

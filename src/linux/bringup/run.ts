@@ -52,6 +52,11 @@ export interface RunOptions {
   /** Which host streams are terminals (default: none — the console is then not a terminal). */
   tty?: ConsoleTty;
   /**
+   * The host descriptors the console writes to when no sink is given (default [1, 2]); the
+   * parallel mode's workers write to them directly.
+   */
+  outputFds?: readonly [number, number];
+  /**
    * Host directory of the guest root (seen through a copy-on-write layer: the host tree is
    * never changed). Default: an empty temporary directory, removed after the run. PROGRAM is
    * still a host file (qemu-user style); its interpreter comes from the root.
@@ -221,7 +226,10 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: img.mmapTop,
     vfs: new Vfs({
-      ns, console: new Console({ stdout: opts.stdout ?? hostSink(1), stderr: opts.stderr ?? hostSink(2), ...(opts.tty !== undefined ? { tty: opts.tty } : {}) }),
+      ns, console: new Console({
+        stdout: opts.stdout ?? hostSink(opts.outputFds?.[0] ?? 1), stderr: opts.stderr ?? hostSink(opts.outputFds?.[1] ?? 2),
+        ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+      }),
       // [integrator: resources] the soft RLIMIT_NOFILE; [integrator: task] the pid.
       nofile: () => 1024, pid: () => 1, epoch: () => clock.instructions,
     }),
@@ -331,6 +339,7 @@ interface ParallelArgs {
   root: string;
   cwd?: string;
   tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
+  outputFds?: readonly [number, number];
   user?: { uid: number; gid: number };
   randomize?: boolean;
   exePath: string;
@@ -371,6 +380,7 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const opts: RunOptions = {
     argv: args.argv, env: args.env, exePath: args.exePath, root: args.root, seed: args.seed, epoch: args.epoch,
     ...(args.cwd !== undefined ? { cwd: args.cwd } : {}), ...(args.tty !== undefined ? { tty: staticTty(args.tty) } : {}),
+    ...(args.outputFds !== undefined ? { outputFds: args.outputFds } : {}),
     ...(args.user !== undefined ? { user: args.user } : {}), ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
@@ -423,7 +433,7 @@ async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: Ex
   const t = opts.tty;
   const w = t?.winsize?.();
   const args: ParallelArgs = {
-    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.outputFds !== undefined ? { outputFds: opts.outputFds } : {}),
     ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
     exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
     ...(opts.user !== undefined ? { user: opts.user } : {}), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
