@@ -23,6 +23,7 @@ import { FileTable } from "./files.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime } from "./guest-time.js";
+import { Task } from "../task/task.js";
 import type { HostInputSource } from "../../machine/host-input.js";
 
 export interface RunOptions {
@@ -61,6 +62,14 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
+  /**
+   * The user and group the guest runs as (`k42 run --user UID[:GID]`); default: the host
+   * user's, as qemu-user does. Root (uid 0) has every capability.
+   */
+  uid?: number;
+  gid?: number;
+  /** Supplementary groups; default: the host user's when uid and gid are the host's, else none. */
+  groups?: number[];
 }
 
 export interface RunResult {
@@ -113,6 +122,15 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
   const img = loadExecutable(space, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
+  const ident = identityOf(opts);
+  const task = new Task({
+    ...ident, path: argv[0], cpus: k.topology.cpus, memBytes: k.port.mem.size,
+    accounts: {
+      userNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+      systemNs: () => BigInt(clock.kernelCycles),
+      minorFaults: () => clock.faults,
+    },
+  });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
@@ -124,7 +142,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       else return -E.EBADF; // every other descriptor is a read-only file
       return data.length;
     },
-    time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+    time, task,
   };
   const sys = new BringupSyscalls(img.is64);
   const spec: GuestThreadSpec = {
@@ -167,6 +185,14 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
     clock, thread, outcome: () => result,
     close: () => ctx.files.closeAll(),
   };
+}
+
+/** The guest's user, group and supplementary groups: the options', else the host user's (as qemu-user runs as it). */
+function identityOf(opts: RunOptions): { uid: number; gid: number; groups: number[] } {
+  const hostUid = process.getuid?.() ?? 0, hostGid = process.getgid?.() ?? 0;
+  const uid = opts.uid ?? hostUid, gid = opts.gid ?? hostGid;
+  const host = uid === hostUid && gid === hostGid;
+  return { uid, gid, groups: opts.groups ?? (host ? (process.getgroups?.() ?? []) : []) };
 }
 
 /** What the process came to, once the machine stopped. */
@@ -219,6 +245,9 @@ interface ParallelArgs {
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
+  uid?: number;
+  gid?: number;
+  groups?: number[];
 }
 
 /** The memory system on processor `k`, with memory policies placed by Linux's rules. */
@@ -247,6 +276,8 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
     ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
+    ...(args.uid !== undefined ? { uid: args.uid } : {}), ...(args.gid !== undefined ? { gid: args.gid } : {}),
+    ...(args.groups !== undefined ? { groups: args.groups } : {}),
   });
   return () => {
     p.close();
@@ -271,6 +302,8 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
   };
   const r = await boot(
     {

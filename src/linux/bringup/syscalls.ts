@@ -27,6 +27,16 @@ import { MEMORY_CALLS } from "./sys-mm.js";
 import { NUMA_CALLS } from "./sys-numa.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import { lstatSync, statSync } from "node:fs";
+import { TIME_CALLS } from "../sys/time.js";
+import { TIMEX_CALLS } from "../sys/timex.js";
+import { IDENTITY_CALLS, ID_CALLS } from "../sys/identity.js";
+import { RESOURCE_CALLS, RESOURCE_CALLS_PPC32 } from "../sys/resources.js";
+import { SCHED_CALLS } from "../sys/sched.js";
+import { SYSTEM_CALLS, SYSTEM_CALLS_PPC32 } from "../sys/system.js";
+import { PRCTL_CALLS } from "../sys/prctl.js";
+import { SIGNAL_CALLS, SIGNAL_CALLS_PPC32 } from "../sys/signals.js";
+import { signalName } from "../task/signal-state.js";
+import type { Task } from "../task/task.js";
 
 export const E = {
   EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
@@ -47,7 +57,7 @@ export interface SysContext {
   write(fd: number, data: Uint8Array): number;
   /** Set by exit/exit_group. */
   exitCode: number | undefined;
-  /** Set when the process is killed by a signal (no handlers exist in the bring-up runner). */
+  /** Set when a signal's default action ends the process (sys/signals.ts raise). */
   killedBy: number | undefined;
   log(msg: string): void;
   /** Next address for anonymous mmap (grows down). */
@@ -55,8 +65,8 @@ export interface SysContext {
   files: FileTable;
   /** The guest's clocks and random generator. */
   time: GuestTime;
-  /** CPU time the process has used (instructions retired at 1 ns each). */
-  cpuTimeNs(): bigint;
+  /** The Linux task: ids, credentials, limits, signal state, prctl attributes (src/linux/task). */
+  task: Task;
 }
 
 /** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
@@ -297,61 +307,9 @@ const sysMprotect: Handler = (ctx, a) => {
   })();
 };
 
-/** kill / tgkill aimed at the process itself: no handlers can be installed, so default action. */
-const sysKill = (pidArg: number, sigArg: number): Handler => (ctx, a) => {
-  const pid = a[pidArg] | 0, sig = a[sigArg] | 0;
-  if (sig < 0 || sig > 64) return -E.EINVAL;
-  if (pid !== 1 && pid !== 0 && pid !== -1) return -3; // ESRCH
-  if (sig === 0 || sig === 17 || sig === 23 || sig === 28) return 0; // none, or default action is ignore
-  ctx.killedBy = sig;
-  return 0;
-};
-
-const sysSetTidAddress: Handler = () => 1; // the thread id of the only thread
-const sysGetpid: Handler = () => 1;
-const sysZeroId: Handler = () => 0;
-
 const sysSetRobustList: Handler = (_ctx, a) => {
   const w = a[1];
   return w === 24 || w === 12 ? 0 : -E.EINVAL; // the kernel only records the head
-};
-
-const RLIM_INFINITY = -1;
-/** prlimit64(pid, resource, new, old) / ugetrlimit(resource, old). */
-function rlimitValue(resource: number): [number, number] {
-  switch (resource) {
-    case 3: return [8 << 20, RLIM_INFINITY]; // RLIMIT_STACK
-    case 7: return [1024, 4096]; // RLIMIT_NOFILE
-    default: return [RLIM_INFINITY, RLIM_INFINITY];
-  }
-}
-
-function putRlimit(ctx: SysContext, va: number, resource: number, width: number): void {
-  const [cur, max] = rlimitValue(resource);
-  const b = new Uint8Array(2 * width);
-  const dv = new DataView(b.buffer);
-  const put = (o: number, v: number): void => {
-    if (width === 8) dv.setBigInt64(o, BigInt(v), ctx.image.le);
-    else dv.setInt32(o, v, ctx.image.le);
-  };
-  put(0, cur);
-  put(width, max);
-  writeGuest(ctx, va, b);
-}
-
-const sysPrlimit64: Handler = (ctx, a) => {
-  const pid = a[0] | 0, resource = a[1], newp = addr(ctx, 2), oldp = addr(ctx, 3);
-  if (pid !== 0 && pid !== 1) return -3; // ESRCH
-  if (resource > 15) return -E.EINVAL;
-  if (newp !== 0) return -E.EPERM;
-  if (oldp !== 0) putRlimit(ctx, oldp, resource, 8);
-  return 0;
-};
-
-const sysUgetrlimit: Handler = (ctx, a) => {
-  if (a[0] > 15) return -E.EINVAL;
-  putRlimit(ctx, addr(ctx, 1), a[0], ctx.image.is64 ? 8 : 4);
-  return 0;
 };
 
 function readCString(ctx: SysContext, va: number, max = 4096): string {
@@ -375,12 +333,6 @@ const sysReadlink: Handler = (ctx, a) => {
   const n = Math.min(size, target.length);
   writeGuest(ctx, buf, target.subarray(0, n));
   return n;
-};
-
-const sysGetrandom: Handler = (ctx, a) => {
-  const buf = addr(ctx, 0), len = Math.min(a[1], 1 << 25);
-  writeGuest(ctx, buf, ctx.time.fill(new Uint8Array(len)));
-  return len;
 };
 
 /** struct stat (ppc64) or struct stat64 (ppc32) for fstat/newfstatat/fstatat64. */
@@ -481,128 +433,54 @@ const sysIoctl: Handler = (ctx, a) => {
   return -E.ENOTTY;
 };
 
-function putTimespec(ctx: SysContext, va: number, sec: number, nsec: number, width: number): void {
-  const b = new Uint8Array(2 * width);
-  const dv = new DataView(b.buffer);
-  if (width === 8) {
-    dv.setBigInt64(0, BigInt(sec), ctx.image.le);
-    dv.setBigInt64(8, BigInt(nsec), ctx.image.le);
-  } else {
-    dv.setInt32(0, sec, ctx.image.le);
-    dv.setInt32(4, nsec, ctx.image.le);
-  }
-  writeGuest(ctx, va, b);
-}
-
-const NS = 1_000_000_000n;
-
-/** The time of a clock id in nanoseconds, or undefined for an invalid id. */
-function clockNs(ctx: SysContext, clock: number): bigint | undefined {
-  switch (clock) {
-    case 0: case 5: case 8: case 11: // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
-      return ctx.time.realtimeNs();
-    case 1: case 4: case 6: case 7: case 9: // MONOTONIC, _RAW, _COARSE, BOOTTIME, BOOTTIME_ALARM
-      return ctx.time.monotonicNs();
-    case 2: case 3: // PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID
-      return ctx.cpuTimeNs();
-    default:
-      return undefined;
-  }
-}
-
-function clockGettime(width: number): Handler {
-  return (ctx, a) => {
-    const t = clockNs(ctx, a[0] | 0);
-    if (t === undefined) return -E.EINVAL;
-    putTimespec(ctx, addr(ctx, 1), Number(t / NS), Number(t % NS), width);
-    return 0;
-  };
-}
-
-/** clock_getres: 1 ns for the fine clocks, a 10 ms tick for the coarse ones. */
-function clockGetres(width: number): Handler {
-  return (ctx, a) => {
-    const c = a[0] | 0;
-    if (clockNs(ctx, c) === undefined) return -E.EINVAL;
-    if (addr(ctx, 1) !== 0) putTimespec(ctx, addr(ctx, 1), 0, c === 5 || c === 6 ? 10_000_000 : 1, width);
-    return 0;
-  };
-}
-
-const sysGettimeofday: Handler = (ctx, a) => {
-  const t = ctx.time.realtimeNs();
-  if (addr(ctx, 0) !== 0) putTimespec(ctx, addr(ctx, 0), Number(t / NS), Number((t % NS) / 1000n), ctx.image.is64 ? 8 : 4);
-  if (addr(ctx, 1) !== 0) writeGuest(ctx, addr(ctx, 1), new Uint8Array(8)); // struct timezone: UTC
-  return 0;
-};
-
-/** time(tloc): seconds since 1970, also stored at tloc when it is not NULL. */
-const sysTime: Handler = (ctx) => {
-  const sec = Number(ctx.time.realtimeNs() / NS);
-  const p = addr(ctx, 0);
-  if (p !== 0) {
-    const w = ctx.image.is64 ? 8 : 4;
-    const b = new Uint8Array(w);
-    if (w === 8) new DataView(b.buffer).setBigInt64(0, BigInt(sec), ctx.image.le);
-    else new DataView(b.buffer).setInt32(0, sec, ctx.image.le);
-    writeGuest(ctx, p, b);
-  }
-  return sec;
-};
-
-/** A struct timespec from the guest: nanoseconds, or -EINVAL for an out-of-range field. */
-function readTimespec(ctx: SysContext, va: number, width: number): bigint | number {
-  const b = readGuestPopulating(ctx, va, 2 * width);
-  const dv = new DataView(b.buffer);
-  const sec = width === 8 ? dv.getBigInt64(0, ctx.image.le) : BigInt(dv.getInt32(0, ctx.image.le));
-  const nsec = width === 8 ? dv.getBigInt64(8, ctx.image.le) : BigInt(dv.getInt32(4, ctx.image.le));
-  if (sec < 0n || nsec < 0n || nsec >= NS) return -E.EINVAL;
-  return sec * NS + nsec;
-}
-
-/** Block the thread for `ns` of machine time (the machine skips ahead when nothing else runs). */
-function sleepFor(ctx: SysContext, ns: bigint): Pending {
-  const clamped = ns > 10n ** 17n ? 10n ** 17n : ns;
-  const until = Number(ctx.time.monotonicNs() + clamped);
-  return (function* (): Pending {
-    if (until > ctx.k.port.now()) yield { kind: "sleep", until };
-    return 0;
-  })();
-}
-
-function nanosleep(width: number): Handler {
-  return (ctx, a) => {
-    const ns = readTimespec(ctx, addr(ctx, 0), width);
-    if (typeof ns === "number") return ns;
-    return sleepFor(ctx, ns);
-  };
-}
-
-/** clock_nanosleep(clock, flags, req, rem); TIMER_ABSTIME (1) takes req as a time of that clock. */
-function clockNanosleep(width: number): Handler {
-  return (ctx, a) => {
-    const now = clockNs(ctx, a[0] | 0);
-    if (now === undefined || (a[0] | 0) === 3) return -E.EINVAL;
-    const ns = readTimespec(ctx, addr(ctx, 2), width);
-    if (typeof ns === "number") return ns;
-    return sleepFor(ctx, (a[1] & 1) !== 0 ? (ns > now ? ns - now : 0n) : ns);
-  };
-}
-
-const sysUname: Handler = (ctx) => {
-  const fields = ["Linux", "k42ts", "6.1.0-k42ts", "#1 SMP k42ts", ctx.image.is64 ? (ctx.image.le ? "ppc64le" : "ppc64") : "ppc", "(none)"];
-  const b = new Uint8Array(65 * 6);
-  const enc = new TextEncoder();
-  fields.forEach((f, i) => b.set(enc.encode(f).subarray(0, 64), i * 65));
-  writeGuest(ctx, addr(ctx, 0), b);
-  return 0;
-};
-
 /** A table entry: the handler, or the reason it returns ENOSYS. */
 export interface SyscallEntry {
   name: string;
   handler?: Handler;
 }
+
+
+// ---- task families (src/linux/sys): registered by number until the table is keyed by name ----
+// The numbers of asm/unistd_64.h and asm/unistd_32.h (identical for these calls, except the
+// *_time64 calls, which only ppc32 has). The *_PPC32 records hold calls whose number ppc64's
+// kernel table leaves to sys_ni_syscall (the old sigaction family, getrlimit, olduname).
+const TASK_NUMBERS: Readonly<Record<string, number>> = {
+  time: 13, stime: 25, getpid: 20, setuid: 23, getuid: 24, nice: 34, kill: 37, times: 43, setgid: 46,
+  getgid: 47, signal: 48, geteuid: 49, getegid: 50, setpgid: 57, oldolduname: 59, getppid: 64,
+  getpgrp: 65, setsid: 66, sigaction: 67, setreuid: 70, setregid: 71, sigpending: 73,
+  sethostname: 74, setrlimit: 75, getrlimit: 76, getrusage: 77, gettimeofday: 78,
+  settimeofday: 79, getgroups: 80, setgroups: 81, reboot: 88, getpriority: 96, setpriority: 97,
+  syslog: 103, olduname: 109, sysinfo: 116, setdomainname: 121, uname: 122, adjtimex: 124,
+  sigprocmask: 126, getpgid: 132, personality: 136, setfsuid: 138, setfsgid: 139, getsid: 147,
+  sched_setparam: 154, sched_getparam: 155, sched_setscheduler: 156, sched_getscheduler: 157,
+  sched_yield: 158, sched_get_priority_max: 159, sched_get_priority_min: 160, nanosleep: 162,
+  setresuid: 164, getresuid: 165, setresgid: 169, getresgid: 170, prctl: 171, rt_sigaction: 173,
+  rt_sigprocmask: 174, rt_sigpending: 175, capget: 183, capset: 184, sigaltstack: 185,
+  ugetrlimit: 190, gettid: 207, tkill: 208, sched_setaffinity: 222, sched_getaffinity: 223,
+  set_tid_address: 232, clock_settime: 245, clock_gettime: 246, clock_getres: 247,
+  clock_nanosleep: 248, tgkill: 250, prlimit64: 325, clock_adjtime: 347, getrandom: 359,
+};
+const TASK_NUMBERS_PPC32_ONLY: Readonly<Record<string, number>> = {
+  clock_gettime64: 403, clock_settime64: 404, clock_adjtime64: 405, clock_getres_time64: 406, clock_nanosleep_time64: 407,
+};
+
+function defTaskFamilies(is64: boolean, def: (nr: number, name: string, handler?: Handler) => void): void {
+  const both = [TIME_CALLS, TIMEX_CALLS, IDENTITY_CALLS, ID_CALLS, RESOURCE_CALLS, SCHED_CALLS, SYSTEM_CALLS, PRCTL_CALLS, SIGNAL_CALLS];
+  const only32 = [RESOURCE_CALLS_PPC32, SYSTEM_CALLS_PPC32, SIGNAL_CALLS_PPC32];
+  for (const family of is64 ? both : [...both, ...only32]) {
+    for (const [name, h] of Object.entries(family)) {
+      const nr = TASK_NUMBERS[name] ?? (is64 ? undefined : TASK_NUMBERS_PPC32_ONLY[name]);
+      if (nr === undefined) {
+        if (!(is64 && name in TASK_NUMBERS_PPC32_ONLY)) throw new Error(`no system call number for ${name}`);
+        continue;
+      }
+      def(nr, name, h);
+    }
+  }
+  // Timers that deliver signals come with the next issue.
+  for (const [nr, name] of [[27, "alarm"], [104, "setitimer"], [105, "getitimer"]] as const) def(nr, name);
+}
+// ---- end of the task families ----
 
 function table(is64: boolean): Map<number, SyscallEntry> {
   const t = new Map<number, SyscallEntry>();
@@ -616,35 +494,17 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(55, "fcntl", sysFcntl);
   def(179, "pread64", sysPread64);
   def(286, "openat", sysOpenat(true));
-  def(20, "getpid", sysGetpid);
-  def(24, "getuid", sysZeroId);
-  def(37, "kill", sysKill(0, 1));
   def(45, "brk", sysBrk);
-  def(47, "getgid", sysZeroId);
-  def(49, "geteuid", sysZeroId);
-  def(50, "getegid", sysZeroId);
   def(54, "ioctl", sysIoctl);
   def(85, "readlink", sysReadlink);
   def(90, "mmap", sysMmap);
   def(91, "munmap", sysMunmap);
   def(108, "fstat", sysFstat);
-  def(122, "uname", sysUname);
   def(125, "mprotect", sysMprotect);
   def(146, "writev", sysWritev);
-  def(190, "ugetrlimit", sysUgetrlimit);
-  def(207, "gettid", sysGetpid);
-  def(232, "set_tid_address", sysSetTidAddress);
   def(234, "exit_group", sysExit);
-  def(246, "clock_gettime", clockGettime(is64 ? 8 : 4));
-  def(247, "clock_getres", clockGetres(is64 ? 8 : 4));
-  def(248, "clock_nanosleep", clockNanosleep(is64 ? 8 : 4));
-  def(162, "nanosleep", nanosleep(is64 ? 8 : 4));
-  def(78, "gettimeofday", sysGettimeofday);
-  def(13, "time", sysTime);
-  def(250, "tgkill", sysKill(0, 2));
   def(300, "set_robust_list", sysSetRobustList);
-  def(325, "prlimit64", sysPrlimit64);
-  def(359, "getrandom", sysGetrandom);
+  defTaskFamilies(is64, def);
   for (const [nr, name, h] of MEMORY_CALLS) def(nr, name, h);
   for (const [nr, name, h] of NUMA_CALLS) def(nr, name, h);
   def(383, "statx", sysStatx);
@@ -657,9 +517,6 @@ function table(is64: boolean): Map<number, SyscallEntry> {
     def(192, "mmap2", (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS));
     def(197, "fstat64", sysFstat);
     def(291, "fstatat64", sysFstatat);
-    def(403, "clock_gettime64", clockGettime(8));
-    def(406, "clock_getres_time64", clockGetres(8));
-    def(407, "clock_nanosleep_time64", clockNanosleep(8));
   }
   return t;
 }
@@ -768,7 +625,7 @@ function failure(err: unknown): number {
 /** How the call left the thread: exit or a fatal signal end it. */
 function ended(ctx: SysContext): ThreadEnd | undefined {
   if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode };
-  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
+  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by ${signalName(ctx.killedBy)}`, signal: ctx.killedBy };
   return undefined;
 }
 
