@@ -4,6 +4,7 @@
 // loads the executable into it, and runs the thread (kernel/exec) with this layer's system
 // calls until the program exits or dies; then the address space is torn down.
 
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
@@ -192,7 +193,23 @@ function identityOf(opts: RunOptions): { uid: number; gid: number; groups: numbe
   const hostUid = process.getuid?.() ?? 0, hostGid = process.getgid?.() ?? 0;
   const uid = opts.uid ?? hostUid, gid = opts.gid ?? hostGid;
   const host = uid === hostUid && gid === hostGid;
-  return { uid, gid, groups: opts.groups ?? (host ? (process.getgroups?.() ?? []) : []) };
+  return { uid, gid, groups: opts.groups ?? (host ? hostGroups() : []) };
+}
+
+/**
+ * The host process's supplementary groups, as getgroups(2) gives them (/proc/self/status:
+ * Node's process.getgroups() adds the effective group, which getgroups does not); none where
+ * that file does not exist.
+ */
+function hostGroups(): number[] {
+  let status: string;
+  try {
+    status = readFileSync("/proc/self/status", "utf8");
+  } catch {
+    return [];
+  }
+  const line = /^Groups:[ \t]*(.*)$/m.exec(status);
+  return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
 }
 
 /** What the process came to, once the machine stopped. */
