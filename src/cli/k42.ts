@@ -13,6 +13,8 @@ import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
 import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
+import { syscallsCommand, SYSCALLS_USAGE } from "./syscalls-cmd.js";
+import { openStraceOutput } from "./strace-out.js";
 import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
 import type { EngineKind } from "../machine/power/engine.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
@@ -20,9 +22,10 @@ import type { TraceEvent } from "../kernel/trace/drain.js";
 
 const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]] [--trace FILE] [--verbose]
                [--seed N] [--epoch T] [--object TYPE=IMPL]... [--engine block|step]
-               [--max-instructions N] [--stats]
+               [--max-instructions N] [--stats] [--strace[=FILE]]
                [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
+       ${SYSCALLS_USAGE.replace("usage: ", "")}
        k42 help
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
@@ -42,7 +45,8 @@ PageAllocatorNuma (default; one per NUMA node, frames from the local node) or
 PageAllocatorShared (one for the machine), FCM=FCMDefault (default) or FCMPartitioned.
 --engine step runs guest code with the reference one-instruction interpreter instead of the
 block engine (same results and slice ends, slower).
---stats prints instructions, MIPS, and the frames taken from each NUMA node.`;
+--stats prints instructions, MIPS, and the frames taken from each NUMA node.
+--strace logs each system call with decoded arguments and result, like strace, to stderr or FILE.`;
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`k42: ${msg}\n`);
@@ -58,6 +62,7 @@ async function cmdRun(args: string[]): Promise<number> {
   let seed: number | undefined, epoch: number | undefined;
   let cpu: number | undefined;
   let engine: EngineKind | undefined;
+  let strace: string | undefined;
   const objects: Record<string, string> = {};
   const whole = (name: string, v: string | undefined, max: number): number => {
     const n = Number(v);
@@ -75,6 +80,7 @@ async function cmdRun(args: string[]): Promise<number> {
     if (a === "--") { i++; break; }
     if (a === "--verbose" || a === "-v") verbose = true;
     else if (a === "--stats") stats = true;
+    else if (a === "--strace" || a.startsWith("--strace=")) strace = a === "--strace" ? "-" : a.slice("--strace=".length);
     else if (a === "--parallel") parallel = true;
     else if (a === "--cpus") cpus = count(a, args[++i]);
     else if (a === "--numa") nodes = count(a, args[++i]);
@@ -128,6 +134,8 @@ async function cmdRun(args: string[]): Promise<number> {
     if (e instanceof ChoiceError) fail(`--object: ${e.message}`);
     throw e;
   }
+  const straceOut = strace === undefined ? undefined : openStraceOutput(strace);
+  if (typeof straceOut === "string") fail(`--strace: ${straceOut}`, strace === "" ? 2 : 1);
   const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();
@@ -135,12 +143,15 @@ async function cmdRun(args: string[]): Promise<number> {
   const opts = {
     argv, env, exePath, maxInstructions: max, cpus, nodes, cpu, objects, engine, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
+    ...straceOut?.options,
   };
   try {
     r = parallel ? await runProgramParallel(image, opts) : runProgram(image, opts);
   } catch (e) {
     if (e instanceof ElfError) fail(`${prog[0] ?? "demo"}: ${e.message}`, 126);
     throw e;
+  } finally {
+    straceOut?.close();
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (traceFile !== undefined && trace !== undefined) {
@@ -169,6 +180,8 @@ async function main(argv: string[]): Promise<number> {
       return await cmdRun(rest);
     case "trace":
       return traceCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+    case "syscalls":
+      return syscallsCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     case undefined:
     case "help":
     case "--help":

@@ -19,7 +19,11 @@ import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
 import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
-import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
+import { E, choiceOf, type SysContext } from "./syscalls.js";
+import { BringupSyscalls } from "../syscalls/dispatch.js";
+import { archOf, syscallTable } from "../syscalls/registry.js";
+import { signalName } from "../strace/names.js";
+import { appendFileSync } from "node:fs";
 import { FileTable } from "./files.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
@@ -71,6 +75,10 @@ export interface RunOptions {
   gid?: number;
   /** Supplementary groups; default: the host user's when uid and gid are the host's, else none. */
   groups?: number[];
+  /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
+  strace?: (line: string) => void;
+  /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
+  straceFile?: string;
 }
 
 export interface RunResult {
@@ -144,8 +152,9 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       return data.length;
     },
     time, task,
+    strace: opts.strace,
   };
-  const sys = new BringupSyscalls(img.is64);
+  const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
@@ -169,7 +178,10 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal) => ({ exitCode: 128 + signal, error: c.describeExit(), signal }),
+    exception: (c, signal) => {
+      opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
+      return { exitCode: 128 + signal, error: c.describeExit(), signal };
+    },
     emulate: emulatePrivileged,
   };
   let result: Omit<RunResult, "cycles"> | undefined;
@@ -257,6 +269,8 @@ interface ParallelArgs {
   env: string[];
   maxInstructions?: number;
   verbose: boolean;
+  /** --strace: a file to append the lines to, "" for stderr. */
+  strace?: string;
   seed?: number;
   epoch?: number;
   cpu: number;
@@ -295,6 +309,7 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
     ...(args.uid !== undefined ? { uid: args.uid } : {}), ...(args.gid !== undefined ? { gid: args.gid } : {}),
     ...(args.groups !== undefined ? { groups: args.groups } : {}),
+    ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
   });
   return () => {
     p.close();
@@ -321,6 +336,7 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
+    ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
   };
   const r = await boot(
     {
@@ -336,6 +352,12 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   const p0 = r.cpus.find((c) => c.cpu === args.cpu)?.result as { ok?: RunResult; error?: string } | undefined;
   if (p0?.ok === undefined) throw new Error(p0?.error ?? `processor ${args.cpu} reported no result`);
   return p0.ok;
+}
+
+/** Where a worker writes --strace lines: appended to `file`, or stderr when it is "". */
+function straceWriter(file: string): (line: string) => void {
+  if (file === "") return (line) => process.stderr.write(`${line}\n`);
+  return (line) => appendFileSync(file, `${line}\n`);
 }
 
 /** Processor Version Register of the machine: POWER8 (DD2.0). */

@@ -1,6 +1,7 @@
 // The bring-up system calls: the handful a static glibc program needs to start, print and
-// exit, with real semantics. The table is data: every number it does not list returns ENOSYS
-// and is reported in the verbose log. The Linux personality replaces this file.
+// exit, with real semantics, registered by name (BRINGUP_CALLS) in linux/syscalls/registry.ts
+// and run by the dispatcher (linux/syscalls/dispatch.ts). The Linux personality's families
+// replace them (the time, identity, resource, system and signal calls: src/linux/sys).
 //
 // Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
 // (>= 0) or a negative errno.
@@ -9,34 +10,21 @@ import type { Stats } from "node:fs";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
-import { S } from "../../machine/power/state.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { SysError } from "../sys/guest-mem.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
 import { RegionKind } from "../../kernel/mem/region.js";
-import { ObjectBusy } from "../../kernel/cos/manager.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
-import type { SyscallResult, ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { ProcessImage } from "./exec.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
-import { MEMORY_CALLS } from "./sys-mm.js";
-import { NUMA_CALLS } from "./sys-numa.js";
+import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
-import { lstatSync, statSync } from "node:fs";
-import { TIME_CALLS } from "../sys/time.js";
-import { TIMEX_CALLS } from "../sys/timex.js";
-import { IDENTITY_CALLS, ID_CALLS } from "../sys/identity.js";
-import { RESOURCE_CALLS, RESOURCE_CALLS_PPC32 } from "../sys/resources.js";
-import { SCHED_CALLS } from "../sys/sched.js";
-import { SYSTEM_CALLS, SYSTEM_CALLS_PPC32 } from "../sys/system.js";
-import { PRCTL_CALLS } from "../sys/prctl.js";
-import { SIGNAL_CALLS, SIGNAL_CALLS_PPC32 } from "../sys/signals.js";
-import { signalName } from "../task/signal-state.js";
 import type { Task } from "../task/task.js";
+import { lstatSync, statSync } from "node:fs";
 
 export const E = {
   EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
@@ -67,6 +55,8 @@ export interface SysContext {
   time: GuestTime;
   /** The Linux task: ids, credentials, limits, signal state, prctl attributes (src/linux/task). */
   task: Task;
+  /** --strace: each system call decoded, one line per call (without the newline). */
+  strace?: (line: string) => void;
 }
 
 /** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
@@ -433,218 +423,53 @@ const sysIoctl: Handler = (ctx, a) => {
   return -E.ENOTTY;
 };
 
-/** A table entry: the handler, or the reason it returns ENOSYS. */
-export interface SyscallEntry {
-  name: string;
-  handler?: Handler;
-}
-
-
-// ---- task families (src/linux/sys): registered by number until the table is keyed by name ----
-// The numbers of asm/unistd_64.h and asm/unistd_32.h (identical for these calls, except the
-// *_time64 calls, which only ppc32 has). The *_PPC32 records hold calls whose number ppc64's
-// kernel table leaves to sys_ni_syscall (the old sigaction family, getrlimit, olduname).
-const TASK_NUMBERS: Readonly<Record<string, number>> = {
-  time: 13, stime: 25, getpid: 20, setuid: 23, getuid: 24, nice: 34, kill: 37, times: 43, setgid: 46,
-  getgid: 47, signal: 48, geteuid: 49, getegid: 50, setpgid: 57, oldolduname: 59, getppid: 64,
-  getpgrp: 65, setsid: 66, sigaction: 67, setreuid: 70, setregid: 71, sigpending: 73,
-  sethostname: 74, setrlimit: 75, getrlimit: 76, getrusage: 77, gettimeofday: 78,
-  settimeofday: 79, getgroups: 80, setgroups: 81, reboot: 88, getpriority: 96, setpriority: 97,
-  syslog: 103, olduname: 109, sysinfo: 116, setdomainname: 121, uname: 122, adjtimex: 124,
-  sigprocmask: 126, getpgid: 132, personality: 136, setfsuid: 138, setfsgid: 139, getsid: 147,
-  sched_setparam: 154, sched_getparam: 155, sched_setscheduler: 156, sched_getscheduler: 157,
-  sched_yield: 158, sched_get_priority_max: 159, sched_get_priority_min: 160, nanosleep: 162,
-  setresuid: 164, getresuid: 165, setresgid: 169, getresgid: 170, prctl: 171, rt_sigaction: 173,
-  rt_sigprocmask: 174, rt_sigpending: 175, capget: 183, capset: 184, sigaltstack: 185,
-  ugetrlimit: 190, gettid: 207, tkill: 208, sched_setaffinity: 222, sched_getaffinity: 223,
-  set_tid_address: 232, clock_settime: 245, clock_gettime: 246, clock_getres: 247,
-  clock_nanosleep: 248, tgkill: 250, prlimit64: 325, clock_adjtime: 347, getrandom: 359,
-};
-const TASK_NUMBERS_PPC32_ONLY: Readonly<Record<string, number>> = {
-  clock_gettime64: 403, clock_settime64: 404, clock_adjtime64: 405, clock_getres_time64: 406, clock_nanosleep_time64: 407,
-};
-
-function defTaskFamilies(is64: boolean, def: (nr: number, name: string, handler?: Handler) => void): void {
-  const both = [TIME_CALLS, TIMEX_CALLS, IDENTITY_CALLS, ID_CALLS, RESOURCE_CALLS, SCHED_CALLS, SYSTEM_CALLS, PRCTL_CALLS, SIGNAL_CALLS];
-  const only32 = [RESOURCE_CALLS_PPC32, SYSTEM_CALLS_PPC32, SIGNAL_CALLS_PPC32];
-  for (const family of is64 ? both : [...both, ...only32]) {
-    for (const [name, h] of Object.entries(family)) {
-      const nr = TASK_NUMBERS[name] ?? (is64 ? undefined : TASK_NUMBERS_PPC32_ONLY[name]);
-      if (nr === undefined) {
-        if (!(is64 && name in TASK_NUMBERS_PPC32_ONLY)) throw new Error(`no system call number for ${name}`);
-        continue;
-      }
-      def(nr, name, h);
-    }
-  }
-  // Timers that deliver signals, waiting for signals, and returning from handlers come with
-  // the next issue (ENOSYS, named in the verbose log); so do the obsolete sgetmask/ssetmask.
-  const later: [number, string][] = [
-    [27, "alarm"], [104, "setitimer"], [105, "getitimer"], [29, "pause"], [172, "rt_sigreturn"],
-    [176, "rt_sigtimedwait"], [177, "rt_sigqueueinfo"], [178, "rt_sigsuspend"], [322, "rt_tgsigqueueinfo"],
-    [68, "sgetmask"], [69, "ssetmask"], [161, "sched_rr_get_interval"],
-  ];
-  if (!is64) later.push([72, "sigsuspend"], [119, "sigreturn"]);
-  for (const [nr, name] of later) def(nr, name);
-}
-// ---- end of the task families ----
-
-function table(is64: boolean): Map<number, SyscallEntry> {
-  const t = new Map<number, SyscallEntry>();
-  const def = (nr: number, name: string, handler?: Handler): void => void t.set(nr, { name, handler });
-  def(1, "exit", sysExit);
-  def(3, "read", sysRead);
-  def(4, "write", sysWrite);
-  def(5, "open", sysOpenat(false));
-  def(6, "close", sysClose);
-  def(19, "lseek", sysLseek);
-  def(55, "fcntl", sysFcntl);
-  def(179, "pread64", sysPread64);
-  def(286, "openat", sysOpenat(true));
-  def(45, "brk", sysBrk);
-  def(54, "ioctl", sysIoctl);
-  def(85, "readlink", sysReadlink);
-  def(90, "mmap", sysMmap);
-  def(91, "munmap", sysMunmap);
-  def(108, "fstat", sysFstat);
-  def(125, "mprotect", sysMprotect);
-  def(146, "writev", sysWritev);
-  def(234, "exit_group", sysExit);
-  def(300, "set_robust_list", sysSetRobustList);
-  defTaskFamilies(is64, def);
-  for (const [nr, name, h] of MEMORY_CALLS) def(nr, name, h);
-  for (const [nr, name, h] of NUMA_CALLS) def(nr, name, h);
-  def(383, "statx", sysStatx);
-  def(387, "rseq"); // glibc copes with ENOSYS
-  if (is64) {
-    def(291, "newfstatat", sysFstatat);
-  } else {
-    def(140, "_llseek", sysLlseek);
-    def(204, "fcntl64", sysFcntl);
-    def(192, "mmap2", (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS));
-    def(197, "fstat64", sysFstat);
-    def(291, "fstatat64", sysFstatat);
-  }
-  return t;
-}
-
-export class BringupSyscalls {
-  private readonly table: Map<number, SyscallEntry>;
-  constructor(is64: boolean) {
-    this.table = table(is64);
-  }
-
-  /**
-   * Handle the system call the engine stopped on: r3 and CR0.SO get the result, now or — for a
-   * call that waits — when the returned wait finishes. A thread end when the call ended it.
-   */
-  dispatch(ctx: SysContext): SyscallResult {
-    const c = ctx.cpu;
-    const nr = c.r[0] >>> 0;
-    const args: number[] = [];
-    for (let i = 0; i < 6; i++) args.push(c.r[(3 + i) * 2] >>> 0);
-    const e = this.table.get(nr);
-    if (e === undefined || e.handler === undefined) {
-      ctx.log(`syscall ${nr}${e ? ` (${e.name})` : ""}: not implemented, returning ENOSYS`);
-      setResult(ctx, -E.ENOSYS);
-      return undefined;
-    }
-    let res: number | Pending;
-    try {
-      res = e.handler(ctx, args);
-      // A handler that is a generator runs at once up to its first wait: calls that never
-      // wait (a local PPC to a file server that answers at once) finish on the fast path.
-      if (typeof res !== "number") {
-        const gen = res;
-        const first = gen.next();
-        if (first.done === true) res = first.value;
-        else {
-          const step = first;
-          res = (function* (): Pending {
-            return yield* resume(gen, step);
-          })();
-        }
-      }
-    } catch (err) {
-      if (err instanceof ObjectBusy) {
-        // A memory object is being hot-swapped: wait for it outside every object, then run
-        // the call again from the start (nothing was done yet: handlers fault before acting).
-        const obj = err.obj;
-        const again = (): SyscallResult => this.dispatch(ctx);
-        return {
-          what: `${e.name}: object ${obj} being swapped`,
-          *run(): Generator<Block, ThreadEnd | undefined, unknown> {
-            yield { kind: "swap", obj };
-            const r = again();
-            return r !== undefined && "run" in r ? yield* r.run() : r;
-          },
-        };
-      }
-      res = failure(err);
-    }
-    if (typeof res === "number") {
-      setResult(ctx, res);
-      return ended(ctx);
-    }
-    const wait = res;
-    return {
-      what: e.name,
-      *run(): Generator<Block, ThreadEnd | undefined, unknown> {
-        let r: number;
-        try {
-          r = yield* wait;
-        } catch (err) {
-          r = failure(err);
-        }
-        setResult(ctx, r);
-        return ended(ctx);
-      },
-    };
-  }
-}
-
-/** Continue a generator that has yielded `step` (forwarding what the scheduler sends or throws). */
-function* resume(gen: Pending, step: IteratorResult<Block, number>): Pending {
-  let s = step;
-  while (s.done !== true) {
-    let sent: unknown;
-    try {
-      sent = yield s.value;
-    } catch (e) {
-      s = gen.throw(e);
-      continue;
-    }
-    s = gen.next(sent);
-  }
-  return s.value;
-}
-
 /**
- * A handler's exception as the call's result: a bad guest pointer met while copying is EFAULT,
- * a SysError its errno; anything else is a host bug and surfaces.
+ * The bring-up family, by the names of asm/unistd_*.h: a name only one architecture has
+ * (newfstatat, fstatat64, mmap2, _llseek, the *_time64 calls) is used there only. Registered
+ * with the other families in linux/syscalls/registry.ts.
  */
-function failure(err: unknown): number {
-  if (err instanceof GuestFault) return -E.EFAULT;
-  if (err instanceof SysError) return -err.errno;
-  throw err;
-}
+export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
+  exit: sysExit,
+  exit_group: sysExit,
+  read: sysRead,
+  write: sysWrite,
+  writev: sysWritev,
+  pread64: sysPread64,
+  open: sysOpenat(false),
+  openat: sysOpenat(true),
+  close: sysClose,
+  lseek: sysLseek,
+  _llseek: sysLlseek,
+  fcntl: sysFcntl,
+  fcntl64: sysFcntl,
+  ioctl: sysIoctl,
+  readlink: sysReadlink,
+  fstat: sysFstat,
+  fstat64: sysFstat,
+  newfstatat: sysFstatat,
+  fstatat64: sysFstatat,
+  statx: sysStatx,
+  set_robust_list: sysSetRobustList,
+  brk: sysBrk,
+  mmap: sysMmap,
+  mmap2: (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS),
+  munmap: sysMunmap,
+  mprotect: sysMprotect,
+};
 
-/** How the call left the thread: exit or a fatal signal end it. */
-function ended(ctx: SysContext): ThreadEnd | undefined {
-  if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode };
-  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by ${signalName(ctx.killedBy)}`, signal: ctx.killedBy };
-  return undefined;
-}
-
-/** r3 and CR0.SO as the kernel's system-call return sets them. */
-function setResult(ctx: SysContext, res: number): void {
-  const c = ctx.cpu;
-  if (res < 0 && res >= -4095) {
-    c.setGpr(3, -res, 0);
-    c.r[S.CR] |= 1; // CR0.SO
-  } else {
-    c.setGpr(3, lo32(res), ctx.image.is64 ? hi32(res) : 0);
-    c.r[S.CR] &= ~1;
-  }
-}
-
+/** What the bring-up handlers do not do (the Linux personality's families replace them). */
+export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
+  write: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
+  writev: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
+  open: "read-only host files; nothing can be created or written",
+  openat: "read-only host files; relative to a directory descriptor: ENOSYS",
+  ioctl: "always ENOTTY (no terminals)",
+  readlink: "/proc/self/exe only (ENOENT for every other path)",
+  newfstatat: "host paths; relative to a directory descriptor: ENOSYS",
+  fstatat64: "host paths; relative to a directory descriptor: ENOSYS",
+  statx: "host paths; relative to a directory descriptor: ENOSYS",
+  fstat: { ppc32: "fills struct stat64, not the old struct stat of ppc32's fstat" },
+  set_robust_list: "the list head is not kept (one thread)",
+  mmap: "anonymous mappings only (a file mapping: ENODEV)",
+  mmap2: "anonymous mappings only (a file mapping: ENODEV; a non-zero page offset: ENOSYS)",
+};

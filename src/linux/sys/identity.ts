@@ -141,6 +141,10 @@ const setTidAddress: Handler = (ctx) => {
   return ctx.task.tid;
 };
 
+export const ID_PARTIAL: Readonly<Record<string, string>> = {
+  set_tid_address: "recorded (PR_GET_TID_ADDRESS reads it); clearing and waking it at thread exit come with threads",
+};
+
 export const ID_CALLS: Record<string, Handler> = {
   getpid: (ctx) => ctx.task.pid,
   gettid: (ctx) => ctx.task.tid,

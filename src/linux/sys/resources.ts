@@ -191,15 +191,19 @@ const sysinfo: Handler = (ctx) => {
   return 0;
 };
 
+/** The family (getrlimit is ppc32's old call: ppc64's slot is sys_ni_syscall, which the table keeps). */
 export const RESOURCE_CALLS: Record<string, Handler> = {
   ugetrlimit,
+  getrlimit: oldGetrlimit,
   setrlimit,
   prlimit64,
   getrusage,
   sysinfo,
 };
 
-/** ppc32 only (ppc64's table has sys_ni_syscall for getrlimit). */
-export const RESOURCE_CALLS_PPC32: Record<string, Handler> = {
-  getrlimit: oldGetrlimit,
+export const RESOURCE_PARTIAL: Readonly<Record<string, string>> = {
+  setrlimit: "limits are recorded and checked; each resource's owner enforces its own (CPU, FSIZE, AS, DATA, ... are not enforced yet)",
+  prlimit64: "this process only; limits are recorded and checked; each resource's owner enforces its own (CPU, FSIZE, AS, DATA, ... are not enforced yet)",
+  getrusage: "ru_maxrss counts the pages of each mapped memory object once, sampled at getrusage; ru_nivcsw, ru_inblock, ru_oublock are 0; no children yet",
+  sysinfo: "the load averages are those of one always-runnable task; no swap, shared or buffer memory",
 };

@@ -216,3 +216,9 @@ export const SCHED_CALLS: Record<string, Handler> = {
   sched_setaffinity: schedSetaffinity,
   sched_yield: schedYield,
 };
+
+const RECORDED = "recorded; with one thread per process nothing competes with it yet (the scheduler uses it with threads)";
+export const SCHED_PARTIAL: Readonly<Record<string, string>> = {
+  setpriority: RECORDED, nice: RECORDED, sched_setscheduler: RECORDED, sched_setparam: RECORDED,
+  sched_setaffinity: "a mask without the processor the thread runs on: EINVAL (moving threads comes with the next issue)",
+};

@@ -270,6 +270,7 @@ const tgkill: Handler = (ctx) => {
   return tid === ctx.task.tid && tgid === ctx.task.pid ? sendSelf(ctx, argInt(ctx, 2)) : -E.ESRCH;
 };
 
+/** The family (sigaction, sigprocmask and sigpending are ppc32's old calls: ppc64's slots are sys_ni_syscall, which the table keeps). */
 export const SIGNAL_CALLS: Record<string, Handler> = {
   rt_sigaction: rtSigaction,
   rt_sigprocmask: rtSigprocmask,
@@ -277,11 +278,15 @@ export const SIGNAL_CALLS: Record<string, Handler> = {
   sigaltstack,
   signal: sysSignal,
   kill, tkill, tgkill,
-};
-
-/** ppc32 only (ppc64's table has sys_ni_syscall for these numbers). */
-export const SIGNAL_CALLS_PPC32: Record<string, Handler> = {
   sigaction: oldSigaction,
   sigprocmask: oldSigprocmask,
   sigpending: oldSigpending,
+};
+
+const NOT_RUN = "handlers are recorded but not run: a caught signal stays pending (delivery on signal frames: next issue)";
+const SELF_ONLY = "this process only (others: ESRCH); a caught or stop signal stays pending (next issue)";
+export const SIGNAL_PARTIAL: Readonly<Record<string, string>> = {
+  rt_sigaction: NOT_RUN, sigaction: NOT_RUN, signal: NOT_RUN,
+  sigaltstack: "recorded; used when handlers run (next issue)",
+  kill: SELF_ONLY, tkill: SELF_ONLY, tgkill: SELF_ONLY,
 };

@@ -136,8 +136,11 @@ const reboot: Handler = (ctx) => {
   return -E.EPERM;
 };
 
+/** The family (olduname and oldolduname are ppc32's: ppc64's slots are sys_ni_syscall, which the table keeps). */
 export const SYSTEM_CALLS: Record<string, Handler> = {
   uname,
+  olduname: oldUname(UTS_LEN),
+  oldolduname: oldUname(8),
   sethostname: setName("nodename"),
   setdomainname: setName("domainname"),
   getrandom,
@@ -146,8 +149,8 @@ export const SYSTEM_CALLS: Record<string, Handler> = {
   reboot,
 };
 
-/** ppc32 only (ppc64's table has sys_ni_syscall for these numbers). */
-export const SYSTEM_CALLS_PPC32: Record<string, Handler> = {
-  olduname: oldUname(UTS_LEN),
-  oldolduname: oldUname(8),
+export const SYSTEM_PARTIAL: Readonly<Record<string, string>> = {
+  personality: "recorded; PER_LINUX32 and UNAME26 change uname, the other flags (ADDR_NO_RANDOMIZE, ...) would act at exec (next issue)",
+  syslog: "root: opening and closing only; the kernel's log is not kept (ENOSYS); others: EPERM (dmesg_restrict)",
+  reboot: "root: EPERM after Linux's checks (the guest does not reboot or halt its machine)",
 };

@@ -180,3 +180,6 @@ export const TIMEX_CALLS: Record<string, Handler> = {
   clock_adjtime: clockAdjtime(false),
   clock_adjtime64: clockAdjtime(true),
 };
+
+const NO_SLEW = "root may step the clock and set the bookkeeping; slewing (ADJ_OFFSET, ADJ_FREQUENCY, ADJ_TICK, adjtime): EPERM; no leap second is inserted";
+export const TIMEX_PARTIAL: Readonly<Record<string, string>> = { adjtimex: NO_SLEW, clock_adjtime: NO_SLEW, clock_adjtime64: NO_SLEW };

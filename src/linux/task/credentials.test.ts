@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { CAP_FULL, Cap, Credentials, NO_ID, NGROUPS_MAX, SECURE_KEEP_CAPS } from "./credentials.js";
 import { E } from "../errno.js";
 
-const ids = (c: Credentials): number[] => [c.uid, c.euid, c.suid, c.fsuid];
-const gids = (c: Credentials): number[] => [c.gid, c.egid, c.sgid, c.fsgid];
+const ids = (c: Credentials): number[] => c.uids();
+const gids = (c: Credentials): number[] => c.gids();
 const SETUID = 1n << BigInt(Cap.SETUID);
 
 test("a fresh login: root has every capability, others none; groups are kept sorted", () => {

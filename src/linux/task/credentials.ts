@@ -106,6 +106,15 @@ export class Credentials {
   get fsgid(): number { return this.g.fs; }
   get groups(): readonly number[] { return this.groupList; }
 
+  /** Real, effective, saved and file-system ids, as /proc/PID/status lists them. */
+  uids(): [number, number, number, number] {
+    return [this.u.r, this.u.e, this.u.s, this.u.fs];
+  }
+
+  gids(): [number, number, number, number] {
+    return [this.g.r, this.g.e, this.g.s, this.g.fs];
+  }
+
   /** The capability is in the effective set (capable()). */
   capable(c: Cap): boolean {
     return (this.effective & (1n << BigInt(c))) !== 0n;

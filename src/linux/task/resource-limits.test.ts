@@ -30,6 +30,7 @@ test("set: cur > max is EINVAL; raising max needs privilege; NOFILE's max never 
   assert.equal(r.set(16, { cur: 0n, max: 0n }, true), -E.EINVAL);
   assert.equal(r.get(16), undefined);
   assert.equal(r.cur(Rlimit.NOFILE), 10n);
+  assert.deepEqual(r.pairs()[Rlimit.NOFILE], [10n, 100n]);
   const got = r.get(Rlimit.STACK);
   if (got !== undefined) got.cur = 1n;
   assert.equal(r.cur(Rlimit.STACK), 8n << 20n, "get answers a copy");

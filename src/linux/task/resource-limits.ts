@@ -86,6 +86,11 @@ export class ResourceLimits {
     return l === undefined ? undefined : { ...l };
   }
 
+  /** [soft, hard] for every resource, in RLIMIT_* order (/proc/PID/limits). */
+  pairs(): [bigint, bigint][] {
+    return this.limits.map((l) => [l.cur, l.max]);
+  }
+
   /** The soft limit (what enforcement compares against). */
   cur(resource: Rlimit): bigint {
     return this.limits[resource].cur;

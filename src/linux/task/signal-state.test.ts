@@ -21,7 +21,7 @@ test("default actions: the core signals, the ignored ones, stop and continue; re
   assert.equal(defaultAction(SIG.CONT), DefaultAction.Continue);
   assert.equal(defaultAction(40), DefaultAction.Terminate);
   assert.equal(signalName(13), "SIGPIPE");
-  assert.equal(signalName(34), "SIGRTMIN+2");
+  assert.equal(signalName(34), "SIGRT_2");
 });
 
 test("send: ignored vanishes; blocked waits (even if ignored); default terminate or core is fatal", () => {
@@ -66,8 +66,12 @@ test("a caught signal stays pending until handlers exist; SIG_DFL then makes it 
   s.setAction(SIG.USR1, act(0x1000));
   assert.deepEqual(s.send(SIG.USR1), { kind: "pending" });
   assert.deepEqual(s.caughtReady(), [SIG.USR1]);
+  assert.equal(s.caughtMask(), bit(SIG.USR1));
   s.setAction(SIG.USR1, act(SIG_DFL));
   assert.deepEqual(s.deliverable(), { kind: "fatal", sig: SIG.USR1, core: false });
+  s.setAction(SIG.PIPE, act(SIG_IGN));
+  assert.equal(s.ignoredMask(), bit(SIG.PIPE));
+  assert.equal(s.caughtMask(), 0n);
 });
 
 test("delivery order: synchronous signals first, then by number; stop signals wait; SIGCONT cancels pending stops", () => {

@@ -22,18 +22,8 @@ export const SIG = {
   PWR: 30, SYS: 31,
 } as const;
 
-const NAMES: readonly string[] = (() => {
-  const n: string[] = [];
-  for (const [k, v] of Object.entries(SIG)) n[v] = `SIG${k}`;
-  return n;
-})();
-
-/** "SIGPIPE" for 13, "SIGRTMIN+2" style names for the real-time ones (kernel numbering: SIGRTMIN = 32). */
-export function signalName(sig: number): string {
-  if (sig >= 1 && sig < 32) return NAMES[sig] ?? `SIG${sig}`;
-  if (sig >= 32 && sig <= NSIG) return sig === 32 ? "SIGRTMIN" : `SIGRTMIN+${sig - 32}`;
-  return `signal ${sig}`;
-}
+/** Signal names as strace prints them (SIGPIPE, SIGRTMIN, SIGRT_2). */
+export { signalName } from "../strace/names.js";
 
 export const SIG_DFL = 0, SIG_IGN = 1;
 
@@ -177,6 +167,19 @@ export class SignalState {
     if (fatal === undefined) return undefined;
     this.pending &= ~bit(fatal);
     return { kind: "fatal", sig: fatal, core: defaultAction(fatal) === DefaultAction.Core };
+  }
+
+  /** The signals whose action is SIG_IGN, and those with a handler (/proc/PID/status SigIgn, SigCgt). */
+  ignoredMask(): bigint {
+    let m = 0n;
+    for (let s = 1; s <= NSIG; s++) if (this.actions[s].handler === SIG_IGN) m |= bit(s);
+    return m;
+  }
+
+  caughtMask(): bigint {
+    let m = 0n;
+    for (let s = 1; s <= NSIG; s++) if (this.actions[s].handler > SIG_IGN) m |= bit(s);
+    return m;
   }
 
   /** Signals pending, unblocked and caught: delivery to their handlers is what is missing. */
