@@ -73,6 +73,10 @@ export class ThreadClock {
   instructions = 0;
   /** The engine's instruction count when the current slice's instructions were last charged. */
   charged = 0;
+  /** Kernel work charged to the thread (system-call entries, page faults), in cycles: its system time. */
+  kernelCycles = 0;
+  /** Page faults the memory system resolved for the thread (Linux's minor faults). */
+  faults = 0;
   /** The engine the thread runs on now (undefined between slices on no processor). */
   cpu: Cpu | undefined;
   /** Instructions run but not yet charged to the processor's clock. */
@@ -104,6 +108,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
   /** Kernel work done for the thread counts against its slice too (a syscall loop is preempted). */
   const kernelWork = (cycles: number): void => {
     k.port.charge(cycles);
+    clock.kernelCycles += cycles;
     left -= Math.ceil(cycles / cost.instruction);
   };
   const memWork = (cycles: number, pa: number): number => (k.port.mem.frameNode(pa >>> 12) === node ? cycles : cycles * cost.remoteMemoryFactor);
@@ -170,6 +175,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
           continue;
         }
         if (r.kind === "mapped") {
+          clock.faults++;
           kernelWork(cost.pageFault + (r.zeroed ? memWork(cost.pageZero, r.pa) : 0) + (r.copied ? memWork(cost.pageCopy, r.pa) : 0));
           if (r.replaced) {
             clock.cpu = undefined;

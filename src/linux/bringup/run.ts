@@ -4,6 +4,7 @@
 // loads the executable into it, and runs the thread (kernel/exec) with this layer's system
 // calls until the program exits or dies; then the address space is torn down.
 
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
@@ -28,6 +29,7 @@ import { FileTable } from "./files.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime } from "./guest-time.js";
+import { Task } from "../task/task.js";
 import type { HostInputSource } from "../../machine/host-input.js";
 
 export interface RunOptions {
@@ -66,6 +68,14 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
+  /**
+   * The user and group the guest runs as (`k42 run --user UID[:GID]`); default: the host
+   * user's, as qemu-user does. Root (uid 0) has every capability.
+   */
+  uid?: number;
+  gid?: number;
+  /** Supplementary groups; default: the host user's when uid and gid are the host's, else none. */
+  groups?: number[];
   /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
   strace?: (line: string) => void;
   /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
@@ -75,8 +85,6 @@ export interface RunOptions {
    * there, -ENOENT). In the parallel mode it is called once, before the run.
    */
   openInterp?: OpenInterp;
-  /** The uid and gid the program runs as (AT_UID ...; default 0, 0). */
-  user?: { uid: number; gid: number };
   /** Address-space layout randomisation from the seeded generator (default on). */
   randomize?: boolean;
 }
@@ -138,11 +146,19 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   const timeBase = (): number => time.timeBase();
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
+  const ident = identityOf(opts);
   const execfn = opts.exePath ?? argv[0];
-  const user = opts.user ?? { uid: 0, gid: 0 };
   const img = loadExec(space, cpu, plan, {
-    argv, envp: opts.env ?? [], execfn, cred: { uid: user.uid, euid: user.uid, gid: user.gid, egid: user.gid },
+    argv, envp: opts.env ?? [], execfn, cred: { uid: ident.uid, euid: ident.uid, gid: ident.gid, egid: ident.gid },
     random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+  });
+  const task = new Task({
+    ...ident, path: argv[0], cpus: k.topology.cpus, memBytes: k.port.mem.size,
+    accounts: {
+      userNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+      systemNs: () => BigInt(clock.kernelCycles),
+      minorFaults: () => clock.faults,
+    },
   });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
@@ -155,7 +171,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
       else return -E.EBADF; // every other descriptor is a read-only file
       return data.length;
     },
-    time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+    time, task,
     strace: opts.strace,
   };
   const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
@@ -204,6 +220,30 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   };
 }
 
+/** The guest's user, group and supplementary groups: the options', else the host user's (as qemu-user runs as it). */
+function identityOf(opts: RunOptions): { uid: number; gid: number; groups: number[] } {
+  const hostUid = process.getuid?.() ?? 0, hostGid = process.getgid?.() ?? 0;
+  const uid = opts.uid ?? hostUid, gid = opts.gid ?? hostGid;
+  const host = uid === hostUid && gid === hostGid;
+  return { uid, gid, groups: opts.groups ?? (host ? hostGroups() : []) };
+}
+
+/**
+ * The host process's supplementary groups, as getgroups(2) gives them (/proc/self/status:
+ * Node's process.getgroups() adds the effective group, which getgroups does not); none where
+ * that file does not exist.
+ */
+function hostGroups(): number[] {
+  let status: string;
+  try {
+    status = readFileSync("/proc/self/status", "utf8");
+  } catch {
+    return [];
+  }
+  const line = /^Groups:[ \t]*(.*)$/m.exec(status);
+  return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
+}
+
 /** What the process came to, once the machine stopped. */
 function outcomeOf(p: Process, cycles: number): RunResult {
   const e = p.thread.error;
@@ -245,7 +285,6 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
 interface ParallelArgs {
   /** The checked program and its interpreter (plain data, structured-cloned to the worker). */
   plan: ExecPlan;
-  user?: { uid: number; gid: number };
   randomize?: boolean;
   exePath: string;
   argv: string[];
@@ -259,6 +298,9 @@ interface ParallelArgs {
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
+  uid?: number;
+  gid?: number;
+  groups?: number[];
 }
 
 /** The memory system on processor `k`, with memory policies placed by Linux's rules. */
@@ -284,10 +326,12 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   if (k.cpu !== args.cpu) return;
   const p = startProcess(k, args.plan, {
     argv: args.argv, env: args.env, exePath: args.exePath,
-    ...(args.user !== undefined ? { user: args.user } : {}), ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
+    ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
+    ...(args.uid !== undefined ? { uid: args.uid } : {}), ...(args.gid !== undefined ? { gid: args.gid } : {}),
+    ...(args.groups !== undefined ? { groups: args.groups } : {}),
     ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
   });
   return () => {
@@ -311,10 +355,12 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   const plan = planOf(image, opts);
   const args: ParallelArgs = {
     plan, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
-    ...(opts.user !== undefined ? { user: opts.user } : {}), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+    ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
     ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
   };
   const r = await boot(

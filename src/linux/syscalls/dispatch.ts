@@ -175,7 +175,7 @@ function failure(err: unknown): number {
 /** How the call left the thread: exit or a fatal signal end it. */
 function ended(ctx: SysContext): ThreadEnd | undefined {
   if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode };
-  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
+  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by ${signalName(ctx.killedBy)}`, signal: ctx.killedBy };
   return undefined;
 }
 
