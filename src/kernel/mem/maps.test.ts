@@ -12,7 +12,7 @@ import type { RegionView } from "./process.js";
 import type { ObjRef } from "../cos/manager.js";
 
 const region = (start: number, end: number, prot: number, kind: RegionKind, flags = 0): RegionView => ({
-  start, end, prot, kind, flags, fcm: 0 as ObjRef<never>, offset: 0, policyMode: 0, policyNodes: 0, id: 0 as ObjRef<never>,
+  start, end, prot, kind, flags, fcm: 0 as ObjRef<never>, offset: 0, policyMode: 0, policyNodes: 0, id: 0 as ObjRef<never>, cache: 0 as ObjRef<never>,
 });
 
 test("maps lines: heap, stack, anonymous, shared, and a file mapping, 64-bit and 32-bit", () => {

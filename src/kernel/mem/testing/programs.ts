@@ -400,7 +400,7 @@ export function cowTree(k: Kernel, _a: unknown): Finisher | void {
   cos.callNow(F, (f) => f.addRef(1));
   const page = (id: ObjRef<FCM>, n: number, write: boolean): { pa: number; readOnly: boolean } => {
     const r = cos.callNow(id, (f) => f.getPage(n, write));
-    if (r === "in progress") throw new Error("anonymous memory is never in progress");
+    if (r === "bus" || "wait" in r) throw new Error("anonymous memory is never in progress nor beyond an end");
     return r;
   };
   const f0 = page(F, 0, true);
