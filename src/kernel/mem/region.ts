@@ -34,6 +34,8 @@ export const enum RegionKind {
   Stack = 2,
   /** A segment of the program's or the dynamic linker's file. */
   Image = 3,
+  /** A mapping of a file (mmap of a descriptor). */
+  File = 4,
 }
 
 export const enum RegionFlag {
