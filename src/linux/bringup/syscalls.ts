@@ -12,9 +12,11 @@ import type { Cpu } from "../../machine/power/cpu.js";
 import { S } from "../../machine/power/state.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { SysError } from "../sys/guest-mem.js";
+import { checkFileMap, mapDescriptor, type MapSource } from "../sys/map-source.js";
+import { E as ERRNO } from "../errno.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
-import { RegionKind } from "../../kernel/mem/region.js";
+import { PageWait, RegionKind, pageWait } from "../../kernel/mem/region.js";
 import { ObjectBusy } from "../../kernel/cos/manager.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
@@ -57,6 +59,12 @@ export interface SysContext {
   time: GuestTime;
   /** CPU time the process has used (instructions retired at 1 ns each). */
   cpuTimeNs(): bigint;
+  /**
+   * What descriptor `fd` maps (mmap of a file), or -errno (EBADF): the file-descriptor layer's
+   * answer. Until that layer provides it, only tests set it; without it, mmap of a descriptor
+   * is ENODEV (logged).
+   */
+  mapSource?(fd: number): MapSource | number;
 }
 
 /** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
@@ -73,10 +81,16 @@ export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {
   return (ctx.policy.mode & 0xff) === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
 }
 
-/** Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT. */
+/**
+ * Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT (also
+ * for a file page past the end, where a user access would be SIGBUS). A file page being read
+ * throws PageWait: the call waits for it and runs again.
+ */
 function faultIn(ctx: SysContext, e: GuestFault): boolean {
   const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
-  return ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE))).kind === "mapped";
+  const r = ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE)));
+  if (r.kind === "in progress") throw new PageWait(r.obj);
+  return r.kind === "mapped";
 }
 
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
@@ -141,8 +155,16 @@ const sysRead: Handler = (ctx, a) => {
     if (max === 0) return 0;
     return (function* (): Pending {
       const bytes = yield* ctx.k.hostRead(max);
-      writeGuest(ctx, va, bytes);
-      return bytes.length;
+      // The input is consumed: a buffer page being read from a file is waited for here.
+      for (;;) {
+        try {
+          writeGuest(ctx, va, bytes);
+          return bytes.length;
+        } catch (e) {
+          if (!(e instanceof PageWait)) throw e;
+          yield pageWait(e.obj);
+        }
+      }
     })();
   }
   const r = ctx.files.read(a[0] | 0, a[2]);
@@ -226,20 +248,36 @@ const MAP_SHARED = 0x01, MAP_TYPE = 0x0f, MAP_POPULATE = 0x8000, MAP_FIXED_NOREP
 /** PowerPC's arch_validate_prot: R/W/X, PROT_SEM, PROT_SAO, and the GROWSDOWN/GROWSUP modifiers. */
 const PROT_VALID = 0x7 | 0x8 | 0x10 | 0x01000000 | 0x02000000;
 
-const sysMmap: Handler = (ctx, a) => {
+/**
+ * mmap(addr, len, prot, flags, fd, offset) and ppc32's mmap2 (`pages`: the offset is in 4096-byte
+ * units). Linux's order of checks (arch/powerpc/kernel/syscalls.c, mm/mmap.c ksys_mmap_pgoff and
+ * do_mmap): protection, offset alignment, descriptor, length, type, place, then the file's own
+ * checks (map-source.ts).
+ */
+const sysMmap = (pages: boolean): Handler => (ctx, a) => {
   const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
-  // Linux's order of checks (mm/mmap.c ksys_mmap_pgoff, do_mmap): descriptor, then length,
-  // type and protection.
+  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
+  const off = pages ? a[5] * PAGE_SIZE : addr(ctx, 5);
+  if (off % PAGE_SIZE !== 0) return -E.EINVAL;
+  const pgoff = off / PAGE_SIZE;
+  let src: MapSource | undefined;
   if ((flags & MAP_ANONYMOUS) === 0) {
-    if (!ctx.files.has(a[4] | 0)) return -E.EBADF;
-    ctx.log("mmap of a file: not built yet (file-backed FCMs come with the Linux personality), returning ENODEV");
-    return -19; // ENODEV
+    const fd = a[4] | 0;
+    if (ctx.mapSource === undefined) {
+      if (!ctx.files.has(fd)) return -E.EBADF;
+      ctx.log("mmap of a file: the bring-up runner's descriptors cannot be mapped (the file-descriptor layer provides mapSource), returning ENODEV");
+      return -ERRNO.ENODEV;
+    }
+    const s = ctx.mapSource(fd);
+    if (typeof s === "number") return s;
+    src = s;
   }
   if (len === 0 || pageUp(len) < len) return -E.EINVAL;
+  const size = pageUp(len);
+  // A 32-bit kernel's page offset is an unsigned long: pgoff + pages must not wrap.
+  if (src !== undefined && !ctx.image.is64 && pgoff + size / PAGE_SIZE >= TWO32) return -ERRNO.EOVERFLOW;
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 0x03) return -E.EINVAL;
-  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
-  const size = pageUp(len);
   let start: number;
   if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0) {
     if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
@@ -251,6 +289,15 @@ const sysMmap: Handler = (ctx, a) => {
     const free = findFree(ctx, size);
     if (free === undefined) return -E.ENOMEM;
     start = free;
+  }
+  if (src !== undefined) {
+    const err = checkFileMap(src, prot, flags);
+    if (err !== 0) return err;
+    const s = src;
+    return (function* (): Pending {
+      yield* mapDescriptor(ctx.space, start, size, toPte(prot), s, pgoff, flags);
+      return start;
+    })();
   }
   // A shared anonymous mapping is its own FCM marked shared: MADV_DONTNEED keeps its pages, and
   // fork (with processes) will share it instead of copying it.
@@ -625,7 +672,7 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   def(50, "getegid", sysZeroId);
   def(54, "ioctl", sysIoctl);
   def(85, "readlink", sysReadlink);
-  def(90, "mmap", sysMmap);
+  def(90, "mmap", sysMmap(false));
   def(91, "munmap", sysMunmap);
   def(108, "fstat", sysFstat);
   def(122, "uname", sysUname);
@@ -654,7 +701,7 @@ function table(is64: boolean): Map<number, SyscallEntry> {
   } else {
     def(140, "_llseek", sysLlseek);
     def(204, "fcntl64", sysFcntl);
-    def(192, "mmap2", (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS));
+    def(192, "mmap2", sysMmap(true));
     def(197, "fstat64", sysFstat);
     def(291, "fstatat64", sysFstatat);
     def(403, "clock_gettime64", clockGettime(8));
@@ -702,15 +749,16 @@ export class BringupSyscalls {
         }
       }
     } catch (err) {
-      if (err instanceof ObjectBusy) {
-        // A memory object is being hot-swapped: wait for it outside every object, then run
-        // the call again from the start (nothing was done yet: handlers fault before acting).
-        const obj = err.obj;
+      if (err instanceof ObjectBusy || err instanceof PageWait) {
+        // A memory object is being hot-swapped, or a file page the call copies is being read:
+        // wait for it outside every object, then run the call again from the start (nothing
+        // was done yet: handlers fault before acting).
+        const block: Block = err instanceof ObjectBusy ? { kind: "swap", obj: err.obj } : pageWait(err.obj);
         const again = (): SyscallResult => this.dispatch(ctx);
         return {
-          what: `${e.name}: object ${obj} being swapped`,
+          what: `${e.name}: object ${err.obj} ${err instanceof ObjectBusy ? "being swapped" : "reading a page"}`,
           *run(): Generator<Block, ThreadEnd | undefined, unknown> {
-            yield { kind: "swap", obj };
+            yield block;
             const r = again();
             return r !== undefined && "run" in r ? yield* r.run() : r;
           },
@@ -723,6 +771,7 @@ export class BringupSyscalls {
       return ended(ctx);
     }
     const wait = res;
+    const dispatchAgain = (): SyscallResult => this.dispatch(ctx);
     return {
       what: e.name,
       *run(): Generator<Block, ThreadEnd | undefined, unknown> {
@@ -730,6 +779,14 @@ export class BringupSyscalls {
         try {
           r = yield* wait;
         } catch (err) {
+          if (err instanceof PageWait) {
+            // A copy after the call's first wait met a file page being read: wait for it and
+            // run the call again. (A call that consumed something before such a copy must
+            // retry the copy itself instead, as the console read does.)
+            yield pageWait(err.obj);
+            const again = dispatchAgain();
+            return again !== undefined && "run" in again ? yield* again.run() : again;
+          }
           r = failure(err);
         }
         setResult(ctx, r);
