@@ -96,7 +96,7 @@ class RegistryRep implements Registry {
     let fr = Atomics.load(i32, (b >> 2) + bucketOf(key)) as ObjRef<FRFileOps>;
     while (fr !== 0) {
       const k = cos.callNow(fr, (f) => f.key());
-      if (k[0] === key[0] && k[1] === key[1]) return fr;
+      if (k[0] === key[0] >>> 0 && k[1] === key[1]) return fr;
       fr = cos.callNow(fr, (f) => f.next);
     }
     return fr;
@@ -324,7 +324,9 @@ export class FileCaches {
     let cur = id;
     while (cur !== 0) {
       const c = cur;
-      if ((yield* this.call(c, (f) => f.addRef(-1))) > 0) return;
+      const left = yield* this.call(c, (f) => f.addRef(-1));
+      if (left > 0) return;
+      if (left < 0) throw new Error(`FCM ${c}: more references dropped than taken`);
       if (yield* this.call(c, (f) => f.isFile)) {
         yield* this.close(c);
         return;

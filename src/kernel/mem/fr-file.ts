@@ -85,7 +85,7 @@ class FileRep implements FRFileOps {
   }
 
   key(): FileKey {
-    return [this.w.load(DEV), loadAddr(this.w, INO)];
+    return [this.w.load(DEV) >>> 0, loadAddr(this.w, INO)];
   }
 
   label(): FileLabel {

@@ -24,7 +24,7 @@ export interface Pager {
   release?(): void;
 }
 
-/** The caller's name for a file: two numbers (the Linux personality uses st_dev and st_ino). */
+/** The caller's name for a file: a 32-bit number and one up to 2^53 (the Linux personality uses st_dev and st_ino). */
 export type FileKey = readonly [number, number];
 
 /** How /proc/PID/maps names a file's mappings: device (st_dev, Linux's encoding), inode, path. */
@@ -34,7 +34,12 @@ export interface FileLabel {
   readonly path: string;
 }
 
-/** What the layer above gives the kernel to cache a file (the pager is made only if the file is not cached yet). */
+/**
+ * What the layer above gives the kernel to cache a file (the pager is made only if the file is
+ * not cached yet). The pager is the file's, not the descriptor's: the cache it serves is shared
+ * by every later mapping of the file, so it must be able to write the file back whenever a
+ * shared writable mapping exists — the descriptor's access is checked by mmap, before.
+ */
 export interface FileSource {
   readonly key: FileKey;
   readonly label: FileLabel;

@@ -12,7 +12,7 @@
 // other space's earlier drop for its own.
 
 import { PAGE_SIZE } from "../../machine/memory.js";
-import type { Prot } from "../../machine/pagetable.js";
+import { Pte, type Prot } from "../../machine/pagetable.js";
 import type { Access } from "../../machine/power/mmu.js";
 import { RootKind, type ObjectType, type RepContext } from "../cos/types.js";
 import { ObjectBusy, type ObjRef } from "../cos/manager.js";
@@ -21,7 +21,7 @@ import type { FCM } from "./fcm.js";
 import type { HAT } from "./hat.js";
 import { acquire, release } from "./lock.js";
 import type { NodeChoice } from "./page-allocator.js";
-import { RegionDefault, RegionKind, type FaultOutcome, type Region, type RegionInfo } from "./region.js";
+import { RegionDefault, RegionFlag, RegionKind, type FaultOutcome, type Region, type RegionInfo } from "./region.js";
 import { RegionTable, type TableRecord } from "./region-table.js";
 import type { MemorySystem } from "./system.js";
 
@@ -78,8 +78,12 @@ export interface Process {
   /** Map [start, end) anew, replacing whatever was there (MAP_FIXED semantics). */
   map(start: number, end: number, spec: MapSpec): Release;
   unmap(start: number, end: number): Release;
-  /** Change the protection of [start, end); undefined if part of it is unmapped (ENOMEM). */
-  protect(start: number, end: number, prot: Prot): Release | undefined;
+  /**
+   * Change the protection of [start, end); undefined if part of it is unmapped (ENOMEM),
+   * "denied" if a region may not get `prot` (write to a shared mapping of a file not open for
+   * writing: EACCES). Nothing changes in either case.
+   */
+  protect(start: number, end: number, prot: Prot): Release | undefined | "denied";
   /** Move the mappings of [from, from + len) to [to, to + len) (the target is replaced); pages go along. */
   move(from: number, len: number, to: number): Release;
   /** Grow or shrink the region that ends at `end` in place, to `newEnd` (brk, mremap). */
@@ -107,6 +111,8 @@ export interface Process {
   isFree(start: number, end: number): boolean;
   /** The frame mapped at `va` now, or -1. */
   resident(va: number): number;
+  /** Is the page at `va` in memory (mapped here, or held by the region's FCM or file cache: mincore)? */
+  incore(va: number): boolean;
   /** Everything: the address space is going away (after this, only the shootdown and frees). */
   teardown(): Release;
 }
@@ -259,10 +265,15 @@ class ProcessRep implements Process {
     return this.locked((recs, rel) => this.cut(recs, start, end, rel)) as Release;
   }
 
-  protect(start: number, end: number, prot: Prot): Release | undefined {
-    return this.reshape(start, end, (info) => ({ ...info, prot }), (rel) => {
+  protect(start: number, end: number, prot: Prot): Release | undefined | "denied" {
+    let denied = false;
+    const rel = this.reshape(start, end, (info) => ({ ...info, prot }), (rel) => {
       if (this.ctx.k.cos.callNow(this.hat, (h) => h.protectRange(start, end, prot)) > 0) rel.flush = true;
+    }, false, (info) => {
+      denied ||= (prot & Pte.Write) !== 0 && (info.flags & RegionFlag.NoWrite) !== 0;
+      return denied;
     });
+    return denied ? "denied" : rel;
   }
 
   setPolicy(start: number, end: number, mode: number, nodes: number, holes = false): Release | undefined {
@@ -288,10 +299,15 @@ class ProcessRep implements Process {
     return { moved, rel };
   }
 
-  /** Replace the regions covering [start, end) by ones changed by `change` (ends split off). */
-  private reshape(start: number, end: number, change: (i: RegionInfo) => RegionInfo, after: (rel: Release) => void, holes = false): Release | undefined {
+  /**
+   * Replace the regions covering [start, end) by ones changed by `change` (ends split off);
+   * undefined (nothing changed) if part of the range is unmapped and not `holes`, or `refuse`
+   * answers true for one of the regions.
+   */
+  private reshape(start: number, end: number, change: (i: RegionInfo) => RegionInfo, after: (rel: Release) => void, holes = false, refuse?: (i: RegionInfo) => boolean): Release | undefined {
     return this.locked((recs, rel) => {
       if (!holes && !coveredBy(recs, start, end)) return undefined;
+      if (refuse !== undefined && recs.some((r) => r.end > start && r.start < end && refuse(this.infoOf(r.id)))) return undefined;
       const cos = this.ctx.k.cos, out: TableRecord[] = [];
       for (const rec of recs) {
         if (rec.end <= start || rec.start >= end) {
@@ -412,6 +428,14 @@ class ProcessRep implements Process {
   resident(va: number): number {
     const e = this.ctx.k.cos.callNow(this.hat, (h) => h.lookup(va));
     return e === 0 ? -1 : e & ~(PAGE_SIZE - 1);
+  }
+
+  incore(va: number): boolean {
+    if (this.resident(va) >= 0) return true;
+    const r = this.find(va);
+    if (r === undefined) return false;
+    const cos = this.ctx.k.cos, page = r.offset + (va - (va % PAGE_SIZE) - r.start) / PAGE_SIZE;
+    return cos.callNow(r.fcm, (f) => f.holds(page)) || (r.cache !== 0 && r.cache !== r.fcm && cos.callNow(r.cache, (c) => c.holds(page)));
   }
 
   teardown(): Release {

@@ -42,6 +42,8 @@ export const enum RegionFlag {
   /** MAP_SHARED: writes are seen by every mapping of the object. */
   Shared = 1,
   GrowsDown = 2,
+  /** A shared mapping of a file not open for writing: mprotect may not add write permission (Linux's missing VM_MAYWRITE). */
+  NoWrite = 4,
 }
 
 export interface RegionInfo {

@@ -64,6 +64,10 @@ export class Space {
   resident(va: number): number {
     return this.call((p) => p.resident(va));
   }
+  /** Is the page at `va` in memory — mapped, or in its object's cache (mincore)? */
+  incore(va: number): boolean {
+    return this.call((p) => p.incore(va));
+  }
 
   // ---- faults ----
 
@@ -90,11 +94,12 @@ export class Space {
   }
 
   /**
-   * The frame holding `va`, brought in if needed, whatever the protection (kernel writes).
+   * The frame holding `va`, brought in if needed, whatever the protection (kernel writes;
+   * `access` Read for kernel reads, which then may get a copy-on-write parent's frame).
    * A file page being read throws PageWait (a system call waits for it and runs again).
    */
-  frameFor(va: number): number {
-    const r = this.faultNow(pageDown(va), Access.Write, undefined, true);
+  frameFor(va: number, access: Access = Access.Write): number {
+    const r = this.faultNow(pageDown(va), access, undefined, true);
     if (r.kind === "in progress") throw new PageWait(r.obj);
     if (r.kind !== "mapped") throw new RangeError(`no region at 0x${va.toString(16)} (${r.kind})`);
     return r.pa;
@@ -119,7 +124,7 @@ export class Space {
     while (n < len) {
       const a = va + n, off = a % PAGE_SIZE;
       const l = Math.min(len - n, PAGE_SIZE - off);
-      const pa = this.frameFor(a) + off;
+      const pa = this.frameFor(a, Access.Read) + off; // a read: no copy-on-write break, no dirty file page
       out.set(bytes.subarray(pa, pa + l), n);
       n += l;
     }
@@ -140,13 +145,14 @@ export class Space {
   /**
    * Map pages of a file's cache (FileCaches.acquire; the caller keeps its own reference) at
    * [start, end): `offset` is the file offset in pages. Shared: the cache itself (every shared
-   * mapping of the file, in every space, maps the same frames; writes reach the file).
+   * mapping of the file, in every space, maps the same frames; writes reach the file); with
+   * RegionFlag.NoWrite in `flags` if the file is not open for writing.
    * Private: a copy-on-write child of the cache, which sees the file until it writes a page.
    */
   *mapFile(start: number, end: number, spec: FileMapSpec): Generator<Block, void, unknown> {
     const cache = spec.file;
     const fcm = spec.shared ? cache : yield* this.retrying(() => this.ms.newCowChild(cache));
-    const flags = spec.shared ? spec.flags | RegionFlag.Shared : spec.flags & ~RegionFlag.Shared;
+    const flags = spec.shared ? spec.flags | RegionFlag.Shared : spec.flags & ~(RegionFlag.Shared | RegionFlag.NoWrite);
     yield* this.map(start, end, { ...spec, flags, fcm, cache, offset: spec.offset });
   }
 
@@ -188,10 +194,11 @@ export class Space {
   *unmap(start: number, end: number): Generator<Block, void, unknown> {
     yield* this.settle(yield* this.retrying(() => this.call((p) => p.unmap(start, end))));
   }
-  /** false: part of the range is unmapped (ENOMEM), nothing changed. */
-  *protect(start: number, end: number, prot: Prot): Generator<Block, boolean, unknown> {
+  /** false: part of the range is unmapped (ENOMEM); "denied": write to a shared mapping of a file not open for writing (EACCES). Nothing changed then. */
+  *protect(start: number, end: number, prot: Prot): Generator<Block, boolean | "denied", unknown> {
     const rel = yield* this.retrying(() => this.call((p) => p.protect(start, end, prot)));
     if (rel === undefined) return false;
+    if (rel === "denied") return rel;
     yield* this.settle(rel);
     return true;
   }

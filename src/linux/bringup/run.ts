@@ -16,10 +16,11 @@ import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
-import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
+import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
 import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
 import { FileTable } from "./files.js";
+import type { MapSource } from "../sys/map-source.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime } from "./guest-time.js";
@@ -61,6 +62,13 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
+  /**
+   * [tests, until the file-descriptor layer provides it] What mmap of a descriptor maps
+   * (SysContext.mapSource); without it mmap of a descriptor is ENODEV. Deterministic mode only.
+   */
+  mapSource?: (files: FileTable, fd: number) => MapSource | number;
+  /** [tests] Host files the program may open read-write (for shared writable mappings of them). */
+  writableFiles?: string[];
 }
 
 export interface RunResult {
@@ -116,7 +124,7 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: stackTop(img.is64) - (16 << 20),
-    files: new FileTable(img.is64),
+    files: new FileTable(img.is64, new Set((opts.writableFiles ?? []).map((f) => resolve(f)))),
     log: opts.log ?? (() => {}),
     write: (fd, data) => {
       if (fd === 1) (opts.stdout ?? ((b) => process.stdout.write(b)))(data);
@@ -126,6 +134,8 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
     },
     time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
   };
+  const hook = opts.mapSource;
+  if (hook !== undefined) ctx.mapSource = (fd) => hook(ctx.files, fd);
   const sys = new BringupSyscalls(img.is64);
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
@@ -150,7 +160,11 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal) => ({ exitCode: 128 + signal, error: c.describeExit(), signal }),
+    exception: (c, signal, code, addr) => ({
+      exitCode: 128 + signal, signal,
+      // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
+      error: signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit(),
+    }),
     emulate: emulatePrivileged,
   };
   let result: Omit<RunResult, "cycles"> | undefined;

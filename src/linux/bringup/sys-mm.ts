@@ -91,14 +91,14 @@ const sysMadvise: Handler = (ctx, a) => {
   })();
 };
 
-/** mincore(addr, len, vec): one byte per page, bit 0 set when the page is resident. */
+/** mincore(addr, len, vec): one byte per page, bit 0 set when the page is in memory (a file's: in its page cache). */
 const sysMincore: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), vec = addr(ctx, 2);
   if (!aligned(start)) return -E.EINVAL;
   const end = start + pageUp(len);
   if (!ctx.space.covered(start, end)) return -E.ENOMEM;
   const out = new Uint8Array((end - start) / PAGE_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = ctx.space.resident(start + i * PAGE_SIZE) >= 0 ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = ctx.space.incore(start + i * PAGE_SIZE) ? 1 : 0;
   writeGuest(ctx, vec, out);
   return 0;
 };

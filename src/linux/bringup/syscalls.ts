@@ -340,7 +340,8 @@ const sysMprotect: Handler = (ctx, a) => {
   if (len === 0) return 0;
   return (function* (): Pending {
     // Reduced rights reach every processor (shootdown) before mprotect returns.
-    return (yield* ctx.space.protect(start, start + pageUp(len), toPte(prot))) ? 0 : -E.ENOMEM;
+    const r = yield* ctx.space.protect(start, start + pageUp(len), toPte(prot));
+    return r === "denied" ? -ERRNO.EACCES : r ? 0 : -E.ENOMEM;
   })();
 };
 

@@ -7,7 +7,7 @@
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Access } from "../../machine/power/mmu.js";
 import type { FileSource } from "../../kernel/mem/pager.js";
-import { RegionKind } from "../../kernel/mem/region.js";
+import { RegionFlag, RegionKind } from "../../kernel/mem/region.js";
 import type { Space } from "../../kernel/mem/space.js";
 import type { Prot } from "../../machine/pagetable.js";
 import type { Block } from "../../kernel/sched/thread.js";
@@ -77,7 +77,8 @@ export function* mapDescriptor(space: Space, start: number, size: number, pte: P
   } else if (src.maps !== "none") {
     const cache = yield* space.ms.files.acquire(src.maps.file);
     try {
-      yield* space.mapFile(start, end, { prot: pte, kind: RegionKind.File, flags: 0, file: cache.id, offset: pgoff, shared });
+      const noWrite = shared && !src.writable ? RegionFlag.NoWrite : 0;
+      yield* space.mapFile(start, end, { prot: pte, kind: RegionKind.File, flags: noWrite, file: cache.id, offset: pgoff, shared });
     } finally {
       yield* cache.release(); // the mapping holds its own reference
     }
