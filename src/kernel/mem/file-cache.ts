@@ -381,6 +381,7 @@ export class FileCaches {
     try {
       const pager = yield* this.pagerOf(fr);
       for (;;) {
+        k.trace.ev3(Major.Mem, Mem.PageIn, fcm, page, pa);
         const got = yield* pager.pageIn(page * PAGE_SIZE, PAGE_SIZE);
         const ok = typeof got !== "number";
         if (ok) {
@@ -392,6 +393,7 @@ export class FileCaches {
         }
         yield* this.call(fr, (f) => f.count(ok ? "in" : "failed"));
         const r = yield* this.call(fcm, (c) => c.filled(page, pa, ok));
+        k.trace.ev3(Major.Mem, Mem.PageInDone, fcm, page, r.again ? 2 : ok ? 1 : 0);
         this.wake(fcm, r.wake);
         if (!r.again) break;
       }
@@ -459,6 +461,7 @@ export class FileCaches {
       if (bytes === undefined) continue; // truncated meanwhile
       this.k.port.charge(this.k.port.cost.pageCopy);
       const err = yield* pager.pageOut(page * PAGE_SIZE, bytes);
+      this.k.trace.ev3(Major.Mem, Mem.PageOut, cache, page, err);
       yield* this.call(fr, (f) => f.count(err === 0 ? "out" : "failed"));
       if (err !== 0) failed++;
     }

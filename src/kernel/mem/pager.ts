@@ -45,5 +45,6 @@ export interface FileSource {
   readonly label: FileLabel;
   /** The file's size now, in bytes. */
   readonly size: number;
+  /** Made synchronously, under the registry's lock: it must not wait (open what it needs later, in pageIn). */
   pager(): Pager;
 }

@@ -39,7 +39,7 @@ const FILE_BOX = 21;
 const REQ = 0, ACK = 1, PROC = 2, STATE = 3, STOP = 4, EXIT = 5, SIGNAL = 6, CODE = 7, ADDR_LO = 8, ADDR_HI = 9;
 
 /** Guest routines at fixed offsets of each space's code page. */
-const READER = CODE_VA, STORE = CODE_VA + 0x100, STORE_LOOP = CODE_VA + 0x200;
+const READER = CODE_VA, STORE = CODE_VA + 0x100, STORE_LOOP = CODE_VA + 0x200, COUNTER = CODE_VA + 0x300;
 /** Where each space maps the file (shared, a second shared view, private), and the reader's output. */
 const FA = 0x20000000, FB = 0x30000000, FZ = 0x40000000, OUT = DATA_VA;
 
@@ -174,6 +174,8 @@ class Driver {
     s.poke(READER, words([lwz(5, 0, 4), stw(5, 0, 7), addi(4, 4, P), addi(7, 7, 4), addi(6, 6, -1), cmpwi0(6), bne(-24), addi(0, 0, SYS_EXIT), SC]));
     s.poke(STORE, words([stw(5, 0, 4), addi(0, 0, SYS_EXIT), SC]));
     s.poke(STORE_LOOP, words([stwx(5, 4, 8), addi(4, 4, P), addi(6, 6, -1), cmpwi0(6), bne(-16), addi(0, 0, SYS_EXIT), SC]));
+    // COUNTER: r6 times, the word at r4 plus one.
+    s.poke(COUNTER, words([lwz(5, 0, 4), addi(5, 5, 1), stw(5, 0, 4), addi(6, 6, -1), cmpwi0(6), bne(-20), addi(0, 0, SYS_EXIT), SC]));
     return s;
   }
 
@@ -430,5 +432,35 @@ export function fileSwap(k: Kernel, a: unknown): Finisher | void {
     yield* A.teardown();
     yield* B.teardown();
     d.atEnd.push(() => `pager released ${file.released}`);
+  });
+}
+
+/**
+ * Write-back racing a writer: a guest on processor 1 increments a word of a shared file page
+ * in a loop while processor 0 msyncs again and again (each write-back clears the page's dirty
+ * mark and write-protects it, and the writer's next store faults and marks it again). No
+ * store may be lost: the last msync writes the final count, and the counts the file saw only grow.
+ */
+export function fileWriteBack(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { n: number };
+  return twoProcessors(k, {}, function* (d, log) {
+    const file = new FakeFile(k, pattern(2 * P), 0);
+    const cache = yield* d.ms.files.acquire(source(file, 13));
+    const A = d.space();
+    yield* A.mapFile(FA, FA + 2 * P, { prot: RW, kind: RegionKind.File, flags: 0, file: cache.id, offset: 0, shared: true });
+    yield* cache.release();
+    const start = file.word(P);
+    const g = d.start(1, A, COUNTER, { 4: FA + P, 6: args.n });
+    const seen: number[] = [];
+    while (d.box.load(ACK) === 0) {
+      yield* A.msync(FA, FA + 2 * P);
+      seen.push(file.word(P) - start);
+      yield* sleep(k, 3000);
+    }
+    const end = yield* g;
+    const failed = yield* A.msync(FA, FA + 2 * P);
+    log.push(`writer ${show(end)}; final msync failed ${failed}; file counts ${file.word(P) - start} of ${args.n}`);
+    log.push(`write-backs while it ran: ${seen.length > 3}; counts only grew: ${seen.every((v, i) => i === 0 || v >= seen[i - 1])}; some in between: ${seen.some((v) => v > 0 && v < args.n)}`);
+    yield* A.teardown();
   });
 }
