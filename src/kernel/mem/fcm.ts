@@ -93,7 +93,8 @@ export interface FCM {
   /** In file mode (a file's page cache)? */
   readonly isFile: boolean;
   readonly fr: ObjRef<FR>;
-  info(): { pages: number; refs: number; parent: number; root: number; faults: number };
+  /** `joined`: faults that found their page being read and waited for that read (file mode). */
+  info(): { pages: number; refs: number; parent: number; root: number; faults: number; joined: number };
   /** Give the index (and parent) to `into` and start afresh with `parent` as the parent (fork). */
   handOver(): { root: number; parent: number; pages: number };
   adopt(state: { root: number; parent: number; pages: number }, refs: number): void;
@@ -144,9 +145,9 @@ const enum Ix {
 /** Words of block 0 (the object's common state); FAULTS is per rep block. */
 const STRIPES = 16;
 const ROOT = STRIPES, PARENT = STRIPES + 1, REFS = STRIPES + 2, PAGES = STRIPES + 3, DEAD = STRIPES + 4, SHARED = STRIPES + 5, FRID = STRIPES + 6, FAULTS = STRIPES + 7;
-/** File mode: FILE (1), SIZE (2 words), MASK (waiting processors, 2 words), HEAD (attach list), LIST (its lock), DIRTYN, WB. */
-const FILE = STRIPES + 8, SIZE = STRIPES + 9, MASK = STRIPES + 11, HEAD = STRIPES + 13, LIST = STRIPES + 14, DIRTYN = STRIPES + 15, WB = STRIPES + 16;
-const BLOCK_BYTES = (STRIPES + 17) * 4;
+/** File mode: FILE (1), SIZE (2 words), MASK (waiting processors, 2 words), HEAD (attach list), LIST (its lock), DIRTYN, WB, JOINS. */
+const FILE = STRIPES + 8, SIZE = STRIPES + 9, MASK = STRIPES + 11, HEAD = STRIPES + 13, LIST = STRIPES + 14, DIRTYN = STRIPES + 15, WB = STRIPES + 16, JOINS = STRIPES + 17;
+const BLOCK_BYTES = (STRIPES + 18) * 4;
 
 /** State-transfer format: the COMMON words. */
 export const FCM_STATE = 1;
@@ -283,6 +284,7 @@ class FcmRep implements FCM {
     if (e !== EMPTY) {
       if ((e & Ix.Pending) !== 0) {
         this.wantWake();
+        this.w.add(JOINS, 1);
         return { wait: this.ctx.id };
       }
       if ((e & Ix.Stale) !== 0) {
@@ -450,8 +452,8 @@ class FcmRep implements FCM {
     }
   }
 
-  info(): { pages: number; refs: number; parent: number; root: number; faults: number } {
-    return { pages: this.w.load(PAGES), refs: this.w.load(REFS), parent: this.w.load(PARENT), root: this.w.load(ROOT), faults: this.own.load(FAULTS) };
+  info(): { pages: number; refs: number; parent: number; root: number; faults: number; joined: number } {
+    return { pages: this.w.load(PAGES), refs: this.w.load(REFS), parent: this.w.load(PARENT), root: this.w.load(ROOT), faults: this.own.load(FAULTS), joined: this.w.load(JOINS) };
   }
 
   handOver(): { root: number; parent: number; pages: number } {
@@ -631,7 +633,7 @@ function forEachLeaf(i32: Int32Array, root: number, first: number, end: number, 
   walk(root, 0, 0);
 }
 
-const COMMON = [ROOT, PARENT, REFS, PAGES, DEAD, SHARED, FRID, FILE, SIZE, SIZE + 1, MASK, MASK + 1, HEAD, DIRTYN, WB] as const;
+const COMMON = [ROOT, PARENT, REFS, PAGES, DEAD, SHARED, FRID, FILE, SIZE, SIZE + 1, MASK, MASK + 1, HEAD, DIRTYN, WB, JOINS] as const;
 
 const transfer = {
   exports: [FCM_STATE],

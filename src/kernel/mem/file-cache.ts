@@ -199,6 +199,8 @@ export interface FileCacheStats {
   pageIns: number;
   pageOuts: number;
   failures: number;
+  /** Faults that found their page being read and waited for that read instead of reading it again. */
+  joined: number;
 }
 
 /**
@@ -239,7 +241,7 @@ export class FileCache {
     const files = this.files;
     const c = yield* files.call(this.id, (f) => ({ size: f.size(), info: f.info(), dirty: f.dirtyCount(), fr: f.fr }));
     const s = yield* files.call(c.fr as ObjRef<FRFileOps>, (f) => f.stats());
-    return { size: c.size, pages: c.info.pages, refs: c.info.refs, dirty: c.dirty, ...s };
+    return { size: c.size, pages: c.info.pages, refs: c.info.refs, dirty: c.dirty, joined: c.info.joined, ...s };
   }
 
   /** Give the reference back (the last one ends the cache, after writing it back). */

@@ -26,7 +26,7 @@ for (const [mode, workers] of [["deterministic", undefined], ["parallel", 2]] as
       assert.deepEqual(log, [
         "readers: exit 0, exit 0; A saw 1000 1001 1002 1003 1004; B saw 1000 1001 1002 1003 1004",
         // Ten faults on five pages, at the same time on two processors: five reads.
-        "page-ins 5 (pager called 5), pages cached 5",
+        "page-ins 5 (pager called 5), faults that joined a read under way 5, pages cached 5",
         "shared mappings map the same frames: true",
         "private reader: exit 0 saw 1000 1001 1002 1003 1004; page-ins 5; same frames true",
         // (5049423b: the file's pattern bytes at offsets 8–11 and 4104–4107.)

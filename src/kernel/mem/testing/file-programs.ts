@@ -281,12 +281,14 @@ export function fileShare(k: Kernel, a: unknown): Finisher | void {
     yield* A.mapFile(FA, FA + pages * P, { prot: RW, kind: RegionKind.File, flags: 0, file: cache.id, offset: 0, shared: true });
     yield* B.mapFile(FB, FB + pages * P, { prot: RW, kind: RegionKind.File, flags: 0, file: cache.id, offset: 0, shared: true });
     yield* B.mapFile(FZ, FZ + pages * P, { prot: RW, kind: RegionKind.File, flags: 0, file: cache.id, offset: 0, shared: false });
-    // Both processors read every page at once (the pager takes its time: faults meet page-ins under way).
+    // Both processors read every page at once: each page's read is held until the other
+    // processor's fault on the page has joined it (so they do meet, in both run modes).
+    file.gate = (offset) => k.cos.callNow(cache.id, (c) => c.info().joined) > offset / P;
     const ra = d.start(0, A, READER, { 4: FA, 6: pages, 7: OUT });
     const rb = d.start(1, B, READER, { 4: FB, 6: pages, 7: OUT });
     log.push(`readers: ${show(yield* ra)}, ${show(yield* rb)}; A saw ${d.out(A, pages)}; B saw ${d.out(B, pages)}`);
     const st = yield* cache.stats();
-    log.push(`page-ins ${st.pageIns} (pager called ${file.ins}), pages cached ${st.pages}`);
+    log.push(`page-ins ${st.pageIns} (pager called ${file.ins}), faults that joined a read under way ${st.joined}, pages cached ${st.pages}`);
     const same = [...Array(pages).keys()].every((p) => A.resident(FA + p * P) === B.resident(FB + p * P) && A.resident(FA + p * P) >= 0);
     log.push(`shared mappings map the same frames: ${same}`);
     // The private mapping reads through to the cache: no page-in, the cache's frames.
