@@ -109,6 +109,8 @@ export interface FCM {
    * was dropped meanwhile (truncate) and the frame went back; `wake`: processors with waiters.
    */
   filled(page: number, pa: number, ok: boolean): { again: boolean; freed: boolean; wake: number[] };
+  /** Mark `pages` dirty again if their frames still hold them (writable translations of them went). */
+  redirty(pages: readonly { page: number; pa: number }[]): void;
   /** Dirty pages of [first, end), their marks cleared (the caller writes them out). */
   takeDirty(first: number, end: number): { page: number; pa: number }[];
   /** The bytes of `page` (up to the end of the file) if `pa` still holds it; undefined if it went. */
@@ -485,6 +487,20 @@ class FcmRep implements FCM {
 
   size(): number {
     return loadAddr(this.w, SIZE);
+  }
+
+  redirty(pages: readonly { page: number; pa: number }[]): void {
+    this.lockAll();
+    try {
+      for (const { page, pa } of pages) {
+        const e = this.entry(page);
+        if (e === EMPTY || frameOf(e) !== pa || (e & (Ix.Pending | Ix.Stale | Ix.Dirty)) !== 0) continue;
+        this.setEntry(page, pa, Ix.Dirty);
+        this.w.add(DIRTYN, 1);
+      }
+    } finally {
+      this.unlockAll();
+    }
   }
 
   takeDirty(first: number, end: number): { page: number; pa: number }[] {

@@ -35,6 +35,12 @@ export interface Release {
   objects: number[];
   /** FCMs that lost a region: a reference each to drop after the shootdown (FileCaches.drop). */
   drops: number[];
+  /**
+   * File pages whose writable translations went: marked dirty again after the shootdown (a
+   * store through a stale TLB entry before it completed must not be lost to a write-back that
+   * cleared the mark meanwhile).
+   */
+  redirty?: { cache: ObjRef<FCM>; pages: { page: number; pa: number }[] }[];
 }
 
 export const noRelease = (): Release => ({ flush: false, frames: [], objects: [], drops: [] });
@@ -203,6 +209,20 @@ class ProcessRep implements Process {
     return id;
   }
 
+  /** Note the pages of [s, e) of shared file mapping `info` that this space maps writable now (Release.redirty). */
+  private noteWritable(info: RegionInfo, s: number, e: number, rel: Release): void {
+    if (info.cache === 0 || info.cache !== info.fcm) return;
+    const pages = this.ctx.k.cos.callNow(this.hat, (h) => {
+      const out: { page: number; pa: number }[] = [];
+      for (let va = s; va < e; va += PAGE_SIZE) {
+        const pte = h.lookup(va);
+        if ((pte & Pte.Write) !== 0) out.push({ page: info.offset + (va - info.start) / PAGE_SIZE, pa: pte & ~(PAGE_SIZE - 1) });
+      }
+      return out;
+    });
+    if (pages.length > 0) (rel.redirty ??= []).push({ cache: info.cache, pages });
+  }
+
   /** A region leaves: off its cache's list, dead (a fault that found it retries), destroyed later. */
   private retire(id: number, info: RegionInfo, rel: Release): void {
     const cos = this.ctx.k.cos;
@@ -235,6 +255,7 @@ class ProcessRep implements Process {
       }
       const fcm = info.fcm;
       const s = Math.max(a, rec.start), e = Math.min(b, rec.end);
+      this.noteWritable(info, s, e, rel);
       if (cos.callNow(this.hat, (h) => h.unmapRange(s, e)) > 0) rel.flush = true;
       const shared = cos.callNow(fcm, (f) => f.shared);
       if (!keepPages && !shared) {
@@ -268,6 +289,11 @@ class ProcessRep implements Process {
   protect(start: number, end: number, prot: Prot): Release | undefined | "denied" {
     let denied = false;
     const rel = this.reshape(start, end, (info) => ({ ...info, prot }), (rel) => {
+      if ((prot & Pte.Write) === 0) {
+        for (const r of this.table.all()) {
+          if (r.end > start && r.start < end) this.noteWritable(this.infoOf(r.id), Math.max(start, r.start), Math.min(end, r.end), rel);
+        }
+      }
       if (this.ctx.k.cos.callNow(this.hat, (h) => h.protectRange(start, end, prot)) > 0) rel.flush = true;
     }, false, (info) => {
       denied ||= (prot & Pte.Write) !== 0 && (info.flags & RegionFlag.NoWrite) !== 0;
@@ -382,6 +408,7 @@ class ProcessRep implements Process {
         if (rec.end <= start || rec.start >= end) continue;
         const info = this.infoOf(rec.id);
         const s = Math.max(start, rec.start), e = Math.min(end, rec.end);
+        this.noteWritable(info, s, e, rel);
         if (cos.callNow(this.hat, (h) => h.unmapRange(s, e)) > 0) rel.flush = true;
         // Shared memory keeps its contents (only this mapping's translations go); a private
         // mapping's own pages go (anonymous: zeros next time; a file's: read through again).

@@ -257,7 +257,10 @@ export class Space {
     }
   }
 
-  /** K42's order: every translation gone (shootdown), then the frames, then the objects, then the references. */
+  /**
+   * K42's order: every translation gone (shootdown), then the frames, then the objects, then
+   * file pages written through the translations that went are marked dirty again, then the references.
+   */
   *settle(rel: Release): Generator<Block, void, unknown> {
     let seq = 0;
     if (rel.flush) seq = yield* shootdown(this.k, this.hat);
@@ -267,6 +270,7 @@ export class Space {
       this.k.trace.ev3(Major.Mem, Mem.FramesFreed, this.hat, seq, rel.frames.length);
     }
     this.k.reclaim.destroyAll(rel.objects);
+    for (const r of rel.redirty ?? []) yield* this.ms.files.call(r.cache, (c) => c.redirty(r.pages));
     for (const id of rel.drops) yield* this.ms.files.drop(id as ObjRef<FCM>, this.hat, seq);
   }
 }

@@ -466,3 +466,43 @@ export function fileWriteBack(k: Kernel, a: unknown): Finisher | void {
     yield* A.teardown();
   });
 }
+
+/**
+ * A write-back that runs while write permission is being taken away: processor 0 mprotects a
+ * writer's shared file mapping read-only while another of its threads keeps flushing the file;
+ * stores that land through the writer's stale translation before the shootdown completes are
+ * marked dirty again after it, so the last flush writes the last count the writer stored.
+ */
+export function fileProtectRace(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { at: number };
+  return twoProcessors(k, {}, function* (d, log) {
+    const file = new FakeFile(k, pattern(2 * P), 0);
+    const cache = yield* d.ms.files.acquire(source(file, 17));
+    const A = d.space();
+    yield* A.mapFile(FA, FA + 2 * P, { prot: RW, kind: RegionKind.File, flags: 0, file: cache.id, offset: 0, shared: true });
+    const start = file.word(P);
+    const g = d.start(1, A, COUNTER, { 4: FA + P, 6: 100_000_000 });
+    let frame = A.resident(FA + P);
+    while (frame < 0 || new DataView(k.port.mem.buffer).getUint32(frame, true) - start < args.at) {
+      yield* sleep(k, 2000);
+      frame = A.resident(FA + P);
+    }
+    let stop = false, flushes = 0;
+    const flusher = k.sched.spawn("flusher", (function* (): Gen {
+      while (!stop) {
+        yield* cache.flush();
+        flushes++;
+        yield { kind: "yield" };
+      }
+    })());
+    yield* A.protect(FA, FA + 2 * P, Pte.Read);
+    stop = true;
+    yield { kind: "join", thread: flusher.id };
+    const end = yield* g;
+    yield* cache.flush();
+    const last = new DataView(k.port.mem.buffer).getUint32(frame, true);
+    log.push(`writer ${show(end)}; flushes during the change ${flushes > 0}; the file has the last count the writer stored: ${file.word(P) === last}`);
+    yield* cache.release();
+    yield* A.teardown();
+  });
+}
