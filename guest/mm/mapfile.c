@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static const char *err(int e) {
@@ -150,6 +151,15 @@ int main(int argc, char **argv) {
     munmap(m2, 3 * pg);
     close(rw);
     printf("file after the last unmap: %d %d\n", fbyte(ro, 0), fbyte(ro, 3 * pg + 99));
+
+    /* System calls that read from file pages not yet read (the kernel waits for them). */
+    unsigned char *v = mmap(0, 2 * pg, PROT_READ, MAP_PRIVATE, ro, 0);
+    struct iovec iov[3] = { { "writev of file bytes: ", 22 }, { v + pg + 64, 16 }, { "\n", 1 } };
+    fflush(stdout);
+    rc("writev", (int)writev(1, iov, 3));
+    rc("write", (int)write(1, v + 32, 8));
+    printf("\n");
+    munmap(v, 2 * pg);
 
     /* Past the end: the rest of the last page reads zeros; the next page is SIGBUS. */
     unsigned char *e = mmap(0, 5 * pg, PROT_READ, MAP_SHARED, ro, 0);

@@ -136,6 +136,17 @@ const sysWritev: Handler = (ctx, a) => {
   const w = ctx.image.is64 ? 8 : 4;
   const vec = readGuestPopulating(ctx, iov, n * 2 * w);
   const dv = new DataView(vec.buffer);
+  // Every buffer's file pages are brought in before anything is written: a page being read
+  // makes the call wait and run again (PageWait), which must not write the first buffers twice.
+  for (let i = 0; i < n; i++) {
+    const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
+    const len = w === 8 ? Number(dv.getBigUint64(i * 16 + 8, ctx.image.le)) : dv.getUint32(i * 8 + 4, ctx.image.le);
+    try {
+      if (len > 0) readGuestPopulating(ctx, base, Math.min(len, 1 << 30));
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e; // a bad buffer: EFAULT when the loop below reaches it
+    }
+  }
   let total = 0;
   for (let i = 0; i < n; i++) {
     const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
