@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { cpus } from "node:os";
 import { benchKernel } from "./kernel.js";
 import { benchVm } from "./vm.js";
+import { benchStartup } from "./startup.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram, type RunResult } from "../src/linux/bringup.js";
@@ -37,6 +38,8 @@ class BenchError extends Error {}
 interface Options {
   scale: number | undefined;
   runs: number;
+  /** Whether --runs was given (benchmarks with a default of their own use it otherwise). */
+  runsGiven: boolean;
   targets: string[] | undefined;
   qemuOnly: boolean;
   maxInstructions: number | undefined;
@@ -50,14 +53,14 @@ function printUsage(out: (s: string) => void): void {
   out("");
   out("options:");
   out("  --scale N             work multiplier passed to the guest program (default: the program's own, 10)");
-  out("  --runs N              timed runs per emulator and target; the median is reported (default 3)");
+  out("  --runs N              timed runs per emulator and target; the median is reported (default 3; startup: 10)");
   out(`  --targets a,b         targets to run (default ${TARGETS.map((t) => t.name).join(",")})`);
   out("  --qemu-only           skip k42ts (qemu times only; no instruction counts)");
   out("  --max-instructions N  stop a k42ts run after N guest instructions");
 }
 
 function parseArgs(args: string[]): { name: string | undefined; opts: Options } {
-  const opts: Options = { scale: undefined, runs: 3, targets: undefined, qemuOnly: false, maxInstructions: undefined };
+  const opts: Options = { scale: undefined, runs: 3, runsGiven: false, targets: undefined, qemuOnly: false, maxInstructions: undefined };
   let name: string | undefined;
   const positiveInt = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -71,7 +74,7 @@ function parseArgs(args: string[]): { name: string | undefined; opts: Options } 
     const value = (): string | undefined => (a.startsWith("--") && eq > 0 ? a.slice(eq + 1) : args[++i]);
     switch (flag) {
       case "--scale": opts.scale = positiveInt(flag, value()); break;
-      case "--runs": opts.runs = positiveInt(flag, value()); break;
+      case "--runs": opts.runs = positiveInt(flag, value()); opts.runsGiven = true; break;
       case "--targets": opts.targets = (value() ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""); break;
       case "--qemu-only": opts.qemuOnly = true; break;
       case "--max-instructions": opts.maxInstructions = positiveInt(flag, value()); break;
@@ -353,6 +356,10 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
         return r;
       },
     }),
+  },
+  startup: {
+    description: "start-up of `busybox true` and `python3 -c pass` on the default root (Debian 12 ppc64el, built on first use): k42ts vs qemu-user, whole processes",
+    run: (opts) => benchStartup({ root: ROOT, runs: opts.runsGiven ? opts.runs : 10 }),
   },
 };
 

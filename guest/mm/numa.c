@@ -58,7 +58,11 @@ int main(void) {
 
   mask[0] = 3; /* nodes 0 and 1 */
   show("set_mempolicy INTERLEAVE {0,1}", syscall(SYS_set_mempolicy, MPOL_INTERLEAVE, mask, MAXNODE));
-  char *b = mmap(0, PAGES * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  /* Linux interleaves by the page's number in the mapping's offset (for anonymous memory its
+     address): start at an even page, so that the pattern does not depend on where mmap put it
+     (the mmap base is randomised). */
+  char *b0 = mmap(0, (PAGES + 1) * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  char *b = b0 + ((unsigned long)b0 / page % 2 ? page : 0);
   for (int i = 0; i < PAGES; i++) b[i * page] = 1;
   nodes_of("pages under INTERLEAVE {0,1}", b);
   show("set_mempolicy DEFAULT", syscall(SYS_set_mempolicy, MPOL_DEFAULT, 0, 0));

@@ -8,22 +8,28 @@
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ElfError } from "../machine/elf.js";
 import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
-import { runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
+import { ExecError, runProgram, runProgramParallel, type RunResult } from "../linux/bringup.js";
+import { E } from "../linux/errno.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
+import { syscallsCommand, SYSCALLS_USAGE } from "./syscalls-cmd.js";
+import { openStraceOutput } from "./strace-out.js";
 import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
 import type { EngineKind } from "../machine/power/engine.js";
 import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
+import { rootfsCommand, ROOTFS_USAGE } from "./rootfs/command.js";
+import { k42Version } from "./version.js";
 
 const USAGE = `usage: k42 run [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]] [--trace FILE] [--verbose]
                [--seed N] [--epoch T] [--object TYPE=IMPL]... [--engine block|step]
-               [--max-instructions N] [--stats]
+               [--max-instructions N] [--stats] [--strace[=FILE]]
                [-- PROGRAM [ARGS...]]
        ${TRACE_USAGE.replace("usage: ", "")}
-       k42 help
+       ${SYSCALLS_USAGE.replace("usage: ", "")}
+       ${ROOTFS_USAGE.split("\n")[0].replace("usage: ", "")}
+       k42 help | k42 --version
 Runs a static PowerPC Linux executable (ppc64 ELFv1/ELFv2, ppc64le, ppc32) as a guest thread
 of the K42 microkernel on an emulated machine of N processors on M NUMA nodes (default 1, 1);
 without PROGRAM it runs a small embedded demo program. The exit status is the guest's, or 125
@@ -42,7 +48,8 @@ PageAllocatorNuma (default; one per NUMA node, frames from the local node) or
 PageAllocatorShared (one for the machine), FCM=FCMDefault (default) or FCMPartitioned.
 --engine step runs guest code with the reference one-instruction interpreter instead of the
 block engine (same results and slice ends, slower).
---stats prints instructions, MIPS, and the frames taken from each NUMA node.`;
+--stats prints instructions, MIPS, and the frames taken from each NUMA node.
+--strace logs each system call with decoded arguments and result, like strace, to stderr or FILE.`;
 
 function fail(msg: string, code = 2): never {
   process.stderr.write(`k42: ${msg}\n`);
@@ -58,6 +65,7 @@ async function cmdRun(args: string[]): Promise<number> {
   let seed: number | undefined, epoch: number | undefined;
   let cpu: number | undefined;
   let engine: EngineKind | undefined;
+  let strace: string | undefined;
   const objects: Record<string, string> = {};
   const whole = (name: string, v: string | undefined, max: number): number => {
     const n = Number(v);
@@ -69,12 +77,18 @@ async function cmdRun(args: string[]): Promise<number> {
     if (!Number.isInteger(n) || n < 1) fail(`${name} needs a positive integer`);
     return n;
   };
+  // (hook) `k42 run --help` before any other option is read
+  if (helpRequested(args)) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
     if (a === "--") { i++; break; }
     if (a === "--verbose" || a === "-v") verbose = true;
     else if (a === "--stats") stats = true;
+    else if (a === "--strace" || a.startsWith("--strace=")) strace = a === "--strace" ? "-" : a.slice("--strace=".length);
     else if (a === "--parallel") parallel = true;
     else if (a === "--cpus") cpus = count(a, args[++i]);
     else if (a === "--numa") nodes = count(a, args[++i]);
@@ -128,6 +142,8 @@ async function cmdRun(args: string[]): Promise<number> {
     if (e instanceof ChoiceError) fail(`--object: ${e.message}`);
     throw e;
   }
+  const straceOut = strace === undefined ? undefined : openStraceOutput(strace);
+  if (typeof straceOut === "string") fail(`--strace: ${straceOut}`, strace === "" ? 2 : 1);
   const trace: TraceEvent[] | undefined = traceFile === undefined ? undefined : [];
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ""}`);
   const t0 = process.hrtime.bigint();
@@ -135,12 +151,16 @@ async function cmdRun(args: string[]): Promise<number> {
   const opts = {
     argv, env, exePath, maxInstructions: max, cpus, nodes, cpu, objects, engine, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
+    ...straceOut?.options,
   };
   try {
     r = parallel ? await runProgramParallel(image, opts) : runProgram(image, opts);
   } catch (e) {
-    if (e instanceof ElfError) fail(`${prog[0] ?? "demo"}: ${e.message}`, 126);
+    // As a shell reports it: 127 when a file is missing (the interpreter), 126 when it cannot run.
+    if (e instanceof ExecError) fail(`${prog[0] ?? "demo"}: ${e.message}`, e.errno === E.ENOENT ? 127 : 126);
     throw e;
+  } finally {
+    straceOut?.close();
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (traceFile !== undefined && trace !== undefined) {
@@ -162,13 +182,27 @@ async function cmdRun(args: string[]): Promise<number> {
   return r.exitCode;
 }
 
+/** Whether `k42 run ARGS` asks for help: --help or -h among its options (before `--`). */
+function helpRequested(args: string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case "run":
       return await cmdRun(rest);
+    case "rootfs":
+      return await rootfsCommand(rest);
+    case "--version":
+    case "-V":
+      process.stdout.write(`k42ts ${k42Version()}\n`);
+      return 0;
     case "trace":
       return traceCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+    case "syscalls":
+      return syscallsCommand(rest, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
     case undefined:
     case "help":
     case "--help":

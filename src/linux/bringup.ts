@@ -2,4 +2,5 @@
 // lands: see bringup/run.ts.
 
 export { runProgram, runProgramParallel, type RunOptions, type RunResult } from "./bringup/run.js";
-export { checkExecutable } from "./bringup/exec.js";
+export { prepareExec, type ExecPlan, type OpenInterp } from "./exec/load.js";
+export { ExecError } from "./exec/error.js";

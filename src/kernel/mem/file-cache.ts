@@ -311,8 +311,14 @@ export class FileCaches {
 
   /** The label of a file cache (for /proc/PID/maps). */
   *label(cache: ObjRef<FCM>): Gen<FileLabel> {
-    const fr = yield* this.call(cache, (c) => c.fr);
-    return yield* this.call(fr as ObjRef<FRFileOps>, (f) => f.label());
+    return yield* this.call(cache, () => this.labelNow(cache));
+  }
+
+  /** The same, now (ObjectBusy while the cache is being hot-swapped). */
+  labelNow(cache: ObjRef<FCM>): FileLabel {
+    const cos = this.k.cos;
+    const fr = cos.callNow(cache, (c) => c.fr) as ObjRef<FRFileOps>;
+    return cos.callNow(fr, (f) => f.label());
   }
 
   // ---- references ----

@@ -182,13 +182,14 @@ export class Space {
     return failed;
   }
 
-  /** The regions, each file mapping with its file's label (for /proc/PID/maps). */
+  /** The regions, each file mapping with its file's label (for /proc/PID/maps: `mapsText(…, regionName)`). */
   *labelled(): Generator<Block, (RegionView & { label?: FileLabel })[], unknown> {
-    const out: (RegionView & { label?: FileLabel })[] = [];
-    for (const r of yield* this.retrying(() => this.regions())) {
-      out.push(r.cache === 0 ? r : { ...r, label: yield* this.ms.files.label(r.cache) });
-    }
-    return out;
+    return yield* this.retrying(() => this.labelledNow());
+  }
+
+  /** The same, now (ObjectBusy while an object of it is being hot-swapped: the caller waits and retries). */
+  labelledNow(): (RegionView & { label?: FileLabel })[] {
+    return this.regions().map((r) => (r.cache === 0 ? r : { ...r, label: this.ms.files.labelNow(r.cache) }));
   }
 
   *unmap(start: number, end: number): Generator<Block, void, unknown> {

@@ -11,9 +11,11 @@
 // declaration order (stubgen took them from the vtable order). The stub and the dispatcher are
 // built from the declaration at run time (ppc.ts), never written per method.
 
-import type { Kernel } from "../kernel.js";
 import type { Block } from "../sched/thread.js";
 import type { Handle, ValueOf, ValueType } from "./values.js";
+
+/** What a blocking server method yields (a server needs the type, not the scheduler). */
+export type { Block };
 
 /** Rights bits (K42 __xa(rights)); an interface may use any other bits of a u32 too. */
 export const Rights = {
@@ -99,10 +101,88 @@ function fnv1a(s: string): number {
   return h | 0;
 }
 
+/**
+ * The machine's shape as a server may know it: processors, NUMA nodes, and distances between
+ * processors (0 the same, 1 the same node, 2 another node). Immutable.
+ */
+export interface MachineShape {
+  readonly cpus: number;
+  readonly nodes: number;
+  nodeOf(cpu: number): number;
+  distance(a: number, b: number): number;
+  cpusOf(node: number): number[];
+}
+
+/**
+ * Everything a server's protection domain was given on one processor (K42: a server is a
+ * process of its own, reached only by PPC). A server implementation sees the system only
+ * through this object and its method arguments: it never holds the kernel, so it can neither
+ * call clustered objects nor schedule threads, nor read another server's state. What it serves
+ * from the host (files, a clock) it was given by whoever started it, as start options.
+ */
+export interface ServerEnv {
+  /** The processor this dispatcher runs on. */
+  readonly cpu: number;
+  readonly machine: MachineShape;
+  /** The server's number (its handles' `server` field) and interface name. */
+  readonly server: number;
+  readonly name: string;
+  /** The server's own protection domain (what its calls to other servers are stamped with). */
+  readonly domain: number;
+  /** The server's well-known root handle, if it has one. */
+  readonly root: Handle | undefined;
+  /** The machine's clock in nanoseconds since boot (virtual cycles in the deterministic mode). */
+  now(): number;
+  /**
+   * Export this server's implementation object to domain `owner` (K42 createXHandle); the
+   * handle's clientData tells the server which of its things a call is about.
+   */
+  createHandle(owner: number, ownerRights: number, otherRights: number, clientData?: number): Handle;
+  /** Make `h` and every copy of it stale; false if it already was or is not this server's. */
+  revoke(h: Handle): boolean;
+  /** A client stub for a handle of another server (or this one): PPC, stamped with this domain. */
+  stub<J extends Iface>(iface: J, h: Handle): Stub<J>;
+}
+
+export interface RootHandle {
+  /** What the root handle names (default SERVER_IMPL); a clustered object must have the same id
+   *  on every processor (a well-known object). */
+  readonly target?: number;
+  /** The domain the root handle is made for. */
+  readonly owner: number;
+  readonly ownerRights: number;
+  readonly otherRights: number;
+  readonly clientData?: number;
+}
+
+export interface ServeOptions {
+  /** Processors with a dispatcher for the server (default: all). */
+  readonly cpus?: readonly number[];
+  /** Handle-table slots (default 1024). */
+  readonly handles?: number;
+  /** A well-known handle (slot 1, target SERVER_IMPL) every processor knows without asking. */
+  readonly root?: RootHandle;
+  /**
+   * After a method of the implementation object throws (the caller gets a ServerFault reply),
+   * replace that processor's object by a fresh one from the factory: the fault's state goes.
+   */
+  readonly restartOnFault?: boolean;
+}
+
+/**
+ * What a server's start function is given to register itself on one processor (the processor's
+ * PPC manager, `k.ppc`, is one): serve() as PPCManager.serve, with the implementation factory
+ * given only a ServerEnv. Returns the server's number and its root handle.
+ */
+export interface ServerRegistry {
+  serve<I extends Iface>(iface: I, domain: number, factory: ((env: ServerEnv) => Impl<I>) | null, opts?: ServeOptions):
+    { readonly id: number; readonly root: Handle | undefined };
+}
+
 /** What a server method is told about its call besides the arguments. */
 export interface CallContext {
-  /** The kernel of the processor running the method. */
-  readonly k: Kernel;
+  /** The server's environment on the processor running the method. */
+  readonly env: ServerEnv;
   /** The caller's protection domain, stamped by the kernel (never an argument). */
   readonly caller: number;
   readonly callerCpu: number;

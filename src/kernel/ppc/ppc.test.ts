@@ -68,9 +68,9 @@ function checkSuite(r: BootResult, pinned: boolean): void {
     // the caller's identity is the kernel's: its thread's domain and processor
     const owner = cpu === 0;
     assert.deepEqual(o.whoami, {
-      caller: 100 + cpu, callerCpu: cpu, serverCpu: pinned ? 0 : cpu, rights: owner ? 0xffffffff : 1, acting: 7,
+      caller: 100 + cpu, callerCpu: cpu, serverCpu: pinned ? 0 : cpu, rights: owner ? 0xffffffff : 1, acting: 7, sameEnv: true,
     }, where);
-    assert.deepEqual(o.intruderWho, { caller: 200 + cpu, callerCpu: cpu, serverCpu: pinned ? 0 : cpu, rights: 1, acting: 7 }, where);
+    assert.deepEqual(o.intruderWho, { caller: 200 + cpu, callerCpu: cpu, serverCpu: pinned ? 0 : cpu, rights: 1, acting: 7, sameEnv: true }, where);
     assert.equal(o.domainAfter, 100 + cpu, `${where}: the client acts for its own domain again after the calls`);
     // rights: the owner's vs everyone else's
     assert.deepEqual(codeOf(o.write), owner ? 42 : err(PpcErr.Rights), where);
@@ -129,6 +129,53 @@ for (const mode of ["deterministic", "parallel"] as const) {
   test(`${mode}: cross-processor PPC from cpus 1..3 to a server pinned on cpu 0 — same script, same answers`, async () => {
     checkSuite(await run(m, "ppcSuite", { pinned: true }), true);
   });
+
+  for (const pinned of [false, true]) {
+    test(`${mode}: a server that throws is contained and restarted, ${pinned ? "remote callers (cpu 1 → cpu 0)" : "same-processor callers"}: ServerFault, never a hang`, { timeout: 120_000 }, async () => {
+      const r = await run(m, "ppcFaults", { pinned });
+      ok(r);
+      assert.equal(r.deadlock, undefined);
+      type X = { log: [string, unknown][]; builds: number; restarts: number; faults: number; here: boolean };
+      const res = r.cpus.map((c) => c.result as X);
+      const fault = (re: RegExp) => ({ err: PpcErr.ServerFault, re });
+      const want: [string, unknown][] = [
+        ["add 5", 5],
+        ["boom", fault(/Flaky\.boom: boom on cpu \d/)],
+        ["add 1 after boom", 1], // a fresh object: the fault's state is gone
+        ["add 4", 5],
+        ["boomLater", fault(/late boom/)], // thrown after the method blocked
+        ["add 1 after boomLater", 1],
+        ["throwValue", fault(/Flaky\.throwValue: 42/)],
+        ["add 2 after throwValue", 2],
+        ["refuse", { err: PpcErr.Errno, re: /errno: 5/ }], // a refusal is no fault: no restart
+        ["add 3 after refuse", 5],
+        ["failNextRestart", null],
+        ["boom, restart fails", fault(/boom on cpu \d \(restart failed: factory refuses this once\)/)],
+        ["add 1 without an object", fault(/Flaky has no implementation object/)], // and it restarts again
+        ["add 2 restarted", 2],
+        ["add 7 after the one-way fault", 7],
+      ];
+      for (const [cpu, x] of res.entries()) {
+        const client = pinned ? cpu === 1 : true;
+        const server = pinned ? cpu === 0 : true;
+        if (!client) assert.deepEqual(x.log, [], `cpu ${cpu}`);
+        else {
+          assert.deepEqual(x.log.map(([w]) => w), want.map(([w]) => w), `cpu ${cpu}`);
+          for (const [i, [what, got]] of x.log.entries()) {
+            const exp = want[i][1];
+            if (typeof exp === "object" && exp !== null && "re" in exp) {
+              const e = exp as { err: number; re: RegExp };
+              assert.equal((got as { err: number }).err, e.err, `cpu ${cpu} ${what}`);
+              assert.match((got as { msg: string }).msg, e.re, `cpu ${cpu} ${what}`);
+            } else assert.deepEqual(got, exp, `cpu ${cpu} ${what}`);
+          }
+        }
+        // restarts: boom, boomLater, throwValue, the failed one, the call without an object, the one-way fault
+        if (server) assert.deepEqual([x.restarts, x.builds, x.faults], [6, 6, 6], `cpu ${cpu}`);
+        else assert.deepEqual([x.restarts, x.here], [0, false], `cpu ${cpu}`);
+      }
+    });
+  }
 
   test(`${mode}: an interface built from data works with no per-method code (seed ${SEED})`, async () => {
     const rng = new Rng(SEED);

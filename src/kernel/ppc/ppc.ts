@@ -27,7 +27,7 @@ import type { ObjRef } from "../cos/manager.js";
 import type { Block, Thread } from "../sched/thread.js";
 import { Major, PPC } from "../trace/events.js";
 import { PPCError, PpcErr, ServerErrno, isRefusal } from "./errors.js";
-import type { CallContext, Iface, Impl, MethodInfo, Stub } from "./iface.js";
+import type { CallContext, Iface, Impl, MethodInfo, ServerRegistry, Stub } from "./iface.js";
 import { SERVER_IMPL, Server, type ImplFactory, type ServeOptions } from "./server.js";
 import { checkCopy, ValueError, type Handle } from "./values.js";
 import {
@@ -57,7 +57,7 @@ type MethodHost = Record<string, unknown>;
 
 const TWO32 = 4294967296;
 
-export class PPCManager {
+export class PPCManager implements ServerRegistry {
   private readonly servers: Server[] = [];
   private wired = false;
   private readonly waiting = new Map<number, Waiting>();
@@ -316,7 +316,8 @@ export class PPCManager {
       if (isRefusal(o.code)) {
         s.stats.refused++;
         tr.ev3(Major.PPC, PPC.Refused, obj, method, o.code);
-      } else s.stats.faults++;
+      } else if (o.code === PpcErr.Errno) s.stats.errnos++;
+      else s.stats.faults++;
       tr.ev3(Major.PPC, PPC.Error, obj, method, o.code);
     }
     return o;
@@ -349,7 +350,7 @@ export class PPCManager {
       throw err;
     }
     values[m.args.length] = {
-      k: this.k, caller: caller.domain, callerCpu: caller.cpu, handle: { server: s.id, xh },
+      env: s.env, caller: caller.domain, callerCpu: caller.cpu, handle: { server: s.id, xh },
       clientData: e.clientData, rights,
     } satisfies CallContext;
     return { m, target: e.target, values };
@@ -397,11 +398,16 @@ export class PPCManager {
     return this.result(d, r);
   }
 
-  /** A server method threw: an error reply for the caller; the server object restarted if asked. */
+  /**
+   * A server method threw: an error reply for the caller (never an exception in the caller's
+   * thread, never a lost reply); the server object restarted if asked. A restart whose factory
+   * throws leaves the server without an object: its next call is a fault too, and tries again.
+   */
   private fault(s: Server, d: Decoded, err: unknown): Outcome {
     if (err instanceof ServerErrno) return fail(PpcErr.Errno, String(err.errno));
-    if (d.target === SERVER_IMPL && s.restartOnFault) s.restart();
-    return fail(PpcErr.ServerFault, `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`);
+    let why = `${d.m.fullName}: ${err instanceof Error ? err.message : String(err)}`;
+    if (d.target === SERVER_IMPL && s.restartOnFault && !s.restart()) why += ` (restart failed: ${s.restartError ?? "no factory"})`;
+    return fail(PpcErr.ServerFault, why);
   }
 
   private result(d: Decoded, r: unknown): Outcome {

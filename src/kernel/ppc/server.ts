@@ -1,6 +1,7 @@
 // One PPC server as one processor sees it: its interface, domain and dispatcher processors, its
 // handle table (shared, handles.ts), this processor's implementation object (if the server has
-// a dispatcher here), and handle creation and revocation. Revoked slots come back to the
+// a dispatcher here), the environment that object is given (ServerEnv: all it may reach), and
+// handle creation and revocation. Revoked slots come back to the
 // revoking processor's free list only after a global quiescence (K42: freed X-objects are
 // reused only after a COS generation). Per processor; the table is the only shared part.
 
@@ -8,7 +9,9 @@ import type { Kernel } from "../kernel.js";
 import type { ObjRef } from "../cos/manager.js";
 import type { Block } from "../sched/thread.js";
 import { HandleTable, MAX_HANDLES, attachServer } from "./handles.js";
-import type { Iface, Impl } from "./iface.js";
+import type { Iface, Impl, MachineShape, ServeOptions, ServerEnv } from "./iface.js";
+
+export type { RootHandle, ServeOptions } from "./iface.js";
 import type { Handle } from "./values.js";
 
 /** Handle target meaning "the server's own per-processor implementation". */
@@ -17,32 +20,11 @@ export const SERVER_IMPL = 0;
 /** What a handle names: a clustered object whose reps implement the interface, or SERVER_IMPL. */
 export type Target<I extends Iface> = ObjRef<Impl<I>> | typeof SERVER_IMPL;
 
-export interface RootHandle {
-  /** What the root handle names (default SERVER_IMPL); a clustered object must have the same id
-   *  on every processor (a well-known object). */
-  readonly target?: number;
-  /** The domain the root handle is made for. */
-  readonly owner: number;
-  readonly ownerRights: number;
-  readonly otherRights: number;
-  readonly clientData?: number;
-}
-
-export interface ServeOptions {
-  /** Processors with a dispatcher for the server (default: all). */
-  readonly cpus?: readonly number[];
-  /** Handle-table slots (default 1024). */
-  readonly handles?: number;
-  /** A well-known handle (slot 1, target SERVER_IMPL) every processor knows without asking. */
-  readonly root?: RootHandle;
-  /**
-   * After a method of the implementation object throws (the caller gets a ServerFault reply),
-   * replace that processor's object by a fresh one from the factory: the fault's state goes.
-   */
-  readonly restartOnFault?: boolean;
-}
-
-export type ImplFactory<I extends Iface> = (k: Kernel, server: Server<I>) => Impl<I>;
+/**
+ * Makes a processor's implementation object of a server, from what its domain was given (never
+ * the kernel). Called at registration and again at each restart.
+ */
+export type ImplFactory<I extends Iface> = (env: ServerEnv) => Impl<I>;
 
 export const DEFAULT_HANDLES = 1024;
 
@@ -50,6 +32,9 @@ export interface ServerStats {
   /** Requests dispatched on this processor (local and remote, two-way and one-way). */
   dispatched: number;
   refused: number;
+  /** Calls the server refused with an errno of its interface (ServerErrno): not faults. */
+  errnos: number;
+  /** Calls whose server method threw (or returned a value of the wrong type). */
   faults: number;
   created: number;
   revoked: number;
@@ -67,10 +52,14 @@ export class Server<I extends Iface = Iface> {
   impl: Impl<I> | undefined;
   /** Times this processor's implementation object was replaced (restart()). */
   restarts = 0;
+  /** The last restart's failure (the factory threw): the server has no object until a restart works. */
+  restartError: string | undefined = undefined;
+  /** What this processor's implementation object is given. */
+  readonly env: ServerEnv;
   readonly restartOnFault: boolean;
   private readonly factory: ImplFactory<I> | null;
   readonly root: Handle | undefined;
-  readonly stats: ServerStats = { dispatched: 0, refused: 0, faults: 0, created: 0, revoked: 0, reused: 0 };
+  readonly stats: ServerStats = { dispatched: 0, refused: 0, errnos: 0, faults: 0, created: 0, revoked: 0, reused: 0 };
   /** Revoked slots reusable now / waiting for quiescence. Per processor. */
   private readonly free: number[] = [];
   private pending: number[] = [];
@@ -107,18 +96,28 @@ export class Server<I extends Iface = Iface> {
     this.root = root === undefined ? undefined : Object.freeze({ server: id, xh: (1 << 8) | 1 });
     this.factory = factory;
     this.restartOnFault = opts.restartOnFault ?? false;
-    this.impl = this.here && factory !== null ? factory(k, this) : undefined;
+    this.env = serverEnv(k, this);
+    this.impl = this.here && factory !== null ? factory(this.env) : undefined;
   }
 
   /**
    * Replace this processor's implementation object by a fresh one from the factory (a server
    * restart, e.g. after a fault). Calls already running finish on the old object. False when
-   * the server has no dispatcher or no factory here.
+   * the server has no dispatcher or no factory here, or when the factory threw: then the
+   * server has no object (its calls are faults) until a later restart succeeds, and
+   * restartError says why.
    */
   restart(): boolean {
     if (!this.here || this.factory === null) return false;
-    this.impl = this.factory(this.k, this);
     this.restarts++;
+    try {
+      this.impl = this.factory(this.env);
+    } catch (e) {
+      this.impl = undefined;
+      this.restartError = e instanceof Error ? e.message : String(e);
+      return false;
+    }
+    this.restartError = undefined;
     return true;
   }
 
@@ -176,6 +175,32 @@ export class Server<I extends Iface = Iface> {
     }
     this.reclaiming = false;
   }
+}
+
+/** The environment of `s` on this processor: closures over the kernel, never the kernel itself. */
+function serverEnv<I extends Iface>(k: Kernel, s: Server<I>): ServerEnv {
+  const topo = k.topology;
+  const machine: MachineShape = Object.freeze({
+    cpus: topo.cpus,
+    nodes: topo.nodes,
+    nodeOf: (cpu: number) => topo.nodeOf(cpu),
+    distance: (a: number, b: number) => topo.distance(a, b),
+    cpusOf: (node: number) => topo.cpusOf(node),
+  });
+  const port = k.port, ppc = k.ppc;
+  return Object.freeze({
+    cpu: k.cpu,
+    machine,
+    server: s.id,
+    name: s.iface.name,
+    domain: s.domain,
+    root: s.root,
+    now: () => port.now(),
+    createHandle: (owner: number, ownerRights: number, otherRights: number, clientData = 0) =>
+      s.createHandle(SERVER_IMPL, owner, ownerRights, otherRights, clientData),
+    revoke: (h: Handle) => s.revoke(h),
+    stub: <J extends Iface>(iface: J, h: Handle) => ppc.stub(iface, h),
+  });
 }
 
 /** The dispatcher processor nearest to this one (NUMA distance, then lowest id). */

@@ -7,8 +7,8 @@ import type { Finisher } from "../boot.js";
 import type { Block } from "../sched/thread.js";
 import { RootKind, type ObjectType } from "../cos/types.js";
 import { Gte } from "../cos/gtt.js";
-import { PPCError } from "./errors.js";
-import { Rights, defineInterface, method, oneway, type CallContext, type Impl, type Methods } from "./iface.js";
+import { PPCError, ServerErrno } from "./errors.js";
+import { Rights, defineInterface, method, oneway, type CallContext, type Impl, type Methods, type ServerEnv } from "./iface.js";
 import { SERVER_IMPL, type Server } from "./server.js";
 import { bool, bytes, f64, handle, i32, json, none, string, u32, type Handle, type Json } from "./values.js";
 import { nullRoundTrip, nullRoundTripRemote, serveNull } from "./bench.js";
@@ -53,11 +53,15 @@ export const CALC_DOMAIN = 7;
 export const CLIENT_DOMAIN = 100;
 export const INTRUDER_DOMAIN = 200;
 
-/** One processor's Calc implementation: records what it ran, so tests see what never ran. */
+/**
+ * One processor's Calc implementation: records what it ran, so tests see what never ran. It is
+ * given only its ServerEnv, like any server; `acting` is the test's probe of the kernel's
+ * bookkeeping (which domain the calling thread acts for), something no real server can ask.
+ */
 class Calc implements Impl<typeof CalcIface> {
   readonly invoked: Record<string, number> = {};
   readonly notes: number[] = [];
-  constructor(private readonly k: Kernel, private readonly server: Server<typeof CalcIface>) {}
+  constructor(private readonly env: ServerEnv, private readonly acting: () => number) {}
   private ran(m: string): void {
     this.invoked[m] = (this.invoked[m] ?? 0) + 1;
   }
@@ -72,7 +76,10 @@ class Calc implements Impl<typeof CalcIface> {
   }
   whoami(ctx: CallContext): Json {
     this.ran("whoami");
-    return { caller: ctx.caller, callerCpu: ctx.callerCpu, serverCpu: this.k.cpu, rights: ctx.rights, acting: this.k.ppc.currentDomain() };
+    return {
+      caller: ctx.caller, callerCpu: ctx.callerCpu, serverCpu: this.env.cpu, rights: ctx.rights, acting: this.acting(),
+      sameEnv: ctx.env === this.env,
+    };
   }
   concat(a: string, b: string): string {
     this.ran("concat");
@@ -109,11 +116,11 @@ class Calc implements Impl<typeof CalcIface> {
   }
   mint(tag: number, ctx: CallContext): Handle {
     this.ran("mint");
-    return this.server.createHandle(SERVER_IMPL, ctx.caller, Rights.Read | Rights.Write, Rights.None, tag);
+    return this.env.createHandle(ctx.caller, Rights.Read | Rights.Write, Rights.None, tag);
   }
   drop(h: Handle): boolean {
     this.ran("drop");
-    return this.server.revoke(h);
+    return this.env.revoke(h);
   }
   tag(ctx: CallContext): number {
     this.ran("tag");
@@ -122,7 +129,7 @@ class Calc implements Impl<typeof CalcIface> {
 }
 
 function serveCalc(k: Kernel, pinned: boolean): Server<typeof CalcIface> {
-  return k.ppc.serve(CalcIface, CALC_DOMAIN, (kk, s) => new Calc(kk, s), {
+  return k.ppc.serve(CalcIface, CALC_DOMAIN, (env) => new Calc(env, () => k.ppc.currentDomain()), {
     cpus: pinned ? [0] : undefined,
     root: { owner: CLIENT_DOMAIN, ownerRights: Rights.All, otherRights: Rights.Read },
   });
@@ -316,7 +323,7 @@ export function ppcSwap(k: Kernel, args: unknown): Finisher {
 // ---- handle reuse only after quiescence; retirement at seq 255 ----
 
 export function ppcReuse(k: Kernel): Finisher {
-  const s = k.ppc.serve(CalcIface, CALC_DOMAIN, (kk, ss) => new Calc(kk, ss), { handles: 8 });
+  const s = k.ppc.serve(CalcIface, CALC_DOMAIN, (env) => new Calc(env, () => k.ppc.currentDomain()), { handles: 8 });
   const log: Res[] = [];
   if (k.cpu === 1) {
     k.sched.spawn("reuse", (function* (): Gen {
@@ -356,6 +363,90 @@ export function ppcReuse(k: Kernel): Finisher {
     })(), 5);
   }
   return () => ({ log });
+}
+
+// ---- a server that throws is contained and restarted ----
+
+export const FlakyIface = defineInterface("Flaky", {
+  add: method([u32], u32),
+  boom: method([], none),
+  boomLater: method([], none),
+  throwValue: method([], none),
+  refuse: method([u32], none),
+  poke: oneway([]),
+  /** The next restart's factory throws (the factory runs on the server's processor). */
+  failNextRestart: method([], none),
+});
+
+/**
+ * A server with state (a running total) whose methods throw in every way a server can: at
+ * once, after blocking, a non-Error value, from a one-way call; `refuse` throws ServerErrno (a
+ * refusal, not a fault). It restarts on faults, and its factory can be told to fail once (a
+ * restart that fails). With `pinned` its only dispatcher is processor 0 and processor 1's client
+ * calls it across the interconnect; otherwise every processor's client calls its own.
+ */
+export function ppcFaults(k: Kernel, args: unknown): Finisher {
+  const { pinned } = args as { pinned: boolean };
+  let builds = 0;
+  let failNextBuild = false;
+  const make = (env: ServerEnv): Impl<typeof FlakyIface> => {
+    if (failNextBuild) {
+      failNextBuild = false;
+      throw new Error("factory refuses this once");
+    }
+    builds++;
+    let total = 0;
+    return {
+      add: (v: number) => (total += v),
+      boom: () => { throw new Error(`boom on cpu ${env.cpu}`); },
+      *boomLater(): Gen<void> {
+        yield { kind: "yield" };
+        throw new TypeError("late boom");
+      },
+      throwValue: () => { throw 42; }, // a server may throw anything, not only Errors
+      refuse: (errno: number) => { throw new ServerErrno(errno); },
+      poke: () => { throw new Error("one-way boom"); },
+      failNextRestart: () => { failNextBuild = true; },
+    };
+  };
+  const s = k.ppc.serve(FlakyIface, 11, make, {
+    cpus: pinned ? [0] : undefined, restartOnFault: true, root: { owner: 0, ownerRights: Rights.All, otherRights: Rights.All },
+  });
+  const log: Res[] = [];
+  const client = pinned ? k.cpu === 1 : true;
+  if (client) {
+    k.sched.spawn("flaky client", (function* (): Gen {
+      const c = k.ppc.stub(FlakyIface, s.root as Handle);
+      const step = function* (what: string, g: Gen<unknown>): Gen {
+        const r = yield* attempt(g);
+        log.push([what, typeof r === "object" && r !== null && "err" in r ? r : r ?? null] as Res);
+      };
+      yield* step("add 5", c.add(5));
+      yield* step("boom", c.boom());
+      yield* step("add 1 after boom", c.add(1));
+      yield* step("add 4", c.add(4));
+      yield* step("boomLater", c.boomLater());
+      yield* step("add 1 after boomLater", c.add(1));
+      yield* step("throwValue", c.throwValue());
+      yield* step("add 2 after throwValue", c.add(2));
+      yield* step("refuse", c.refuse(5));
+      yield* step("add 3 after refuse", c.add(3));
+      yield* step("failNextRestart", c.failNextRestart());
+      yield* step("boom, restart fails", c.boom());
+      yield* step("add 1 without an object", c.add(1));
+      yield* step("add 2 restarted", c.add(2));
+      yield* c.poke();
+      // The one-way call faults on the server's processor some time later: the total goes back
+      // to 0 then. Poll (bounded) until it did.
+      let polls = 0;
+      while ((yield* c.add(0)) !== 0 && polls < 10_000) {
+        yield { kind: "yield" };
+        polls++;
+      }
+      yield* step("add 7 after the one-way fault", c.add(7));
+    })(), 300 + k.cpu);
+  }
+  return () => ({ log, builds, restarts: s.restarts, faults: s.stats.faults, here: s.here });
 }
 
 // ---- benchmark helpers ----

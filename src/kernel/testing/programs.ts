@@ -337,10 +337,12 @@ export function swapRemoteRecursion(k: Kernel, args: unknown): Finisher {
   k.cos.registerType(PartitionedCounter);
   const ctr = k.cos.wellKnown(1, SharedCounter);
   const done = k.cos.wellKnown(2, SharedCounter);
-  const adder = k.ppc.serve(AdderIface, 2, (kk) => ({
+  // A kernel-side test server: it reaches the counter through the booting kernel `k` (a server
+  // under src/servers could not: its ServerEnv has no clustered objects).
+  const adder = k.ppc.serve(AdderIface, 2, () => ({
     *addTo(v: number): Gen {
       yield { kind: "yield" };
-      yield* kk.cos.call(ctr, (r) => r.add(v));
+      yield* k.cos.call(ctr, (r) => r.add(v));
     },
   }), { cpus: [0], root: { owner: 0, ownerRights: Rights.All, otherRights: Rights.All } });
   let added = 0, remote = 0, swapsDone = 0;

@@ -17,8 +17,13 @@ import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
 import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
-import { checkExecutable, loadExecutable, stackTop } from "./exec.js";
-import { BringupSyscalls, E, choiceOf, type SysContext } from "./syscalls.js";
+import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
+import { E as Errno } from "../errno.js";
+import { E, choiceOf, type SysContext } from "./syscalls.js";
+import { BringupSyscalls } from "../syscalls/dispatch.js";
+import { archOf, syscallTable } from "../syscalls/registry.js";
+import { signalName } from "../strace/names.js";
+import { appendFileSync } from "node:fs";
 import { FileTable } from "./files.js";
 import type { MapSource } from "../sys/map-source.js";
 import { linuxPlacement } from "./sys-numa.js";
@@ -69,7 +74,23 @@ export interface RunOptions {
   mapSource?: (files: FileTable, fd: number) => MapSource | number;
   /** [tests] Host files the program may open read-write (for shared writable mappings of them). */
   writableFiles?: string[];
+  /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
+  strace?: (line: string) => void;
+  /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
+  straceFile?: string;
+  /**
+   * The dynamic linker a PT_INTERP names: its contents or a negated errno (default: none is
+   * there, -ENOENT). In the parallel mode it is called once, before the run.
+   */
+  openInterp?: OpenInterp;
+  /** The uid and gid the program runs as (AT_UID ...; default 0, 0). */
+  user?: { uid: number; gid: number };
+  /** Address-space layout randomisation from the seeded generator (default on). */
+  randomize?: boolean;
 }
+
+/** The default interpreter lookup: there is no root to look in. */
+const noInterp: OpenInterp = () => -Errno.ENOENT;
 
 export interface RunResult {
   exitCode: number;
@@ -102,7 +123,12 @@ interface Process {
   readonly close: () => void;
 }
 
-function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
+/** Check the program and find its interpreter (ExecError when it cannot be run). */
+function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp">): ExecPlan {
+  return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", opts.openInterp ?? noInterp);
+}
+
+function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -120,10 +146,15 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
   const timeBase = (): number => time.timeBase();
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const img = loadExecutable(space, cpu, image, argv, opts.env ?? [], opts.exePath ?? argv[0], (b) => time.fill(b));
+  const execfn = opts.exePath ?? argv[0];
+  const user = opts.user ?? { uid: 0, gid: 0 };
+  const img = loadExec(space, cpu, plan, {
+    argv, envp: opts.env ?? [], execfn, cred: { uid: user.uid, euid: user.uid, gid: user.gid, egid: user.gid },
+    random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+  });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
-    mmapTop: stackTop(img.is64) - (16 << 20),
+    mmapTop: img.mmapTop,
     files: new FileTable(img.is64, new Set((opts.writableFiles ?? []).map((f) => resolve(f)))),
     log: opts.log ?? (() => {}),
     write: (fd, data) => {
@@ -133,10 +164,11 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       return data.length;
     },
     time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+    strace: opts.strace,
   };
   const hook = opts.mapSource;
   if (hook !== undefined) ctx.mapSource = (fd) => hook(ctx.files, fd);
-  const sys = new BringupSyscalls(img.is64);
+  const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
@@ -160,11 +192,12 @@ function startProcess(k: Kernel, image: Uint8Array, opts: RunOptions): Process {
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal, code, addr) => ({
-      exitCode: 128 + signal, signal,
+    exception: (c, signal, code, addr) => {
+      opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
       // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
-      error: signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit(),
-    }),
+      const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
+      return { exitCode: 128 + signal, error, signal };
+    },
     emulate: emulatePrivileged,
   };
   let result: Omit<RunResult, "cycles"> | undefined;
@@ -198,6 +231,7 @@ function outcomeOf(p: Process, cycles: number): RunResult {
 
 /** Run a program on a deterministic machine (the default of `k42 run`). */
 export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
+  const plan = planOf(image, opts);
   const booted = prepare({
     mode: "deterministic", cpus: opts.cpus ?? 1, nodes: opts.nodes ?? 1, memBytes: opts.memBytes ?? 1 << 30,
     traceMask: opts.trace === undefined ? 0 : 0xffffffff, input: opts.stdin ?? { kind: "none" },
@@ -207,7 +241,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   let p: Process | undefined;
   try {
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
-    p = startProcess(kernels[placement(opts.cpu, kernels.length)], image, opts);
+    p = startProcess(kernels[placement(opts.cpu, kernels.length)], plan, opts);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     p?.close();
@@ -221,13 +255,17 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
 }
 
 interface ParallelArgs {
-  /** The executable's bytes (structured-cloned to the worker). */
-  image: Uint8Array;
+  /** The checked program and its interpreter (plain data, structured-cloned to the worker). */
+  plan: ExecPlan;
+  user?: { uid: number; gid: number };
+  randomize?: boolean;
   exePath: string;
   argv: string[];
   env: string[];
   maxInstructions?: number;
   verbose: boolean;
+  /** --strace: a file to append the lines to, "" for stderr. */
+  strace?: string;
   seed?: number;
   epoch?: number;
   cpu: number;
@@ -256,11 +294,13 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
   installMemory(k, args.objects, args.engine);
   if (k.cpu !== args.cpu) return;
-  const p = startProcess(k, args.image, {
+  const p = startProcess(k, args.plan, {
     argv: args.argv, env: args.env, exePath: args.exePath,
+    ...(args.user !== undefined ? { user: args.user } : {}), ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
+    ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
   });
   return () => {
     p.close();
@@ -279,12 +319,15 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
  * real time.
  */
 export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">): Promise<RunResult> {
-  checkExecutable(image); // a malformed ELF fails here, with its ElfError, not in a worker
+  // A malformed ELF or a missing interpreter fails here, with its ExecError, not in a worker.
+  const plan = planOf(image, opts);
   const args: ParallelArgs = {
-    image, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    plan, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    ...(opts.user !== undefined ? { user: opts.user } : {}), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
+    ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
   };
   const r = await boot(
     {
@@ -300,6 +343,12 @@ export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOption
   const p0 = r.cpus.find((c) => c.cpu === args.cpu)?.result as { ok?: RunResult; error?: string } | undefined;
   if (p0?.ok === undefined) throw new Error(p0?.error ?? `processor ${args.cpu} reported no result`);
   return p0.ok;
+}
+
+/** Where a worker writes --strace lines: appended to `file`, or stderr when it is "". */
+function straceWriter(file: string): (line: string) => void {
+  if (file === "") return (line) => process.stderr.write(`${line}\n`);
+  return (line) => appendFileSync(file, `${line}\n`);
 }
 
 /** Processor Version Register of the machine: POWER8 (DD2.0). */

@@ -171,15 +171,16 @@ const sysGetcpu: Handler = (ctx) => {
   return 0;
 };
 
-export const MEMORY_CALLS: readonly (readonly [number, string, Handler])[] = [
-  [163, "mremap", sysMremap],
-  [205, "madvise", sysMadvise],
-  [206, "mincore", sysMincore],
-  [144, "msync", sysMsync],
-  [150, "mlock", sysMlock],
-  [151, "munlock", sysMunlock],
-  [152, "mlockall", sysMlockall],
-  [153, "munlockall", sysMunlockall],
-  [378, "mlock2", sysMlock2],
-  [302, "getcpu", sysGetcpu],
-];
+/** The memory family, by the names of asm/unistd_*.h (registered in linux/syscalls/registry.ts). */
+export const MEMORY_CALLS: Readonly<Record<string, Handler>> = {
+  mremap: sysMremap,
+  madvise: sysMadvise,
+  mincore: sysMincore,
+  msync: sysMsync,
+  mlock: sysMlock,
+  munlock: sysMunlock,
+  mlockall: sysMlockall,
+  munlockall: sysMunlockall,
+  mlock2: sysMlock2,
+  getcpu: sysGetcpu,
+};

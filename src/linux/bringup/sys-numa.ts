@@ -235,10 +235,16 @@ const sysMovePages: Handler = (ctx, a) => {
   })();
 };
 
-export const NUMA_CALLS: readonly (readonly [number, string, Handler])[] = [
-  [259, "mbind", sysMbind],
-  [260, "get_mempolicy", sysGetMempolicy],
-  [261, "set_mempolicy", sysSetMempolicy],
-  [301, "move_pages", sysMovePages],
-];
+/** The NUMA family, by the names of asm/unistd_*.h (registered in linux/syscalls/registry.ts). */
+export const NUMA_CALLS: Readonly<Record<string, Handler>> = {
+  mbind: sysMbind,
+  get_mempolicy: sysGetMempolicy,
+  set_mempolicy: sysSetMempolicy,
+  move_pages: sysMovePages,
+};
 
+/** What the NUMA calls do not do yet. */
+export const NUMA_PARTIAL: Readonly<Record<string, string>> = {
+  mbind: "node masks naming nodes beyond 31 are refused with EINVAL (the kernel's policy records hold 32 nodes)",
+  set_mempolicy: "node masks naming nodes beyond 31 are refused with EINVAL (the kernel's policy records hold 32 nodes)",
+};

@@ -1,6 +1,7 @@
 // The bring-up system calls: the handful a static glibc program needs to start, print and
-// exit, with real semantics. The table is data: every number it does not list returns ENOSYS
-// and is reported in the verbose log. The Linux personality replaces this file.
+// exit, with real semantics, registered by name (BRINGUP_CALLS) in linux/syscalls/registry.ts
+// and run by the dispatcher (linux/syscalls/dispatch.ts). The Linux personality's families
+// replace them.
 //
 // Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
 // (>= 0) or a negative errno.
@@ -9,7 +10,6 @@ import type { Stats } from "node:fs";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
-import { S } from "../../machine/power/state.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { SysError } from "../sys/guest-mem.js";
 import { checkFileMap, mapDescriptor, type MapSource } from "../sys/map-source.js";
@@ -17,16 +17,13 @@ import { E as ERRNO } from "../errno.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
 import { PageWait, RegionKind, pageWait } from "../../kernel/mem/region.js";
-import { ObjectBusy } from "../../kernel/cos/manager.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
-import type { SyscallResult, ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
-import type { ProcessImage } from "./exec.js";
+import type { ProcessImage } from "../exec/load.js";
 import { FileTable, errnoOf } from "./files.js";
 import type { GuestTime } from "./guest-time.js";
-import { MEMORY_CALLS } from "./sys-mm.js";
-import { NUMA_CALLS } from "./sys-numa.js";
+import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import { lstatSync, statSync } from "node:fs";
 
@@ -65,6 +62,8 @@ export interface SysContext {
    * is ENODEV (logged).
    */
   mapSource?(fd: number): MapSource | number;
+  /** --strace: each system call decoded, one line per call (without the newline). */
+  strace?: (line: string) => void;
 }
 
 /** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
@@ -569,21 +568,27 @@ function clockNs(ctx: SysContext, clock: number): bigint | undefined {
   }
 }
 
-function clockGettime(width: number): Handler {
+/**
+ * The field size of a call's struct timespec: 8 for the *_time64 calls (`fixed`), otherwise the
+ * process's word size (the same call name serves ppc64 and ppc32).
+ */
+const timeWidth = (ctx: SysContext, fixed: 8 | undefined): number => fixed ?? (ctx.image.is64 ? 8 : 4);
+
+function clockGettime(width?: 8): Handler {
   return (ctx, a) => {
     const t = clockNs(ctx, a[0] | 0);
     if (t === undefined) return -E.EINVAL;
-    putTimespec(ctx, addr(ctx, 1), Number(t / NS), Number(t % NS), width);
+    putTimespec(ctx, addr(ctx, 1), Number(t / NS), Number(t % NS), timeWidth(ctx, width));
     return 0;
   };
 }
 
 /** clock_getres: 1 ns for the fine clocks, a 10 ms tick for the coarse ones. */
-function clockGetres(width: number): Handler {
+function clockGetres(width?: 8): Handler {
   return (ctx, a) => {
     const c = a[0] | 0;
     if (clockNs(ctx, c) === undefined) return -E.EINVAL;
-    if (addr(ctx, 1) !== 0) putTimespec(ctx, addr(ctx, 1), 0, c === 5 || c === 6 ? 10_000_000 : 1, width);
+    if (addr(ctx, 1) !== 0) putTimespec(ctx, addr(ctx, 1), 0, c === 5 || c === 6 ? 10_000_000 : 1, timeWidth(ctx, width));
     return 0;
   };
 }
@@ -629,20 +634,20 @@ function sleepFor(ctx: SysContext, ns: bigint): Pending {
   })();
 }
 
-function nanosleep(width: number): Handler {
+function nanosleep(width?: 8): Handler {
   return (ctx, a) => {
-    const ns = readTimespec(ctx, addr(ctx, 0), width);
+    const ns = readTimespec(ctx, addr(ctx, 0), timeWidth(ctx, width));
     if (typeof ns === "number") return ns;
     return sleepFor(ctx, ns);
   };
 }
 
 /** clock_nanosleep(clock, flags, req, rem); TIMER_ABSTIME (1) takes req as a time of that clock. */
-function clockNanosleep(width: number): Handler {
+function clockNanosleep(width?: 8): Handler {
   return (ctx, a) => {
     const now = clockNs(ctx, a[0] | 0);
     if (now === undefined || (a[0] | 0) === 3) return -E.EINVAL;
-    const ns = readTimespec(ctx, addr(ctx, 2), width);
+    const ns = readTimespec(ctx, addr(ctx, 2), timeWidth(ctx, width));
     if (typeof ns === "number") return ns;
     return sleepFor(ctx, (a[1] & 1) !== 0 ? (ns > now ? ns - now : 0n) : ns);
   };
@@ -657,199 +662,84 @@ const sysUname: Handler = (ctx) => {
   return 0;
 };
 
-/** A table entry: the handler, or the reason it returns ENOSYS. */
-export interface SyscallEntry {
-  name: string;
-  handler?: Handler;
-}
-
-function table(is64: boolean): Map<number, SyscallEntry> {
-  const t = new Map<number, SyscallEntry>();
-  const def = (nr: number, name: string, handler?: Handler): void => void t.set(nr, { name, handler });
-  def(1, "exit", sysExit);
-  def(3, "read", sysRead);
-  def(4, "write", sysWrite);
-  def(5, "open", sysOpenat(false));
-  def(6, "close", sysClose);
-  def(19, "lseek", sysLseek);
-  def(55, "fcntl", sysFcntl);
-  def(179, "pread64", sysPread64);
-  def(286, "openat", sysOpenat(true));
-  def(20, "getpid", sysGetpid);
-  def(24, "getuid", sysZeroId);
-  def(37, "kill", sysKill(0, 1));
-  def(45, "brk", sysBrk);
-  def(47, "getgid", sysZeroId);
-  def(49, "geteuid", sysZeroId);
-  def(50, "getegid", sysZeroId);
-  def(54, "ioctl", sysIoctl);
-  def(85, "readlink", sysReadlink);
-  def(90, "mmap", sysMmap(false));
-  def(91, "munmap", sysMunmap);
-  def(108, "fstat", sysFstat);
-  def(122, "uname", sysUname);
-  def(125, "mprotect", sysMprotect);
-  def(146, "writev", sysWritev);
-  def(190, "ugetrlimit", sysUgetrlimit);
-  def(207, "gettid", sysGetpid);
-  def(232, "set_tid_address", sysSetTidAddress);
-  def(234, "exit_group", sysExit);
-  def(246, "clock_gettime", clockGettime(is64 ? 8 : 4));
-  def(247, "clock_getres", clockGetres(is64 ? 8 : 4));
-  def(248, "clock_nanosleep", clockNanosleep(is64 ? 8 : 4));
-  def(162, "nanosleep", nanosleep(is64 ? 8 : 4));
-  def(78, "gettimeofday", sysGettimeofday);
-  def(13, "time", sysTime);
-  def(250, "tgkill", sysKill(0, 2));
-  def(300, "set_robust_list", sysSetRobustList);
-  def(325, "prlimit64", sysPrlimit64);
-  def(359, "getrandom", sysGetrandom);
-  for (const [nr, name, h] of MEMORY_CALLS) def(nr, name, h);
-  for (const [nr, name, h] of NUMA_CALLS) def(nr, name, h);
-  def(383, "statx", sysStatx);
-  def(387, "rseq"); // glibc copes with ENOSYS
-  if (is64) {
-    def(291, "newfstatat", sysFstatat);
-  } else {
-    def(140, "_llseek", sysLlseek);
-    def(204, "fcntl64", sysFcntl);
-    def(192, "mmap2", sysMmap(true));
-    def(197, "fstat64", sysFstat);
-    def(291, "fstatat64", sysFstatat);
-    def(403, "clock_gettime64", clockGettime(8));
-    def(406, "clock_getres_time64", clockGetres(8));
-    def(407, "clock_nanosleep_time64", clockNanosleep(8));
-  }
-  return t;
-}
-
-export class BringupSyscalls {
-  private readonly table: Map<number, SyscallEntry>;
-  constructor(is64: boolean) {
-    this.table = table(is64);
-  }
-
-  /**
-   * Handle the system call the engine stopped on: r3 and CR0.SO get the result, now or — for a
-   * call that waits — when the returned wait finishes. A thread end when the call ended it.
-   */
-  dispatch(ctx: SysContext): SyscallResult {
-    const c = ctx.cpu;
-    const nr = c.r[0] >>> 0;
-    const args: number[] = [];
-    for (let i = 0; i < 6; i++) args.push(c.r[(3 + i) * 2] >>> 0);
-    const e = this.table.get(nr);
-    if (e === undefined || e.handler === undefined) {
-      ctx.log(`syscall ${nr}${e ? ` (${e.name})` : ""}: not implemented, returning ENOSYS`);
-      setResult(ctx, -E.ENOSYS);
-      return undefined;
-    }
-    let res: number | Pending;
-    try {
-      res = e.handler(ctx, args);
-      // A handler that is a generator runs at once up to its first wait: calls that never
-      // wait (a local PPC to a file server that answers at once) finish on the fast path.
-      if (typeof res !== "number") {
-        const gen = res;
-        const first = gen.next();
-        if (first.done === true) res = first.value;
-        else {
-          const step = first;
-          res = (function* (): Pending {
-            return yield* resume(gen, step);
-          })();
-        }
-      }
-    } catch (err) {
-      if (err instanceof ObjectBusy || err instanceof PageWait) {
-        // A memory object is being hot-swapped, or a file page the call copies is being read:
-        // wait for it outside every object, then run the call again from the start (nothing
-        // was done yet: handlers fault before acting).
-        const block: Block = err instanceof ObjectBusy ? { kind: "swap", obj: err.obj } : pageWait(err.obj);
-        const again = (): SyscallResult => this.dispatch(ctx);
-        return {
-          what: `${e.name}: object ${err.obj} ${err instanceof ObjectBusy ? "being swapped" : "reading a page"}`,
-          *run(): Generator<Block, ThreadEnd | undefined, unknown> {
-            yield block;
-            const r = again();
-            return r !== undefined && "run" in r ? yield* r.run() : r;
-          },
-        };
-      }
-      res = failure(err);
-    }
-    if (typeof res === "number") {
-      setResult(ctx, res);
-      return ended(ctx);
-    }
-    const wait = res;
-    const dispatchAgain = (): SyscallResult => this.dispatch(ctx);
-    return {
-      what: e.name,
-      *run(): Generator<Block, ThreadEnd | undefined, unknown> {
-        let r: number;
-        try {
-          r = yield* wait;
-        } catch (err) {
-          if (err instanceof PageWait) {
-            // A copy after the call's first wait met a file page being read: wait for it and
-            // run the call again. (A call that consumed something before such a copy must
-            // retry the copy itself instead, as the console read does.)
-            yield pageWait(err.obj);
-            const again = dispatchAgain();
-            return again !== undefined && "run" in again ? yield* again.run() : again;
-          }
-          r = failure(err);
-        }
-        setResult(ctx, r);
-        return ended(ctx);
-      },
-    };
-  }
-}
-
-/** Continue a generator that has yielded `step` (forwarding what the scheduler sends or throws). */
-function* resume(gen: Pending, step: IteratorResult<Block, number>): Pending {
-  let s = step;
-  while (s.done !== true) {
-    let sent: unknown;
-    try {
-      sent = yield s.value;
-    } catch (e) {
-      s = gen.throw(e);
-      continue;
-    }
-    s = gen.next(sent);
-  }
-  return s.value;
-}
-
 /**
- * A handler's exception as the call's result: a bad guest pointer met while copying is EFAULT,
- * a SysError its errno; anything else is a host bug and surfaces.
+ * The bring-up family, by the names of asm/unistd_*.h: a name only one architecture has
+ * (newfstatat, fstatat64, mmap2, _llseek, the *_time64 calls) is used there only. Registered
+ * with the other families in linux/syscalls/registry.ts.
  */
-function failure(err: unknown): number {
-  if (err instanceof GuestFault) return -E.EFAULT;
-  if (err instanceof SysError) return -err.errno;
-  throw err;
-}
+export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
+  exit: sysExit,
+  exit_group: sysExit,
+  read: sysRead,
+  write: sysWrite,
+  writev: sysWritev,
+  pread64: sysPread64,
+  open: sysOpenat(false),
+  openat: sysOpenat(true),
+  close: sysClose,
+  lseek: sysLseek,
+  _llseek: sysLlseek,
+  fcntl: sysFcntl,
+  fcntl64: sysFcntl,
+  ioctl: sysIoctl,
+  readlink: sysReadlink,
+  fstat: sysFstat,
+  fstat64: sysFstat,
+  newfstatat: sysFstatat,
+  fstatat64: sysFstatat,
+  statx: sysStatx,
+  getpid: sysGetpid,
+  gettid: sysGetpid,
+  getuid: sysZeroId,
+  geteuid: sysZeroId,
+  getgid: sysZeroId,
+  getegid: sysZeroId,
+  kill: sysKill(0, 1),
+  tgkill: sysKill(0, 2),
+  set_tid_address: sysSetTidAddress,
+  set_robust_list: sysSetRobustList,
+  brk: sysBrk,
+  mmap: sysMmap(false),
+  mmap2: sysMmap(true),
+  munmap: sysMunmap,
+  mprotect: sysMprotect,
+  uname: sysUname,
+  ugetrlimit: sysUgetrlimit,
+  prlimit64: sysPrlimit64,
+  getrandom: sysGetrandom,
+  clock_gettime: clockGettime(),
+  clock_getres: clockGetres(),
+  clock_nanosleep: clockNanosleep(),
+  nanosleep: nanosleep(),
+  clock_gettime64: clockGettime(8),
+  clock_getres_time64: clockGetres(8),
+  clock_nanosleep_time64: clockNanosleep(8),
+  gettimeofday: sysGettimeofday,
+  time: sysTime,
+};
 
-/** How the call left the thread: exit or a fatal signal end it. */
-function ended(ctx: SysContext): ThreadEnd | undefined {
-  if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode };
-  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
-  return undefined;
-}
-
-/** r3 and CR0.SO as the kernel's system-call return sets them. */
-function setResult(ctx: SysContext, res: number): void {
-  const c = ctx.cpu;
-  if (res < 0 && res >= -4095) {
-    c.setGpr(3, -res, 0);
-    c.r[S.CR] |= 1; // CR0.SO
-  } else {
-    c.setGpr(3, lo32(res), ctx.image.is64 ? hi32(res) : 0);
-    c.r[S.CR] &= ~1;
-  }
-}
-
+/** What the bring-up handlers do not do (the Linux personality's families replace them). */
+export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
+  write: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
+  writev: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
+  open: "read-only host files; nothing can be created or written",
+  openat: "read-only host files; relative to a directory descriptor: ENOSYS",
+  ioctl: "always ENOTTY (no terminals)",
+  readlink: "/proc/self/exe only (ENOENT for every other path)",
+  newfstatat: "host paths; relative to a directory descriptor: ENOSYS",
+  fstatat64: "host paths; relative to a directory descriptor: ENOSYS",
+  statx: "host paths; relative to a directory descriptor: ENOSYS",
+  fstat: { ppc32: "fills struct stat64, not the old struct stat of ppc32's fstat" },
+  getuid: "always 0 (root)",
+  geteuid: "always 0 (root)",
+  getgid: "always 0 (root)",
+  getegid: "always 0 (root)",
+  kill: "the process itself only (pid 1, 0 or -1: ESRCH otherwise); default actions only, no handlers",
+  tgkill: "the process itself only (pid 1, 0 or -1: ESRCH otherwise); default actions only, no handlers",
+  set_tid_address: "the clear-child-tid address is not kept (one thread)",
+  set_robust_list: "the list head is not kept (one thread)",
+  mmap: "a descriptor maps what the file-descriptor layer's mapSource says; the bring-up runner's own descriptors have none (ENODEV)",
+  mmap2: "a descriptor maps what the file-descriptor layer's mapSource says; the bring-up runner's own descriptors have none (ENODEV)",
+  prlimit64: "fixed limits: reading only (setting: EPERM), this process only",
+  ugetrlimit: "fixed limits",
+};

@@ -24,13 +24,14 @@ export function repoPath(...parts: string[]): string {
 /**
  * Compile guest/<rel> for a target (static, -O2 unless flags say otherwise); returns the binary's
  * path. Libraries among the flags (`-lm`, ...) are passed after the source, where the linker
- * needs them.
+ * needs them. `name` names the binary when one source is built more than one way (default:
+ * the source's name).
  */
-export function buildGuest(t: Target, rel: string, flags: string[] = ["-O2", "-static"]): string {
+export function buildGuest(t: Target, rel: string, flags: string[] = ["-O2", "-static"], name?: string): string {
   const src = repoPath("guest", rel);
   const outDir = repoPath("build", "guest", t);
   mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, basename(rel).replace(/\.[cS]$/, ""));
+  const out = join(outDir, name ?? basename(rel).replace(/\.[cS]$/, ""));
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) return out;
   const libs = flags.filter((f) => f.startsWith("-l"));
   const opts = flags.filter((f) => !f.startsWith("-l"));

@@ -1,49 +1,57 @@
-// Debian packages for the tests, fetched at test time with apt-get (never committed): apt runs
-// with its own architecture, lists, cache and an empty dpkg status under build/debian/<arch>/,
-// `apt-get download` fetches the .debs and dpkg-deb unpacks them into build/debian/<arch>/root.
+// Debian roots for the tests, built by `k42 rootfs` (src/cli/rootfs: a private apt state,
+// dependencies resolved, merged /usr, ld.so.cache, byte-compiled Python) into one root under
+// build/rootfs/ that every test file shares: packages are added to it as tests ask for them,
+// the downloads are kept in build/rootfs/apt, and builds from test files running at once wait
+// for each other. Nothing here is committed. (A child process runs the command: the tests are
+// synchronous, and the test helpers do not import the cli layer.)
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { repoPath } from "./cross.js";
 
-function run(cmd: string, args: string[], cwd?: string): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  if (r.error) throw new Error(`${cmd} not runnable: ${r.error.message}`);
-  return { status: r.status, out: (r.stdout ?? "") + (r.stderr ?? "") };
+const CLI = fileURLToPath(new URL("../../cli/k42.js", import.meta.url));
+
+/** The shared test root (bookworm, ppc64el). */
+export function testRootPath(): string {
+  return repoPath("build", "rootfs", "bookworm-ppc64el");
+}
+
+function installed(root: string): Set<string> {
+  const f = join(root, "var", "lib", "k42", "rootfs.json");
+  if (!existsSync(f)) return new Set();
+  try {
+    return new Set(Object.keys((JSON.parse(readFileSync(f, "utf8")) as { packages?: Record<string, unknown> }).packages ?? {}));
+  } catch {
+    return new Set();
+  }
+}
+
+function build(args: string[]): string {
+  const root = testRootPath();
+  const r = spawnSync(process.execPath, [CLI, "rootfs", "--cache", repoPath("build", "rootfs", "apt"), ...args, root], { encoding: "utf8" });
+  if (r.error) throw new Error(`k42 rootfs not runnable: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`k42 rootfs ${args.join(" ")} failed (exit ${r.status}):\n${r.stderr.trim().split("\n").slice(-8).join("\n")}`);
+  return root;
 }
 
 /**
- * Unpack the named packages of `arch` (e.g. "ppc64el") into a root folder and return its path.
- * Already-unpacked packages are reused. Throws with apt's words when a package cannot be had.
+ * The shared root with at least `packages` (and their dependencies) unpacked; returns its path.
+ * Only ppc64el exists in bookworm's main archive (ppc64 and powerpc are debian-ports
+ * architectures); tests for those use the cross sysroots. Throws with the command's words when
+ * a package cannot be had.
  */
 export function debianRoot(arch: string, packages: string[]): string {
-  const base = repoPath("build", "debian", arch);
-  const root = join(base, "root");
-  const debs = join(base, "debs");
-  const done = join(base, "unpacked");
-  for (const d of [join(base, "lists", "partial"), join(base, "cache", "archives", "partial"), debs, root, done]) mkdirSync(d, { recursive: true });
-  const status = join(base, "status");
-  if (!existsSync(status)) writeFileSync(status, "");
-  const opts = [
-    "-o", `APT::Architecture=${arch}`, "-o", `APT::Architectures::=${arch}`,
-    "-o", `Dir::State::Lists=${join(base, "lists")}`, "-o", `Dir::Cache=${join(base, "cache")}`,
-    "-o", `Dir::State::status=${status}`, "-q",
-  ];
-  const missing = packages.filter((p) => !existsSync(join(done, p)));
-  if (missing.length === 0) return root;
-  if (readdirSync(join(base, "lists")).filter((f) => f.endsWith("Packages") || f.includes("Packages")).length === 0) {
-    // Exit status 100 is common (a security index may fail to verify); the main index suffices.
-    run("apt-get", [...opts, "update"]);
-  }
-  const dl = run("apt-get", [...opts, "download", ...missing], debs);
-  if (dl.status !== 0) throw new Error(`apt-get download ${missing.join(" ")} (${arch}) failed:\n${dl.out.trim().split("\n").slice(-5).join("\n")}`);
-  for (const p of missing) {
-    const deb = readdirSync(debs).find((f) => f.startsWith(`${p}_`) && f.endsWith(".deb"));
-    if (deb === undefined) throw new Error(`apt-get download left no .deb for ${p}`);
-    const x = run("dpkg-deb", ["-x", join(debs, deb), root]);
-    if (x.status !== 0) throw new Error(`dpkg-deb -x ${deb} failed: ${x.out}`);
-    writeFileSync(join(done, p), deb + "\n");
-  }
-  return root;
+  if (arch !== "ppc64el") throw new Error(`debianRoot: only ppc64el roots can be built (asked for ${arch})`);
+  const have = installed(testRootPath());
+  if (packages.every((p) => have.has(p))) return testRootPath();
+  return build(["--packages", ...packages]);
+}
+
+/** The shared root with the default package set of `k42 run` (DEFAULT_PACKAGES in
+ *  src/cli/rootfs/default-root.ts): bash, coreutils, python3.11, sqlite3, lua5.4, ... */
+export function debianDefaultRoot(): string {
+  // The command knows the default set, and returns at once when the root has all of it.
+  return build([]);
 }

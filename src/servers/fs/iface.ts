@@ -14,6 +14,8 @@
 // is a server fault: the caller sees EIO and the server restarts.
 //
 // Numbers beyond 32 bits (offsets, sizes, inode numbers, times) are f64: exact to 2^53.
+// Names and symbolic-link contents are byte strings carried as JS strings of one character per
+// byte (latin1), never decoded as UTF-8: names.ts has bytesToWire/wireToBytes.
 
 import { defineInterface, method, Rights } from "../../kernel/ppc/iface.js";
 import { bool, bytes, f64, handle, json, none, string, u32 } from "../../kernel/ppc/values.js";
@@ -162,6 +164,12 @@ export const FileSystemIface = defineInterface("FileSystem", {
   fsync: method([], none),
   /** Close the open file: the handle is revoked. */
   close: method([], none, Rights.Close),
+  /**
+   * ftruncate(size): the open file's new attributes. Unlike setattr's size (truncate by path,
+   * which needs write permission on the node now), it needs only the open's write access, and
+   * always sets mtime and ctime (Linux's ATTR_MTIME | ATTR_CTIME).
+   */
+  ftruncate: method([f64], json, Rights.Write),
 });
 
 export type FileSystemStub = import("../../kernel/ppc/iface.js").Stub<typeof FileSystemIface>;

@@ -1,0 +1,80 @@
+// The package as npm handles it: the command stays executable after a rebuild, `k42 --version`
+// and `k42 run --help` answer, and package-lock.json agrees with package.json (so that
+// `npm install` has nothing to rewrite).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { repoPath } from "../linux/testing/cross.js";
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
+const pkg = JSON.parse(readFileSync(repoPath("package.json"), "utf8")) as {
+  version: string; bin: Record<string, string>; scripts: Record<string, string>;
+  dependencies?: Record<string, string>; devDependencies?: Record<string, string>;
+};
+
+test("the build makes package.json's commands executable (tsc alone does not)", () => {
+  for (const s of ["build", "prepare"]) assert.match(pkg.scripts[s], /tsc -p tsconfig\.json && node scripts\/bin-mode\.mjs$/, s);
+  // Run the script on a copy of the package whose command has lost its x bits.
+  const dir = mkdtempSync(join(tmpdir(), "k42-binmode-"));
+  try {
+    mkdirSync(join(dir, "scripts"));
+    copyFileSync(repoPath("scripts", "bin-mode.mjs"), join(dir, "scripts", "bin-mode.mjs"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "x", bin: { k42: "dist/k42.js" } }));
+    mkdirSync(join(dir, "dist"));
+    writeFileSync(join(dir, "dist", "k42.js"), `#!/usr/bin/env node\nprocess.stdout.write("ran\\n");\n`);
+    chmodSync(join(dir, "dist", "k42.js"), 0o644);
+    const r = spawnSync(process.execPath, [join(dir, "scripts", "bin-mode.mjs")], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(statSync(join(dir, "dist", "k42.js")).mode & 0o777, 0o755);
+    // executable as npx runs it: directly, through its #! line
+    assert.equal(spawnSync(join(dir, "dist", "k42.js"), { encoding: "utf8" }).stdout, "ran\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("k42 --version prints package.json's version; k42 run --help the usage of run", () => {
+  for (const flag of ["--version", "-V"]) {
+    const r = spawnSync(process.execPath, [CLI, flag], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `k42ts ${pkg.version}\n`);
+  }
+  for (const args of [["run", "--help"], ["run", "-h"], ["run", "--cpus", "2", "--help"]]) {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+    assert.equal(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stdout, /^usage: k42 run /);
+  }
+  // after `--`, --help belongs to the guest program
+  const guest = spawnSync(process.execPath, [CLI, "run", "--", "/nonexistent/prog", "--help"], { encoding: "utf8" });
+  assert.notEqual(guest.status, 0);
+  assert.doesNotMatch(guest.stdout, /usage:/);
+});
+
+test("package-lock.json records exactly package.json's dependencies", () => {
+  const lock = JSON.parse(readFileSync(repoPath("package-lock.json"), "utf8")) as {
+    name: string; version: string; lockfileVersion: number;
+    packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string>; dev?: boolean }>;
+  };
+  assert.equal(lock.name, "k42ts");
+  assert.equal(lock.version, pkg.version);
+  assert.equal(lock.lockfileVersion, 3);
+  const top = lock.packages[""];
+  assert.deepEqual(top.dependencies ?? {}, pkg.dependencies ?? {});
+  assert.deepEqual(top.devDependencies ?? {}, pkg.devDependencies ?? {});
+  for (const name of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})]) {
+    assert.ok(lock.packages[`node_modules/${name}`]?.version !== undefined, `${name} is locked`);
+  }
+  // every locked package's own dependencies are locked too
+  for (const [path, p] of Object.entries(lock.packages)) {
+    for (const dep of Object.keys(p.dependencies ?? {})) {
+      const nested = `${path}/node_modules/${dep}`;
+      assert.ok(lock.packages[nested] !== undefined || lock.packages[`node_modules/${dep}`] !== undefined, `${path} needs ${dep}`);
+    }
+  }
+  assert.ok(lock.packages["node_modules/cli-progress"].dev !== true, "cli-progress is a run-time dependency");
+});

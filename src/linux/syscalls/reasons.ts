@@ -1,0 +1,82 @@
+// Why a system call without a handler fails, as data. Three kinds of reason:
+//  - Linux itself has no such call on the architecture (the table slot is sys_ni_syscall in
+//    arch/powerpc/kernel/syscalls/syscall.tbl): ENOSYS, as on a real kernel;
+//  - the calls of the next issue (processes, threads, signal delivery, IPC, timers);
+//  - everything else: not built yet.
+// A handler registered for a name overrides its reason here.
+
+import { E } from "../errno.js";
+import type { Arch } from "./status.js";
+
+export const NEXT_ISSUE = "issue 10: processes, threads, signals, IPC";
+export const NOT_BUILT = "not built";
+export const LINUX_HAS_NONE = "Linux has no such call on this architecture either (sys_ni_syscall)";
+
+/** Slots Linux fills with sys_ni_syscall on both PowerPC ABIs. */
+const NI_COMMON = [
+  "break", "stty", "gtty", "ftime", "prof", "lock", "mpx", "ulimit", "profil", "ioperm", "iopl",
+  "idle", "vm86", "modify_ldt", "create_module", "get_kernel_syms", "afs_syscall", "query_module",
+  "nfsservctl", "getpmsg", "putpmsg", "multiplexer", "tuxcall",
+];
+
+/** Old 32-bit interfaces whose ppc64 slots are sys_ni_syscall, and the reverse. */
+const NI_ARCH: Readonly<Record<Arch, readonly string[]>> = {
+  ppc64: [
+    "oldstat", "umount", "oldfstat", "oldolduname", "sigaction", "sigsuspend", "sigpending", "getrlimit",
+    "select", "oldlstat", "readdir", "olduname", "sigreturn", "sigprocmask", "sys_debug_setcontext",
+  ],
+  ppc32: ["switch_endian"],
+};
+
+/** The process, thread, signal-delivery, IPC and timer calls that the next issue builds. */
+const NEXT_ISSUE_CALLS = [
+  // processes, process groups and sessions
+  "fork", "vfork", "clone", "clone3", "execve", "execveat", "wait4", "waitid", "waitpid",
+  "setpgid", "getpgid", "getpgrp", "setsid", "getsid", "unshare", "setns", "kcmp",
+  "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
+  // threads
+  "futex", "futex_time64", "futex_waitv", "get_robust_list", "sched_setaffinity", "tkill",
+  // signal delivery
+  "rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
+  "rt_sigqueueinfo", "rt_tgsigqueueinfo", "rt_sigpending", "sigpending", "sigaltstack", "pause",
+  "signalfd", "signalfd4",
+  // pipes, sockets, multiplexing, event descriptors
+  "pipe", "pipe2", "socketcall", "socket", "socketpair", "bind", "connect", "listen", "accept", "accept4",
+  "getsockname", "getpeername", "send", "sendto", "recv", "recvfrom", "shutdown", "setsockopt",
+  "getsockopt", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "recvmmsg_time64",
+  "poll", "ppoll", "ppoll_time64", "select", "_newselect", "pselect6", "pselect6_time64",
+  "epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2",
+  "eventfd", "eventfd2",
+  // timers
+  "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
+  "timer_settime64", "timer_gettime64", "timerfd_create", "timerfd_settime", "timerfd_gettime",
+  "timerfd_settime64", "timerfd_gettime64", "setitimer", "getitimer", "alarm",
+  // System V and POSIX IPC
+  "ipc", "shmget", "shmat", "shmdt", "shmctl", "semget", "semctl", "semtimedop", "semtimedop_time64",
+  "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
+  "mq_notify", "mq_getsetattr", "mq_timedsend_time64", "mq_timedreceive_time64",
+];
+
+/** Calls with a reason of their own. */
+const SPECIAL: Readonly<Record<string, string>> = {
+  rseq: "not built: restartable sequences (glibc runs without them when the kernel answers ENOSYS)",
+  spu_run: "the emulated POWER8 has no Cell SPUs (a kernel without SPU support answers ENOSYS too)",
+  spu_create: "the emulated POWER8 has no Cell SPUs (a kernel without SPU support answers ENOSYS too)",
+};
+
+/** Every name the lists above mention (for the test that they are all real names). */
+export const NAMED_IN_REASONS: readonly string[] = [...NI_COMMON, ...NI_ARCH.ppc64, ...NI_ARCH.ppc32, ...NEXT_ISSUE_CALLS, ...Object.keys(SPECIAL)];
+
+const NEXT = new Set(NEXT_ISSUE_CALLS);
+const NI: Readonly<Record<Arch, ReadonlySet<string>>> = {
+  ppc64: new Set([...NI_COMMON, ...NI_ARCH.ppc64]),
+  ppc32: new Set([...NI_COMMON, ...NI_ARCH.ppc32]),
+};
+
+/** The errno and reason of a call of `arch` that has no handler. */
+export function defaultFailure(arch: Arch, name: string): { errno: number; reason: string } {
+  if (NI[arch].has(name)) return { errno: E.ENOSYS, reason: LINUX_HAS_NONE };
+  if (Object.hasOwn(SPECIAL, name)) return { errno: E.ENOSYS, reason: SPECIAL[name] };
+  if (NEXT.has(name)) return { errno: E.ENOSYS, reason: NEXT_ISSUE };
+  return { errno: E.ENOSYS, reason: NOT_BUILT };
+}
