@@ -16,6 +16,7 @@ import type { Block } from "../sched/thread.js";
 import { Exception, Major } from "../trace/events.js";
 import { shootdown } from "../mem/hat.js";
 import type { NodeChoice } from "../mem/page-allocator.js";
+import { pageWait } from "../mem/region.js";
 import type { Space } from "../mem/space.js";
 import { TWO32 } from "../mem/va.js";
 
@@ -47,6 +48,12 @@ export type SyscallResult = undefined | ThreadEnd | Wait;
 export const enum SegvCode {
   MapErr = 1,
   AccErr = 2,
+}
+
+/** SIGBUS's si_code: BUS_ADRALN (misaligned), BUS_ADRERR (a file page beyond its end, or unreadable). */
+export const enum BusCode {
+  AdrAln = 1,
+  AdrErr = 2,
 }
 
 export interface GuestThreadSpec {
@@ -159,7 +166,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
         const va = f === undefined ? 0 : (f.eaHi >>> 0) * TWO32 + (f.eaLo >>> 0);
         k.trace.ev3(Major.Exception, Exception.Fault, cpu.exitPc >>> 0, va, f?.access ?? 0);
         if (f === undefined || f instanceof AlignmentFault) {
-          const end = spec.exception(cpu, 7, 1, va); // SIGBUS, BUS_ADRALN
+          const end = spec.exception(cpu, 7, BusCode.AdrAln, va);
           if (end !== undefined) return finish(end);
           continue;
         }
@@ -184,8 +191,16 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
           continue;
         }
         if (r.kind === "in progress") {
+          // A file's page is being read (by a kernel thread of its pager's processor): wait,
+          // then run the instruction again. The fault's kernel work is charged as for any other.
+          kernelWork(cost.pageFault);
           clock.cpu = undefined;
-          yield { kind: "event", what: `page of object ${r.obj}` };
+          yield pageWait(r.obj);
+          continue;
+        }
+        if (r.kind === "bus") {
+          const end = spec.exception(cpu, 7, BusCode.AdrErr, va); // SIGBUS: past the end of the mapped file
+          if (end !== undefined) return finish(end);
           continue;
         }
         const end = spec.exception(cpu, 11, r.kind === "denied" ? SegvCode.AccErr : SegvCode.MapErr, va);

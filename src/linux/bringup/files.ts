@@ -1,10 +1,13 @@
 // The bring-up runner's file descriptors: 0, 1 and 2 are the standard streams; open() gives
 // read-only access to host files (the guest sees the host's file system, relative paths from
 // the host's working directory). Nothing can be written or created: the bring-up runner has
-// no file system of its own, and it never writes outside what it was allowed to (EROFS).
+// no file system of its own, and it never writes outside what it was allowed to (EROFS) —
+// except host files a test names (`writable`), which may be opened read-write so that a
+// shared mapping can write them back (write() itself stays refused).
 // The Linux personality replaces this with file servers and a guest root.
 
 import { closeSync, fstatSync, openSync, readSync, constants as fsc, type Stats } from "node:fs";
+import { resolve } from "node:path";
 
 /** PowerPC open(2) flags (asm/fcntl.h; O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE differ from x86). */
 export const enum OFlag {
@@ -43,15 +46,18 @@ interface OpenFile {
   pos: number;
   /** Host fd is ours to close (not a standard stream). */
   owned: boolean;
+  /** The host path it was opened by ("" for the standard streams). */
+  path: string;
   refs: { n: number };
 }
 
 export class FileTable {
   private readonly files = new Map<number, OpenFile>();
 
-  constructor(is64: boolean) {
+  /** `writable`: absolute host paths that may be opened O_RDWR (tests of shared file mappings). */
+  constructor(is64: boolean, private readonly writable: ReadonlySet<string> = new Set()) {
     const large = is64 ? OFlag.LARGEFILE : 0;
-    const std = (hostFd: number, flags: number): OpenFile => ({ hostFd, flags: flags | large, cloexec: false, pos: 0, owned: false, refs: { n: 1 } });
+    const std = (hostFd: number, flags: number): OpenFile => ({ hostFd, flags: flags | large, cloexec: false, pos: 0, owned: false, path: "", refs: { n: 1 } });
     this.files.set(0, std(0, OFlag.RDONLY));
     this.files.set(1, std(1, OFlag.WRONLY));
     this.files.set(2, std(2, OFlag.WRONLY));
@@ -73,20 +79,21 @@ export class FileTable {
     return fd;
   }
 
-  /** open(path, flags): a read-only host file; returns the fd or -errno. */
+  /** open(path, flags): a read-only host file (read-write if `writable` names it); returns the fd or -errno. */
   open(path: string, flags: number, is64: boolean): number {
-    if ((flags & OFlag.ACCMODE) !== OFlag.RDONLY || (flags & (OFlag.CREAT | OFlag.TRUNC)) !== 0) return -ERRNO.EROFS;
+    const rw = (flags & OFlag.ACCMODE) === OFlag.RDWR && this.writable.has(resolve(path));
+    if (((flags & OFlag.ACCMODE) !== OFlag.RDONLY && !rw) || (flags & (OFlag.CREAT | OFlag.TRUNC)) !== 0) return -ERRNO.EROFS;
     if (path.length === 0) return -ERRNO.ENOENT;
     if (this.files.size >= 1024) return -ERRNO.EMFILE;
     let hostFd: number;
     try {
-      hostFd = openSync(path, fsc.O_RDONLY | ((flags & OFlag.NOFOLLOW) !== 0 ? fsc.O_NOFOLLOW : 0) | ((flags & OFlag.DIRECTORY) !== 0 ? fsc.O_DIRECTORY : 0));
+      hostFd = openSync(path, (rw ? fsc.O_RDWR : fsc.O_RDONLY) | ((flags & OFlag.NOFOLLOW) !== 0 ? fsc.O_NOFOLLOW : 0) | ((flags & OFlag.DIRECTORY) !== 0 ? fsc.O_DIRECTORY : 0));
     } catch (e) {
       return -errnoOf(e);
     }
     const fd = this.lowestFree();
     const keep = flags & (OFlag.ACCMODE | OFlag.APPEND | OFlag.NONBLOCK | OFlag.DIRECTORY | OFlag.NOFOLLOW);
-    this.files.set(fd, { hostFd, flags: keep | (is64 ? OFlag.LARGEFILE : flags & OFlag.LARGEFILE), cloexec: (flags & OFlag.CLOEXEC) !== 0, pos: 0, owned: true, refs: { n: 1 } });
+    this.files.set(fd, { hostFd, flags: keep | (is64 ? OFlag.LARGEFILE : flags & OFlag.LARGEFILE), cloexec: (flags & OFlag.CLOEXEC) !== 0, pos: 0, owned: true, path: resolve(path), refs: { n: 1 } });
     return fd;
   }
 
@@ -159,6 +166,12 @@ export class FileTable {
       default:
         return -ERRNO.EINVAL;
     }
+  }
+
+  /** The host file behind `fd` (a file open() gave), for a test's mmap hook; undefined for the standard streams. */
+  hostFile(fd: number): { hostFd: number; flags: number; path: string } | undefined {
+    const f = this.files.get(fd);
+    return f === undefined || !f.owned ? undefined : { hostFd: f.hostFd, flags: f.flags, path: f.path };
   }
 
   closeAll(): void {

@@ -17,7 +17,7 @@ import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
-import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
+import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
 import { E as Errno } from "../errno.js";
 import { E, choiceOf, type SysContext } from "./syscalls.js";
@@ -26,6 +26,7 @@ import { archOf, syscallTable } from "../syscalls/registry.js";
 import { signalName } from "../strace/names.js";
 import { appendFileSync } from "node:fs";
 import { FileTable } from "./files.js";
+import type { MapSource } from "../sys/map-source.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime } from "./guest-time.js";
@@ -76,6 +77,13 @@ export interface RunOptions {
   gid?: number;
   /** Supplementary groups; default: the host user's when uid and gid are the host's, else none. */
   groups?: number[];
+  /**
+   * [tests, until the file-descriptor layer provides it] What mmap of a descriptor maps
+   * (SysContext.mapSource); without it mmap of a descriptor is ENODEV. Deterministic mode only.
+   */
+  mapSource?: (files: FileTable, fd: number) => MapSource | number;
+  /** [tests] Host files the program may open read-write (for shared writable mappings of them). */
+  writableFiles?: string[];
   /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
   strace?: (line: string) => void;
   /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
@@ -163,7 +171,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: img.mmapTop,
-    files: new FileTable(img.is64),
+    files: new FileTable(img.is64, new Set((opts.writableFiles ?? []).map((f) => resolve(f)))),
     log: opts.log ?? (() => {}),
     write: (fd, data) => {
       if (fd === 1) (opts.stdout ?? ((b) => process.stdout.write(b)))(data);
@@ -174,6 +182,8 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
     time, task,
     strace: opts.strace,
   };
+  const hook = opts.mapSource;
+  if (hook !== undefined) ctx.mapSource = (fd) => hook(ctx.files, fd);
   const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
@@ -198,9 +208,11 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal) => {
+    exception: (c, signal, code, addr) => {
       opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
-      return { exitCode: 128 + signal, error: c.describeExit(), signal };
+      // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
+      const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
+      return { exitCode: 128 + signal, error, signal };
     },
     emulate: emulatePrivileged,
   };

@@ -12,9 +12,11 @@ import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { SysError } from "../sys/guest-mem.js";
+import { checkFileMap, mapDescriptor, type MapSource } from "../sys/map-source.js";
+import { E as ERRNO } from "../errno.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
-import { RegionKind } from "../../kernel/mem/region.js";
+import { PageWait, RegionKind, pageWait } from "../../kernel/mem/region.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
@@ -55,6 +57,12 @@ export interface SysContext {
   time: GuestTime;
   /** The Linux task: ids, credentials, limits, signal state, prctl attributes (src/linux/task). */
   task: Task;
+  /**
+   * What descriptor `fd` maps (mmap of a file), or -errno (EBADF): the file-descriptor layer's
+   * answer. Until that layer provides it, only tests set it; without it, mmap of a descriptor
+   * is ENODEV (logged).
+   */
+  mapSource?(fd: number): MapSource | number;
   /** --strace: each system call decoded, one line per call (without the newline). */
   strace?: (line: string) => void;
 }
@@ -73,10 +81,16 @@ export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {
   return (ctx.policy.mode & 0xff) === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
 }
 
-/** Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT. */
+/**
+ * Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT (also
+ * for a file page past the end, where a user access would be SIGBUS). A file page being read
+ * throws PageWait: the call waits for it and runs again.
+ */
 function faultIn(ctx: SysContext, e: GuestFault): boolean {
   const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
-  return ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE))).kind === "mapped";
+  const r = ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE)));
+  if (r.kind === "in progress") throw new PageWait(r.obj);
+  return r.kind === "mapped";
 }
 
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
@@ -122,6 +136,17 @@ const sysWritev: Handler = (ctx, a) => {
   const w = ctx.image.is64 ? 8 : 4;
   const vec = readGuestPopulating(ctx, iov, n * 2 * w);
   const dv = new DataView(vec.buffer);
+  // Every buffer's file pages are brought in before anything is written: a page being read
+  // makes the call wait and run again (PageWait), which must not write the first buffers twice.
+  for (let i = 0; i < n; i++) {
+    const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
+    const len = w === 8 ? Number(dv.getBigUint64(i * 16 + 8, ctx.image.le)) : dv.getUint32(i * 8 + 4, ctx.image.le);
+    try {
+      if (len > 0) readGuestPopulating(ctx, base, Math.min(len, 1 << 30));
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e; // a bad buffer: EFAULT when the loop below reaches it
+    }
+  }
   let total = 0;
   for (let i = 0; i < n; i++) {
     const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
@@ -141,8 +166,16 @@ const sysRead: Handler = (ctx, a) => {
     if (max === 0) return 0;
     return (function* (): Pending {
       const bytes = yield* ctx.k.hostRead(max);
-      writeGuest(ctx, va, bytes);
-      return bytes.length;
+      // The input is consumed: a buffer page being read from a file is waited for here.
+      for (;;) {
+        try {
+          writeGuest(ctx, va, bytes);
+          return bytes.length;
+        } catch (e) {
+          if (!(e instanceof PageWait)) throw e;
+          yield pageWait(e.obj);
+        }
+      }
     })();
   }
   const r = ctx.files.read(a[0] | 0, a[2]);
@@ -226,20 +259,36 @@ const MAP_SHARED = 0x01, MAP_TYPE = 0x0f, MAP_POPULATE = 0x8000, MAP_FIXED_NOREP
 /** PowerPC's arch_validate_prot: R/W/X, PROT_SEM, PROT_SAO, and the GROWSDOWN/GROWSUP modifiers. */
 const PROT_VALID = 0x7 | 0x8 | 0x10 | 0x01000000 | 0x02000000;
 
-const sysMmap: Handler = (ctx, a) => {
+/**
+ * mmap(addr, len, prot, flags, fd, offset) and ppc32's mmap2 (`pages`: the offset is in 4096-byte
+ * units). Linux's order of checks (arch/powerpc/kernel/syscalls.c, mm/mmap.c ksys_mmap_pgoff and
+ * do_mmap): protection, offset alignment, descriptor, length, type, place, then the file's own
+ * checks (map-source.ts).
+ */
+const sysMmap = (pages: boolean): Handler => (ctx, a) => {
   const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
-  // Linux's order of checks (mm/mmap.c ksys_mmap_pgoff, do_mmap): descriptor, then length,
-  // type and protection.
+  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
+  const off = pages ? a[5] * PAGE_SIZE : addr(ctx, 5);
+  if (off % PAGE_SIZE !== 0) return -E.EINVAL;
+  const pgoff = off / PAGE_SIZE;
+  let src: MapSource | undefined;
   if ((flags & MAP_ANONYMOUS) === 0) {
-    if (!ctx.files.has(a[4] | 0)) return -E.EBADF;
-    ctx.log("mmap of a file: not built yet (file-backed FCMs come with the Linux personality), returning ENODEV");
-    return -19; // ENODEV
+    const fd = a[4] | 0;
+    if (ctx.mapSource === undefined) {
+      if (!ctx.files.has(fd)) return -E.EBADF;
+      ctx.log("mmap of a file: the bring-up runner's descriptors cannot be mapped (the file-descriptor layer provides mapSource), returning ENODEV");
+      return -ERRNO.ENODEV;
+    }
+    const s = ctx.mapSource(fd);
+    if (typeof s === "number") return s;
+    src = s;
   }
   if (len === 0 || pageUp(len) < len) return -E.EINVAL;
+  const size = pageUp(len);
+  // A 32-bit kernel's page offset is an unsigned long: pgoff + pages must not wrap.
+  if (src !== undefined && !ctx.image.is64 && pgoff + size / PAGE_SIZE >= TWO32) return -ERRNO.EOVERFLOW;
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 0x03) return -E.EINVAL;
-  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
-  const size = pageUp(len);
   let start: number;
   if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0) {
     if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
@@ -251,6 +300,15 @@ const sysMmap: Handler = (ctx, a) => {
     const free = findFree(ctx, size);
     if (free === undefined) return -E.ENOMEM;
     start = free;
+  }
+  if (src !== undefined) {
+    const err = checkFileMap(src, prot, flags);
+    if (err !== 0) return err;
+    const s = src;
+    return (function* (): Pending {
+      yield* mapDescriptor(ctx.space, start, size, toPte(prot), s, pgoff, flags);
+      return start;
+    })();
   }
   // A shared anonymous mapping is its own FCM marked shared: MADV_DONTNEED keeps its pages, and
   // fork (with processes) will share it instead of copying it.
@@ -293,7 +351,8 @@ const sysMprotect: Handler = (ctx, a) => {
   if (len === 0) return 0;
   return (function* (): Pending {
     // Reduced rights reach every processor (shootdown) before mprotect returns.
-    return (yield* ctx.space.protect(start, start + pageUp(len), toPte(prot))) ? 0 : -E.ENOMEM;
+    const r = yield* ctx.space.protect(start, start + pageUp(len), toPte(prot));
+    return r === "denied" ? -ERRNO.EACCES : r ? 0 : -E.ENOMEM;
   })();
 };
 
@@ -451,8 +510,8 @@ export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
   statx: sysStatx,
   set_robust_list: sysSetRobustList,
   brk: sysBrk,
-  mmap: sysMmap,
-  mmap2: (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS),
+  mmap: sysMmap(false),
+  mmap2: sysMmap(true),
   munmap: sysMunmap,
   mprotect: sysMprotect,
 };
@@ -470,6 +529,6 @@ export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
   statx: "host paths; relative to a directory descriptor: ENOSYS",
   fstat: { ppc32: "fills struct stat64, not the old struct stat of ppc32's fstat" },
   set_robust_list: "the list head is not kept (one thread)",
-  mmap: "anonymous mappings only (a file mapping: ENODEV)",
-  mmap2: "anonymous mappings only (a file mapping: ENODEV; a non-zero page offset: ENOSYS)",
+  mmap: "a descriptor maps what the file-descriptor layer's mapSource says; the bring-up runner's own descriptors have none (ENODEV)",
+  mmap2: "a descriptor maps what the file-descriptor layer's mapSource says; the bring-up runner's own descriptors have none (ENODEV)",
 };
