@@ -29,6 +29,12 @@ export const enum MsgKind {
   Spawn = 30,
   /** Remove an address space's translations from this processor (kernel/mem/hat.ts). */
   Shootdown = 40,
+  /** Read a page of a file on its pager's processor (kernel/mem/file-cache.ts). */
+  PageIn = 41,
+  /** Wake this processor's threads waiting for a page cache's event. */
+  PageWake = 42,
+  /** Write pages of a file on its pager's processor (a request: the reply counts failures). */
+  PageOut = 43,
   User = 100,
 }
 

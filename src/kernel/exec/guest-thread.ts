@@ -16,6 +16,7 @@ import type { Block } from "../sched/thread.js";
 import { Exception, Major } from "../trace/events.js";
 import { shootdown } from "../mem/hat.js";
 import type { NodeChoice } from "../mem/page-allocator.js";
+import { pageWait } from "../mem/region.js";
 import type { Space } from "../mem/space.js";
 import { TWO32 } from "../mem/va.js";
 
@@ -49,6 +50,12 @@ export const enum SegvCode {
   AccErr = 2,
 }
 
+/** SIGBUS's si_code: BUS_ADRALN (misaligned), BUS_ADRERR (a file page beyond its end, or unreadable). */
+export const enum BusCode {
+  AdrAln = 1,
+  AdrErr = 2,
+}
+
 export interface GuestThreadSpec {
   readonly name: string;
   readonly space: Space;
@@ -73,6 +80,10 @@ export class ThreadClock {
   instructions = 0;
   /** The engine's instruction count when the current slice's instructions were last charged. */
   charged = 0;
+  /** Kernel work charged to the thread (system-call entries, page faults), in cycles: its system time. */
+  kernelCycles = 0;
+  /** Page faults the memory system resolved for the thread (Linux's minor faults). */
+  faults = 0;
   /** The engine the thread runs on now (undefined between slices on no processor). */
   cpu: Cpu | undefined;
   /** Instructions run but not yet charged to the processor's clock. */
@@ -104,6 +115,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
   /** Kernel work done for the thread counts against its slice too (a syscall loop is preempted). */
   const kernelWork = (cycles: number): void => {
     k.port.charge(cycles);
+    clock.kernelCycles += cycles;
     left -= Math.ceil(cycles / cost.instruction);
   };
   const memWork = (cycles: number, pa: number): number => (k.port.mem.frameNode(pa >>> 12) === node ? cycles : cycles * cost.remoteMemoryFactor);
@@ -154,7 +166,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
         const va = f === undefined ? 0 : (f.eaHi >>> 0) * TWO32 + (f.eaLo >>> 0);
         k.trace.ev3(Major.Exception, Exception.Fault, cpu.exitPc >>> 0, va, f?.access ?? 0);
         if (f === undefined || f instanceof AlignmentFault) {
-          const end = spec.exception(cpu, 7, 1, va); // SIGBUS, BUS_ADRALN
+          const end = spec.exception(cpu, 7, BusCode.AdrAln, va);
           if (end !== undefined) return finish(end);
           continue;
         }
@@ -170,6 +182,7 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
           continue;
         }
         if (r.kind === "mapped") {
+          clock.faults++;
           kernelWork(cost.pageFault + (r.zeroed ? memWork(cost.pageZero, r.pa) : 0) + (r.copied ? memWork(cost.pageCopy, r.pa) : 0));
           if (r.replaced) {
             clock.cpu = undefined;
@@ -178,8 +191,16 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
           continue;
         }
         if (r.kind === "in progress") {
+          // A file's page is being read (by a kernel thread of its pager's processor): wait,
+          // then run the instruction again. The fault's kernel work is charged as for any other.
+          kernelWork(cost.pageFault);
           clock.cpu = undefined;
-          yield { kind: "event", what: `page of object ${r.obj}` };
+          yield pageWait(r.obj);
+          continue;
+        }
+        if (r.kind === "bus") {
+          const end = spec.exception(cpu, 7, BusCode.AdrErr, va); // SIGBUS: past the end of the mapped file
+          if (end !== undefined) return finish(end);
           continue;
         }
         const end = spec.exception(cpu, 11, r.kind === "denied" ? SegvCode.AccErr : SegvCode.MapErr, va);

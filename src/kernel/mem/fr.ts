@@ -2,7 +2,8 @@
 // contents when the page is not in its cache (K42's FR classes: FRComputation for anonymous
 // memory, FRPA for files reached through a file server). Anonymous memory is "computed": a
 // page that was never written is zeros, and the frames the page allocator hands out are
-// already zeroed, so pageIn has nothing to read. The FR for files comes with the file server.
+// already zeroed, so pageIn has nothing to read. Files have FRFile (fr-file.ts), which reads
+// through the file's pager asynchronously.
 //
 // FRComputation is one well-known object serving all anonymous memory; each rep counts the
 // pages it supplied on its processor (K42 kept such statistics per rep).
@@ -12,7 +13,7 @@ import type { SharedWords } from "../shared.js";
 
 export interface FR {
   /** Kind of memory object, for /proc/PID/maps-style descriptions and traces. */
-  readonly kind: "anonymous";
+  readonly kind: "anonymous" | "file";
   /**
    * Fill frame `pa` (zeroed) with the contents of the object's page `page`. Returns "done" when
    * the frame holds the page now; "in progress" (files) makes the fault wait outside every

@@ -4,7 +4,9 @@
 // anonymous memory), and the name after padding to 25 + 6 × (pointer size) − 1 columns and one space. procfs (the
 // Linux personality's) serves it; the names of file mappings come from the file server.
 
+import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
+import type { FileLabel } from "./pager.js";
 import { RegionFlag, RegionKind } from "./region.js";
 import type { RegionView } from "./process.js";
 
@@ -30,8 +32,24 @@ export function kindName(r: RegionView): string {
       return "[stack]";
     case RegionKind.Anonymous:
     case RegionKind.Image:
+    case RegionKind.File:
       return "";
   }
+}
+
+/**
+ * The name of a file mapping from its file's label: the path, the file offset of the region's
+ * first page, the device as major:minor (st_dev in Linux's encoding: major in bits 8–19, minor
+ * in bits 0–7 and 20–31), the inode.
+ */
+export function fileName(r: RegionView, label: FileLabel): MapsName {
+  const dev = label.dev >>> 0;
+  return { name: label.path, offset: r.offset * PAGE_SIZE, major: (dev >>> 8) & 0xfff, minor: (dev & 0xff) | ((dev >>> 12) & ~0xff), inode: label.ino };
+}
+
+/** The name of any region: its file's, if it maps one, else by its kind. */
+export function regionName(r: RegionView & { label?: FileLabel }): MapsName {
+  return r.label !== undefined ? fileName(r, r.label) : { name: kindName(r) };
 }
 
 /** One line (without the newline) for region `r`; `pointerBytes` is 8 for 64-bit processes, 4 for 32-bit. */

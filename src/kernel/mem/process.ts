@@ -5,19 +5,23 @@
 // region on the faulting processor, then Region → FCM → HAT.
 //
 // Every operation runs synchronously inside one clustered-object call; the caller (space.ts)
-// then shoots down, frees, and destroys, outside every object.
+// then shoots down, frees, drops the references of the regions that died, and destroys,
+// outside every object. References are dropped only after the shootdown: an FCM whose count
+// reaches zero frees its frames at once, so no address space may still hold a translation of
+// them — which the dropper's own completed shootdown guarantees for its space, and every
+// other space's earlier drop for its own.
 
 import { PAGE_SIZE } from "../../machine/memory.js";
-import type { Prot } from "../../machine/pagetable.js";
+import { Pte, type Prot } from "../../machine/pagetable.js";
 import type { Access } from "../../machine/power/mmu.js";
 import { RootKind, type ObjectType, type RepContext } from "../cos/types.js";
-import type { ObjRef } from "../cos/manager.js";
+import { ObjectBusy, type ObjRef } from "../cos/manager.js";
 import type { SharedWords } from "../shared.js";
 import type { FCM } from "./fcm.js";
 import type { HAT } from "./hat.js";
 import { acquire, release } from "./lock.js";
 import type { NodeChoice } from "./page-allocator.js";
-import { RegionDefault, RegionKind, type FaultOutcome, type Region, type RegionInfo } from "./region.js";
+import { RegionDefault, RegionFlag, RegionKind, type FaultOutcome, type Region, type RegionInfo } from "./region.js";
 import { RegionTable, type TableRecord } from "./region-table.js";
 import type { MemorySystem } from "./system.js";
 
@@ -27,11 +31,19 @@ export interface Release {
   flush: boolean;
   /** Frames to return to the page allocator after the shootdown. */
   frames: number[];
-  /** Clustered objects (regions, FCMs) to destroy (the reclaimer waits for quiescence). */
+  /** Clustered objects (regions) to destroy (the reclaimer waits for quiescence). */
   objects: number[];
+  /** FCMs that lost a region: a reference each to drop after the shootdown (FileCaches.drop). */
+  drops: number[];
+  /**
+   * File pages whose writable translations went: marked dirty again after the shootdown (a
+   * store through a stale TLB entry before it completed must not be lost to a write-back that
+   * cleared the mark meanwhile).
+   */
+  redirty?: { cache: ObjRef<FCM>; pages: { page: number; pa: number }[] }[];
 }
 
-export const noRelease = (): Release => ({ flush: false, frames: [], objects: [] });
+export const noRelease = (): Release => ({ flush: false, frames: [], objects: [], drops: [] });
 
 /** How a new mapping is made. */
 export interface MapSpec {
@@ -40,10 +52,18 @@ export interface MapSpec {
   flags: number;
   /** An existing FCM to map (its reference count grows); default a new anonymous one. */
   fcm?: ObjRef<FCM>;
+  /** The file page cache the FCM is (shared mapping) or reads through (private mapping); default none. */
+  cache?: ObjRef<FCM>;
   /** Page number in the FCM of the first page (default 0). */
   offset?: number;
   policyMode?: number;
   policyNodes?: number;
+}
+
+/** What msync writes back: cache page ranges, each with a reference held; `busy`: stopped at `at` by a hot-swap of `obj`. */
+export interface FileRanges {
+  ranges: { cache: ObjRef<FCM>; first: number; end: number }[];
+  busy?: { obj: number; at: number };
 }
 
 export interface RegionView extends RegionInfo {
@@ -64,14 +84,27 @@ export interface Process {
   /** Map [start, end) anew, replacing whatever was there (MAP_FIXED semantics). */
   map(start: number, end: number, spec: MapSpec): Release;
   unmap(start: number, end: number): Release;
-  /** Change the protection of [start, end); undefined if part of it is unmapped (ENOMEM). */
-  protect(start: number, end: number, prot: Prot): Release | undefined;
+  /**
+   * Change the protection of [start, end); undefined if part of it is unmapped (ENOMEM),
+   * "denied" if a region may not get `prot` (write to a shared mapping of a file not open for
+   * writing: EACCES). Nothing changes in either case.
+   */
+  protect(start: number, end: number, prot: Prot): Release | undefined | "denied";
   /** Move the mappings of [from, from + len) to [to, to + len) (the target is replaced); pages go along. */
   move(from: number, len: number, to: number): Release;
   /** Grow or shrink the region that ends at `end` in place, to `newEnd` (brk, mremap). */
   resize(end: number, newEnd: number): Release;
-  /** Drop the private pages of [start, end) (MADV_DONTNEED): the next touch zero-fills. */
+  /**
+   * MADV_DONTNEED on [start, end): private pages are dropped (the next touch zero-fills, or
+   * reads the file again); shared ones keep their contents, only the translations go.
+   */
   dropPages(start: number, end: number): Release;
+  /**
+   * The file pages shared mappings of [start, end) map (msync): per mapping, the cache and the
+   * cache's page range, each with a reference taken (the caller drops it); undefined if part of
+   * the range is unmapped.
+   */
+  fileRanges(start: number, end: number): FileRanges | undefined;
   /**
    * Apply an mbind policy to [start, end) (regions are split at the ends); undefined if part
    * of the range is unmapped, unless `holes` (then the mapped parts get it).
@@ -84,6 +117,8 @@ export interface Process {
   isFree(start: number, end: number): boolean;
   /** The frame mapped at `va` now, or -1. */
   resident(va: number): number;
+  /** Is the page at `va` in memory (mapped here, or held by the region's FCM or file cache: mincore)? */
+  incore(va: number): boolean;
   /** Everything: the address space is going away (after this, only the shootdown and frees). */
   teardown(): Release;
 }
@@ -165,27 +200,35 @@ class ProcessRep implements Process {
     }
   }
 
+  /** A new region (on its cache's attach list if it maps a file). */
   private newRegion(info: RegionInfo): ObjRef<Region> {
     const k = this.ctx.k;
     const id = k.cos.create(RegionDefault);
-    k.cos.callNow(id, (r) => r.init(info));
+    k.cos.callNow(id, (r) => r.init(info, this.hat));
+    if (info.cache !== 0) k.cos.callNow(info.cache, (c) => c.attach(id));
     return id;
   }
 
-  /** Regions die with their FCM reference; an FCM no region maps is torn down. */
-  private dropFcm(fcm: ObjRef<FCM>, n: number, rel: Release): void {
+  /** Note the pages of [s, e) of shared file mapping `info` that this space maps writable now (Release.redirty). */
+  private noteWritable(info: RegionInfo, s: number, e: number, rel: Release): void {
+    if (info.cache === 0 || info.cache !== info.fcm) return;
+    const pages = this.ctx.k.cos.callNow(this.hat, (h) => {
+      const out: { page: number; pa: number }[] = [];
+      for (let va = s; va < e; va += PAGE_SIZE) {
+        const pte = h.lookup(va);
+        if ((pte & Pte.Write) !== 0) out.push({ page: info.offset + (va - info.start) / PAGE_SIZE, pa: pte & ~(PAGE_SIZE - 1) });
+      }
+      return out;
+    });
+    if (pages.length > 0) (rel.redirty ??= []).push({ cache: info.cache, pages });
+  }
+
+  /** A region leaves: off its cache's list, dead (a fault that found it retries), destroyed later. */
+  private retire(id: number, info: RegionInfo, rel: Release): void {
     const cos = this.ctx.k.cos;
-    let id = fcm;
-    let drop = n;
-    while (id !== 0) {
-      const left = cos.callNow(id, (f) => f.addRef(-drop));
-      if (left > 0) return;
-      const t = cos.callNow(id, (f) => f.teardown());
-      rel.frames.push(...t.frames);
-      rel.objects.push(id);
-      id = t.parent; // the copy-on-write parent loses a child
-      drop = 1;
-    }
+    if (info.cache !== 0) cos.callNow(info.cache, (c) => c.detach(id as ObjRef<Region>));
+    cos.callNow(id as ObjRef<Region>, (r) => r.kill());
+    rel.objects.push(id);
   }
 
   /**
@@ -200,8 +243,7 @@ class ProcessRep implements Process {
         continue;
       }
       const info = this.infoOf(rec.id);
-      cos.callNow(rec.id as ObjRef<Region>, (r) => r.kill());
-      rel.objects.push(rec.id);
+      this.retire(rec.id, info, rel);
       let pieces = 0;
       if (rec.start < a) {
         out.push({ start: rec.start, end: a, id: this.newRegion({ ...info, start: rec.start, end: a }) });
@@ -213,12 +255,13 @@ class ProcessRep implements Process {
       }
       const fcm = info.fcm;
       const s = Math.max(a, rec.start), e = Math.min(b, rec.end);
+      this.noteWritable(info, s, e, rel);
       if (cos.callNow(this.hat, (h) => h.unmapRange(s, e)) > 0) rel.flush = true;
       const shared = cos.callNow(fcm, (f) => f.shared);
       if (!keepPages && !shared) {
         rel.frames.push(...cos.callNow(fcm, (f) => f.release(info.offset + (s - rec.start) / PAGE_SIZE, (e - s) / PAGE_SIZE)));
       }
-      if (pieces === 0) this.dropFcm(fcm, 1, rel);
+      if (pieces === 0) rel.drops.push(fcm); // after the shootdown
       else if (pieces === 2) cos.callNow(fcm, (f) => f.addRef(1));
     }
     out.sort((x, y) => x.start - y.start);
@@ -227,12 +270,12 @@ class ProcessRep implements Process {
 
   map(start: number, end: number, spec: MapSpec): Release {
     return this.locked((recs, rel) => {
-      const out = this.cut(recs, start, end, rel);
       const fcm = spec.fcm ?? this.ms.newAnonymousFcm((spec.flags & 1) !== 0);
-      this.ctx.k.cos.callNow(fcm, (f) => f.addRef(1));
+      this.ctx.k.cos.callNow(fcm, (f) => f.addRef(1)); // before anything changes (a hot-swap throws ObjectBusy here)
+      const out = this.cut(recs, start, end, rel);
       const id = this.newRegion({
         start, end, prot: spec.prot, fcm, offset: spec.offset ?? 0, kind: spec.kind, flags: spec.flags,
-        policyMode: spec.policyMode ?? 0, policyNodes: spec.policyNodes ?? 0,
+        policyMode: spec.policyMode ?? 0, policyNodes: spec.policyNodes ?? 0, cache: spec.cache ?? (0 as ObjRef<FCM>),
       });
       out.push({ start, end, id });
       return out.sort((x, y) => x.start - y.start);
@@ -243,10 +286,20 @@ class ProcessRep implements Process {
     return this.locked((recs, rel) => this.cut(recs, start, end, rel)) as Release;
   }
 
-  protect(start: number, end: number, prot: Prot): Release | undefined {
-    return this.reshape(start, end, (info) => ({ ...info, prot }), (rel) => {
+  protect(start: number, end: number, prot: Prot): Release | undefined | "denied" {
+    let denied = false;
+    const rel = this.reshape(start, end, (info) => ({ ...info, prot }), (rel) => {
+      if ((prot & Pte.Write) === 0) {
+        for (const r of this.table.all()) {
+          if (r.end > start && r.start < end) this.noteWritable(this.infoOf(r.id), Math.max(start, r.start), Math.min(end, r.end), rel);
+        }
+      }
       if (this.ctx.k.cos.callNow(this.hat, (h) => h.protectRange(start, end, prot)) > 0) rel.flush = true;
+    }, false, (info) => {
+      denied ||= (prot & Pte.Write) !== 0 && (info.flags & RegionFlag.NoWrite) !== 0;
+      return denied;
     });
+    return denied ? "denied" : rel;
   }
 
   setPolicy(start: number, end: number, mode: number, nodes: number, holes = false): Release | undefined {
@@ -272,10 +325,15 @@ class ProcessRep implements Process {
     return { moved, rel };
   }
 
-  /** Replace the regions covering [start, end) by ones changed by `change` (ends split off). */
-  private reshape(start: number, end: number, change: (i: RegionInfo) => RegionInfo, after: (rel: Release) => void, holes = false): Release | undefined {
+  /**
+   * Replace the regions covering [start, end) by ones changed by `change` (ends split off);
+   * undefined (nothing changed) if part of the range is unmapped and not `holes`, or `refuse`
+   * answers true for one of the regions.
+   */
+  private reshape(start: number, end: number, change: (i: RegionInfo) => RegionInfo, after: (rel: Release) => void, holes = false, refuse?: (i: RegionInfo) => boolean): Release | undefined {
     return this.locked((recs, rel) => {
       if (!holes && !coveredBy(recs, start, end)) return undefined;
+      if (refuse !== undefined && recs.some((r) => r.end > start && r.start < end && refuse(this.infoOf(r.id)))) return undefined;
       const cos = this.ctx.k.cos, out: TableRecord[] = [];
       for (const rec of recs) {
         if (rec.end <= start || rec.start >= end) {
@@ -291,8 +349,7 @@ class ProcessRep implements Process {
           out.push(rec);
           continue;
         }
-        cos.callNow(rec.id as ObjRef<Region>, (r) => r.kill());
-        rel.objects.push(rec.id);
+        this.retire(rec.id, info, rel);
         const piece = (ps: number, pe: number, i: RegionInfo): void => {
           out.push({ start: ps, end: pe, id: this.newRegion({ ...i, start: ps, end: pe, offset: info.offset + (ps - rec.start) / PAGE_SIZE }) });
         };
@@ -350,13 +407,41 @@ class ProcessRep implements Process {
       for (const rec of recs) {
         if (rec.end <= start || rec.start >= end) continue;
         const info = this.infoOf(rec.id);
-        if (cos.callNow(info.fcm, (f) => f.shared)) continue; // shared memory keeps its contents
         const s = Math.max(start, rec.start), e = Math.min(end, rec.end);
+        this.noteWritable(info, s, e, rel);
         if (cos.callNow(this.hat, (h) => h.unmapRange(s, e)) > 0) rel.flush = true;
+        // Shared memory keeps its contents (only this mapping's translations go); a private
+        // mapping's own pages go (anonymous: zeros next time; a file's: read through again).
+        if (cos.callNow(info.fcm, (f) => f.shared)) continue;
         rel.frames.push(...cos.callNow(info.fcm, (f) => f.release(info.offset + (s - rec.start) / PAGE_SIZE, (e - s) / PAGE_SIZE)));
       }
       return recs;
     }) as Release;
+  }
+
+  fileRanges(start: number, end: number): FileRanges | undefined {
+    const out: FileRanges = { ranges: [] };
+    const ok = this.locked((recs) => {
+      if (!coveredBy(recs, start, end)) return undefined;
+      const cos = this.ctx.k.cos;
+      for (const rec of recs) {
+        if (rec.end <= start || rec.start >= end) continue;
+        const info = this.infoOf(rec.id);
+        if (info.cache === 0 || info.cache !== info.fcm) continue; // private and anonymous memory write nothing back
+        const s = Math.max(start, rec.start), e = Math.min(end, rec.end);
+        try {
+          cos.callNow(info.cache, (c) => c.addRef(1)); // the region may go while the caller writes back
+        } catch (err) {
+          if (!(err instanceof ObjectBusy)) throw err;
+          // The cache is being hot-swapped: hand back what is held; the caller waits and goes on from here.
+          out.busy = { obj: err.obj, at: s };
+          break;
+        }
+        out.ranges.push({ cache: info.cache, first: info.offset + (s - rec.start) / PAGE_SIZE, end: info.offset + (e - rec.start) / PAGE_SIZE });
+      }
+      return recs;
+    });
+    return ok === undefined ? undefined : out;
   }
 
   covered(start: number, end: number): boolean {
@@ -370,6 +455,14 @@ class ProcessRep implements Process {
   resident(va: number): number {
     const e = this.ctx.k.cos.callNow(this.hat, (h) => h.lookup(va));
     return e === 0 ? -1 : e & ~(PAGE_SIZE - 1);
+  }
+
+  incore(va: number): boolean {
+    if (this.resident(va) >= 0) return true;
+    const r = this.find(va);
+    if (r === undefined) return false;
+    const cos = this.ctx.k.cos, page = r.offset + (va - (va % PAGE_SIZE) - r.start) / PAGE_SIZE;
+    return cos.callNow(r.fcm, (f) => f.holds(page)) || (r.cache !== 0 && r.cache !== r.fcm && cos.callNow(r.cache, (c) => c.holds(page)));
   }
 
   teardown(): Release {

@@ -1,8 +1,10 @@
 // An address space as the layers above use it: a handle (no state of its own beyond the ids)
 // on a Process object and its HAT, whose changes complete in K42's order — change the regions
 // and page tables under the process lock, shoot down every translation of them, only then
-// free the frames, then destroy the dead objects (the reclaimer waits for quiescence).
-// Changes are generators: they wait for the shootdown's replies, outside every object.
+// free the frames, then destroy the dead objects (the reclaimer waits for quiescence) and drop
+// the references the dead regions held (an FCM left without one goes; a file's cache is
+// written back first). Changes are generators: they wait for the shootdown's replies, and for
+// a file's pager, outside every object.
 
 import { PAGE_SIZE } from "../../machine/memory.js";
 import type { Prot } from "../../machine/pagetable.js";
@@ -13,8 +15,10 @@ import type { Block } from "../sched/thread.js";
 import { Major, Mem } from "../trace/events.js";
 import { shootdown, type HAT } from "./hat.js";
 import type { NodeChoice } from "./page-allocator.js";
+import type { FCM } from "./fcm.js";
+import type { FileLabel } from "./pager.js";
 import type { MapSpec, Process, RegionView, Release } from "./process.js";
-import type { FaultOutcome } from "./region.js";
+import { RegionFlag, pageWait, PageWait, type FaultOutcome } from "./region.js";
 import type { MemorySystem } from "./system.js";
 import { pageDown } from "./va.js";
 
@@ -60,6 +64,10 @@ export class Space {
   resident(va: number): number {
     return this.call((p) => p.resident(va));
   }
+  /** Is the page at `va` in memory — mapped, or in its object's cache (mincore)? */
+  incore(va: number): boolean {
+    return this.call((p) => p.incore(va));
+  }
 
   // ---- faults ----
 
@@ -70,9 +78,29 @@ export class Space {
     return r;
   }
 
-  /** The frame holding `va`, brought in if needed, whatever the protection (kernel writes). */
-  frameFor(va: number): number {
-    const r = this.faultNow(pageDown(va), Access.Write, undefined, true);
+  /**
+   * Resolve a fault, waiting while a file's page is brought in (and for hot-swaps): the outcome
+   * is never "in progress". For kernel threads and system calls that may wait (MAP_POPULATE, mlock).
+   */
+  *faultIn(va: number, access: Access, choice?: NodeChoice, force = false): Generator<Block, FaultOutcome, unknown> {
+    for (;;) {
+      const r = yield* this.retrying(() => this.faultNow(va, access, choice, force));
+      if (r.kind !== "in progress") {
+        yield* this.flushPending();
+        return r;
+      }
+      yield pageWait(r.obj);
+    }
+  }
+
+  /**
+   * The frame holding `va`, brought in if needed, whatever the protection (kernel writes;
+   * `access` Read for kernel reads, which then may get a copy-on-write parent's frame).
+   * A file page being read throws PageWait (a system call waits for it and runs again).
+   */
+  frameFor(va: number, access: Access = Access.Write): number {
+    const r = this.faultNow(pageDown(va), access, undefined, true);
+    if (r.kind === "in progress") throw new PageWait(r.obj);
     if (r.kind !== "mapped") throw new RangeError(`no region at 0x${va.toString(16)} (${r.kind})`);
     return r.pa;
   }
@@ -96,7 +124,7 @@ export class Space {
     while (n < len) {
       const a = va + n, off = a % PAGE_SIZE;
       const l = Math.min(len - n, PAGE_SIZE - off);
-      const pa = this.frameFor(a) + off;
+      const pa = this.frameFor(a, Access.Read) + off; // a read: no copy-on-write break, no dirty file page
       out.set(bytes.subarray(pa, pa + l), n);
       n += l;
     }
@@ -108,19 +136,70 @@ export class Space {
   /** Map a range known to be empty (the loader, before the space runs): nothing to wait for. */
   mapFresh(start: number, end: number, spec: MapSpec): void {
     const rel = this.call((p) => p.map(start, end, spec));
-    if (rel.flush || rel.frames.length > 0 || rel.objects.length > 0) throw new Error(`mapFresh over a mapped range 0x${start.toString(16)}`);
+    if (rel.flush || rel.frames.length > 0 || rel.objects.length > 0 || rel.drops.length > 0) throw new Error(`mapFresh over a mapped range 0x${start.toString(16)}`);
   }
 
   *map(start: number, end: number, spec: MapSpec): Generator<Block, void, unknown> {
     yield* this.settle(yield* this.retrying(() => this.call((p) => p.map(start, end, spec))));
   }
+  /**
+   * Map pages of a file's cache (FileCaches.acquire; the caller keeps its own reference) at
+   * [start, end): `offset` is the file offset in pages. Shared: the cache itself (every shared
+   * mapping of the file, in every space, maps the same frames; writes reach the file); with
+   * RegionFlag.NoWrite in `flags` if the file is not open for writing.
+   * Private: a copy-on-write child of the cache, which sees the file until it writes a page.
+   */
+  *mapFile(start: number, end: number, spec: FileMapSpec): Generator<Block, void, unknown> {
+    const cache = spec.file;
+    const fcm = spec.shared ? cache : yield* this.retrying(() => this.ms.newCowChild(cache));
+    const flags = spec.shared ? spec.flags | RegionFlag.Shared : spec.flags & ~(RegionFlag.Shared | RegionFlag.NoWrite);
+    yield* this.map(start, end, { ...spec, flags, fcm, cache, offset: spec.offset });
+  }
+
+  /**
+   * msync: write back what shared file mappings of [start, end) dirtied. Returns the failed
+   * writes, or undefined if part of the range is unmapped (ENOMEM; nothing written).
+   */
+  *msync(start: number, end: number): Generator<Block, number | undefined, unknown> {
+    const held: { cache: ObjRef<FCM>; first: number; end: number }[] = [];
+    let failed = 0, from = start;
+    try {
+      for (;;) {
+        const got = yield* this.retrying(() => this.call((p) => p.fileRanges(from, end)));
+        if (got === undefined) {
+          if (from === start) return undefined;
+          break; // unmapped meanwhile (another thread): what is left is not ours to write
+        }
+        held.push(...got.ranges);
+        if (got.busy === undefined) break;
+        yield { kind: "swap", obj: got.busy.obj };
+        from = got.busy.at;
+      }
+      for (const r of held) failed += yield* this.ms.files.writeBack(r.cache, r.first, r.end);
+    } finally {
+      for (const r of held) yield* this.ms.files.drop(r.cache);
+    }
+    return failed;
+  }
+
+  /** The regions, each file mapping with its file's label (for /proc/PID/maps: `mapsText(…, regionName)`). */
+  *labelled(): Generator<Block, (RegionView & { label?: FileLabel })[], unknown> {
+    return yield* this.retrying(() => this.labelledNow());
+  }
+
+  /** The same, now (ObjectBusy while an object of it is being hot-swapped: the caller waits and retries). */
+  labelledNow(): (RegionView & { label?: FileLabel })[] {
+    return this.regions().map((r) => (r.cache === 0 ? r : { ...r, label: this.ms.files.labelNow(r.cache) }));
+  }
+
   *unmap(start: number, end: number): Generator<Block, void, unknown> {
     yield* this.settle(yield* this.retrying(() => this.call((p) => p.unmap(start, end))));
   }
-  /** false: part of the range is unmapped (ENOMEM), nothing changed. */
-  *protect(start: number, end: number, prot: Prot): Generator<Block, boolean, unknown> {
+  /** false: part of the range is unmapped (ENOMEM); "denied": write to a shared mapping of a file not open for writing (EACCES). Nothing changed then. */
+  *protect(start: number, end: number, prot: Prot): Generator<Block, boolean | "denied", unknown> {
     const rel = yield* this.retrying(() => this.call((p) => p.protect(start, end, prot)));
     if (rel === undefined) return false;
+    if (rel === "denied") return rel;
     yield* this.settle(rel);
     return true;
   }
@@ -142,7 +221,7 @@ export class Space {
   /** Move the pages at `vas` to frames from `choice`; returns how many could not be moved. */
   *migrate(vas: readonly number[], choice: NodeChoice): Generator<Block, number, unknown> {
     let failed = 0;
-    const all: Release = { flush: false, frames: [], objects: [] };
+    const all: Release = { flush: false, frames: [], objects: [], drops: [] };
     for (const va of vas) {
       const r = yield* this.retrying(() => this.call((p) => p.migrate(va, choice)));
       if (!r.moved) failed++;
@@ -168,7 +247,7 @@ export class Space {
   }
 
   /** Run `f`; while an object it needs is being hot-swapped, wait for the swap and run it again. */
-  private *retrying<T>(f: () => T): Generator<Block, T, unknown> {
+  *retrying<T>(f: () => T): Generator<Block, T, unknown> {
     for (;;) {
       try {
         return f();
@@ -179,7 +258,10 @@ export class Space {
     }
   }
 
-  /** K42's order: every translation gone (shootdown), then the frames, then the objects. */
+  /**
+   * K42's order: every translation gone (shootdown), then the frames, then the objects, then
+   * file pages written through the translations that went are marked dirty again, then the references.
+   */
   *settle(rel: Release): Generator<Block, void, unknown> {
     let seq = 0;
     if (rel.flush) seq = yield* shootdown(this.k, this.hat);
@@ -189,5 +271,17 @@ export class Space {
       this.k.trace.ev3(Major.Mem, Mem.FramesFreed, this.hat, seq, rel.frames.length);
     }
     this.k.reclaim.destroyAll(rel.objects);
+    for (const r of rel.redirty ?? []) yield* this.ms.files.call(r.cache, (c) => c.redirty(r.pages));
+    for (const id of rel.drops) yield* this.ms.files.drop(id as ObjRef<FCM>, this.hat, seq);
   }
+}
+
+/** How a file is mapped (Space.mapFile). */
+export interface FileMapSpec extends Omit<MapSpec, "fcm" | "cache" | "offset"> {
+  /** The file's page cache (FileCache.id). */
+  file: ObjRef<FCM>;
+  /** The file offset of the first page, in pages. */
+  offset: number;
+  /** MAP_SHARED (else MAP_PRIVATE). */
+  shared: boolean;
 }

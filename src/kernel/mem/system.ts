@@ -1,5 +1,5 @@
 // The memory system of one processor: the well-known page allocator and anonymous-memory FR,
-// the implementation chosen for new FCMs, the processor's execution engine (the Cpu whose TLBs
+// the files' page caches (file-cache.ts), the implementation chosen for new FCMs, the processor's execution engine (the Cpu whose TLBs
 // hold translations of whichever address space it runs), and the shootdown handler. Installed
 // on every processor at boot with the same choices (`k42 run --object TYPE=IMPL`).
 
@@ -11,6 +11,7 @@ import { ObjectError, type ObjRef } from "../cos/manager.js";
 import type { Kernel } from "../kernel.js";
 import { MsgKind } from "../messenger.js";
 import { FCMDefault, FCMPartitioned, type FCM } from "./fcm.js";
+import { FileCaches } from "./file-cache.js";
 import { FRComputation, type FR } from "./fr.js";
 import { HATDefault, type HAT } from "./hat.js";
 import { PageAllocatorShared, allocatorTotals, pageAllocatorNuma, type NodeChoice, type PageAllocator } from "./page-allocator.js";
@@ -62,6 +63,8 @@ export class MemorySystem {
   /** This machine's page allocator implementations (the clustered one has a rep per node). */
   readonly allocatorTypes: { readonly PageAllocatorNuma: ObjectType<PageAllocator>; readonly PageAllocatorShared: ObjectType<PageAllocator> };
   readonly tableFrames: TableFrames;
+  /** Files' page caches: the registry, page-in, write-back, truncate. */
+  readonly files: FileCaches;
   private cpu: Cpu | undefined;
 
   private constructor(private readonly k: Kernel, choices: MemoryChoices, private readonly engineKind: EngineKind) {
@@ -80,6 +83,7 @@ export class MemorySystem {
       this.flushHere(hat as number);
       reply(0);
     });
+    this.files = new FileCaches(k, this);
   }
 
   /** Install on processor `k` (every processor, at boot, with the same choices). */
@@ -115,6 +119,18 @@ export class MemorySystem {
   newAnonymousFcm(shared: boolean): ObjRef<FCM> {
     const id = this.k.cos.create(this.fcmType);
     this.k.cos.callNow(id, (f) => f.init(this.fr, shared, 0 as ObjRef<FCM>));
+    return id;
+  }
+
+  /**
+   * A private mapping's FCM over `parent` (a file's page cache): it reads the parent's pages
+   * until it writes one (copy-on-write). It holds a reference on the parent, dropped when it dies.
+   */
+  newCowChild(parent: ObjRef<FCM>): ObjRef<FCM> {
+    const cos = this.k.cos;
+    cos.callNow(parent, (p) => p.addRef(1)); // first: a hot-swap of the parent (ObjectBusy) leaves nothing behind
+    const id = cos.create(this.fcmType);
+    cos.callNow(id, (f) => f.init(this.fr, false, parent));
     return id;
   }
 

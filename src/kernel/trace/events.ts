@@ -37,7 +37,7 @@ export const MAJOR_NAMES: readonly string[] = Object.freeze([
 /** Control: the trace machinery's own events. Heartbeat and Filler never leave the drain. */
 export const Control = { Heartbeat: 0, Filler: 1, Lost: 2 } as const;
 export const Test = { Data: 0, Str: 1 } as const;
-export const Mem = { LineWait: 0, FrameAlloc: 1, FrameFree: 2, ShootdownStart: 3, ShootdownDone: 4, FramesFreed: 5 } as const;
+export const Mem = { LineWait: 0, FrameAlloc: 1, FrameFree: 2, ShootdownStart: 3, ShootdownDone: 4, FramesFreed: 5, PageIn: 6, PageInDone: 7, PageOut: 8 } as const;
 export const Sched = { Dispatch: 0, Block: 1, Unblock: 2, ThreadExit: 3, Idle: 4, Preempt: 5 } as const;
 export const ClustObj = { Miss: 0, RepCreate: 1, Destroy: 2, Reclaim: 3, IdFree: 4 } as const;
 export const PPC = { Call: 0, Return: 1, Error: 2, Refused: 3 } as const;
@@ -111,6 +111,12 @@ const DEFS: readonly (readonly Def[])[] = [
     { name: "ShootdownDone", fields: ["space", "seq"] },
     /** Frames released by an unmap went back to the page allocator (after shootdown `seq`). */
     { name: "FramesFreed", fields: ["space", "seq", "frames"] },
+    /** A file page's read starts (on the pager's processor) into frame `pa`. */
+    { name: "PageIn", fields: ["cache", "page", "pa"] },
+    /** It ended: ok 1, failed 0, read again 2. */
+    { name: "PageInDone", fields: ["cache", "page", "ok"] },
+    /** A dirty file page is written out (err: 0 or the pager's errno). */
+    { name: "PageOut", fields: ["cache", "page", "err"] },
   ],
   /* Sched */ [
     { name: "Dispatch", fields: ["thread", "dispatcher"], chrome: begin("sched"), label: (d) => `thread ${d[0] ?? "?"}` },

@@ -5,6 +5,11 @@
 // getrandom come from a seeded generator. With the same seed and epoch a deterministic run is
 // the same run, byte for byte; without them the host's random source and clock at boot choose
 // them, and the runner reports both in its verbose log.
+//
+// Root in the guest may step the guest's real-time clock (settimeofday, clock_settime, stime,
+// adjtimex ADJ_SETOFFSET): that moves CLOCK_REALTIME here, never the host's clock; the
+// monotonic clocks never move. The kernel's time zone (settimeofday's struct timezone) and the
+// NTP bookkeeping adjtimex reports are kept here too.
 
 import { randomBytes } from "node:crypto";
 import { Xoshiro128 } from "../../machine/xoshiro.js";
@@ -29,6 +34,12 @@ export class GuestTime {
   /** Boot epoch in nanoseconds since 1970. */
   readonly epochNs: bigint;
   private readonly rng: Xoshiro128;
+  /** What the guest's clock steps added to CLOCK_REALTIME, in nanoseconds. */
+  private stepNs = 0n;
+  /** sys_tz: minutes west of Greenwich and the DST type (0, 0 until root sets them). */
+  readonly tz = { minuteswest: 0, dsttime: 0 };
+  /** adjtimex's bookkeeping (kernel/time/ntp.c's initial values): unsynchronised, no offset. */
+  readonly ntp = { status: 0x0040 /* STA_UNSYNC */, maxerror: 16_000_000, esterror: 16_000_000, constant: 2, tai: 0 };
 
   /** `now` is the machine's clock in nanoseconds (virtual cycles or real ns since boot). */
   constructor(readonly now: () => number, opts: GuestTimeOptions) {
@@ -43,9 +54,14 @@ export class GuestTime {
     return BigInt(Math.floor(this.now()));
   }
 
-  /** CLOCK_REALTIME: the epoch plus the time since boot. */
+  /** CLOCK_REALTIME: the epoch plus the time since boot, plus the guest's clock steps. */
   realtimeNs(): bigint {
-    return this.epochNs + this.monotonicNs();
+    return this.epochNs + this.stepNs + this.monotonicNs();
+  }
+
+  /** Step CLOCK_REALTIME to `ns` since 1970 (the guest's clock only). */
+  setRealtimeNs(ns: bigint): void {
+    this.stepNs = ns - this.epochNs - this.monotonicNs();
   }
 
   /** The time base register (mftb). */

@@ -4,7 +4,7 @@
 // loads the executable into it, and runs the thread (kernel/exec) with this layer's system
 // calls until the program exits or dies; then the address space is torn down.
 
-import { mkdtempSync, rmSync, writeSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
@@ -18,7 +18,7 @@ import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
-import { guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
+import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
 import { E as Errno } from "../errno.js";
 import { choiceOf, type SysContext } from "./syscalls.js";
@@ -26,12 +26,15 @@ import { BringupSyscalls } from "../syscalls/dispatch.js";
 import { archOf, syscallTable } from "../syscalls/registry.js";
 import { signalName } from "../strace/names.js";
 import { appendFileSync } from "node:fs";
-import { FileServers, fileServerCpus } from "../../servers/fs/start.js";
+import { FileServers, fileServerCpus, type BindMount } from "../../servers/fs/start.js";
 import type { Time } from "../../servers/fs/iface.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import { Console, type ConsoleSink, type ConsoleTty } from "../vfs/console.js";
 import { Vfs } from "../vfs/vfs.js";
-import { fsCred, type TaskCred } from "../vfs/perm.js";
+import { mapSource } from "../vfs/map-source.js";
+import { credOf } from "../sys/fs-common.js";
+import { Task } from "../task/task.js";
+import { Rlimit } from "../task/resource-limits.js";
 import { rootInterp } from "./root-interp.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
@@ -64,6 +67,11 @@ export interface RunOptions {
   root?: string;
   /** The guest's working directory at start (a guest path; default "/"). */
   cwd?: string;
+  /**
+   * Host directories mounted in the guest (`-v HOST:GUEST[:ro]`): read-write ones change the
+   * host directory, read-only ones refuse every change.
+   */
+  volumes?: readonly BindMount[];
   maxInstructions?: number;
   /** Host path of the executable (what /proc/self/exe reads). */
   exePath?: string;
@@ -104,8 +112,14 @@ export interface RunOptions {
    * called once, before the run.
    */
   openInterp?: OpenInterp;
-  /** The uid and gid the program runs as (AT_UID ...; default 0, 0). */
-  user?: { uid: number; gid: number };
+  /**
+   * The user and group the guest runs as (`k42 run --user UID[:GID]`); default: the host
+   * user's, as qemu-user does. Root (uid 0) has every capability.
+   */
+  uid?: number;
+  gid?: number;
+  /** Supplementary groups; default: the host user's when uid and gid are the host's, else none. */
+  groups?: number[];
   /** Address-space layout randomisation from the seeded generator (default on). */
   randomize?: boolean;
 }
@@ -195,10 +209,28 @@ function hostSink(fd: number): ConsoleSink {
   };
 }
 
-/** The ids file permission checks use: the program's user (the identity calls come with the task work). */
-function taskCred(user: { uid: number; gid: number }): TaskCred {
-  const { uid, gid } = user;
-  return { uid, gid, euid: uid, egid: gid, fsuid: uid, fsgid: gid, groups: [] };
+/** The guest's user, group and supplementary groups: the options', else the host user's (as qemu-user runs as it). */
+function identityOf(opts: RunOptions): { uid: number; gid: number; groups: number[] } {
+  const hostUid = process.getuid?.() ?? 0, hostGid = process.getgid?.() ?? 0;
+  const uid = opts.uid ?? hostUid, gid = opts.gid ?? hostGid;
+  const host = uid === hostUid && gid === hostGid;
+  return { uid, gid, groups: opts.groups ?? (host ? hostGroups() : []) };
+}
+
+/**
+ * The host process's supplementary groups, as getgroups(2) gives them (/proc/self/status:
+ * Node's process.getgroups() adds the effective group, which getgroups does not); none where
+ * that file does not exist.
+ */
+function hostGroups(): number[] {
+  let status: string;
+  try {
+    status = readFileSync("/proc/self/status", "utf8");
+  } catch {
+    return [];
+  }
+  const line = /^Groups:[ \t]*(.*)$/m.exec(status);
+  return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
 }
 
 function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle): Process {
@@ -217,25 +249,35 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
   const execfn = opts.exePath ?? argv[0];
-  const user = opts.user ?? { uid: 0, gid: 0 };
+  const ident = identityOf(opts);
   const img = loadExec(space, cpu, plan, {
-    argv, envp: opts.env ?? [], execfn, cred: { uid: user.uid, euid: user.uid, gid: user.gid, egid: user.gid },
+    argv, envp: opts.env ?? [], execfn, cred: { uid: ident.uid, euid: ident.uid, gid: ident.gid, egid: ident.gid },
     random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+  });
+  const task = new Task({
+    ...ident, path: argv[0], cpus: k.topology.cpus, memBytes: k.port.mem.size,
+    accounts: {
+      userNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+      systemNs: () => BigInt(clock.kernelCycles),
+      minorFaults: () => clock.faults,
+    },
+  });
+  const vfs = new Vfs({
+    ns, console: new Console({
+      stdout: opts.stdout ?? hostSink(opts.outputFds?.[0] ?? 1), stderr: opts.stderr ?? hostSink(opts.outputFds?.[1] ?? 2),
+      ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+    }),
+    // The soft RLIMIT_NOFILE as setrlimit left it; the process's pid.
+    nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => task.pid, epoch: () => clock.instructions,
   });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: img.mmapTop,
-    vfs: new Vfs({
-      ns, console: new Console({
-        stdout: opts.stdout ?? hostSink(opts.outputFds?.[0] ?? 1), stderr: opts.stderr ?? hostSink(opts.outputFds?.[1] ?? 2),
-        ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
-      }),
-      // [integrator: resources] the soft RLIMIT_NOFILE; [integrator: task] the pid.
-      nofile: () => 1024, pid: () => 1, epoch: () => clock.instructions,
-    }),
-    cred: () => taskCred(user),
+    vfs,
+    // What mmap of a descriptor maps: the descriptor layer's answer (the file's pager through its server).
+    mapSource: (fd) => mapSource(vfs, ctx.k, fd),
     log: opts.log ?? (() => {}),
-    time, cpuTimeNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
+    time, task,
     strace: opts.strace,
   };
   const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
@@ -262,9 +304,11 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
       };
     },
     // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal) => {
+    exception: (c, signal, code, addr) => {
       opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
-      return { exitCode: 128 + signal, error: c.describeExit(), signal };
+      // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
+      const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
+      return { exitCode: 128 + signal, error, signal };
     },
     emulate: emulatePrivileged,
   };
@@ -272,7 +316,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
   const body = function* () {
     let end: ThreadEnd | undefined;
     // The process's files: root and working directory, the console on descriptors 0, 1, 2.
-    yield* ctx.vfs.start(k, fsCred(ctx.cred()), opts.cwd ?? "/");
+    yield* ctx.vfs.start(k, credOf(ctx), opts.cwd ?? "/");
     yield* guestThread(k, spec, clock, (e) => { end = e; });
     // The process is gone: its descriptors are closed, its address space goes (after a
     // shootdown), then its state block.
@@ -313,7 +357,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const { root, cleanup } = rootOf(opts);
   let servers: FileServers | undefined;
   try {
-    servers = new FileServers({ root, now: realtime(pt.time), seed: pt.time.seed });
+    servers = new FileServers({ root, now: realtime(pt.time), seed: pt.time.seed, ...(opts.volumes !== undefined ? { binds: opts.volumes } : {}) });
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
     // The file servers on every processor, in the same order (their numbers are the order).
     const fs = servers;
@@ -338,9 +382,12 @@ interface ParallelArgs {
   /** The guest root (the main thread makes the temporary one). */
   root: string;
   cwd?: string;
+  volumes?: readonly BindMount[];
   tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
   outputFds?: readonly [number, number];
-  user?: { uid: number; gid: number };
+  uid?: number;
+  gid?: number;
+  groups?: number[];
   randomize?: boolean;
   exePath: string;
   argv: string[];
@@ -381,7 +428,9 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
     argv: args.argv, env: args.env, exePath: args.exePath, root: args.root, seed: args.seed, epoch: args.epoch,
     ...(args.cwd !== undefined ? { cwd: args.cwd } : {}), ...(args.tty !== undefined ? { tty: staticTty(args.tty) } : {}),
     ...(args.outputFds !== undefined ? { outputFds: args.outputFds } : {}),
-    ...(args.user !== undefined ? { user: args.user } : {}), ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
+    ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
+    ...(args.uid !== undefined ? { uid: args.uid } : {}), ...(args.gid !== undefined ? { gid: args.gid } : {}),
+    ...(args.groups !== undefined ? { groups: args.groups } : {}),
     ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
     ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
     ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
@@ -389,7 +438,9 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   // Every processor registers the file servers in the same order; only processor 0's worker
   // holds their state and dispatchers (fileServerCpus), so each processor's object is its own.
   const pt = processTime(k, opts);
-  const servers = new FileServers({ root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0] });
+  const servers = new FileServers({
+    root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0], ...(args.volumes !== undefined ? { binds: args.volumes } : {}),
+  });
   const started = servers.start(k.ppc);
   if (k.cpu !== args.cpu) return () => {
     servers.stop();
@@ -433,10 +484,12 @@ async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: Ex
   const t = opts.tty;
   const w = t?.winsize?.();
   const args: ParallelArgs = {
-    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.outputFds !== undefined ? { outputFds: opts.outputFds } : {}),
+    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.volumes !== undefined ? { volumes: opts.volumes } : {}), ...(opts.outputFds !== undefined ? { outputFds: opts.outputFds } : {}),
     ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
     exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
-    ...(opts.user !== undefined ? { user: opts.user } : {}), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+    ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.floor(Date.now() / 1000),

@@ -26,7 +26,11 @@ const sysMremap: Handler = (ctx, a) => {
   // range covered by regions is one there): EFAULT when it does not.
   if (r === undefined || !ctx.space.covered(old, old + size)) return -E.EFAULT;
   const dontUnmap = (flags & MREMAP_DONTUNMAP) !== 0;
+  // What grows a mapping (and refills the old range of MREMAP_DONTUNMAP): fresh anonymous
+  // memory, or the file's next pages — in a private file mapping, through its own
+  // copy-on-write FCM (so pages it copied stay its own).
   const spec = { prot: r.prot, kind: r.kind, flags: r.flags };
+  const fileSpec = (at: number, pages: number) => r.cache === 0 ? spec : { ...spec, fcm: r.fcm, cache: r.cache, offset: r.offset + (at - r.start) / PAGE_SIZE + pages };
   const space = ctx.space;
   if ((flags & MREMAP_FIXED) === 0) {
     if (!dontUnmap && newSize <= size) {
@@ -55,9 +59,12 @@ const sysMremap: Handler = (ctx, a) => {
   return (function* (): Pending {
     // The pages move with their FCM; the target range is replaced (MREMAP_FIXED).
     yield* space.move(old, keep, target);
-    if (dontUnmap) yield* space.map(old, old + size, spec); // the old range stays, empty (fresh memory)
-    else if (size > keep) yield* space.unmap(old + keep, old + size);
-    if (newSize > keep) yield* space.map(target + keep, target + newSize, spec);
+    if (dontUnmap) {
+      // The old range stays, its pages gone: fresh memory, or the file read again.
+      if (r.cache === 0) yield* space.map(old, old + size, spec);
+      else yield* space.mapFile(old, old + size, { ...spec, file: r.cache, offset: r.offset + (old - r.start) / PAGE_SIZE, shared: r.fcm === r.cache });
+    } else if (size > keep) yield* space.unmap(old + keep, old + size);
+    if (newSize > keep) yield* space.map(target + keep, target + newSize, fileSpec(old, keep / PAGE_SIZE));
     return target;
   })();
 };
@@ -84,38 +91,58 @@ const sysMadvise: Handler = (ctx, a) => {
   })();
 };
 
-/** mincore(addr, len, vec): one byte per page, bit 0 set when the page is resident. */
+/** mincore(addr, len, vec): one byte per page, bit 0 set when the page is in memory (a file's: in its page cache). */
 const sysMincore: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), vec = addr(ctx, 2);
   if (!aligned(start)) return -E.EINVAL;
   const end = start + pageUp(len);
   if (!ctx.space.covered(start, end)) return -E.ENOMEM;
   const out = new Uint8Array((end - start) / PAGE_SIZE);
-  for (let i = 0; i < out.length; i++) out[i] = ctx.space.resident(start + i * PAGE_SIZE) >= 0 ? 1 : 0;
+  for (let i = 0; i < out.length; i++) out[i] = ctx.space.incore(start + i * PAGE_SIZE) ? 1 : 0;
   writeGuest(ctx, vec, out);
   return 0;
 };
 
 const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 
-/** msync(addr, len, flags): anonymous memory has nothing to write back; the checks are Linux's. */
+/**
+ * msync(addr, len, flags): shared file mappings of the range write their dirty pages back
+ * (MS_SYNC waits for the writes; MS_ASYNC — which Linux only schedules — does the same, the
+ * guest cannot tell the difference but by time); a failed write is EIO. Anonymous and private
+ * memory have nothing to write. A hole in the range is ENOMEM, nothing written (Linux writes
+ * the mappings before the hole first).
+ */
 const sysMsync: Handler = (ctx, a) => {
   const start = addr(ctx, 0), len = addr(ctx, 1), flags = a[2] | 0;
   if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) !== 0 || !aligned(start)) return -E.EINVAL;
   if ((flags & MS_ASYNC) !== 0 && (flags & MS_SYNC) !== 0) return -E.EINVAL;
-  return ctx.space.covered(start, start + pageUp(len)) ? 0 : -E.ENOMEM;
+  const end = start + pageUp(len);
+  if (end === start) return 0;
+  if (!ctx.space.covered(start, end)) return -E.ENOMEM;
+  return (function* (): Pending {
+    const failed = yield* ctx.space.msync(start, end);
+    if (failed === undefined) return -E.ENOMEM;
+    return failed > 0 ? -5 /* EIO */ : 0;
+  })();
 };
 
 /**
  * The range of an mlock-family call, rounded out to pages; ENOMEM for a hole. Locking makes
- * the pages resident (unless `onFault`); pages are never swapped out here, so that is all.
+ * the pages resident (unless `onFault`), waiting for file pages to be read; pages are never
+ * swapped out here, so that is all.
  */
-function lockRange(ctx: SysContext, populate: boolean): number {
+function lockRange(ctx: SysContext, populate: boolean): number | Pending {
   const start = addr(ctx, 0), len = addr(ctx, 1);
   const s = start - (start % PAGE_SIZE), e = pageUp(start + len);
   if (!ctx.space.covered(s, e)) return -E.ENOMEM;
-  if (populate) for (let va = s; va < e; va += PAGE_SIZE) ctx.space.faultNow(va, 0, choiceOf(ctx, va / PAGE_SIZE), true);
-  return 0;
+  if (!populate) return 0;
+  return (function* (): Pending {
+    for (let va = s; va < e; va += PAGE_SIZE) {
+      // A file page past the end cannot be made resident: Linux's populate fails (EFAULT → ENOMEM).
+      if ((yield* ctx.space.faultIn(va, 0, choiceOf(ctx, va / PAGE_SIZE), true)).kind !== "mapped") return -E.ENOMEM;
+    }
+    return 0;
+  })();
 }
 
 const sysMlock: Handler = (ctx) => lockRange(ctx, true);

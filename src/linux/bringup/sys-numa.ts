@@ -187,7 +187,7 @@ const sysMovePages: Handler = (ctx, a) => {
       throw e;
     }
   };
-  const pending: Release = { flush: false, frames: [], objects: [] };
+  const pending: Release = { flush: false, frames: [], objects: [], drops: [] };
   const mem = ctx.k.port.mem;
   const r = movePages(count, a[5] | 0, {
     readPage: (i) => word(pages + i * w, w),

@@ -1,7 +1,7 @@
 // The bring-up system calls: the handful a static glibc program needs to start, print and
 // exit, with real semantics, registered by name (BRINGUP_CALLS) in linux/syscalls/registry.ts
 // and run by the dispatcher (linux/syscalls/dispatch.ts). The Linux personality's families
-// replace them.
+// replace them (the time, identity, resource, system and signal calls: src/linux/sys).
 //
 // Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
 // (>= 0) or a negative errno.
@@ -10,18 +10,20 @@ import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
 import { GuestFault } from "../../machine/power/mmu.js";
+import { checkFileMap, mapDescriptor, type MapSource } from "../sys/map-source.js";
+import { E as ERRNO } from "../errno.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
-import { RegionKind } from "../../kernel/mem/region.js";
+import { PageWait, RegionKind } from "../../kernel/mem/region.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { ProcessImage } from "../exec/load.js";
 import type { Vfs } from "../vfs/vfs.js";
-import type { TaskCred } from "../vfs/perm.js";
 import type { GuestTime } from "./guest-time.js";
 import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
+import type { Task } from "../task/task.js";
 
 export const E = {
   EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
@@ -41,27 +43,23 @@ export interface SysContext {
   exePath: string;
   /** Set by exit/exit_group. */
   exitCode: number | undefined;
-  /** Set when the process is killed by a signal (no handlers exist in the bring-up runner). */
+  /** Set when a signal's default action ends the process (sys/signals.ts raise). */
   killedBy: number | undefined;
   log(msg: string): void;
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
   /** The process's files: descriptors, root and working directory, mounts, the console (src/linux/vfs). */
   vfs: Vfs;
-  /**
-   * The process's credentials for file permission checks. [integrator: task] the identity
-   * state (set*id) belongs to the task work; run.ts answers with the host user's ids for now.
-   */
-  cred(): TaskCred;
-  /**
-   * Signal delivery. [integrator: task] the signal state connects here: a write to a closed
-   * console raises SIGPIPE (13) through it. Absent: the default action applies (killedBy).
-   */
-  signals?: { raise(sig: number): void };
   /** The guest's clocks and random generator. */
   time: GuestTime;
-  /** CPU time the process has used (instructions retired at 1 ns each). */
-  cpuTimeNs(): bigint;
+  /** The Linux task: ids, credentials, limits, signal state, prctl attributes (src/linux/task). */
+  task: Task;
+  /**
+   * What descriptor `fd` maps (mmap of a file), or -errno (EBADF): the file-descriptor layer's
+   * answer (vfs/map-source.ts). It may wait for the file's server. Without it, mmap of a
+   * descriptor is ENODEV (logged).
+   */
+  mapSource?(fd: number): Generator<Block, MapSource | number, unknown>;
   /** --strace: each system call decoded, one line per call (without the newline). */
   strace?: (line: string) => void;
 }
@@ -80,10 +78,16 @@ export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {
   return (ctx.policy.mode & 0xff) === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
 }
 
-/** Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT. */
+/**
+ * Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT (also
+ * for a file page past the end, where a user access would be SIGBUS). A file page being read
+ * throws PageWait: the call waits for it and runs again.
+ */
 function faultIn(ctx: SysContext, e: GuestFault): boolean {
   const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
-  return ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE))).kind === "mapped";
+  const r = ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE)));
+  if (r.kind === "in progress") throw new PageWait(r.obj);
+  return r.kind === "mapped";
 }
 
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
@@ -151,20 +155,43 @@ const MAP_SHARED = 0x01, MAP_TYPE = 0x0f, MAP_POPULATE = 0x8000, MAP_FIXED_NOREP
 /** PowerPC's arch_validate_prot: R/W/X, PROT_SEM, PROT_SAO, and the GROWSDOWN/GROWSUP modifiers. */
 const PROT_VALID = 0x7 | 0x8 | 0x10 | 0x01000000 | 0x02000000;
 
-const sysMmap: Handler = (ctx, a) => {
-  const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
-  // Linux's order of checks (mm/mmap.c ksys_mmap_pgoff, do_mmap): descriptor, then length,
-  // type and protection.
-  if ((flags & MAP_ANONYMOUS) === 0) {
-    if (ctx.vfs.fds.get(a[4] | 0) === undefined) return -E.EBADF;
-    ctx.log("mmap of a file: not built yet (file-backed FCMs come with the Linux personality), returning ENODEV");
-    return -19; // ENODEV
+/**
+ * mmap(addr, len, prot, flags, fd, offset) and ppc32's mmap2 (`pages`: the offset is in 4096-byte
+ * units). Linux's order of checks (arch/powerpc/kernel/syscalls.c, mm/mmap.c ksys_mmap_pgoff and
+ * do_mmap): protection, offset alignment, descriptor, length, type, place, then the file's own
+ * checks (map-source.ts).
+ */
+const sysMmap = (pages: boolean): Handler => (ctx, a) => {
+  const prot = a[2], flags = a[3];
+  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
+  const off = pages ? a[5] * PAGE_SIZE : addr(ctx, 5);
+  if (off % PAGE_SIZE !== 0) return -E.EINVAL;
+  if ((flags & MAP_ANONYMOUS) !== 0) return mmapAt(ctx, a, off / PAGE_SIZE, undefined);
+  const fd = a[4] | 0;
+  const source = ctx.mapSource;
+  if (source === undefined) {
+    if (ctx.vfs.fds.get(fd) === undefined) return -E.EBADF;
+    ctx.log("mmap of a file: no mapSource in this context, returning ENODEV");
+    return -ERRNO.ENODEV;
   }
+  // What the descriptor maps may take the file's server a wait to say.
+  return (function* (): Pending {
+    const s = yield* source(fd);
+    if (typeof s === "number") return s;
+    const r = mmapAt(ctx, a, off / PAGE_SIZE, s);
+    return typeof r === "number" ? r : yield* r;
+  })();
+};
+
+/** mmap after the descriptor's source is known: length, type, place, the file's checks, the mapping. */
+function mmapAt(ctx: SysContext, a: number[], pgoff: number, src: MapSource | undefined): number | Pending {
+  const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
   if (len === 0 || pageUp(len) < len) return -E.EINVAL;
+  const size = pageUp(len);
+  // A 32-bit kernel's page offset is an unsigned long: pgoff + pages must not wrap.
+  if (src !== undefined && !ctx.image.is64 && pgoff + size / PAGE_SIZE >= TWO32) return -ERRNO.EOVERFLOW;
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== 0x03) return -E.EINVAL;
-  if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
-  const size = pageUp(len);
   let start: number;
   if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0) {
     if (hint % PAGE_SIZE !== 0) return -E.EINVAL;
@@ -177,6 +204,15 @@ const sysMmap: Handler = (ctx, a) => {
     if (free === undefined) return -E.ENOMEM;
     start = free;
   }
+  if (src !== undefined) {
+    const err = checkFileMap(src, prot, flags);
+    if (err !== 0) return err;
+    const s = src;
+    return (function* (): Pending {
+      yield* mapDescriptor(ctx.space, start, size, toPte(prot), s, pgoff, flags);
+      return start;
+    })();
+  }
   // A shared anonymous mapping is its own FCM marked shared: MADV_DONTNEED keeps its pages, and
   // fork (with processes) will share it instead of copying it.
   const shared = type === MAP_SHARED;
@@ -187,7 +223,7 @@ const sysMmap: Handler = (ctx, a) => {
     }
     return start;
   })();
-};
+}
 
 /** A free range of `size` bytes below the previous mmap allocations (they grow down). */
 export function findFree(ctx: SysContext, size: number): number | undefined {
@@ -218,195 +254,14 @@ const sysMprotect: Handler = (ctx, a) => {
   if (len === 0) return 0;
   return (function* (): Pending {
     // Reduced rights reach every processor (shootdown) before mprotect returns.
-    return (yield* ctx.space.protect(start, start + pageUp(len), toPte(prot))) ? 0 : -E.ENOMEM;
+    const r = yield* ctx.space.protect(start, start + pageUp(len), toPte(prot));
+    return r === "denied" ? -ERRNO.EACCES : r ? 0 : -E.ENOMEM;
   })();
 };
-
-/** kill / tgkill aimed at the process itself: no handlers can be installed, so default action. */
-const sysKill = (pidArg: number, sigArg: number): Handler => (ctx, a) => {
-  const pid = a[pidArg] | 0, sig = a[sigArg] | 0;
-  if (sig < 0 || sig > 64) return -E.EINVAL;
-  if (pid !== 1 && pid !== 0 && pid !== -1) return -3; // ESRCH
-  if (sig === 0 || sig === 17 || sig === 23 || sig === 28) return 0; // none, or default action is ignore
-  ctx.killedBy = sig;
-  return 0;
-};
-
-const sysSetTidAddress: Handler = () => 1; // the thread id of the only thread
-const sysGetpid: Handler = () => 1;
-const sysZeroId: Handler = () => 0;
 
 const sysSetRobustList: Handler = (_ctx, a) => {
   const w = a[1];
   return w === 24 || w === 12 ? 0 : -E.EINVAL; // the kernel only records the head
-};
-
-const RLIM_INFINITY = -1;
-/** prlimit64(pid, resource, new, old) / ugetrlimit(resource, old). */
-function rlimitValue(resource: number): [number, number] {
-  switch (resource) {
-    case 3: return [8 << 20, RLIM_INFINITY]; // RLIMIT_STACK
-    case 7: return [1024, 4096]; // RLIMIT_NOFILE
-    default: return [RLIM_INFINITY, RLIM_INFINITY];
-  }
-}
-
-function putRlimit(ctx: SysContext, va: number, resource: number, width: number): void {
-  const [cur, max] = rlimitValue(resource);
-  const b = new Uint8Array(2 * width);
-  const dv = new DataView(b.buffer);
-  const put = (o: number, v: number): void => {
-    if (width === 8) dv.setBigInt64(o, BigInt(v), ctx.image.le);
-    else dv.setInt32(o, v, ctx.image.le);
-  };
-  put(0, cur);
-  put(width, max);
-  writeGuest(ctx, va, b);
-}
-
-const sysPrlimit64: Handler = (ctx, a) => {
-  const pid = a[0] | 0, resource = a[1], newp = addr(ctx, 2), oldp = addr(ctx, 3);
-  if (pid !== 0 && pid !== 1) return -3; // ESRCH
-  if (resource > 15) return -E.EINVAL;
-  if (newp !== 0) return -E.EPERM;
-  if (oldp !== 0) putRlimit(ctx, oldp, resource, 8);
-  return 0;
-};
-
-const sysUgetrlimit: Handler = (ctx, a) => {
-  if (a[0] > 15) return -E.EINVAL;
-  putRlimit(ctx, addr(ctx, 1), a[0], ctx.image.is64 ? 8 : 4);
-  return 0;
-};
-
-const sysGetrandom: Handler = (ctx, a) => {
-  const buf = addr(ctx, 0), len = Math.min(a[1], 1 << 25);
-  writeGuest(ctx, buf, ctx.time.fill(new Uint8Array(len)));
-  return len;
-};
-
-/** struct stat (ppc64) or struct stat64 (ppc32) for fstat/newfstatat/fstatat64. */
-function putTimespec(ctx: SysContext, va: number, sec: number, nsec: number, width: number): void {
-  const b = new Uint8Array(2 * width);
-  const dv = new DataView(b.buffer);
-  if (width === 8) {
-    dv.setBigInt64(0, BigInt(sec), ctx.image.le);
-    dv.setBigInt64(8, BigInt(nsec), ctx.image.le);
-  } else {
-    dv.setInt32(0, sec, ctx.image.le);
-    dv.setInt32(4, nsec, ctx.image.le);
-  }
-  writeGuest(ctx, va, b);
-}
-
-const NS = 1_000_000_000n;
-
-/** The time of a clock id in nanoseconds, or undefined for an invalid id. */
-function clockNs(ctx: SysContext, clock: number): bigint | undefined {
-  switch (clock) {
-    case 0: case 5: case 8: case 11: // REALTIME, REALTIME_COARSE, REALTIME_ALARM, TAI
-      return ctx.time.realtimeNs();
-    case 1: case 4: case 6: case 7: case 9: // MONOTONIC, _RAW, _COARSE, BOOTTIME, BOOTTIME_ALARM
-      return ctx.time.monotonicNs();
-    case 2: case 3: // PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID
-      return ctx.cpuTimeNs();
-    default:
-      return undefined;
-  }
-}
-
-/**
- * The field size of a call's struct timespec: 8 for the *_time64 calls (`fixed`), otherwise the
- * process's word size (the same call name serves ppc64 and ppc32).
- */
-const timeWidth = (ctx: SysContext, fixed: 8 | undefined): number => fixed ?? (ctx.image.is64 ? 8 : 4);
-
-function clockGettime(width?: 8): Handler {
-  return (ctx, a) => {
-    const t = clockNs(ctx, a[0] | 0);
-    if (t === undefined) return -E.EINVAL;
-    putTimespec(ctx, addr(ctx, 1), Number(t / NS), Number(t % NS), timeWidth(ctx, width));
-    return 0;
-  };
-}
-
-/** clock_getres: 1 ns for the fine clocks, a 10 ms tick for the coarse ones. */
-function clockGetres(width?: 8): Handler {
-  return (ctx, a) => {
-    const c = a[0] | 0;
-    if (clockNs(ctx, c) === undefined) return -E.EINVAL;
-    if (addr(ctx, 1) !== 0) putTimespec(ctx, addr(ctx, 1), 0, c === 5 || c === 6 ? 10_000_000 : 1, timeWidth(ctx, width));
-    return 0;
-  };
-}
-
-const sysGettimeofday: Handler = (ctx, a) => {
-  const t = ctx.time.realtimeNs();
-  if (addr(ctx, 0) !== 0) putTimespec(ctx, addr(ctx, 0), Number(t / NS), Number((t % NS) / 1000n), ctx.image.is64 ? 8 : 4);
-  if (addr(ctx, 1) !== 0) writeGuest(ctx, addr(ctx, 1), new Uint8Array(8)); // struct timezone: UTC
-  return 0;
-};
-
-/** time(tloc): seconds since 1970, also stored at tloc when it is not NULL. */
-const sysTime: Handler = (ctx) => {
-  const sec = Number(ctx.time.realtimeNs() / NS);
-  const p = addr(ctx, 0);
-  if (p !== 0) {
-    const w = ctx.image.is64 ? 8 : 4;
-    const b = new Uint8Array(w);
-    if (w === 8) new DataView(b.buffer).setBigInt64(0, BigInt(sec), ctx.image.le);
-    else new DataView(b.buffer).setInt32(0, sec, ctx.image.le);
-    writeGuest(ctx, p, b);
-  }
-  return sec;
-};
-
-/** A struct timespec from the guest: nanoseconds, or -EINVAL for an out-of-range field. */
-function readTimespec(ctx: SysContext, va: number, width: number): bigint | number {
-  const b = readGuestPopulating(ctx, va, 2 * width);
-  const dv = new DataView(b.buffer);
-  const sec = width === 8 ? dv.getBigInt64(0, ctx.image.le) : BigInt(dv.getInt32(0, ctx.image.le));
-  const nsec = width === 8 ? dv.getBigInt64(8, ctx.image.le) : BigInt(dv.getInt32(4, ctx.image.le));
-  if (sec < 0n || nsec < 0n || nsec >= NS) return -E.EINVAL;
-  return sec * NS + nsec;
-}
-
-/** Block the thread for `ns` of machine time (the machine skips ahead when nothing else runs). */
-function sleepFor(ctx: SysContext, ns: bigint): Pending {
-  const clamped = ns > 10n ** 17n ? 10n ** 17n : ns;
-  const until = Number(ctx.time.monotonicNs() + clamped);
-  return (function* (): Pending {
-    if (until > ctx.k.port.now()) yield { kind: "sleep", until };
-    return 0;
-  })();
-}
-
-function nanosleep(width?: 8): Handler {
-  return (ctx, a) => {
-    const ns = readTimespec(ctx, addr(ctx, 0), timeWidth(ctx, width));
-    if (typeof ns === "number") return ns;
-    return sleepFor(ctx, ns);
-  };
-}
-
-/** clock_nanosleep(clock, flags, req, rem); TIMER_ABSTIME (1) takes req as a time of that clock. */
-function clockNanosleep(width?: 8): Handler {
-  return (ctx, a) => {
-    const now = clockNs(ctx, a[0] | 0);
-    if (now === undefined || (a[0] | 0) === 3) return -E.EINVAL;
-    const ns = readTimespec(ctx, addr(ctx, 2), timeWidth(ctx, width));
-    if (typeof ns === "number") return ns;
-    return sleepFor(ctx, (a[1] & 1) !== 0 ? (ns > now ? ns - now : 0n) : ns);
-  };
-}
-
-const sysUname: Handler = (ctx) => {
-  const fields = ["Linux", "k42ts", "6.1.0-k42ts", "#1 SMP k42ts", ctx.image.is64 ? (ctx.image.le ? "ppc64le" : "ppc64") : "ppc", "(none)"];
-  const b = new Uint8Array(65 * 6);
-  const enc = new TextEncoder();
-  fields.forEach((f, i) => b.set(enc.encode(f).subarray(0, 64), i * 65));
-  writeGuest(ctx, addr(ctx, 0), b);
-  return 0;
 };
 
 /**
@@ -417,48 +272,15 @@ const sysUname: Handler = (ctx) => {
 export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
   exit: sysExit,
   exit_group: sysExit,
-  getpid: sysGetpid,
-  gettid: sysGetpid,
-  getuid: sysZeroId,
-  geteuid: sysZeroId,
-  getgid: sysZeroId,
-  getegid: sysZeroId,
-  kill: sysKill(0, 1),
-  tgkill: sysKill(0, 2),
-  set_tid_address: sysSetTidAddress,
   set_robust_list: sysSetRobustList,
   brk: sysBrk,
-  mmap: sysMmap,
-  mmap2: (ctx, a) => (a[5] === 0 ? sysMmap(ctx, a) : -E.ENOSYS),
+  mmap: sysMmap(false),
+  mmap2: sysMmap(true),
   munmap: sysMunmap,
   mprotect: sysMprotect,
-  uname: sysUname,
-  ugetrlimit: sysUgetrlimit,
-  prlimit64: sysPrlimit64,
-  getrandom: sysGetrandom,
-  clock_gettime: clockGettime(),
-  clock_getres: clockGetres(),
-  clock_nanosleep: clockNanosleep(),
-  nanosleep: nanosleep(),
-  clock_gettime64: clockGettime(8),
-  clock_getres_time64: clockGetres(8),
-  clock_nanosleep_time64: clockNanosleep(8),
-  gettimeofday: sysGettimeofday,
-  time: sysTime,
 };
 
 /** What the bring-up handlers do not do (the Linux personality's families replace them). */
 export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
-  getuid: "always 0 (root)",
-  geteuid: "always 0 (root)",
-  getgid: "always 0 (root)",
-  getegid: "always 0 (root)",
-  kill: "the process itself only (pid 1, 0 or -1: ESRCH otherwise); default actions only, no handlers",
-  tgkill: "the process itself only (pid 1, 0 or -1: ESRCH otherwise); default actions only, no handlers",
-  set_tid_address: "the clear-child-tid address is not kept (one thread)",
   set_robust_list: "the list head is not kept (one thread)",
-  mmap: "anonymous mappings only (a file mapping: ENODEV)",
-  mmap2: "anonymous mappings only (a file mapping: ENODEV; a non-zero page offset: ENOSYS)",
-  prlimit64: "fixed limits: reading only (setting: EPERM), this process only",
-  ugetrlimit: "fixed limits",
 };

@@ -44,7 +44,7 @@ function runK42(exe: string, args: string[], extra: Partial<RunOptions> = {}): {
   const out: Buffer[] = [], err: Buffer[] = [];
   const r = runProgram(new Uint8Array(readFileSync(exe)), {
     argv: [exe, ...args], env: [`PATH=${process.env.PATH ?? ""}`, "A=1"], exePath: exe, seed: 42, memBytes: 128 << 20,
-    user: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+    uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0,
     stdout: (b) => out.push(Buffer.from(b)), stderr: (b) => err.push(Buffer.from(b)), ...extra,
   });
   return { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code: r.exitCode, ...(r.error !== undefined ? { error: r.error } : {}) };

@@ -16,7 +16,8 @@ import type { PNode } from "../vfs/pnode.js";
 import type { OpenFile } from "../vfs/open-file.js";
 import { AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW } from "../vfs/vfs.js";
 import type { Parent, Walk } from "../vfs/walk.js";
-import { credOf, gm, intArg, pathArg, ulongArg, writableMount } from "./fs-common.js";
+import { capable, credOf, gm, intArg, pathArg, ulongArg, writableMount } from "./fs-common.js";
+import { Cap } from "../task/credentials.js";
 import { argAddr, Struct, SysError, writeGuest } from "./guest-mem.js";
 
 const enc = new TextEncoder();
@@ -46,8 +47,16 @@ function getdents(wide: boolean): Handler {
     const s = new Struct(out, m.le);
     const w = m.is64 ? 8 : 4;
     let used = 0;
+    // The position moves only after the entries are in the guest's buffer: a buffer page being
+    // read from a file runs the call again, which must start where this one did.
+    let pos = f.pos;
+    const finish = (): number => {
+      writeGuest(m, va, out.subarray(0, used));
+      f.pos = pos;
+      return used;
+    };
     for (;;) {
-      const page = yield* dirPage(ctx, f, node);
+      const page = yield* dirPage(ctx, f, pos, node);
       if (page.entries.length === 0) break;
       let copied = 0;
       for (const [name, ino, type, next] of page.entries) {
@@ -55,31 +64,26 @@ function getdents(wide: boolean): Handler {
         const reclen = wide ? align(19 + nb.length + 1, 8) : align(2 * w + 2 + nb.length + 2, w);
         if (used + reclen > size) {
           if (used === 0) return -E.EINVAL;
-          return yield* finish(ctx, va, out, used);
+          return finish();
         }
         if (wide) {
           s.u64(used, ino).i64(used + 8, next).u16(used + 16, reclen).u8(used + 18, dtype(type));
           out.set(nb, used + 19);
         } else {
           // struct linux_dirent {unsigned long d_ino, d_off; unsigned short d_reclen; char d_name[]; …; char d_type}
-          if (w === 4 && ino > 0xffffffff) return used > 0 ? yield* finish(ctx, va, out, used) : -E.EOVERFLOW;
+          if (w === 4 && ino > 0xffffffff) return used > 0 ? finish() : -E.EOVERFLOW;
           s.long(used, ino, m.is64).long(used + w, next, m.is64).u16(used + 2 * w, reclen);
           out.set(nb, used + 2 * w + 2);
           s.u8(used + reclen - 1, dtype(type));
         }
         used += reclen;
-        f.pos = next;
+        pos = next;
         copied++;
       }
       if (copied < page.entries.length || page.eof) break;
     }
-    return yield* finish(ctx, va, out, used);
+    return finish();
   };
-}
-
-function* finish(ctx: SysContext, va: number, out: Uint8Array, used: number): Pending {
-  writeGuest(gm(ctx), va, out.subarray(0, used));
-  return used;
 }
 
 const align = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -88,8 +92,7 @@ const align = (n: number, a: number): number => Math.ceil(n / a) * a;
  * The entries from cookie `pos`: the rest of the page last fetched when `pos` is one of its
  * cookies (getdents that stopped in the middle of a page continues there), else a readdir PPC.
  */
-function* dirPage(ctx: SysContext, f: OpenFile, node: PNode): Generator<Block, DirPage, unknown> {
-  const pos = f.pos;
+function* dirPage(ctx: SysContext, f: OpenFile, pos: number, node: PNode): Generator<Block, DirPage, unknown> {
   const c = f.dirCache;
   if (c !== undefined) {
     const i = pos === c.from ? 0 : c.entries.findIndex((e, j) => j > 0 && c.entries[j - 1][3] === pos);
@@ -200,7 +203,7 @@ function* renameAt(ctx: SysContext, olddirfd: number, oldpath: string, newdirfd:
   if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) !== 0) return -E.EINVAL;
   if ((flags & RENAME_NOREPLACE) !== 0 && (flags & RENAME_EXCHANGE) !== 0) return -E.EINVAL;
   if ((flags & RENAME_WHITEOUT) !== 0 && (flags & RENAME_EXCHANGE) !== 0) return -E.EINVAL;
-  if ((flags & RENAME_WHITEOUT) !== 0 && ctx.cred().euid !== 0) return -E.EPERM;
+  if ((flags & RENAME_WHITEOUT) !== 0 && !capable(ctx, Cap.MKNOD)) return -E.EPERM;
   const o = yield* parentOf(ctx, olddirfd, oldpath);
   const n = yield* parentOf(ctx, newdirfd, newpath);
   if (o.p.dir.mnt.dev !== n.p.dir.mnt.dev) return -E.EXDEV;
@@ -233,7 +236,7 @@ function* linkAt(ctx: SysContext, olddirfd: number, oldpath: string, newdirfd: n
   if ((flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) !== 0) return -E.EINVAL;
   const v = ctx.vfs;
   // linkat(fd, "", …, AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH: ENOENT for others, as Linux answers.
-  if ((flags & AT_EMPTY_PATH) !== 0 && oldpath === "" && ctx.cred().euid !== 0) return -E.ENOENT;
+  if ((flags & AT_EMPTY_PATH) !== 0 && oldpath === "" && !capable(ctx, Cap.DAC_READ_SEARCH)) return -E.ENOENT;
   const src = yield* v.lookupAt(ctx.k, credOf(ctx), olddirfd, oldpath, (flags & AT_SYMLINK_FOLLOW) !== 0, (flags & AT_EMPTY_PATH) !== 0);
   const { w, p } = yield* parentOf(ctx, newdirfd, newpath);
   if (special(p.name)) return -E.EEXIST;
@@ -314,7 +317,7 @@ const chroot: Handler = function* (ctx, a): Pending {
   const v = ctx.vfs;
   const f = yield* v.lookupAt(ctx.k, credOf(ctx), AT_FDCWD, pathArg(ctx, 0), true);
   const node = yield* enterable(ctx, f.node, f.attr);
-  if (ctx.cred().euid !== 0) return -E.EPERM; // CAP_SYS_CHROOT
+  if (!capable(ctx, Cap.SYS_CHROOT)) return -E.EPERM;
   v.root = node;
   return 0;
 };

@@ -7,7 +7,7 @@ import type { Cred } from "../../servers/fs/iface.js";
 import { choiceOf, type SysContext } from "../bringup/syscalls.js";
 import { E } from "../errno.js";
 import { MS_RDONLY, type PNode } from "../vfs/pnode.js";
-import { fsCred } from "../vfs/perm.js";
+import type { Cap } from "../task/credentials.js";
 import { argAddr, argLong, readCString, readGuest, SysError, Struct, type GuestMem } from "./guest-mem.js";
 
 /** The context's guest memory as the copy helpers take it. */
@@ -15,10 +15,14 @@ export function gm(ctx: SysContext): GuestMem {
   return { cpu: ctx.cpu, space: ctx.space, is64: ctx.image.is64, le: ctx.image.le, choice: (vpn) => choiceOf(ctx, vpn) };
 }
 
-/** The credentials file accesses check (fsuid/fsgid), or the real ids (access()). */
+/** The credentials file accesses check (fsuid/fsgid and the groups), or the real ids (access()). */
 export function credOf(ctx: SysContext, real = false): Cred {
-  return fsCred(ctx.cred(), real);
+  const c = ctx.task.creds;
+  return real ? { uid: c.uid, gid: c.gid, groups: [...c.groups] } : { uid: c.fsuid, gid: c.fsgid, groups: [...c.groups] };
 }
+
+/** Does the caller hold capability `c` (root's: CAP_SYS_CHROOT, CAP_MKNOD, CAP_DAC_READ_SEARCH …)? */
+export const capable = (ctx: SysContext, c: Cap): boolean => ctx.task.creds.capable(c);
 
 /** A path argument (EFAULT for a bad pointer, ENAMETOOLONG at 4096 bytes). */
 export function pathArg(ctx: SysContext, i: number): string {

@@ -10,6 +10,7 @@ import type { Cpu } from "../../machine/power/cpu.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { hi32, lo32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
+import { PageWait } from "../../kernel/mem/region.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import { E } from "../errno.js";
 
@@ -34,10 +35,17 @@ export interface GuestMem {
 /** The largest single copy a handler makes (callers chunk bigger transfers). */
 export const MAX_COPY = 1 << 26;
 
-/** Bring in the page a copy faulted on; false when the guest may not access it (EFAULT). */
+/**
+ * Bring in the page a copy faulted on; false when the guest may not access it (EFAULT — also
+ * a file page past the end of its file, where the guest's own access would be SIGBUS, as
+ * Linux's copies answer). A file page being read throws PageWait: the dispatcher waits for it
+ * outside every object and runs the call again.
+ */
 function faultIn(m: GuestMem, e: GuestFault): boolean {
   const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
-  return m.space.faultNow(va, e.access, m.choice(Math.floor(va / PAGE_SIZE))).kind === "mapped";
+  const r = m.space.faultNow(va, e.access, m.choice(Math.floor(va / PAGE_SIZE)));
+  if (r.kind === "in progress") throw new PageWait(r.obj);
+  return r.kind === "mapped";
 }
 
 function checkLen(len: number): void {

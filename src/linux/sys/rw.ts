@@ -15,6 +15,7 @@ import { checkRead, checkSeekable, checkWrite, fileAttr, readFile, writeFile, ty
 import { O, type OpenFile } from "../vfs/open-file.js";
 import { MAX_RW_COUNT, gm, intArg, isFault, loffArg, longArg, readIovec, ulongArg } from "./fs-common.js";
 import { argAddr, readGuest, Struct, SysError, writeGuest, type GuestMem } from "./guest-mem.js";
+import { raise } from "./signals.js";
 
 const SIGPIPE = 13;
 
@@ -43,9 +44,25 @@ export function guestSink(m: GuestMem, va: number): Sink {
   };
 }
 
+/**
+ * Touch every page of [va, va + len) for reading, up to the first one the guest cannot read (that
+ * one is the copy's EFAULT or short count later): a page being read from a file throws PageWait
+ * here, before the call acts.
+ */
+export function prefault(m: GuestMem, va: number, len: number): void {
+  for (let p = va; p < va + len; p = p - (p % PAGE_SIZE) + PAGE_SIZE) {
+    try {
+      readGuest(m, p, 1);
+    } catch (e) {
+      if (isFault(e)) return;
+      throw e;
+    }
+  }
+}
+
 /** Guest memory at `va` as a source: the readable prefix of the range. */
 export function guestSource(m: GuestMem, va: number): Source {
-  return (off, len) => {
+  const src = (off: number, len: number): Uint8Array => {
     try {
       return readGuest(m, va + off, len);
     } catch (e) {
@@ -72,6 +89,7 @@ export function guestSource(m: GuestMem, va: number): Source {
     }
     return out;
   };
+  return Object.assign(src, { prefault: (len: number) => prefault(m, va, len) });
 }
 
 /** A write's EPIPE also raises SIGPIPE (whose default action ends the process). */
@@ -82,12 +100,6 @@ export function* withSigpipe(ctx: SysContext, g: Generator<Block, number, unknow
     if (e instanceof SysError && e.errno === E.EPIPE) raise(ctx, SIGPIPE);
     throw e;
   }
-}
-
-/** Deliver a signal through the signal state when it exists; without it, the default action (termination). */
-export function raise(ctx: SysContext, sig: number): void {
-  if (ctx.signals !== undefined) ctx.signals.raise(sig);
-  else ctx.killedBy ??= sig;
 }
 
 const count = (n: number): number => Math.min(n, MAX_RW_COUNT);
@@ -144,12 +156,15 @@ function* readv(ctx: SysContext, f: OpenFile, segs: [number, number][], at: numb
       return stored;
     });
   }
+  // The position moves once, at the end: a buffer page being read from a file runs the call
+  // again from the start, which must find the position where it was.
+  const start = at ?? f.pos;
   let done = 0;
   for (const [va, len] of segs) {
     if (len === 0) continue;
     let n: number;
     try {
-      n = yield* readFile(ctx.k, ctx.vfs, f, at === undefined ? undefined : at + done, len, guestSink(m, va));
+      n = yield* readFile(ctx.k, ctx.vfs, f, start + done, len, guestSink(m, va));
     } catch (e) {
       if (done > 0 && e instanceof SysError) break;
       throw e;
@@ -157,6 +172,7 @@ function* readv(ctx: SysContext, f: OpenFile, segs: [number, number][], at: numb
     done += n;
     if (n < len) break;
   }
+  if (at === undefined) f.pos = start + done;
   return done;
 }
 
@@ -181,6 +197,9 @@ function* writev(ctx: SysContext, f: OpenFile, segs: [number, number][], at: num
     if (total === 0 && segs.some(([, l]) => l > 0)) return -E.EFAULT;
     return yield* writeFile(ctx.k, ctx.vfs, f, undefined, total, (off, len) => all.subarray(off, off + len));
   }
+  // Every buffer's pages are in before anything is written (a wait and run again must not
+  // write the first buffers twice).
+  for (const [va, len] of segs) prefault(m, va, len);
   let done = 0;
   for (const [va, len] of segs) {
     if (len === 0) continue;
@@ -288,11 +307,13 @@ const lseek: Handler = function* (ctx, a): Pending {
 /** _llseek(fd, offset_high, offset_low, loff_t *result, whence) (ppc32). */
 const llseek: Handler = function* (ctx, a): Pending {
   const f = ctx.vfs.file(intArg(a, 0));
+  const m = gm(ctx);
+  const result = argAddr(m, 3);
+  prefault(m, result, 8); // a page being read waits now, before the seek
   const pos = yield* seek(ctx, f, (a[1] | 0) * 0x100000000 + (a[2] >>> 0), a[4] >>> 0);
   // Linux moves the position first: a bad result pointer is EFAULT after the seek happened.
   f.pos = pos;
-  const m = gm(ctx);
-  writeGuest(m, argAddr(m, 3), new Struct(8, m.le).i64(0, pos).b);
+  writeGuest(m, result, new Struct(8, m.le).i64(0, pos).b);
   return 0;
 };
 

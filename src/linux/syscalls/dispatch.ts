@@ -8,6 +8,7 @@ import { S } from "../../machine/power/state.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { lo32, hi32 } from "../../kernel/mem/va.js";
 import { ObjectBusy } from "../../kernel/cos/manager.js";
+import { PageWait, pageWait } from "../../kernel/mem/region.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { SyscallResult, ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { E, errnoName } from "../errno.js";
@@ -62,15 +63,16 @@ export class BringupSyscalls {
         }
       }
     } catch (err) {
-      if (err instanceof ObjectBusy) {
-        // A memory object is being hot-swapped: wait for it outside every object, then run
-        // the call again from the start (nothing was done yet: handlers fault before acting).
-        const obj = err.obj;
+      if (err instanceof ObjectBusy || err instanceof PageWait) {
+        // A memory object is being hot-swapped, or a file page the call copies is being read:
+        // wait for it outside every object, then run the call again from the start (nothing
+        // was done yet: handlers fault before acting).
+        const block: Block = err instanceof ObjectBusy ? { kind: "swap", obj: err.obj } : pageWait(err.obj);
         const again = (): SyscallResult => this.dispatch(ctx);
         return {
-          what: `${name}: object ${obj} being swapped`,
+          what: `${name}: object ${err.obj} ${err instanceof ObjectBusy ? "being swapped" : "reading a page"}`,
           *run(): Generator<Block, ThreadEnd | undefined, unknown> {
-            yield { kind: "swap", obj };
+            yield block;
             const r = again();
             return r !== undefined && "run" in r ? yield* r.run() : r;
           },
@@ -84,6 +86,7 @@ export class BringupSyscalls {
       return ended(ctx);
     }
     const wait = res;
+    const dispatchAgain = (): SyscallResult => this.dispatch(ctx);
     return {
       what: name,
       *run(): Generator<Block, ThreadEnd | undefined, unknown> {
@@ -91,6 +94,14 @@ export class BringupSyscalls {
         try {
           r = yield* wait;
         } catch (err) {
+          if (err instanceof PageWait) {
+            // A copy after the call's first wait met a file page being read: wait for it and
+            // run the call again. (A call that consumed something before such a copy must
+            // retry the copy itself instead, as the console read does.)
+            yield pageWait(err.obj);
+            const again = dispatchAgain();
+            return again !== undefined && "run" in again ? yield* again.run() : again;
+          }
           r = failure(err);
         }
         setResult(ctx, r);
@@ -125,7 +136,7 @@ function straceTarget(ctx: SysContext): StraceTarget {
         try {
           return readGuest(m, va, len);
         } catch (e) {
-          if (e instanceof GuestFault || e instanceof ObjectBusy) return undefined;
+          if (e instanceof GuestFault || e instanceof ObjectBusy || e instanceof PageWait) return undefined;
           throw e;
         }
       },
@@ -175,7 +186,7 @@ function failure(err: unknown): number {
 /** How the call left the thread: exit or a fatal signal end it. */
 function ended(ctx: SysContext): ThreadEnd | undefined {
   if (ctx.exitCode !== undefined) return { exitCode: ctx.exitCode };
-  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by signal ${ctx.killedBy}`, signal: ctx.killedBy };
+  if (ctx.killedBy !== undefined) return { exitCode: 128 + ctx.killedBy, error: `killed by ${signalName(ctx.killedBy)}`, signal: ctx.killedBy };
   return undefined;
 }
 

@@ -32,13 +32,13 @@ const NI_ARCH: Readonly<Record<Arch, readonly string[]>> = {
 const NEXT_ISSUE_CALLS = [
   // processes, process groups and sessions
   "fork", "vfork", "clone", "clone3", "execve", "execveat", "wait4", "waitid", "waitpid",
-  "setpgid", "getpgid", "getpgrp", "setsid", "getsid", "unshare", "setns", "kcmp",
+  "unshare", "setns", "kcmp",
   "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
   // threads
-  "futex", "futex_time64", "futex_waitv", "get_robust_list", "sched_setaffinity", "tkill",
+  "futex", "futex_time64", "futex_waitv", "get_robust_list",
   // signal delivery
   "rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
-  "rt_sigqueueinfo", "rt_tgsigqueueinfo", "rt_sigpending", "sigpending", "sigaltstack", "pause",
+  "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pause",
   "signalfd", "signalfd4",
   // pipes, sockets, multiplexing, event descriptors
   "pipe", "pipe2", "socketcall", "socket", "socketpair", "bind", "connect", "listen", "accept", "accept4",
@@ -72,6 +72,9 @@ const NI: Readonly<Record<Arch, ReadonlySet<string>>> = {
   ppc64: new Set([...NI_COMMON, ...NI_ARCH.ppc64]),
   ppc32: new Set([...NI_COMMON, ...NI_ARCH.ppc32]),
 };
+
+/** Is the architecture's slot for `name` sys_ni_syscall in Linux (no handler ever goes there)? */
+export const linuxHasNone = (arch: Arch, name: string): boolean => NI[arch].has(name);
 
 /** The errno and reason of a call of `arch` that has no handler. */
 export function defaultFailure(arch: Arch, name: string): { errno: number; reason: string } {

@@ -7,6 +7,14 @@ import { BRINGUP_CALLS, BRINGUP_PARTIAL } from "../bringup/syscalls.js";
 import { MEMORY_CALLS } from "../bringup/sys-mm.js";
 import { NUMA_CALLS, NUMA_PARTIAL } from "../bringup/sys-numa.js";
 import { VFS_FAMILIES } from "../sys/vfs-calls.js";
+import { TIME_CALLS } from "../sys/time.js";
+import { TIMEX_CALLS, TIMEX_PARTIAL } from "../sys/timex.js";
+import { IDENTITY_CALLS, ID_CALLS, ID_PARTIAL } from "../sys/identity.js";
+import { RESOURCE_CALLS, RESOURCE_PARTIAL } from "../sys/resources.js";
+import { SCHED_CALLS, SCHED_PARTIAL } from "../sys/sched.js";
+import { SYSTEM_CALLS, SYSTEM_PARTIAL } from "../sys/system.js";
+import { PRCTL_CALLS, PRCTL_PARTIAL } from "../sys/prctl.js";
+import { SIGNAL_CALLS, SIGNAL_PARTIAL } from "../sys/signals.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -14,6 +22,15 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "mm", handlers: MEMORY_CALLS },
   { name: "numa", handlers: NUMA_CALLS, partial: NUMA_PARTIAL },
   ...VFS_FAMILIES,
+  { name: "time", handlers: TIME_CALLS },
+  { name: "timex", handlers: TIMEX_CALLS, partial: TIMEX_PARTIAL },
+  { name: "identity", handlers: IDENTITY_CALLS },
+  { name: "ids", handlers: ID_CALLS, partial: ID_PARTIAL },
+  { name: "resources", handlers: RESOURCE_CALLS, partial: RESOURCE_PARTIAL },
+  { name: "sched", handlers: SCHED_CALLS, partial: SCHED_PARTIAL },
+  { name: "system", handlers: SYSTEM_CALLS, partial: SYSTEM_PARTIAL },
+  { name: "prctl", handlers: PRCTL_CALLS, partial: PRCTL_PARTIAL },
+  { name: "signals", handlers: SIGNAL_CALLS, partial: SIGNAL_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */

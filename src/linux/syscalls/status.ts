@@ -11,7 +11,7 @@ import { assertNever } from "../../machine/assert.js";
 import type { Handler } from "../bringup/syscalls.js";
 import { PPC64_SYSCALLS } from "./ppc64.js";
 import { PPC32_SYSCALLS } from "./ppc32.js";
-import { defaultFailure } from "./reasons.js";
+import { defaultFailure, linuxHasNone } from "./reasons.js";
 
 export type Arch = "ppc64" | "ppc32";
 
@@ -104,7 +104,9 @@ export function buildTable(arch: Arch, families: readonly SyscallFamily[]): Sysc
   }
   const entries: SyscallEntry[] = syscallNumbers(arch).map(([nr, name]) => {
     const r = registered.get(name);
-    if (r === undefined) return { nr, name, status: { kind: "errno", ...defaultFailure(arch, name) } };
+    // A slot Linux leaves to sys_ni_syscall on this architecture stays ENOSYS whatever a family
+    // registers (ppc64's numbers for ppc32's old sigaction, getrlimit, olduname, ...).
+    if (r === undefined || linuxHasNone(arch, name)) return { nr, name, status: { kind: "errno", ...defaultFailure(arch, name) } };
     const note = r.family.partial?.[name];
     const missing = typeof note === "object" ? note[arch] : note;
     const status: SyscallStatus = missing === undefined ? { kind: "implemented" } : { kind: "partial", missing };

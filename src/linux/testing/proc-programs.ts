@@ -28,7 +28,7 @@ export const EPOCH = 1_700_000_000;
 
 const enc = new TextEncoder();
 const region = (start: number, end: number, prot: number, kind: RegionKind, offset = 0): RegionView => ({
-  start, end, prot, kind, flags: 0, fcm: 0 as ObjRef<never>, offset, policyMode: 0, policyNodes: 0, id: 0 as ObjRef<never>,
+  start, end, prot, kind, flags: 0, fcm: 0 as ObjRef<never>, offset, policyMode: 0, policyNodes: 0, id: 0 as ObjRef<never>, cache: 0 as ObjRef<never>,
 });
 const INF = RLIM_INFINITY;
 

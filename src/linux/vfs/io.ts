@@ -9,6 +9,7 @@
 
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
+import { PageWait, pageWait } from "../../kernel/mem/region.js";
 import type { Attr, WriteResult } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { SysError } from "../sys/guest-mem.js";
@@ -18,8 +19,16 @@ import type { Vfs } from "./vfs.js";
 
 /** Where read bytes go: the count stored (fewer than given when the guest buffer faulted). */
 export type Sink = (off: number, data: Uint8Array) => number;
+
 /** Where written bytes come from: up to `len` bytes (fewer when the guest buffer faulted). */
-export type Source = (off: number, len: number) => Uint8Array;
+export interface Source {
+  (off: number, len: number): Uint8Array;
+  /**
+   * Bring in the first `len` bytes' pages before anything is written: a guest page being read
+   * from a file must make the call wait and run again before it wrote, never after.
+   */
+  prefault?(len: number): void;
+}
 
 /** EBADF/EISDIR unless `f` can be read. */
 export function checkRead(f: OpenFile): void {
@@ -48,9 +57,18 @@ export function* readFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined
     const r = yield* v.console.read(k, Math.min(len, 1 << 16), f.nonblock);
     if (typeof r === "number") throw new SysError(-r);
     if (r.length === 0) return 0;
-    const n = sink(0, r);
-    if (n === 0) throw new SysError(E.EFAULT);
-    return n;
+    // The input is consumed: a buffer page being read from a file is waited for here, and the
+    // copy made again (running the call again would lose the input).
+    for (;;) {
+      try {
+        const n = sink(0, r);
+        if (n === 0) throw new SysError(E.EFAULT);
+        return n;
+      } catch (e) {
+        if (!(e instanceof PageWait)) throw e;
+        yield pageWait(e.obj);
+      }
+    }
   }
   const h = f.handle;
   if (h === undefined) throw new SysError(E.EBADF);
@@ -83,6 +101,7 @@ export function* readFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined
 /** Write `len` bytes from `src`: the count written (short only at a fault or an error after progress). */
 export function* writeFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined, len: number, src: Source, append = false): Generator<Block, number, unknown> {
   if (len === 0) return 0;
+  src.prefault?.(len);
   if (f.kind === "console") {
     let done = 0;
     while (done < len) {

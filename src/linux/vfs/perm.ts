@@ -1,28 +1,9 @@
-// The process's credentials, and the permission checks the personality makes itself: search
+// The permission checks the personality makes itself: search
 // permission for "." and ".." (the walker never asks a server about them) and access()'s checks.
 // Everything else — lookup's search permission, open's read/write permission, setattr's owner
 // checks — the server checks on the Cred it is given, as Linux's inode_permission would.
 
 import { NodeType, S_IFMT, type Attr, type Cred } from "../../servers/fs/iface.js";
-
-/** A process's identity as file permission checks use it. */
-export interface TaskCred {
-  /** Real ids (access() and faccessat without AT_EACCESS check with these). */
-  readonly uid: number;
-  readonly gid: number;
-  /** Effective ids. */
-  readonly euid: number;
-  readonly egid: number;
-  /** File-system ids (what file accesses check; equal to the effective ids unless setfsuid). */
-  readonly fsuid: number;
-  readonly fsgid: number;
-  readonly groups: readonly number[];
-}
-
-/** The Cred a server checks: the file-system ids (or the real ids, for access()). */
-export function fsCred(c: TaskCred, real = false): Cred {
-  return real ? { uid: c.uid, gid: c.gid, groups: [...c.groups] } : { uid: c.fsuid, gid: c.fsgid, groups: [...c.groups] };
-}
 
 export const MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
 

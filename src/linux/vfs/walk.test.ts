@@ -17,7 +17,7 @@ import { AT_FDCWD, Vfs } from "./vfs.js";
 import type { Found, Restrict } from "./walk.js";
 import { openFile } from "./open.js";
 import { O } from "./open-file.js";
-import { mapSource, mapSourceNow } from "./map-source.js";
+import { mapSource } from "./map-source.js";
 
 const ROOT: Cred = { uid: 0, gid: 0, groups: [] };
 const USER: Cred = { uid: 1000, gid: 1000, groups: [] };
@@ -298,7 +298,6 @@ test("mapSource: a regular file's source (key, label, size) and a pager that rea
     const p = yield* openFile(k, v, ROOT, { dirfd: AT_FDCWD, path: "/a/b/c", flags: O.PATH, mode: 0 });
     assert.equal(yield* mapSource(v, k, p), -E.EBADF);
     assert.equal(yield* mapSource(v, k, 77), -E.EBADF);
-    assert.equal(mapSourceNow(v, k, 77), -E.EBADF);
   });
 });
 

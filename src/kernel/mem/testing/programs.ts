@@ -22,7 +22,7 @@ import { hi32, lo32 } from "../va.js";
 type Gen<T = void> = Generator<Block, T, unknown>;
 
 /** A mailbox between the processors: words of one shared block. */
-const Mailbox: ObjectType<SharedWords> = {
+export const Mailbox: ObjectType<SharedWords> = {
   id: 0x2f1,
   name: "TestMailbox",
   kind: RootKind.Shared,
@@ -33,18 +33,18 @@ const MAILBOX = 20;
 /** Mailbox words. */
 const READY = 0, PROC = 1, STATE = 2, STATE2 = 3, DONE = 4, SIGNAL = 5, CODE = 6, ADDR_LO = 7, ADDR_HI = 8, DONE2 = 9, SYSCALLS = 10, STOP = 11;
 
-const CODE_VA = 0x10000000, DATA_VA = 0x10010000;
+export const CODE_VA = 0x10000000, DATA_VA = 0x10010000;
 
 // PowerPC instruction words.
-const lwz = (rt: number, d: number, ra: number): number => ((32 << 26) | (rt << 21) | (ra << 16) | (d & 0xffff)) >>> 0;
-const stw = (rs: number, d: number, ra: number): number => ((36 << 26) | (rs << 21) | (ra << 16) | (d & 0xffff)) >>> 0;
-const addi = (rt: number, ra: number, si: number): number => ((14 << 26) | (rt << 21) | (ra << 16) | (si & 0xffff)) >>> 0;
-const b = (off: number): number => ((18 << 26) | (off & 0x3fffffc)) >>> 0;
-const cmpwi0 = (ra: number): number => ((11 << 26) | (ra << 16)) >>> 0;
-const bne = (off: number): number => ((16 << 26) | (4 << 21) | (2 << 16) | (off & 0xfffc)) >>> 0;
-const SC = 0x44000002;
+export const lwz = (rt: number, d: number, ra: number): number => ((32 << 26) | (rt << 21) | (ra << 16) | (d & 0xffff)) >>> 0;
+export const stw = (rs: number, d: number, ra: number): number => ((36 << 26) | (rs << 21) | (ra << 16) | (d & 0xffff)) >>> 0;
+export const addi = (rt: number, ra: number, si: number): number => ((14 << 26) | (rt << 21) | (ra << 16) | (si & 0xffff)) >>> 0;
+export const b = (off: number): number => ((18 << 26) | (off & 0x3fffffc)) >>> 0;
+export const cmpwi0 = (ra: number): number => ((11 << 26) | (ra << 16)) >>> 0;
+export const bne = (off: number): number => ((16 << 26) | (4 << 21) | (2 << 16) | (off & 0xfffc)) >>> 0;
+export const SC = 0x44000002;
 
-function words(ws: number[]): Uint8Array {
+export function words(ws: number[]): Uint8Array {
   const out = new Uint8Array(ws.length * 4);
   const dv = new DataView(out.buffer);
   ws.forEach((w, i) => dv.setUint32(i * 4, w, true));
@@ -52,19 +52,19 @@ function words(ws: number[]): Uint8Array {
 }
 
 /** Test system calls of the guest code (not Linux's): 900 waits for the other thread, 901 exits, 902 returns at once. */
-const SYS_WAIT_OTHER = 900, SYS_EXIT = 901, SYS_NOP = 902;
+export const SYS_WAIT_OTHER = 900, SYS_EXIT = 901, SYS_NOP = 902;
 
 function mailbox(k: Kernel): SharedWords {
   const id = k.cos.wellKnown(MAILBOX, Mailbox);
   return k.cos.callNow(id, (w) => w);
 }
 
-function* sleep(k: Kernel, cycles: number): Gen {
+export function* sleep(k: Kernel, cycles: number): Gen {
   yield { kind: "sleep", until: k.port.now() + cycles };
 }
 
 /** Set up a thread state running `pc` in 64-bit little-endian mode with `regs`. */
-function newThread(ms: MemorySystem, pc: number, regs: Record<number, number>): number {
+export function newThread(ms: MemorySystem, pc: number, regs: Record<number, number>): number {
   const state = ms.allocFrame();
   const cpu = ms.engine;
   const saved = cpu.stateAddr;
@@ -77,7 +77,7 @@ function newThread(ms: MemorySystem, pc: number, regs: Record<number, number>): 
 }
 
 /** Run a guest thread of `space` whose exceptions end it and are reported to the mailbox. */
-function* runGuest(k: Kernel, space: Space, state: number, box: SharedWords, name: string, other: string, maxInstructions = 5e7): Gen<ThreadEnd | undefined> {
+export function* runGuest(k: Kernel, space: Space, state: number, box: SharedWords, name: string, other: string, maxInstructions = 5e7): Gen<ThreadEnd | undefined> {
   let end: ThreadEnd | undefined;
   const clock = new ThreadClock();
   yield* guestThread(k, {
@@ -400,7 +400,7 @@ export function cowTree(k: Kernel, _a: unknown): Finisher | void {
   cos.callNow(F, (f) => f.addRef(1));
   const page = (id: ObjRef<FCM>, n: number, write: boolean): { pa: number; readOnly: boolean } => {
     const r = cos.callNow(id, (f) => f.getPage(n, write));
-    if (r === "in progress") throw new Error("anonymous memory is never in progress");
+    if (r === "bus" || "wait" in r) throw new Error("anonymous memory is never in progress nor beyond an end");
     return r;
   };
   const f0 = page(F, 0, true);

@@ -1,0 +1,292 @@
+// The signal family (kernel/signal.c): actions (rt_sigaction; ppc32's old sigaction; signal),
+// the blocked mask (rt_sigprocmask; ppc32's sigprocmask), the pending set (rt_sigpending;
+// ppc32's sigpending), the alternate stack (sigaltstack), and kill/tkill/tgkill aimed at the
+// process itself (there is no other process yet: ESRCH). raise() is the entry for the rest of
+// the personality (the file layer's SIGPIPE).
+//
+// What a signal does is Linux's, from the task's SignalState: ignored signals are dropped,
+// blocked ones wait, and an unblocked one with its default action ends the process with
+// status 128 + signal (the core-dump signals the same way: no core file is written, so the
+// status has no core flag, as with Linux's default RLIMIT_CORE of 0). A signal with a handler
+// installed stays pending and the verbose log says so: running handlers on signal frames
+// comes with the next issue, and pending is where that delivery will find it (choosing to kill
+// instead would end programs that Linux lets live; this way a program that catches a signal
+// and goes on goes on). The stop signals likewise stay pending (job control: next issue).
+// Synchronous faults (SIGSEGV from a bad access and the like) kill in bringup/run.ts as before.
+//
+// Layouts: struct sigaction is {handler, flags, restorer, mask} in longs with a 64-bit
+// sigset_t (ppc64: 32 bytes; ppc32: 20 bytes, the set as two 32-bit words, low signals first);
+// ppc32's old_sigaction is {handler, mask, flags, restorer} with a 32-bit mask.
+
+import { E } from "../errno.js";
+import type { Handler, SysContext } from "../bringup/syscalls.js";
+import {
+  NSIG, SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SA, signalName, validSignal, type Outcome, type SigAction,
+} from "../task/signal-state.js";
+import { writeGuest } from "./guest-mem.js";
+import { getSigset, getU64, mem, newStruct, putSigset, readStruct, writeStruct, argInt, argPtr, wordOf } from "./user.js";
+
+/** sizeof(sigset_t): 64 signals. */
+const SIGSET_SIZE = 8;
+
+/**
+ * Send `sig` (1..64) to this process, as the kernel does for a signal it generates (a write to
+ * a broken pipe: SIGPIPE) or one the process sends itself. Returns what became of it; when it
+ * is fatal the process ends at the end of the current system call.
+ */
+export function raise(ctx: SysContext, sig: number): Outcome {
+  if (!validSignal(sig)) throw new RangeError(`raise: no signal ${sig}`);
+  const o = ctx.task.signals.send(sig);
+  settle(ctx, o);
+  return o;
+}
+
+/** After a change that may make a pending signal deliverable (a new mask, a new action). */
+function deliverPending(ctx: SysContext): void {
+  const o = ctx.task.signals.deliverable();
+  if (o !== undefined) settle(ctx, o);
+  else logCaught(ctx);
+}
+
+function settle(ctx: SysContext, o: Outcome): void {
+  if (o.kind === "fatal") {
+    if (ctx.killedBy === undefined) ctx.killedBy = o.sig;
+    ctx.log(`${signalName(o.sig)}: default action ${o.core ? "core dump (no core file is written)" : "terminate"}`);
+    return;
+  }
+  if (o.kind === "pending") logCaught(ctx);
+}
+
+function logCaught(ctx: SysContext): void {
+  for (const s of ctx.task.signals.caughtReady()) {
+    ctx.log(`${signalName(s)} is pending for its handler: running signal handlers comes with the next issue; the signal stays pending`);
+  }
+}
+
+// ---- actions ----
+
+/** struct sigaction of the process's ABI at `va`. */
+function readSigaction(ctx: SysContext, va: number): SigAction {
+  if (ctx.image.is64) {
+    const s = readStruct(ctx, va, 32);
+    return { handler: Number(getU64(s, 0)), flags: Number(getU64(s, 8) & 0xffffffffn), restorer: Number(getU64(s, 16)), mask: getSigset(s, 24, true) };
+  }
+  const s = readStruct(ctx, va, 20);
+  return { handler: s.getU32(0), flags: s.getU32(4), restorer: s.getU32(8), mask: getSigset(s, 12, false) };
+}
+
+function writeSigaction(ctx: SysContext, va: number, a: SigAction): void {
+  const is64 = ctx.image.is64, w = wordOf(ctx);
+  const s = newStruct(ctx, is64 ? 32 : 20);
+  s.long(0, a.handler, is64);
+  if (is64) s.u64(8, a.flags);
+  else s.u32(4, a.flags);
+  s.long(2 * w, a.restorer, is64);
+  putSigset(s, 3 * w, a.mask, is64);
+  writeStruct(ctx, va, s);
+}
+
+/** do_sigaction: 1..64, and SIGKILL/SIGSTOP may be read but not changed. */
+function doSigaction(ctx: SysContext, sig: number, act: SigAction | undefined): SigAction | number {
+  if (!validSignal(sig) || (act !== undefined && (sig === SIG.KILL || sig === SIG.STOP))) return -E.EINVAL;
+  const st = ctx.task.signals;
+  const old = st.action(sig);
+  if (act !== undefined) {
+    st.setAction(sig, act);
+    deliverPending(ctx);
+  }
+  return old;
+}
+
+/** rt_sigaction(sig, act, oact, sigsetsize). */
+const rtSigaction: Handler = (ctx) => {
+  const sig = argInt(ctx, 0), ap = argPtr(ctx, 1), op = argPtr(ctx, 2);
+  if (argPtr(ctx, 3) !== SIGSET_SIZE) return -E.EINVAL;
+  const act = ap === 0 ? undefined : readSigaction(ctx, ap);
+  const old = doSigaction(ctx, sig, act);
+  if (typeof old === "number") return old;
+  if (op !== 0) writeSigaction(ctx, op, old);
+  return 0;
+};
+
+/** ppc32's old sigaction(sig, act, oact): {handler, mask (signals 1..32), flags, restorer}. */
+const oldSigaction: Handler = (ctx) => {
+  const sig = argInt(ctx, 0), ap = argPtr(ctx, 1), op = argPtr(ctx, 2);
+  let act: SigAction | undefined;
+  if (ap !== 0) {
+    const s = readStruct(ctx, ap, 16);
+    act = { handler: s.getU32(0), mask: BigInt(s.getU32(4)), flags: s.getU32(8), restorer: s.getU32(12) };
+  }
+  const old = doSigaction(ctx, sig, act);
+  if (typeof old === "number") return old;
+  if (op !== 0) {
+    writeStruct(ctx, op, newStruct(ctx, 16).u32(0, old.handler).u32(4, Number(old.mask & 0xffffffffn)).u32(8, old.flags).u32(12, old.restorer));
+  }
+  return 0;
+};
+
+/** signal(sig, handler): a one-shot, non-deferring action; returns the old handler. */
+const sysSignal: Handler = (ctx) => {
+  const old = doSigaction(ctx, argInt(ctx, 0), { handler: argPtr(ctx, 1), flags: (SA.RESETHAND | SA.NODEFER) >>> 0, mask: 0n, restorer: 0 });
+  return typeof old === "number" ? old : old.handler;
+};
+
+// ---- the blocked mask and the pending set ----
+
+const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+
+/** sigprocmask's change of the blocked mask by `how`, or EINVAL. */
+function changeBlocked(ctx: SysContext, how: number, set: bigint, low32Only: boolean): number {
+  const st = ctx.task.signals;
+  let next: bigint;
+  switch (how) {
+    case SIG_BLOCK: next = st.blocked | set; break;
+    case SIG_UNBLOCK: next = st.blocked & ~set; break;
+    case SIG_SETMASK: next = low32Only ? (st.blocked & ~0xffffffffn) | set : set; break;
+    default: return -E.EINVAL;
+  }
+  st.setBlocked(next);
+  deliverPending(ctx);
+  return 0;
+}
+
+/** A sigset_t of `size` bytes in the process's layout. */
+function readSigset(ctx: SysContext, va: number): bigint {
+  return getSigset(readStruct(ctx, va, SIGSET_SIZE), 0, ctx.image.is64);
+}
+
+function sigsetStruct(ctx: SysContext, set: bigint): ReturnType<typeof newStruct> {
+  const s = newStruct(ctx, SIGSET_SIZE);
+  putSigset(s, 0, set, ctx.image.is64);
+  return s;
+}
+
+/** rt_sigprocmask(how, set, oset, sigsetsize): the old mask is written after the change. */
+const rtSigprocmask: Handler = (ctx) => {
+  const how = argInt(ctx, 0), sp = argPtr(ctx, 1), op = argPtr(ctx, 2);
+  if (argPtr(ctx, 3) !== SIGSET_SIZE) return -E.EINVAL;
+  const old = ctx.task.signals.blocked;
+  if (sp !== 0) {
+    const r = changeBlocked(ctx, how, readSigset(ctx, sp), false);
+    if (r < 0) return r;
+  }
+  if (op !== 0) writeStruct(ctx, op, sigsetStruct(ctx, old));
+  return 0;
+};
+
+/** ppc32's old sigprocmask(how, set, oset): 32-bit masks (signals 1..32). */
+const oldSigprocmask: Handler = (ctx) => {
+  const how = argInt(ctx, 0), sp = argPtr(ctx, 1), op = argPtr(ctx, 2);
+  const old = ctx.task.signals.blocked & 0xffffffffn;
+  if (sp !== 0) {
+    const r = changeBlocked(ctx, how, BigInt(readStruct(ctx, sp, 4).getU32(0)), true);
+    if (r < 0) return r;
+  }
+  if (op !== 0) writeStruct(ctx, op, newStruct(ctx, 4).u32(0, Number(old)));
+  return 0;
+};
+
+/** What sigpending reports: pending signals that are blocked. */
+const pendingBlocked = (ctx: SysContext): bigint => ctx.task.signals.pending & ctx.task.signals.blocked;
+
+/** rt_sigpending(set, sigsetsize): a smaller size copies that many bytes of the set. */
+const rtSigpending: Handler = (ctx) => {
+  const p = argPtr(ctx, 0), size = argPtr(ctx, 1);
+  if (size > SIGSET_SIZE) return -E.EINVAL;
+  const s = sigsetStruct(ctx, pendingBlocked(ctx));
+  writeGuest(mem(ctx), p, s.b.subarray(0, size));
+  return 0;
+};
+
+/** ppc32's old sigpending(set): signals 1..32. */
+const oldSigpending: Handler = (ctx) => {
+  writeStruct(ctx, argPtr(ctx, 0), newStruct(ctx, 4).u32(0, Number(pendingBlocked(ctx) & 0xffffffffn)));
+  return 0;
+};
+
+// ---- the alternate signal stack ----
+
+/** MINSIGSTKSZ of the ABI (powerpc's asm/signal.h). */
+const minStack = (ctx: SysContext): number => (ctx.image.is64 ? 8192 : 2048);
+
+/** sigaltstack(ss, oss): ss is read first; the old stack is written only if the call succeeds. */
+const sigaltstack: Handler = (ctx) => {
+  const ssp = argPtr(ctx, 0), osp = argPtr(ctx, 1), is64 = ctx.image.is64, w = wordOf(ctx);
+  const size = is64 ? 24 : 12;
+  let want: { sp: number; flags: number; size: number } | undefined;
+  if (ssp !== 0) {
+    const s = readStruct(ctx, ssp, size);
+    want = { sp: s.getULong(0, is64), flags: s.getU32(w), size: s.getULong(2 * w, is64) };
+  }
+  const st = ctx.task.signals, cur = st.altStack;
+  // The caller's stack pointer (r1) decides whether it runs on the alternate stack now.
+  const r1 = is64 ? (ctx.cpu.r[3] >>> 0) * 2 ** 32 + (ctx.cpu.r[2] >>> 0) : ctx.cpu.r[2] >>> 0;
+  const onStack = (cur.flags & SS_AUTODISARM) === 0 && r1 > cur.sp && r1 - cur.sp <= cur.size;
+  const old = { sp: cur.sp, size: cur.size, flags: (cur.size === 0 ? SS_DISABLE : onStack ? SS_ONSTACK : 0) | (cur.flags & SS_AUTODISARM) };
+  if (want !== undefined) {
+    if (onStack) return -E.EPERM;
+    const mode = (want.flags & ~SS_AUTODISARM) >>> 0;
+    if (mode !== SS_DISABLE && mode !== SS_ONSTACK && mode !== 0) return -E.EINVAL;
+    if (!(want.sp === cur.sp && want.size === cur.size && want.flags >>> 0 === cur.flags >>> 0)) {
+      if (mode === SS_DISABLE) st.altStack = { sp: 0, size: 0, flags: want.flags >>> 0 };
+      else if (want.size < minStack(ctx)) return -E.ENOMEM;
+      else st.altStack = { sp: want.sp, size: want.size, flags: want.flags >>> 0 };
+    }
+  }
+  if (osp !== 0) {
+    const s = newStruct(ctx, size).long(0, old.sp, is64).u32(w, old.flags >>> 0).long(2 * w, old.size, is64);
+    writeStruct(ctx, osp, s);
+  }
+  return 0;
+};
+
+// ---- sending ----
+
+/** Send to this process after the target was found: EINVAL for a bad signal, nothing for 0. */
+function sendSelf(ctx: SysContext, sig: number): number {
+  if (sig < 0 || sig > NSIG) return -E.EINVAL;
+  if (sig !== 0) raise(ctx, sig);
+  return 0;
+}
+
+/** kill(pid, sig): this process by pid, or by its process group (0, -1 × its group); -1 (everyone but init and oneself) finds no one. */
+const kill: Handler = (ctx) => {
+  const pid = argInt(ctx, 0), sig = argInt(ctx, 1), t = ctx.task;
+  const found = pid > 0 ? pid === t.pid : pid === 0 ? true : pid === -1 ? false : pid !== -2147483648 && -pid === t.pgid;
+  return found ? sendSelf(ctx, sig) : -E.ESRCH;
+};
+
+/** tkill(tid, sig). */
+const tkill: Handler = (ctx) => {
+  const tid = argInt(ctx, 0);
+  if (tid <= 0) return -E.EINVAL;
+  return tid === ctx.task.tid ? sendSelf(ctx, argInt(ctx, 1)) : -E.ESRCH;
+};
+
+/** tgkill(tgid, tid, sig). */
+const tgkill: Handler = (ctx) => {
+  const tgid = argInt(ctx, 0), tid = argInt(ctx, 1);
+  if (tgid <= 0 || tid <= 0) return -E.EINVAL;
+  return tid === ctx.task.tid && tgid === ctx.task.pid ? sendSelf(ctx, argInt(ctx, 2)) : -E.ESRCH;
+};
+
+/** The family (sigaction, sigprocmask and sigpending are ppc32's old calls: ppc64's slots are sys_ni_syscall, which the table keeps). */
+export const SIGNAL_CALLS: Record<string, Handler> = {
+  rt_sigaction: rtSigaction,
+  rt_sigprocmask: rtSigprocmask,
+  rt_sigpending: rtSigpending,
+  sigaltstack,
+  signal: sysSignal,
+  kill, tkill, tgkill,
+  sigaction: oldSigaction,
+  sigprocmask: oldSigprocmask,
+  sigpending: oldSigpending,
+};
+
+const NOT_RUN = "handlers are recorded but not run: a caught signal stays pending (delivery on signal frames: next issue)";
+const SELF_ONLY = "this process only (others: ESRCH); a caught or stop signal stays pending (next issue)";
+export const SIGNAL_PARTIAL: Readonly<Record<string, string>> = {
+  rt_sigaction: NOT_RUN, sigaction: NOT_RUN, signal: NOT_RUN,
+  sigaltstack: "recorded; used when handlers run (next issue)",
+  kill: SELF_ONLY, tkill: SELF_ONLY, tgkill: SELF_ONLY,
+};
