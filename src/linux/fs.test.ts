@@ -42,14 +42,24 @@ function split(out: string): [string, string | undefined] {
   return i < 0 ? [out, undefined] : [out.slice(0, i + MARKER.length), out.slice(i + MARKER.length)];
 }
 
-/** Run `prog` on both sides in fresh trees; the k42 side's root is hashed before and after. */
-function compare(t: Target, prog: string, args: string[] = []): void {
-  const exe = buildGuest(t, `fs/${prog}.c`);
+/** The cross compilers' sysroots: a dynamic program's interpreter and libraries (in lib/). */
+const SYSROOT: Record<Target, string> = { ppc64: "/usr/powerpc64-linux-gnu", ppc64le: "/usr/powerpc64le-linux-gnu", ppc32: "/usr/powerpc-linux-gnu" };
+
+/**
+ * Run `prog` on both sides in fresh trees; the k42 side's root is hashed before and after. A
+ * dynamic build finds its interpreter and libraries in the sysroot's lib/, which k42 mounts
+ * read-only at /lib and /lib64 and qemu takes with -L.
+ */
+function compare(t: Target, prog: string, dynamic = false): void {
+  const args: string[] = [];
+  const exe = dynamic ? buildGuest(t, `fs/${prog}.c`, ["-O2"], `${prog}-dyn`) : buildGuest(t, `fs/${prog}.c`);
   const kroot = freshTree("k42"), qdir = freshTree("qemu");
+  const lib = join(SYSROOT[t], "lib");
+  const volumes = dynamic ? [{ host: lib, guest: "/lib", readonly: true }, { host: lib, guest: "/lib64", readonly: true }] : undefined;
   try {
     const before = hashTree(kroot);
-    const q = runQemuIn(t, exe, args, qdir);
-    const k = runK42(exe, args, kroot);
+    const q = runQemuIn(t, exe, args, qdir, dynamic ? SYSROOT[t] : undefined);
+    const k = runK42(exe, args, kroot, volumes !== undefined ? { volumes } : {});
     assert.equal(k.error, undefined, `${prog} ${t}: ${k.error}`);
     const [kout, klinux] = split(k.stdout), [qout] = split(q.stdout);
     assert.equal(kout, qout, `${prog} ${t}: stdout`);
@@ -65,7 +75,8 @@ function compare(t: Target, prog: string, args: string[] = []): void {
 
 for (const prog of ["files", "dirs", "links", "stat", "fcntl-locks", "efault", "errno"]) {
   for (const t of TARGETS) {
-    test(`guest/fs/${prog}.c matches qemu-user (${t})`, () => compare(t, prog));
+    test(`guest/fs/${prog}.c matches qemu-user (${t}, static)`, () => compare(t, prog));
+    test(`guest/fs/${prog}.c matches qemu-user (${t}, dynamic: ld.so and libc from a read-only volume)`, () => compare(t, prog, true));
   }
 }
 

@@ -1,5 +1,5 @@
 // A host program's interpreter is read from the guest root: links resolve inside the root
-// (absolute targets from the root, ".." stops there), never on the host.
+// (absolute targets from the root, ".." stops there) and its volumes, never on the host.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -30,6 +30,12 @@ test("the interpreter path resolves inside the root: absolute links, '..', loops
     assert.equal(text(open("/lib64/none")), -E.ENOENT);
     assert.equal(text(open("/lib64")), -E.EISDIR);
     assert.equal(resolveInRoot(root, "/lib/powerpc64le-linux-gnu/ld64.so.2/x"), -E.ENOTDIR);
+    // A volume mounted at /opt/l: its files are the host directory's, also through a root link.
+    symlinkSync("/opt/l/ld64.so.2", join(root, "lib64", "via-volume"));
+    const withVolume = rootInterp(root, [{ host: outside, guest: "/opt/l" }]);
+    assert.equal(text(withVolume("/opt/l/ld64.so.2")), "the host's file");
+    assert.equal(text(withVolume("/lib64/via-volume")), "the host's file");
+    assert.equal(text(open("/lib64/via-volume")), -E.ENOENT, "no volume: nothing there");
   } finally {
     rmSync(root, { recursive: true, force: true });
     rmSync(outside, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 // The dynamic linker of a host program (qemu-user style: PROGRAM is a host file, its
 // libraries come from the guest root): read from the root before the machine runs, when the
 // file servers are not up yet. Its path is resolved as the guest's walker would — inside the
-// root, symbolic links followed there (an absolute target from the root, ".." stopping at the
-// root, at most 40 links) — so a Debian root's /lib64/ld64.so.2 -> /lib/... link is the root's,
-// never the host's. Reads only; the root is not changed.
+// root and the volumes mounted in it, symbolic links followed there (an absolute target from
+// the root, ".." stopping at the root, at most 40 links) — so a Debian root's
+// /lib64/ld64.so.2 -> /lib/... link is the root's, never the host's. Reads only.
 
 import { lstatSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
@@ -12,8 +12,28 @@ import type { OpenInterp } from "../exec/load.js";
 
 const MAX_LINKS = 40;
 
-/** The host path of guest path `path` inside `root`, or a negated errno. */
-export function resolveInRoot(root: string, path: string): string | number {
+/** A host directory mounted at a guest path (a volume). */
+export interface HostMount {
+  readonly host: string;
+  readonly guest: string;
+}
+
+/** The host path of the guest path made of `comps`: under the deepest volume that holds it, else the root. */
+function hostOf(root: string, mounts: readonly HostMount[], comps: readonly string[]): string {
+  let best: HostMount | undefined;
+  let depth = -1;
+  for (const m of mounts) {
+    const mc = m.guest.split("/").filter((c) => c !== "");
+    if (mc.length <= comps.length && mc.length > depth && mc.every((c, i) => comps[i] === c)) {
+      best = m;
+      depth = mc.length;
+    }
+  }
+  return best === undefined ? join(root, ...comps) : join(best.host, ...comps.slice(depth));
+}
+
+/** The host path of guest path `path` inside `root` (and its volumes), or a negated errno. */
+export function resolveInRoot(root: string, path: string, mounts: readonly HostMount[] = []): string | number {
   const done: string[] = [];
   const todo = path.split("/").filter((c) => c !== "").reverse();
   let links = 0;
@@ -24,7 +44,7 @@ export function resolveInRoot(root: string, path: string): string | number {
       done.pop();
       continue;
     }
-    const host = join(root, ...done, c);
+    const host = hostOf(root, mounts, [...done, c]);
     let st;
     try {
       st = lstatSync(host);
@@ -45,13 +65,13 @@ export function resolveInRoot(root: string, path: string): string | number {
     if (todo.length > 0 && !st.isDirectory()) return -E.ENOTDIR;
     done.push(c);
   }
-  return join(root, ...done);
+  return hostOf(root, mounts, done);
 }
 
-/** An OpenInterp reading from the guest root at host directory `root`. */
-export function rootInterp(root: string): OpenInterp {
+/** An OpenInterp reading from the guest root at host directory `root` and its volumes. */
+export function rootInterp(root: string, mounts: readonly HostMount[] = []): OpenInterp {
   return (path) => {
-    const host = resolveInRoot(root, path);
+    const host = resolveInRoot(root, path, mounts);
     if (typeof host === "number") return host;
     try {
       return new Uint8Array(readFileSync(host));

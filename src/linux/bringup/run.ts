@@ -157,8 +157,8 @@ interface Process {
 }
 
 /** Check the program and find its interpreter (ExecError when it cannot be run). */
-function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp" | "root">): ExecPlan {
-  const open = opts.openInterp ?? (opts.root !== undefined ? rootInterp(opts.root) : noInterp);
+function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp" | "root" | "volumes">): ExecPlan {
+  const open = opts.openInterp ?? (opts.root !== undefined || opts.volumes !== undefined ? rootInterp(opts.root ?? "/nonexistent", opts.volumes ?? []) : noInterp);
   return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", open);
 }
 

@@ -38,9 +38,10 @@ export interface HostRun {
   signal: NodeJS.Signals | null;
 }
 
-/** Run a guest under qemu-user with working directory `cwd` (qemu sees the host's files). */
-export function runQemuIn(t: Target, exe: string, args: string[], cwd: string): HostRun {
-  const [cmd, ...qargs] = qemuCommand(t);
+/** Run a guest under qemu-user with working directory `cwd` (qemu sees the host's files); `sysroot`: -L for a dynamic program. */
+export function runQemuIn(t: Target, exe: string, args: string[], cwd: string, sysroot?: string): HostRun {
+  const [cmd, ...rest] = qemuCommand(t);
+  const qargs = sysroot === undefined ? rest : [...rest, "-L", sysroot];
   const r = spawnSync(cmd, [...qargs, exe, ...args], { cwd, env: { PATH: process.env.PATH ?? "" }, maxBuffer: 1 << 26, input: "" });
   if (r.error) throw new Error(`${cmd} not runnable: ${r.error.message}`);
   return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), status: r.status, signal: r.signal };
