@@ -32,6 +32,14 @@ function hostOf(root: string, mounts: readonly HostMount[], comps: readonly stri
   return best === undefined ? join(root, ...comps) : join(best.host, ...comps.slice(depth));
 }
 
+/** Is `comps` a directory above some volume's mount point? */
+function leadsToMount(mounts: readonly HostMount[], comps: readonly string[]): boolean {
+  return mounts.some((m) => {
+    const mc = m.guest.split("/").filter((c) => c !== "");
+    return mc.length > comps.length && comps.every((c, i) => mc[i] === c);
+  });
+}
+
 /** The host path of guest path `path` inside `root` (and its volumes), or a negated errno. */
 export function resolveInRoot(root: string, path: string, mounts: readonly HostMount[] = []): string | number {
   const done: string[] = [];
@@ -50,6 +58,11 @@ export function resolveInRoot(root: string, path: string, mounts: readonly HostM
       st = lstatSync(host);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && leadsToMount(mounts, [...done, c])) {
+        // A directory on the way to a volume the root lacks (the walker makes it at start).
+        done.push(c);
+        continue;
+      }
       if (code === "ENOENT") return -E.ENOENT;
       if (code === "ENOTDIR") return -E.ENOTDIR;
       if (code === "EACCES") return -E.EACCES;
