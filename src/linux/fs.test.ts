@@ -176,3 +176,21 @@ test("guest/fs/files.c in parallel mode on 2 processors, the process on processo
     removeTree(qdir);
   }
 });
+
+test("--overlay: a second run sees the first run's changes, and the host tree stays as it was", () => {
+  const exe = buildGuest("ppc64le", "fs/dirs.c");
+  const root = freshTree("ovl-root");
+  const overlay = mkdtempSync(join(tmpdir(), "k42-ovl-"));
+  try {
+    const before = hashTree(root);
+    const first = runK42(exe, [], root, { overlay });
+    assert.equal(first.status, 0, first.error);
+    assert.match(first.stdout, /^mkdir t: ok$/m);
+    const second = runK42(exe, [], root, { overlay });
+    assert.match(second.stdout, /^mkdir t: EEXIST$/m, "the directory the first run made is there");
+    assert.equal(hashTree(root), before, "the host root is unchanged");
+  } finally {
+    removeTree(root);
+    removeTree(overlay);
+  }
+});

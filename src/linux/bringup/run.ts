@@ -65,6 +65,8 @@ export interface RunOptions {
    * still a host file (qemu-user style); its interpreter comes from the root.
    */
   root?: string;
+  /** A host directory that keeps the root's upper layer across runs (`--overlay DIR`). */
+  overlay?: string;
   /** The guest's working directory at start (a guest path; default "/"). */
   cwd?: string;
   /**
@@ -357,7 +359,10 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const { root, cleanup } = rootOf(opts);
   let servers: FileServers | undefined;
   try {
-    servers = new FileServers({ root, now: realtime(pt.time), seed: pt.time.seed, ...(opts.volumes !== undefined ? { binds: opts.volumes } : {}) });
+    servers = new FileServers({
+      root, now: realtime(pt.time), seed: pt.time.seed,
+      ...(opts.volumes !== undefined ? { binds: opts.volumes } : {}), ...(opts.overlay !== undefined ? { overlay: opts.overlay } : {}),
+    });
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
     // The file servers on every processor, in the same order (their numbers are the order).
     const fs = servers;
@@ -382,6 +387,7 @@ interface ParallelArgs {
   /** The guest root (the main thread makes the temporary one). */
   root: string;
   cwd?: string;
+  overlay?: string;
   volumes?: readonly BindMount[];
   tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
   outputFds?: readonly [number, number];
@@ -439,7 +445,8 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   // holds their state and dispatchers (fileServerCpus), so each processor's object is its own.
   const pt = processTime(k, opts);
   const servers = new FileServers({
-    root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0], ...(args.volumes !== undefined ? { binds: args.volumes } : {}),
+    root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0],
+    ...(args.volumes !== undefined ? { binds: args.volumes } : {}), ...(args.overlay !== undefined ? { overlay: args.overlay } : {}),
   });
   const started = servers.start(k.ppc);
   if (k.cpu !== args.cpu) return () => {
@@ -484,7 +491,8 @@ async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: Ex
   const t = opts.tty;
   const w = t?.winsize?.();
   const args: ParallelArgs = {
-    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.volumes !== undefined ? { volumes: opts.volumes } : {}), ...(opts.outputFds !== undefined ? { outputFds: opts.outputFds } : {}),
+    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.volumes !== undefined ? { volumes: opts.volumes } : {}),
+    ...(opts.overlay !== undefined ? { overlay: opts.overlay } : {}), ...(opts.outputFds !== undefined ? { outputFds: opts.outputFds } : {}),
     ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
     exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
     ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
