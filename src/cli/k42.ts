@@ -150,6 +150,11 @@ async function cmdRun(args: string[]): Promise<number> {
   let r: RunResult;
   const opts = {
     argv, env, exePath, maxInstructions: max, cpus, nodes, cpu, objects, engine, trace, workers, seed, epoch, stdin: { kind: "stdin" } as const,
+    // The console is a terminal where the host's stream is one (isatty, the terminal's size).
+    tty: {
+      stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true,
+      winsize: () => (process.stdout.isTTY === true ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined),
+    },
     log: verbose ? (m: string) => process.stderr.write(`k42: ${m}\n`) : undefined,
     ...straceOut?.options,
   };

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram } from "./bringup.js";
-import { runQemu, repoPath } from "./testing/cross.js";
+import { repoPath } from "./testing/cross.js";
+import { runQemuIn } from "./testing/fs-tree.js";
 import { debianRoot } from "./testing/debian.js";
 
 test("Debian busybox-static (ppc64el) matches qemu-ppc64le", () => {
@@ -14,8 +15,9 @@ test("Debian busybox-static (ppc64el) matches qemu-ppc64le", () => {
   const busybox = join(root, "bin", "busybox");
   const dir = repoPath("build", "debian");
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, "sha-input.txt");
-  writeFileSync(file, "The quick brown fox jumps over the lazy dog\n".repeat(1000));
+  // The input is a file of the guest root (k42) and of qemu's working directory: the same relative name.
+  writeFileSync(join(dir, "sha-input.txt"), "The quick brown fox jumps over the lazy dog\n".repeat(1000));
+  const file = "sha-input.txt";
   const image = new Uint8Array(readFileSync(busybox));
   const commands: string[][] = [
     ["echo", "hi"],
@@ -32,14 +34,14 @@ test("Debian busybox-static (ppc64el) matches qemu-ppc64le", () => {
     ["sort", "-r", file],
   ];
   for (const args of commands) {
-    const q = runQemu("ppc64le", busybox, args);
+    const q = runQemuIn("ppc64le", busybox, args, dir);
     const out: Buffer[] = [];
     const r = runProgram(image, {
-      argv: ["busybox", ...args], env: ["PATH=/bin"], exePath: busybox,
+      argv: ["busybox", ...args], env: ["PATH=/bin"], exePath: busybox, root: dir,
       stdout: (b) => out.push(Buffer.from(b)), stderr: (b) => out.push(Buffer.from(b)), memBytes: 256 << 20,
     });
     assert.equal(r.error, undefined, `busybox ${args.join(" ")}: ${r.error}`);
-    assert.equal(Buffer.concat(out).toString(), q.stdout.toString(), `busybox ${args.join(" ")}: output`);
+    assert.equal(Buffer.concat(out).toString(), q.stdout + q.stderr, `busybox ${args.join(" ")}: output`);
     assert.equal(r.exitCode, q.status, `busybox ${args.join(" ")}: exit status`);
   }
 });

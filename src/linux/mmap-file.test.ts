@@ -2,18 +2,17 @@
 // mappings, msync, write-back when the last mapping goes, offsets, mremap, /dev/zero, the
 // errno cases, and SIGBUS past the end of the file. Each run gets a fresh copy of the same
 // test file; besides output and exit status, the file each run leaves behind must be the same
-// bytes (what the shared mappings wrote back). The bring-up runner's descriptors are host
-// files: the test maps them through linux/testing/host-map.ts, a stand-in for the file-
-// descriptor layer's hook (SysContext.mapSource).
+// bytes (what the shared mappings wrote back). The k42 side sees the test directory through a
+// read-write volume at /data (changes reach the host file), and maps it through the
+// descriptor layer's pager (vfs/map-source.ts) over the file's server.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { runProgram } from "./bringup.js";
 import { buildGuest, runQemu } from "./testing/cross.js";
-import { hostMapSource } from "./testing/host-map.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 
 const TARGETS: Target[] = ["ppc64", "ppc64le", "ppc32"];
@@ -28,12 +27,14 @@ function freshFile(dir: string, name: string): string {
   return path;
 }
 
+/** Run on k42 with the file's host directory mounted read-write at /data; args[0] is the file. */
 function runK42(exe: string, args: string[], file: string): { out: string; code: number; signal?: number; error?: string } {
   const chunks: Buffer[] = [];
+  const guestArgs = args.map((a) => (a === file ? `/data/${basename(file)}` : a));
   const r = runProgram(new Uint8Array(readFileSync(exe)), {
-    argv: [exe, ...args], env: ["PATH=/bin"], exePath: exe,
+    argv: [exe, ...guestArgs], env: ["PATH=/bin"], exePath: exe,
     stdout: (b) => chunks.push(Buffer.from(b)), stderr: (b) => chunks.push(Buffer.from(b)),
-    memBytes: 64 << 20, mapSource: hostMapSource, writableFiles: [file],
+    memBytes: 64 << 20, volumes: [{ host: dirname(file), guest: "/data", readonly: false }],
   });
   return { out: Buffer.concat(chunks).toString(), code: r.exitCode, signal: r.signal, error: r.error };
 }

@@ -4,8 +4,9 @@
 // loads the executable into it, and runs the thread (kernel/exec) with this layer's system
 // calls until the program exits or dies; then the address space is torn down.
 
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
 import { Exit, type Cpu } from "../../machine/power/cpu.js";
@@ -20,25 +21,59 @@ import { Space } from "../../kernel/mem/space.js";
 import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
 import { E as Errno } from "../errno.js";
-import { E, choiceOf, type SysContext } from "./syscalls.js";
+import { choiceOf, type SysContext } from "./syscalls.js";
 import { BringupSyscalls } from "../syscalls/dispatch.js";
 import { archOf, syscallTable } from "../syscalls/registry.js";
 import { signalName } from "../strace/names.js";
 import { appendFileSync } from "node:fs";
-import { FileTable } from "./files.js";
-import type { MapSource } from "../sys/map-source.js";
+import { FileServers, fileServerCpus, type BindMount } from "../../servers/fs/start.js";
+import type { Time } from "../../servers/fs/iface.js";
+import type { Handle } from "../../kernel/ppc/values.js";
+import { Console, type ConsoleSink, type ConsoleTty } from "../vfs/console.js";
+import { Vfs } from "../vfs/vfs.js";
+import { mapSource } from "../vfs/map-source.js";
+import { credOf } from "../sys/fs-common.js";
+import { Task } from "../task/task.js";
+import { Rlimit } from "../task/resource-limits.js";
+import { rootInterp } from "./root-interp.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
-import { GuestTime } from "./guest-time.js";
-import { Task } from "../task/task.js";
+import { GuestTime, hostSeed } from "./guest-time.js";
 import type { HostInputSource } from "../../machine/host-input.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
   argv: string[];
   env?: string[];
-  stdout?: (b: Uint8Array) => void;
-  stderr?: (b: Uint8Array) => void;
+  /**
+   * Where the console's output goes (default: the host's standard output and error, written
+   * synchronously). A sink returns false when its host end is closed: the guest's write gets
+   * EPIPE (and SIGPIPE).
+   */
+  stdout?: ConsoleSink;
+  stderr?: ConsoleSink;
+  /** Which host streams are terminals (default: none — the console is then not a terminal). */
+  tty?: ConsoleTty;
+  /**
+   * The host descriptors the console writes to when no sink is given (default [1, 2]); the
+   * parallel mode's workers write to them directly.
+   */
+  outputFds?: readonly [number, number];
+  /**
+   * Host directory of the guest root (seen through a copy-on-write layer: the host tree is
+   * never changed). Default: an empty temporary directory, removed after the run. PROGRAM is
+   * still a host file (qemu-user style); its interpreter comes from the root.
+   */
+  root?: string;
+  /** A host directory that keeps the root's upper layer across runs (`--overlay DIR`). */
+  overlay?: string;
+  /** The guest's working directory at start (a guest path; default "/"). */
+  cwd?: string;
+  /**
+   * Host directories mounted in the guest (`-v HOST:GUEST[:ro]`): read-write ones change the
+   * host directory, read-only ones refuse every change.
+   */
+  volumes?: readonly BindMount[];
   maxInstructions?: number;
   /** Host path of the executable (what /proc/self/exe reads). */
   exePath?: string;
@@ -69,6 +104,16 @@ export interface RunOptions {
   epoch?: number;
   /** Collect the kernel trace (all classes) into this array. */
   trace?: TraceEvent[];
+  /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
+  strace?: (line: string) => void;
+  /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
+  straceFile?: string;
+  /**
+   * The dynamic linker a PT_INTERP names: its contents or a negated errno (default: read from
+   * the root, resolving links inside it; -ENOENT without a root). In the parallel mode it is
+   * called once, before the run.
+   */
+  openInterp?: OpenInterp;
   /**
    * The user and group the guest runs as (`k42 run --user UID[:GID]`); default: the host
    * user's, as qemu-user does. Root (uid 0) has every capability.
@@ -77,27 +122,11 @@ export interface RunOptions {
   gid?: number;
   /** Supplementary groups; default: the host user's when uid and gid are the host's, else none. */
   groups?: number[];
-  /**
-   * [tests, until the file-descriptor layer provides it] What mmap of a descriptor maps
-   * (SysContext.mapSource); without it mmap of a descriptor is ENODEV. Deterministic mode only.
-   */
-  mapSource?: (files: FileTable, fd: number) => MapSource | number;
-  /** [tests] Host files the program may open read-write (for shared writable mappings of them). */
-  writableFiles?: string[];
-  /** --strace: each system call decoded as strace prints it, one line (without a newline) per call. */
-  strace?: (line: string) => void;
-  /** Parallel mode, with `strace`: the file the workers append the lines to (default: stderr). */
-  straceFile?: string;
-  /**
-   * The dynamic linker a PT_INTERP names: its contents or a negated errno (default: none is
-   * there, -ENOENT). In the parallel mode it is called once, before the run.
-   */
-  openInterp?: OpenInterp;
   /** Address-space layout randomisation from the seeded generator (default on). */
   randomize?: boolean;
 }
 
-/** The default interpreter lookup: there is no root to look in. */
+/** The interpreter lookup without a root: there is nothing to look in. */
 const noInterp: OpenInterp = () => -Errno.ENOENT;
 
 export interface RunResult {
@@ -127,16 +156,86 @@ interface Process {
   readonly thread: Thread;
   /** The program's end: set when the guest thread finished its program (exit or death). */
   readonly outcome: () => Omit<RunResult, "cycles"> | undefined;
-  /** Release the process's files (its memory goes with its thread). */
-  readonly close: () => void;
 }
 
 /** Check the program and find its interpreter (ExecError when it cannot be run). */
-function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp">): ExecPlan {
-  return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", opts.openInterp ?? noInterp);
+function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "openInterp" | "root" | "volumes">): ExecPlan {
+  const open = opts.openInterp ?? (opts.root !== undefined || opts.volumes !== undefined ? rootInterp(opts.root ?? "/nonexistent", opts.volumes ?? []) : noInterp);
+  return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", open);
 }
 
-function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
+/** The process's clock and guest time, made before the file servers (they stamp times with it). */
+interface ProcessTime {
+  readonly clock: ThreadClock;
+  readonly time: GuestTime;
+}
+
+function processTime(k: Kernel, opts: RunOptions): ProcessTime {
+  const clock = new ThreadClock();
+  const cost = k.port.cost;
+  // The machine's clock, advanced within a slice by the instructions not yet charged.
+  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? clock.pending() * cost.instruction : 0);
+  const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
+  return { clock, time };
+}
+
+/** The guest's realtime clock as the file servers stamp times. */
+const realtime = (time: GuestTime) => (): Time => {
+  const ns = time.realtimeNs();
+  return [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+};
+
+/** The guest root: the given host directory, or an empty temporary one (removed by `cleanup`). */
+function rootOf(opts: Pick<RunOptions, "root">): { root: string; cleanup: () => void } {
+  if (opts.root !== undefined) return { root: opts.root, cleanup: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
+  return { root: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A host descriptor as a console sink: synchronous writes, false once the reader is gone (EPIPE). */
+function hostSink(fd: number): ConsoleSink {
+  return (b) => {
+    let off = 0;
+    while (off < b.length) {
+      try {
+        off += writeSync(fd, b, off, b.length - off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") return false;
+        // A non-blocking host pipe that is full: wait a moment for its reader.
+        if (code === "EAGAIN") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        else throw e;
+      }
+    }
+    return true;
+  };
+}
+
+/** The guest's user, group and supplementary groups: the options', else the host user's (as qemu-user runs as it). */
+function identityOf(opts: RunOptions): { uid: number; gid: number; groups: number[] } {
+  const hostUid = process.getuid?.() ?? 0, hostGid = process.getgid?.() ?? 0;
+  const uid = opts.uid ?? hostUid, gid = opts.gid ?? hostGid;
+  const host = uid === hostUid && gid === hostGid;
+  return { uid, gid, groups: opts.groups ?? (host ? hostGroups() : []) };
+}
+
+/**
+ * The host process's supplementary groups, as getgroups(2) gives them (/proc/self/status:
+ * Node's process.getgroups() adds the effective group, which getgroups does not); none where
+ * that file does not exist.
+ */
+function hostGroups(): number[] {
+  let status: string;
+  try {
+    status = readFileSync("/proc/self/status", "utf8");
+  } catch {
+    return [];
+  }
+  const line = /^Groups:[ \t]*(.*)$/m.exec(status);
+  return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
+}
+
+function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -145,17 +244,14 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   const state = ms.allocFrame();
   const cpu = ms.engine;
   cpu.attachState(state);
-  const clock = new ThreadClock();
-  // The machine's clock, advanced within a slice by the instructions not yet charged.
-  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? clock.pending() * cost.instruction : 0);
-  const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
+  const { clock, time } = pt;
   (opts.log ?? (() => {}))(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
   k.trace.ev2(Major.Linux, Linux.GuestTime, time.seed, Number(time.epochNs / 1_000_000_000n));
   const timeBase = (): number => time.timeBase();
   cpu.timeBase = timeBase;
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const ident = identityOf(opts);
   const execfn = opts.exePath ?? argv[0];
+  const ident = identityOf(opts);
   const img = loadExec(space, cpu, plan, {
     argv, envp: opts.env ?? [], execfn, cred: { uid: ident.uid, euid: ident.uid, gid: ident.gid, egid: ident.gid },
     random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
@@ -168,22 +264,24 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
       minorFaults: () => clock.faults,
     },
   });
+  const vfs = new Vfs({
+    ns, console: new Console({
+      stdout: opts.stdout ?? hostSink(opts.outputFds?.[0] ?? 1), stderr: opts.stderr ?? hostSink(opts.outputFds?.[1] ?? 2),
+      ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+    }),
+    // The soft RLIMIT_NOFILE as setrlimit left it; the process's pid.
+    nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => task.pid, epoch: () => clock.instructions,
+  });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
     mmapTop: img.mmapTop,
-    files: new FileTable(img.is64, new Set((opts.writableFiles ?? []).map((f) => resolve(f)))),
+    vfs,
+    // What mmap of a descriptor maps: the descriptor layer's answer (the file's pager through its server).
+    mapSource: (fd) => mapSource(vfs, ctx.k, fd),
     log: opts.log ?? (() => {}),
-    write: (fd, data) => {
-      if (fd === 1) (opts.stdout ?? ((b) => process.stdout.write(b)))(data);
-      else if (fd === 2) (opts.stderr ?? ((b) => process.stderr.write(b)))(data);
-      else return -E.EBADF; // every other descriptor is a read-only file
-      return data.length;
-    },
     time, task,
     strace: opts.strace,
   };
-  const hook = opts.mapSource;
-  if (hook !== undefined) ctx.mapSource = (fd) => hook(ctx.files, fd);
   const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
@@ -219,41 +317,18 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions): Process {
   let result: Omit<RunResult, "cycles"> | undefined;
   const body = function* () {
     let end: ThreadEnd | undefined;
+    // The process's files: root and working directory, the console on descriptors 0, 1, 2.
+    yield* ctx.vfs.start(k, credOf(ctx), opts.cwd ?? "/");
     yield* guestThread(k, spec, clock, (e) => { end = e; });
-    // The process is gone: its address space goes (after a shootdown), then its state block.
+    // The process is gone: its descriptors are closed, its address space goes (after a
+    // shootdown), then its state block.
+    yield* ctx.vfs.closeAll(k);
     yield* space.teardown();
     ms.freeFrame(state);
     if (end !== undefined) result = { ...end, instructions: clock.instructions };
   };
   const thread = k.sched.spawn(argv[0], body(), PROCESS_DOMAIN, { guest: true });
-  return {
-    clock, thread, outcome: () => result,
-    close: () => ctx.files.closeAll(),
-  };
-}
-
-/** The guest's user, group and supplementary groups: the options', else the host user's (as qemu-user runs as it). */
-function identityOf(opts: RunOptions): { uid: number; gid: number; groups: number[] } {
-  const hostUid = process.getuid?.() ?? 0, hostGid = process.getgid?.() ?? 0;
-  const uid = opts.uid ?? hostUid, gid = opts.gid ?? hostGid;
-  const host = uid === hostUid && gid === hostGid;
-  return { uid, gid, groups: opts.groups ?? (host ? hostGroups() : []) };
-}
-
-/**
- * The host process's supplementary groups, as getgroups(2) gives them (/proc/self/status:
- * Node's process.getgroups() adds the effective group, which getgroups does not); none where
- * that file does not exist.
- */
-function hostGroups(): number[] {
-  let status: string;
-  try {
-    status = readFileSync("/proc/self/status", "utf8");
-  } catch {
-    return [];
-  }
-  const line = /^Groups:[ \t]*(.*)$/m.exec(status);
-  return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
+  return { clock, thread, outcome: () => result };
 }
 
 /** What the process came to, once the machine stopped. */
@@ -279,13 +354,25 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   const { machine, kernels } = deterministicKernels(booted);
   let stats;
   let p: Process | undefined;
+  const home = kernels[placement(opts.cpu, kernels.length)];
+  const pt = processTime(home, opts);
+  const { root, cleanup } = rootOf(opts);
+  let servers: FileServers | undefined;
   try {
+    servers = new FileServers({
+      root, now: realtime(pt.time), seed: pt.time.seed,
+      ...(opts.volumes !== undefined ? { binds: opts.volumes } : {}), ...(opts.overlay !== undefined ? { overlay: opts.overlay } : {}),
+    });
     for (const k of kernels) installMemory(k, opts.objects, opts.engine);
-    p = startProcess(kernels[placement(opts.cpu, kernels.length)], plan, opts);
+    // The file servers on every processor, in the same order (their numbers are the order).
+    const fs = servers;
+    const started = kernels.map((k) => fs.start(k.ppc));
+    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
-    p?.close();
     booted.input.close();
+    servers?.stop();
+    cleanup();
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   const frames = kernels[0].memory?.allocatorTotals();
@@ -297,6 +384,16 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
 interface ParallelArgs {
   /** The checked program and its interpreter (plain data, structured-cloned to the worker). */
   plan: ExecPlan;
+  /** The guest root (the main thread makes the temporary one). */
+  root: string;
+  cwd?: string;
+  overlay?: string;
+  volumes?: readonly BindMount[];
+  tty?: { stdin: boolean; stdout: boolean; stderr: boolean; rows?: number; cols?: number };
+  outputFds?: readonly [number, number];
+  uid?: number;
+  gid?: number;
+  groups?: number[];
   randomize?: boolean;
   exePath: string;
   argv: string[];
@@ -305,14 +402,12 @@ interface ParallelArgs {
   verbose: boolean;
   /** --strace: a file to append the lines to, "" for stderr. */
   strace?: string;
-  seed?: number;
-  epoch?: number;
+  /** Chosen once by the main thread, so every worker's clock and devices agree. */
+  seed: number;
+  epoch: number;
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
-  uid?: number;
-  gid?: number;
-  groups?: number[];
 }
 
 /** The memory system on processor `k`, with memory policies placed by Linux's rules. */
@@ -335,19 +430,32 @@ function placement(cpu: number | undefined, cpus: number): number {
 export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const args = a as ParallelArgs;
   installMemory(k, args.objects, args.engine);
-  if (k.cpu !== args.cpu) return;
-  const p = startProcess(k, args.plan, {
-    argv: args.argv, env: args.env, exePath: args.exePath,
+  const opts: RunOptions = {
+    argv: args.argv, env: args.env, exePath: args.exePath, root: args.root, seed: args.seed, epoch: args.epoch,
+    ...(args.cwd !== undefined ? { cwd: args.cwd } : {}), ...(args.tty !== undefined ? { tty: staticTty(args.tty) } : {}),
+    ...(args.outputFds !== undefined ? { outputFds: args.outputFds } : {}),
     ...(args.randomize !== undefined ? { randomize: args.randomize } : {}),
-    ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.epoch !== undefined ? { epoch: args.epoch } : {}),
-    ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
-    ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
     ...(args.uid !== undefined ? { uid: args.uid } : {}), ...(args.gid !== undefined ? { gid: args.gid } : {}),
     ...(args.groups !== undefined ? { groups: args.groups } : {}),
+    ...(args.maxInstructions !== undefined ? { maxInstructions: args.maxInstructions } : {}),
+    ...(args.verbose ? { log: (m: string) => process.stderr.write(`k42: ${m}\n`) } : {}),
     ...(args.strace !== undefined ? { strace: straceWriter(args.strace) } : {}),
+  };
+  // Every processor registers the file servers in the same order; only processor 0's worker
+  // holds their state and dispatchers (fileServerCpus), so each processor's object is its own.
+  const pt = processTime(k, opts);
+  const servers = new FileServers({
+    root: args.root, now: realtime(pt.time), seed: pt.time.seed, cpus: fileServerCpus("parallel") ?? [0],
+    ...(args.volumes !== undefined ? { binds: args.volumes } : {}), ...(args.overlay !== undefined ? { overlay: args.overlay } : {}),
   });
+  const started = servers.start(k.ppc);
+  if (k.cpu !== args.cpu) return () => {
+    servers.stop();
+    return undefined;
+  };
+  const p = startProcess(k, args.plan, opts, pt, started.namespace);
   return () => {
-    p.close();
+    servers.stop();
     try {
       const frames = k.memory?.allocatorTotals();
       return { ok: { ...outcomeOf(p, k.port.now()), ...(frames ? { frames } : {}) } };
@@ -365,14 +473,34 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
 export async function runProgramParallel(image: Uint8Array, opts: Omit<RunOptions, "stdout" | "stderr">): Promise<RunResult> {
   // A malformed ELF or a missing interpreter fails here, with its ExecError, not in a worker.
   const plan = planOf(image, opts);
+  const { root, cleanup } = rootOf(opts);
+  try {
+    return await runParallel(opts, plan, root);
+  } finally {
+    cleanup();
+  }
+}
+
+/** A terminal description passed to a worker (its size as it was at start). */
+function staticTty(t: NonNullable<ParallelArgs["tty"]>): ConsoleTty {
+  const size = t.rows !== undefined && t.cols !== undefined ? { rows: t.rows, cols: t.cols } : undefined;
+  return { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, winsize: () => size };
+}
+
+async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: ExecPlan, root: string): Promise<RunResult> {
+  const t = opts.tty;
+  const w = t?.winsize?.();
   const args: ParallelArgs = {
-    plan, exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
+    plan, root, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), ...(opts.volumes !== undefined ? { volumes: opts.volumes } : {}),
+    ...(opts.overlay !== undefined ? { overlay: opts.overlay } : {}), ...(opts.outputFds !== undefined ? { outputFds: opts.outputFds } : {}),
+    ...(t !== undefined ? { tty: { stdin: t.stdin, stdout: t.stdout, stderr: t.stderr, ...(w !== undefined ? { rows: w.rows, cols: w.cols } : {}) } } : {}),
+    exePath: opts.exePath ?? opts.argv[0] ?? "a.out", argv: opts.argv, env: opts.env ?? [], verbose: opts.log !== undefined,
     ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
-    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
-    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
+    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
+    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
+    seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.floor(Date.now() / 1000),
     ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
   };
   const r = await boot(

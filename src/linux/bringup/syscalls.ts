@@ -6,27 +6,24 @@
 // Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
 // (>= 0) or a negative errno.
 
-import type { Stats } from "node:fs";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
 import { GuestFault } from "../../machine/power/mmu.js";
-import { SysError } from "../sys/guest-mem.js";
 import { checkFileMap, mapDescriptor, type MapSource } from "../sys/map-source.js";
 import { E as ERRNO } from "../errno.js";
 import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
-import { PageWait, RegionKind, pageWait } from "../../kernel/mem/region.js";
+import { PageWait, RegionKind } from "../../kernel/mem/region.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { ProcessImage } from "../exec/load.js";
-import { FileTable, errnoOf } from "./files.js";
+import type { Vfs } from "../vfs/vfs.js";
 import type { GuestTime } from "./guest-time.js";
 import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import type { Task } from "../task/task.js";
-import { lstatSync, statSync } from "node:fs";
 
 export const E = {
   EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
@@ -44,7 +41,6 @@ export interface SysContext {
   image: ProcessImage;
   /** Host path of the executable (for /proc/self/exe). */
   exePath: string;
-  write(fd: number, data: Uint8Array): number;
   /** Set by exit/exit_group. */
   exitCode: number | undefined;
   /** Set when a signal's default action ends the process (sys/signals.ts raise). */
@@ -52,17 +48,18 @@ export interface SysContext {
   log(msg: string): void;
   /** Next address for anonymous mmap (grows down). */
   mmapTop: number;
-  files: FileTable;
+  /** The process's files: descriptors, root and working directory, mounts, the console (src/linux/vfs). */
+  vfs: Vfs;
   /** The guest's clocks and random generator. */
   time: GuestTime;
   /** The Linux task: ids, credentials, limits, signal state, prctl attributes (src/linux/task). */
   task: Task;
   /**
    * What descriptor `fd` maps (mmap of a file), or -errno (EBADF): the file-descriptor layer's
-   * answer. Until that layer provides it, only tests set it; without it, mmap of a descriptor
-   * is ENODEV (logged).
+   * answer (vfs/map-source.ts). It may wait for the file's server. Without it, mmap of a
+   * descriptor is ENODEV (logged).
    */
-  mapSource?(fd: number): MapSource | number;
+  mapSource?(fd: number): Generator<Block, MapSource | number, unknown>;
   /** --strace: each system call decoded, one line per call (without the newline). */
   strace?: (line: string) => void;
 }
@@ -123,107 +120,6 @@ export function readGuestPopulating(ctx: SysContext, va: number, len: number): U
 
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
-const sysWrite: Handler = (ctx, a) => {
-  const fd = a[0] | 0, len = a[2];
-  if (len > 1 << 30) return -E.EINVAL;
-  const data = readGuestPopulating(ctx, addr(ctx, 1), len);
-  return ctx.write(fd, data);
-};
-
-const sysWritev: Handler = (ctx, a) => {
-  const fd = a[0] | 0, iov = addr(ctx, 1), n = a[2];
-  if (n > 1024) return -E.EINVAL;
-  const w = ctx.image.is64 ? 8 : 4;
-  const vec = readGuestPopulating(ctx, iov, n * 2 * w);
-  const dv = new DataView(vec.buffer);
-  // Every buffer's file pages are brought in before anything is written: a page being read
-  // makes the call wait and run again (PageWait), which must not write the first buffers twice.
-  for (let i = 0; i < n; i++) {
-    const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
-    const len = w === 8 ? Number(dv.getBigUint64(i * 16 + 8, ctx.image.le)) : dv.getUint32(i * 8 + 4, ctx.image.le);
-    try {
-      if (len > 0) readGuestPopulating(ctx, base, Math.min(len, 1 << 30));
-    } catch (e) {
-      if (!(e instanceof GuestFault)) throw e; // a bad buffer: EFAULT when the loop below reaches it
-    }
-  }
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const base = w === 8 ? Number(dv.getBigUint64(i * 16, ctx.image.le)) : dv.getUint32(i * 8, ctx.image.le);
-    const len = w === 8 ? Number(dv.getBigUint64(i * 16 + 8, ctx.image.le)) : dv.getUint32(i * 8 + 4, ctx.image.le);
-    if (len === 0) continue;
-    const r = ctx.write(fd, readGuestPopulating(ctx, base, len));
-    if (r < 0) return total > 0 ? total : r;
-    total += r;
-  }
-  return total;
-};
-
-const sysRead: Handler = (ctx, a) => {
-  if (ctx.files.isConsoleIn(a[0] | 0)) {
-    // Host input may not have arrived yet: the guest thread blocks for it ({ kind: "host" }).
-    const va = addr(ctx, 1), max = Math.min(a[2], 1 << 20);
-    if (max === 0) return 0;
-    return (function* (): Pending {
-      const bytes = yield* ctx.k.hostRead(max);
-      // The input is consumed: a buffer page being read from a file is waited for here.
-      for (;;) {
-        try {
-          writeGuest(ctx, va, bytes);
-          return bytes.length;
-        } catch (e) {
-          if (!(e instanceof PageWait)) throw e;
-          yield pageWait(e.obj);
-        }
-      }
-    })();
-  }
-  const r = ctx.files.read(a[0] | 0, a[2]);
-  if (typeof r === "number") return r;
-  writeGuest(ctx, addr(ctx, 1), r);
-  return r.length;
-};
-
-/** pread64(fd, buf, count, offset): the offset is a 64-bit argument (a register pair on ppc32). */
-const sysPread64: Handler = (ctx, a) => {
-  const off = ctx.image.is64 ? addr(ctx, 3) : a[4] * TWO32 + a[5];
-  const r = ctx.files.read(a[0] | 0, a[2], off);
-  if (typeof r === "number") return r;
-  writeGuest(ctx, addr(ctx, 1), r);
-  return r.length;
-};
-
-const sysOpenat = (dirArg: boolean): Handler => (ctx, a) => {
-  const dirfd = dirArg ? a[0] | 0 : AT_FDCWD;
-  const i = dirArg ? 1 : 0;
-  const path = readCString(ctx, addr(ctx, i));
-  if (!path.startsWith("/") && dirfd !== AT_FDCWD) {
-    ctx.log(`openat relative to directory fd ${dirfd}: not built in the bring-up runner`);
-    return -E.ENOSYS;
-  }
-  return ctx.files.open(path, a[i + 1], ctx.image.is64);
-};
-
-const sysClose: Handler = (ctx, a) => ctx.files.close(a[0] | 0);
-
-const sysLseek: Handler = (ctx, a) => {
-  const off = ctx.image.is64 ? Number(BigInt.asIntN(64, (BigInt(ctx.cpu.r[4 * 2 + 1]) << 32n) | BigInt(a[1]))) : a[1] | 0;
-  return ctx.files.lseek(a[0] | 0, off, a[2]);
-};
-
-/** _llseek(fd, offset_high, offset_low, result*, whence) (ppc32). */
-const sysLlseek: Handler = (ctx, a) => {
-  const off = (a[1] | 0) * TWO32 + a[2];
-  const r = ctx.files.lseek(a[0] | 0, off, a[4]);
-  if (r < 0) return r;
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigInt64(0, BigInt(r), ctx.image.le);
-  writeGuest(ctx, addr(ctx, 3), b);
-  return 0;
-};
-
-const sysFcntl: Handler = (ctx, a) => ctx.files.fcntl(a[0] | 0, a[1] | 0, a[2] | 0);
-
 const sysExit: Handler = (ctx, a) => {
   ctx.exitCode = a[0] & 0xff;
   return 0;
@@ -266,23 +162,30 @@ const PROT_VALID = 0x7 | 0x8 | 0x10 | 0x01000000 | 0x02000000;
  * checks (map-source.ts).
  */
 const sysMmap = (pages: boolean): Handler => (ctx, a) => {
-  const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
+  const prot = a[2], flags = a[3];
   if ((prot & ~PROT_VALID) !== 0) return -E.EINVAL;
   const off = pages ? a[5] * PAGE_SIZE : addr(ctx, 5);
   if (off % PAGE_SIZE !== 0) return -E.EINVAL;
-  const pgoff = off / PAGE_SIZE;
-  let src: MapSource | undefined;
-  if ((flags & MAP_ANONYMOUS) === 0) {
-    const fd = a[4] | 0;
-    if (ctx.mapSource === undefined) {
-      if (!ctx.files.has(fd)) return -E.EBADF;
-      ctx.log("mmap of a file: the bring-up runner's descriptors cannot be mapped (the file-descriptor layer provides mapSource), returning ENODEV");
-      return -ERRNO.ENODEV;
-    }
-    const s = ctx.mapSource(fd);
-    if (typeof s === "number") return s;
-    src = s;
+  if ((flags & MAP_ANONYMOUS) !== 0) return mmapAt(ctx, a, off / PAGE_SIZE, undefined);
+  const fd = a[4] | 0;
+  const source = ctx.mapSource;
+  if (source === undefined) {
+    if (ctx.vfs.fds.get(fd) === undefined) return -E.EBADF;
+    ctx.log("mmap of a file: no mapSource in this context, returning ENODEV");
+    return -ERRNO.ENODEV;
   }
+  // What the descriptor maps may take the file's server a wait to say.
+  return (function* (): Pending {
+    const s = yield* source(fd);
+    if (typeof s === "number") return s;
+    const r = mmapAt(ctx, a, off / PAGE_SIZE, s);
+    return typeof r === "number" ? r : yield* r;
+  })();
+};
+
+/** mmap after the descriptor's source is known: length, type, place, the file's checks, the mapping. */
+function mmapAt(ctx: SysContext, a: number[], pgoff: number, src: MapSource | undefined): number | Pending {
+  const hint = addr(ctx, 0), len = addr(ctx, 1), prot = a[2], flags = a[3];
   if (len === 0 || pageUp(len) < len) return -E.EINVAL;
   const size = pageUp(len);
   // A 32-bit kernel's page offset is an unsigned long: pgoff + pages must not wrap.
@@ -320,7 +223,7 @@ const sysMmap = (pages: boolean): Handler => (ctx, a) => {
     }
     return start;
   })();
-};
+}
 
 /** A free range of `size` bytes below the previous mmap allocations (they grow down). */
 export function findFree(ctx: SysContext, size: number): number | undefined {
@@ -361,127 +264,6 @@ const sysSetRobustList: Handler = (_ctx, a) => {
   return w === 24 || w === 12 ? 0 : -E.EINVAL; // the kernel only records the head
 };
 
-function readCString(ctx: SysContext, va: number, max = 4096): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const b = readGuestPopulating(ctx, va + i, 1)[0];
-    if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
-    bytes.push(b);
-  }
-  throw new SysError(36); // ENAMETOOLONG
-}
-
-const sysReadlink: Handler = (ctx, a) => {
-  const path = readCString(ctx, addr(ctx, 0));
-  const buf = addr(ctx, 1), size = a[2];
-  if (path !== "/proc/self/exe") {
-    ctx.log(`readlink(${JSON.stringify(path)}): no file system in the bring-up runner`);
-    return -E.ENOENT;
-  }
-  const target = new TextEncoder().encode(ctx.exePath);
-  const n = Math.min(size, target.length);
-  writeGuest(ctx, buf, target.subarray(0, n));
-  return n;
-};
-
-/** struct stat (ppc64) or struct stat64 (ppc32) for fstat/newfstatat/fstatat64. */
-function encodeStat(ctx: SysContext, st: Stats): Uint8Array {
-  const le = ctx.image.le;
-  const sec = (ms: number): number => Math.floor(ms / 1000);
-  const nsec = (ms: number): number => Math.round((ms % 1000) * 1e6);
-  if (ctx.image.is64) {
-    const b = new Uint8Array(144);
-    const dv = new DataView(b.buffer);
-    const q = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), le);
-    q(0, st.dev); q(8, st.ino); q(16, st.nlink);
-    dv.setUint32(24, st.mode, le); dv.setUint32(28, st.uid, le); dv.setUint32(32, st.gid, le);
-    q(40, st.rdev); q(48, st.size); q(56, st.blksize); q(64, st.blocks);
-    q(72, sec(st.atimeMs)); q(80, nsec(st.atimeMs)); q(88, sec(st.mtimeMs)); q(96, nsec(st.mtimeMs));
-    q(104, sec(st.ctimeMs)); q(112, nsec(st.ctimeMs));
-    return b;
-  }
-  const b = new Uint8Array(104);
-  const dv = new DataView(b.buffer);
-  const q = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), le);
-  q(0, st.dev); q(8, st.ino);
-  dv.setUint32(16, st.mode, le); dv.setUint32(20, st.nlink, le); dv.setUint32(24, st.uid, le); dv.setUint32(28, st.gid, le);
-  q(32, st.rdev); q(48, st.size); dv.setInt32(56, st.blksize, le); q(64, st.blocks);
-  dv.setInt32(72, sec(st.atimeMs), le); dv.setUint32(76, nsec(st.atimeMs), le);
-  dv.setInt32(80, sec(st.mtimeMs), le); dv.setUint32(84, nsec(st.mtimeMs), le);
-  dv.setInt32(88, sec(st.ctimeMs), le); dv.setUint32(92, nsec(st.ctimeMs), le);
-  return b;
-}
-
-const AT_EMPTY_PATH = 0x1000;
-
-const sysFstat: Handler = (ctx, a) => {
-  const st = ctx.files.stat(a[0] | 0);
-  if (typeof st === "number") return st;
-  writeGuest(ctx, addr(ctx, 1), encodeStat(ctx, st));
-  return 0;
-};
-
-const AT_FDCWD = -100;
-const AT_SYMLINK_NOFOLLOW = 0x100;
-
-/** stat of (dirfd, path, flags) as the *at calls see it, or -errno. */
-function statAt(ctx: SysContext, dirfd: number, path: string, flags: number): Stats | number {
-  if (path === "") {
-    if ((flags & AT_EMPTY_PATH) === 0) return -E.ENOENT;
-    return ctx.files.stat(dirfd);
-  }
-  if (!path.startsWith("/") && dirfd !== AT_FDCWD) {
-    ctx.log(`stat relative to directory fd ${dirfd}: not built in the bring-up runner`);
-    return -E.ENOSYS;
-  }
-  try {
-    return (flags & AT_SYMLINK_NOFOLLOW) !== 0 ? lstatSync(path) : statSync(path);
-  } catch (e) {
-    return -errnoOf(e);
-  }
-}
-
-const sysFstatat: Handler = (ctx, a) => {
-  const st = statAt(ctx, a[0] | 0, readCString(ctx, addr(ctx, 1)), a[3]);
-  if (typeof st === "number") return st;
-  writeGuest(ctx, addr(ctx, 2), encodeStat(ctx, st));
-  return 0;
-};
-
-const sysStatx: Handler = (ctx, a) => {
-  const st = statAt(ctx, a[0] | 0, readCString(ctx, addr(ctx, 1)), a[2]);
-  if (typeof st === "number") return st;
-  const le = ctx.image.le;
-  const b = new Uint8Array(256);
-  const dv = new DataView(b.buffer);
-  const q = (o: number, v: number): void => dv.setBigUint64(o, BigInt(Math.max(0, Math.floor(v))), le);
-  const ts = (o: number, ms: number): void => {
-    dv.setBigInt64(o, BigInt(Math.floor(ms / 1000)), le);
-    dv.setUint32(o + 8, Math.round((ms % 1000) * 1e6), le);
-  };
-  dv.setUint32(0, 0x7ff, le); // STATX_BASIC_STATS
-  dv.setUint32(4, st.blksize, le);
-  dv.setUint32(16, st.nlink, le); dv.setUint32(20, st.uid, le); dv.setUint32(24, st.gid, le);
-  dv.setUint16(28, st.mode, le);
-  q(32, st.ino); q(40, st.size); q(48, st.blocks);
-  ts(64, st.atimeMs); ts(80, st.birthtimeMs); ts(96, st.ctimeMs); ts(112, st.mtimeMs);
-  dv.setUint32(128, Math.floor(st.rdev / 256) & 0xfff, le); dv.setUint32(132, st.rdev & 0xff, le);
-  dv.setUint32(136, Math.floor(st.dev / 256) & 0xfff, le); dv.setUint32(140, st.dev & 0xff, le);
-  writeGuest(ctx, addr(ctx, 4), b);
-  return 0;
-};
-
-const TCGETS = 0x402c7413;
-const sysIoctl: Handler = (ctx, a) => {
-  const fd = a[0] | 0;
-  if (!ctx.files.has(fd)) return -E.EBADF;
-  if ((a[1] >>> 0) === TCGETS) {
-    ctx.log("ioctl(TCGETS): terminals are not available in the bring-up runner");
-    return -E.ENOTTY;
-  }
-  return -E.ENOTTY;
-};
-
 /**
  * The bring-up family, by the names of asm/unistd_*.h: a name only one architecture has
  * (newfstatat, fstatat64, mmap2, _llseek, the *_time64 calls) is used there only. Registered
@@ -490,24 +272,6 @@ const sysIoctl: Handler = (ctx, a) => {
 export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
   exit: sysExit,
   exit_group: sysExit,
-  read: sysRead,
-  write: sysWrite,
-  writev: sysWritev,
-  pread64: sysPread64,
-  open: sysOpenat(false),
-  openat: sysOpenat(true),
-  close: sysClose,
-  lseek: sysLseek,
-  _llseek: sysLlseek,
-  fcntl: sysFcntl,
-  fcntl64: sysFcntl,
-  ioctl: sysIoctl,
-  readlink: sysReadlink,
-  fstat: sysFstat,
-  fstat64: sysFstat,
-  newfstatat: sysFstatat,
-  fstatat64: sysFstatat,
-  statx: sysStatx,
   set_robust_list: sysSetRobustList,
   brk: sysBrk,
   mmap: sysMmap(false),
@@ -518,17 +282,5 @@ export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
 
 /** What the bring-up handlers do not do (the Linux personality's families replace them). */
 export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
-  write: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
-  writev: "descriptors 1 and 2 only (every other descriptor is a read-only file: EBADF)",
-  open: "read-only host files; nothing can be created or written",
-  openat: "read-only host files; relative to a directory descriptor: ENOSYS",
-  ioctl: "always ENOTTY (no terminals)",
-  readlink: "/proc/self/exe only (ENOENT for every other path)",
-  newfstatat: "host paths; relative to a directory descriptor: ENOSYS",
-  fstatat64: "host paths; relative to a directory descriptor: ENOSYS",
-  statx: "host paths; relative to a directory descriptor: ENOSYS",
-  fstat: { ppc32: "fills struct stat64, not the old struct stat of ppc32's fstat" },
   set_robust_list: "the list head is not kept (one thread)",
-  mmap: "a descriptor maps what the file-descriptor layer's mapSource says; the bring-up runner's own descriptors have none (ENODEV)",
-  mmap2: "a descriptor maps what the file-descriptor layer's mapSource says; the bring-up runner's own descriptors have none (ENODEV)",
 };

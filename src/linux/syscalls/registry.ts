@@ -6,6 +6,7 @@
 import { BRINGUP_CALLS, BRINGUP_PARTIAL } from "../bringup/syscalls.js";
 import { MEMORY_CALLS } from "../bringup/sys-mm.js";
 import { NUMA_CALLS, NUMA_PARTIAL } from "../bringup/sys-numa.js";
+import { VFS_FAMILIES } from "../sys/vfs-calls.js";
 import { TIME_CALLS } from "../sys/time.js";
 import { TIMEX_CALLS, TIMEX_PARTIAL } from "../sys/timex.js";
 import { IDENTITY_CALLS, ID_CALLS, ID_PARTIAL } from "../sys/identity.js";
@@ -20,6 +21,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "bring-up", handlers: BRINGUP_CALLS, partial: BRINGUP_PARTIAL },
   { name: "mm", handlers: MEMORY_CALLS },
   { name: "numa", handlers: NUMA_CALLS, partial: NUMA_PARTIAL },
+  ...VFS_FAMILIES,
   { name: "time", handlers: TIME_CALLS },
   { name: "timex", handlers: TIMEX_CALLS, partial: TIMEX_PARTIAL },
   { name: "identity", handlers: IDENTITY_CALLS },

@@ -1,0 +1,106 @@
+// Open file descriptions: what open() makes and descriptors name. dup'ed descriptors (and, with
+// processes, inherited ones) share one description, so they share its position and status
+// flags; FD_CLOEXEC belongs to the descriptor (fdtable.ts). Kinds:
+//
+//   file     a node opened on its server: the handle `open` returned (owned by the process's
+//            domain), reads and writes go through it at this description's position
+//   dir      a directory opened for reading: the handle, and the readdir position (a server
+//            cookie) with the page of entries last fetched
+//   console  the machine's console (console.ts), one of its streams
+//   path     O_PATH: a place in the tree only (no server open file); usable as a directory
+//            descriptor, for fstat, fchdir, and the *at calls with AT_EMPTY_PATH
+//
+// Every description remembers its node (the walk's chain) when it has one: fstat, fchdir,
+// /proc/self/fd and the *at calls use it.
+
+import type { Handle } from "../../kernel/ppc/values.js";
+import type { Dirent } from "../../servers/fs/iface.js";
+import type { Stream } from "./console.js";
+import type { PNode } from "./pnode.js";
+
+/** PowerPC's open(2) flags (asm/fcntl.h: O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE, O_DIRECT differ from x86's). */
+export const O = {
+  ACCMODE: 3,
+  RDONLY: 0,
+  WRONLY: 1,
+  RDWR: 2,
+  CREAT: 0x40,
+  EXCL: 0x80,
+  NOCTTY: 0x100,
+  TRUNC: 0x200,
+  APPEND: 0x400,
+  NONBLOCK: 0x800,
+  DSYNC: 0x1000,
+  ASYNC: 0x2000,
+  DIRECTORY: 0x4000,
+  NOFOLLOW: 0x8000,
+  LARGEFILE: 0x10000,
+  DIRECT: 0x20000,
+  NOATIME: 0x40000,
+  CLOEXEC: 0x80000,
+  SYNC: 0x100000,
+  PATH: 0x200000,
+  TMPFILE: 0x400000,
+} as const;
+
+/** Flags open(2) knows (Linux's VALID_OPEN_FLAGS); others are ignored by open, refused by openat2. */
+export const VALID_OPEN_FLAGS = 0x7fffc3;
+/** What an O_PATH open keeps. */
+export const O_PATH_FLAGS = O.DIRECTORY | O.NOFOLLOW | O.PATH | O.CLOEXEC;
+/** What F_SETFL may change (Linux's SETFL_MASK). */
+export const SETFL_MASK = O.APPEND | O.ASYNC | O.NONBLOCK | O.DIRECT | O.NOATIME;
+
+export type FileKind = "file" | "dir" | "console" | "path";
+
+/** The page of directory entries last fetched (getdents continues in it while the position matches). */
+export interface DirCache {
+  /** The cookie the page starts at. */
+  readonly from: number;
+  readonly entries: readonly Dirent[];
+  readonly eof: boolean;
+}
+
+export class OpenFile {
+  /** Descriptors that name this description (in every process). */
+  refs = 1;
+  /** The file position (a readdir cookie for directories). */
+  pos = 0;
+  dirCache: DirCache | undefined;
+  /** F_SETOWN's owner (a pid, or a negated process group); F_SETSIG's signal; F_SET_RW_HINT's hint. */
+  owner = 0;
+  sig = 0;
+  rwHint = 0;
+
+  constructor(
+    /** A number unique among the process's descriptions (OFD and flock lock owner). */
+    readonly id: number,
+    readonly kind: FileKind,
+    /** Status flags and access mode, as F_GETFL reports them. */
+    public flags: number,
+    /** Where it was opened (undefined for a console with no device node). */
+    readonly node: PNode | undefined,
+    /** The server's open file (kinds file and dir). */
+    readonly handle: Handle | undefined,
+    /** The console stream (kind console). */
+    readonly stream: Stream | undefined,
+  ) {}
+
+  get readable(): boolean {
+    const m = this.flags & O.ACCMODE;
+    return this.kind !== "path" && (m === O.RDONLY || m === O.RDWR);
+  }
+
+  get writable(): boolean {
+    const m = this.flags & O.ACCMODE;
+    return this.kind !== "path" && (m === O.WRONLY || m === O.RDWR);
+  }
+
+  get nonblock(): boolean {
+    return (this.flags & O.NONBLOCK) !== 0;
+  }
+
+  /** The server file identity (lock manager key): server number and ino. */
+  get key(): string | undefined {
+    return this.node === undefined ? undefined : `${this.node.mnt.root.server}:${this.node.ino}`;
+  }
+}

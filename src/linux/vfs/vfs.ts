@@ -1,0 +1,251 @@
+// A process's file state (K42 kept it in the process, over the file servers' objects): its root
+// and working directory as walk chains, its umask, its descriptor table, the cached mount
+// table, and the console. System-call handlers reach the file servers only through here and
+// the PPC stubs.
+
+import type { Kernel } from "../../kernel/kernel.js";
+import type { Handle } from "../../kernel/ppc/values.js";
+import type { Block } from "../../kernel/sched/thread.js";
+import type { Attr, Cred } from "../../servers/fs/iface.js";
+import { E } from "../errno.js";
+import { SysError } from "../sys/guest-mem.js";
+import { Stream, type Console } from "./console.js";
+import { FdTable } from "./fdtable.js";
+import { fsc, Stubs } from "./fs-call.js";
+import { LockManager } from "./locks.js";
+import { MountTable } from "./mounts.js";
+import { O, OpenFile, type FileKind } from "./open-file.js";
+import { isDir } from "./perm.js";
+import { PNode } from "./pnode.js";
+import { Walk, type Found, type Jump, type Restrict, type WalkEnv } from "./walk.js";
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_REMOVEDIR = 0x200;
+export const AT_SYMLINK_FOLLOW = 0x400;
+export const AT_NO_AUTOMOUNT = 0x800;
+export const AT_EMPTY_PATH = 0x1000;
+
+export interface VfsOptions {
+  /** The name-space server's root handle. */
+  readonly ns: Handle;
+  readonly console: Console;
+  /** The soft RLIMIT_NOFILE now. */
+  readonly nofile: () => number;
+  /** The process's pid (its /proc directory, lock owner). */
+  readonly pid: () => number;
+  /** Changes at least once per time slice of the process's thread (mount-table freshness). */
+  readonly epoch: () => number;
+  /** The lock manager shared by the machine's processes (default: the process's own). */
+  readonly locks?: LockManager;
+}
+
+export class Vfs {
+  readonly fds: FdTable;
+  readonly stubs = new Stubs();
+  readonly mounts: MountTable;
+  readonly locks: LockManager;
+  readonly console: Console;
+  /** The process's root (chroot) and working directory. */
+  root!: PNode;
+  cwd!: PNode;
+  umask = 0o022;
+  private nextId = 1;
+
+  constructor(private readonly opts: VfsOptions) {
+    this.fds = new FdTable(opts.nofile);
+    this.mounts = new MountTable(this.stubs, opts.ns, opts.epoch);
+    this.locks = opts.locks ?? new LockManager();
+    this.console = opts.console;
+  }
+
+  get pid(): number {
+    return this.opts.pid();
+  }
+
+  /**
+   * Start the process's file state: root and working directory at the name space's root, and
+   * descriptors 0, 1, 2 on the console (/dev/console's node when the tree has one).
+   */
+  *start(k: Kernel, cred: Cred, cwd = "/"): Generator<Block, void, unknown> {
+    let top = yield* this.mounts.fresh(k);
+    // The tree's root may itself be covered by a later mount of "/".
+    for (let m = this.mounts.covering(top.mnt.dev, top.ino); m !== undefined; m = this.mounts.covering(top.mnt.dev, top.ino)) {
+      top = new PNode(undefined, "", m, m.rootIno);
+    }
+    this.root = this.cwd = top;
+    const w = new Walk(this.env(k, cred));
+    let node: PNode | undefined;
+    try {
+      node = (yield* w.resolve(this.root, "/dev/console", true)).node;
+    } catch (e) {
+      if (!(e instanceof SysError)) throw e;
+    }
+    const access = [O.RDONLY, O.WRONLY, O.WRONLY];
+    for (const s of [Stream.In, Stream.Out, Stream.Err]) {
+      this.fds.put(s, this.newFile("console", access[s] | O.LARGEFILE, node, undefined, s), false);
+    }
+    if (cwd !== "/") {
+      const f = yield* new Walk(this.env(k, cred)).resolve(this.root, cwd, true);
+      if (!isDir(f.attr)) throw new SysError(E.ENOTDIR);
+      this.cwd = f.node;
+    }
+  }
+
+  newFile(kind: FileKind, flags: number, node: PNode | undefined, handle: Handle | undefined, stream?: Stream): OpenFile {
+    return new OpenFile(this.nextId++, kind, flags, node, handle, stream);
+  }
+
+  /** A walk with the mount table made fresh first. */
+  *walk(k: Kernel, cred: Cred, restrict?: Restrict): Generator<Block, Walk, unknown> {
+    yield* this.mounts.fresh(k);
+    return new Walk(this.env(k, cred), restrict);
+  }
+
+  private env(k: Kernel, cred: Cred): WalkEnv {
+    return { k, stubs: this.stubs, mounts: this.mounts, root: this.root, cred, magic: (n) => this.magic(n) };
+  }
+
+  /** The open file of descriptor `fd`, or EBADF. */
+  file(fd: number): OpenFile {
+    const e = this.fds.get(fd);
+    if (e === undefined) throw new SysError(E.EBADF);
+    return e.file;
+  }
+
+  /** Where a relative path given with `dirfd` starts: the working directory or the descriptor's node. */
+  startAt(dirfd: number): PNode {
+    if (dirfd === AT_FDCWD) return this.cwd;
+    const f = this.file(dirfd);
+    if (f.node === undefined) throw new SysError(E.ENOTDIR);
+    return f.node;
+  }
+
+  /**
+   * Resolve (dirfd, path) as the *at calls do: AT_EMPTY_PATH with "" names the descriptor's own
+   * file (any kind), a relative path needs a directory descriptor (ENOTDIR otherwise).
+   */
+  *lookupAt(k: Kernel, cred: Cred, dirfd: number, path: string, follow: boolean, emptyPath = false): Generator<Block, Found, unknown> {
+    if (path === "" && emptyPath) {
+      const start = dirfd === AT_FDCWD ? this.cwd : this.file(dirfd).node;
+      if (start === undefined) throw new SysError(E.ENOENT);
+      const w = yield* this.walk(k, cred);
+      const f = dirfd === AT_FDCWD ? undefined : this.file(dirfd);
+      return { node: start, attr: yield* w.getattr(start), ...(f !== undefined ? { file: f } : {}) };
+    }
+    const w = yield* this.walk(k, cred);
+    return yield* w.resolve(yield* this.dirStart(w, dirfd, path), path, follow);
+  }
+
+  /** The start node for a relative path: ENOTDIR when the descriptor is not a directory. */
+  *dirStart(w: Walk, dirfd: number, path: string): Generator<Block, PNode, unknown> {
+    if (path.startsWith("/")) return this.root;
+    if (path === "") throw new SysError(E.ENOENT);
+    const n = this.startAt(dirfd);
+    if (dirfd !== AT_FDCWD && !isDir(yield* w.getattr(n))) throw new SysError(E.ENOTDIR);
+    return n;
+  }
+
+  /**
+   * This process's /proc magic links: /proc/<pid>/fd/N (the open file of descriptor N),
+   * /proc/<pid>/cwd and /proc/<pid>/root, reached through "self" or the pid.
+   */
+  magic(link: PNode): Jump | undefined {
+    if (link.mnt.fstype !== "proc") return undefined;
+    const dir = link.parent;
+    if (dir === undefined) return undefined;
+    const pidDir = (n: PNode | undefined): boolean =>
+      n !== undefined && n.name === String(this.pid) && n.parent !== undefined && n.parent.mnt.dev === n.mnt.dev && n.parent.ino === n.mnt.rootIno;
+    if (pidDir(dir)) {
+      if (link.name === "cwd") return { node: this.cwd };
+      if (link.name === "root") return { node: this.root };
+      return undefined;
+    }
+    if (dir.name === "fd" && pidDir(dir.parent) && /^(0|[1-9][0-9]*)$/.test(link.name)) {
+      const e = this.fds.get(Number(link.name));
+      if (e === undefined) throw new SysError(E.ENOENT);
+      const node = e.file.node;
+      if (node === undefined) throw new SysError(E.ENOENT);
+      return { node, file: e.file };
+    }
+    return undefined;
+  }
+
+  /** The path a descriptor's file has (for /proc/self/fd/N): the chain's path, or the console's. */
+  fdPath(fd: number): string | undefined {
+    const f = this.fds.get(fd)?.file;
+    if (f === undefined) return undefined;
+    if (f.node !== undefined) return f.node.pathFrom(this.root);
+    return f.kind === "console" ? "/dev/console" : undefined;
+  }
+
+  /**
+   * What /proc/<pid> shows of the process's files (procfs's FdEntry shape: fd, link, flags with
+   * O_CLOEXEC for FD_CLOEXEC, position, st_dev and st_ino), its cwd and root as paths.
+   * [integrator: proc] ProcSource.fds/cwd/root/umask/fdTableSize read these.
+   */
+  procView(): { fds: { fd: number; link: string; flags: number; pos: number; dev: number; ino: number }[]; cwd: string; root: string; umask: number; fdTableSize: number } {
+    const fds = [...this.fds.entries()].map(([fd, e]) => ({
+      fd, link: this.fdPath(fd) ?? "anon_inode:[unknown]", flags: e.file.flags | (e.cloexec ? O.CLOEXEC : 0), pos: e.file.pos,
+      dev: e.file.node?.mnt.dev ?? 0, ino: e.file.node?.ino ?? 0,
+    }));
+    return { fds, cwd: this.cwd.pathFrom(this.root), root: this.root.pathFrom(this.root), umask: this.umask, fdTableSize: Math.max(64, this.fds.end) };
+  }
+
+  // ---- descriptors ----
+
+  /** Close descriptor `fd`: its POSIX locks on the file go; the description goes with its last descriptor. */
+  *close(k: Kernel, fd: number): Generator<Block, number, unknown> {
+    const f = this.fds.remove(fd);
+    if (f === undefined) return -E.EBADF;
+    return yield* this.drop(k, f);
+  }
+
+  /** One descriptor less on `f` (close, or replaced by dup2). */
+  *drop(k: Kernel, f: OpenFile): Generator<Block, number, unknown> {
+    const key = f.key;
+    if (key !== undefined) this.locks.dropRecords(key, `p${this.pid}`);
+    if (--f.refs > 0) return 0;
+    return yield* this.release(k, f);
+  }
+
+  /** The last reference to a description went: its OFD and flock locks, its server open file. */
+  *release(k: Kernel, f: OpenFile): Generator<Block, number, unknown> {
+    const key = f.key;
+    if (key !== undefined) {
+      this.locks.dropRecords(key, this.ofdOwner(f));
+      this.locks.flock(key, this.ofdOwner(f), 8);
+    }
+    if (f.handle === undefined) return 0;
+    const h = f.handle;
+    try {
+      yield* fsc(this.stubs.file(k, h).close());
+    } catch (e) {
+      if (e instanceof SysError) return -e.errno;
+      throw e;
+    } finally {
+      this.stubs.dropFile(h);
+    }
+    return 0;
+  }
+
+  /** The lock owner of an open file description. */
+  ofdOwner(f: OpenFile): string {
+    return `o${this.pid}.${f.id}`;
+  }
+
+  /** Close the descriptors marked FD_CLOEXEC. [integrator: task] execve calls this once the new image is in place. */
+  *closeOnExec(k: Kernel): Generator<Block, void, unknown> {
+    for (const [fd, e] of [...this.fds.entries()]) if (e.cloexec) yield* this.close(k, fd);
+  }
+
+  /** Close every descriptor (the process exits). */
+  *closeAll(k: Kernel): Generator<Block, void, unknown> {
+    for (const [fd] of [...this.fds.entries()]) yield* this.close(k, fd);
+  }
+
+  /** A node's attributes through its server. */
+  *getattr(k: Kernel, n: PNode): Generator<Block, Attr, unknown> {
+    return (yield* fsc(this.stubs.tree(k, n.mnt.root).getattr(n.ino))) as unknown as Attr;
+  }
+}
