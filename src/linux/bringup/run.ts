@@ -4,7 +4,8 @@
 // loads the executable into it, and runs the thread (kernel/exec) with this layer's system
 // calls until the program exits or dies; then the address space is torn down.
 
-import { mkdtempSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { hostWrite } from "../../machine/host-output.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OutOfMemoryError } from "../../machine/memory.js";
@@ -195,19 +196,9 @@ function rootOf(opts: Pick<RunOptions, "root">): { root: string; cleanup: () => 
 /** A host descriptor as a console sink: synchronous writes, false once the reader is gone (EPIPE). */
 function hostSink(fd: number): ConsoleSink {
   return (b) => {
-    let off = 0;
-    while (off < b.length) {
-      try {
-        off += writeSync(fd, b, off, b.length - off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === "EPIPE") return false;
-        // A non-blocking host pipe that is full: wait a moment for its reader.
-        if (code === "EAGAIN") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-        else throw e;
-      }
-    }
-    return true;
+    // Any host failure (EPIPE: the reader went away; EBADF: k42 was started with the stream
+    // closed) is the guest's EPIPE: its output has nowhere to go.
+    return hostWrite(fd, b).ok;
   };
 }
 

@@ -35,7 +35,7 @@ const NEXT_ISSUE_CALLS = [
   "unshare", "setns", "kcmp",
   "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
   // threads
-  "futex", "futex_time64", "futex_waitv", "get_robust_list",
+  "futex_waitv", "get_robust_list",
   // signal delivery
   "rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
   "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pause",

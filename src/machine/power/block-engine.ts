@@ -41,6 +41,11 @@ const MAX_BLOCK = 128;
 const CACHE_BITS = 12;
 const CACHE_MASK = (1 << CACHE_BITS) - 1;
 
+/** A block is translated on its this-many-th entry; before, it is interpreted (lookup). */
+const HOT_ENTRIES = 500;
+/** Cold block starts counted at most (then the counts start again). */
+const MAX_COLD = 1 << 20;
+
 export class BlockEngine implements ExecutionEngine {
   readonly kind: EngineKind = "block";
   private readonly c: Cpu;
@@ -58,6 +63,8 @@ export class BlockEngine implements ExecutionEngine {
   /** The block the last run stopped inside (at instruction restAt, in mode restMode), if any. */
   private rest: Block | undefined;
   private restAt = 0;
+  /** Entries so far of block starts not yet translated (lookup). */
+  private readonly entries = new Map<number, number>();
   private restMode = 0;
 
   constructor(c: Cpu) {
@@ -138,6 +145,12 @@ export class BlockEngine implements ExecutionEngine {
             return;
           }
           throw e;
+        }
+        if (b === undefined) {
+          // Cold code: interpreted up to its first branch (it may never run again).
+          this.interpretCold(limit);
+          if (c.exit !== Exit.None) return;
+          continue;
         }
         this.slots[i] = b;
         this.tagLo[i] = lo;
@@ -234,14 +247,49 @@ export class BlockEngine implements ExecutionEngine {
     stepInstruction(this.c, this.dec);
   }
 
-  private lookup(lo: number, hi: number): Block {
+  /**
+   * The translated block at (lo, hi), or undefined while the code there is cold: a block is
+   * translated on its HOT_ENTRIES-th entry. Translating costs ~100× running a translated block
+   * once, and start-up code (a dynamic linker relocating, an interpreter importing its modules)
+   * mostly runs a few times: translating it all made `python3 -c pass` 7× slower than the
+   * plain interpreter.
+   */
+  private lookup(lo: number, hi: number): Block | undefined {
     const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+    // A start still counting its entries is cold (another processor's engine may have
+    // translated it since: it is picked up when the count is reached).
+    const seen = this.entries.get(key);
+    if (seen !== undefined && seen + 1 < HOT_ENTRIES) {
+      this.entries.set(key, seen + 1);
+      return undefined;
+    }
     const b = this.cache.get(this.c.modeBits, key, (vpn) => {
       const p = this.translateCode(vpn << 12, hi);
       return p < 0 ? -1 : p >>> 12;
     });
-    if (b !== undefined) return b;
+    if (b !== undefined) {
+      if (seen !== undefined) this.entries.delete(key);
+      return b;
+    }
+    if (seen === undefined && HOT_ENTRIES > 1) {
+      if (this.entries.size >= MAX_COLD) this.entries.clear();
+      this.entries.set(key, 1);
+      return undefined;
+    }
+    this.entries.delete(key);
     return this.compile(lo, hi, key);
+  }
+
+  /** Step instructions from the PC until one branches (or exits, or the budget ends). */
+  private interpretCold(limit: number): void {
+    const c = this.c, r = c.r, dec = this.dec;
+    while (c.icount < limit) {
+      const lo = r[S.PC], hi = r[S.PC + 1];
+      stepInstruction(c, dec);
+      if (c.exit !== Exit.None) return;
+      const next = (lo + 4) | 0;
+      if (r[S.PC] !== next || r[S.PC + 1] !== (c.sf && next === 0 ? (hi + 1) | 0 : hi)) return;
+    }
   }
 
   private compile(lo: number, hi: number, key: number): Block {

@@ -1,0 +1,229 @@
+// `k42 run`: parse the options (run-args.ts), find the program (a path in the guest root, a name
+// on the guest's PATH, or a host file qemu-user style), make sure of the root (the default root
+// is built on first use), and run it; the exit status is the guest's.
+//
+// Exit statuses of k42 itself (as docker run's): 2 bad usage; 125 the machine deadlocked or k42
+// could not set up the run (an unusable root, overlay or volume); 126 the program cannot be
+// executed (not an executable, a directory, a malformed or foreign ELF); 127 the program or
+// its ELF interpreter was not found. Otherwise the guest's status (128+N for a signal).
+
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
+import { ExecError, runProgram, runProgramParallel, type RunOptions, type RunResult } from "../linux/bringup.js";
+import { resolveInRoot } from "../linux/bringup/root-interp.js";
+import { E } from "../linux/errno.js";
+import { FileServersError } from "../servers/fs/start.js";
+import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
+import { toChrome, writeChrome } from "../kernel/trace/chrome.js";
+import type { TraceEvent } from "../kernel/trace/drain.js";
+import { openStraceOutput } from "./strace-out.js";
+import { parseRunArgs, UsageError, type RunRequest } from "./run-args.js";
+import { ensureDefaultRoot } from "./rootfs/default-root.js";
+import { checkWritable } from "./trace-file.js";
+
+export const RUN_USAGE = `usage: k42 run [--root DIR] [--overlay DIR] [-v|--volume HOST:GUEST[:ro]]... [-e VAR[=VAL]]...
+               [-w DIR] [--user UID[:GID]] [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]]
+               [--strace[=FILE]] [--trace FILE] [--seed N] [--epoch T] [--object TYPE=IMPL]...
+               [--engine block|step] [--max-instructions N] [--stats] [--verbose]
+               [--] [PROGRAM [ARGS...]]`;
+
+export const RUN_HELP = `${RUN_USAGE}
+Runs an unmodified PowerPC Linux program (ppc64 ELFv1, ppc64le ELFv2, ppc32; static or dynamic)
+as a process of the K42 microkernel on an emulated machine of N processors on M NUMA nodes
+(default 1, 1). PROGRAM is a path in the guest root (/usr/bin/python3), a name looked up on the
+guest's PATH (python3), or a host file (./hello, qemu-user style) whose dynamic linker and
+libraries come from the root. Without PROGRAM, the default job: a short tour of the default root.
+The exit status is the guest's; k42's own: 2 bad usage, 125 deadlock or setup failure, 126 not
+executable, 127 not found.
+--root DIR      the guest's root directory, seen through a copy-on-write layer: the host tree is
+                never changed. Default: a Debian 12 ppc64el root built on first use
+                (busybox, coreutils, bash, python3, sqlite3, lua5.4; see k42 rootfs).
+--overlay DIR   keep the copy-on-write layer in DIR, so that a later run sees this run's changes.
+-v HOST:GUEST[:ro]  bind a host directory into the guest (writable unless :ro; writes go to HOST).
+-e VAR[=VAL]    set a variable (VAR alone copies the host's value); the default environment is
+                PATH, HOME, TERM, LANG and HOSTNAME as a container has them.
+-w DIR          the working directory (default /).  --user UID[:GID]  run as this user (default:
+                the host user's, as qemu-user does).
+--parallel      run the processors on worker threads in real time instead of the deterministic
+                mode (one thread, virtual clock: every run is the same run).
+--strace[=FILE] log every system call with its decoded arguments and result (stderr or FILE).
+--trace FILE    write the kernel trace as Chrome trace-event JSON (open it in Perfetto).
+--seed N / --epoch T  seed the guest's randomness (AT_RANDOM, getrandom, ASLR) and set its
+                CLOCK_REALTIME at boot; the same seed and epoch give byte-identical runs.
+--cpu C         run the program on processor C; its memory comes from C's NUMA node.
+--object TYPE=IMPL  choose a kernel object's implementation: PageAllocator=PageAllocatorNuma|
+                PageAllocatorShared, FCM=FCMDefault|FCMPartitioned.
+--engine step   the reference one-instruction interpreter instead of the block engine.
+--stats         instructions, MIPS and frames per NUMA node on stderr.   --verbose  k42's log.`;
+
+/** The default job: real Debian software on the K42 machine. */
+const DEFAULT_JOB = [
+  "/usr/bin/bash", "-c",
+  'echo "k42ts: $(uname -srm) on $(nproc) emulated POWER8 processor(s)"; ' +
+  "python3 -c 'import sys, json, platform; print(\"python\", sys.version.split()[0], json.dumps({\"machine\": platform.machine(), \"byteorder\": sys.byteorder}))'; " +
+  "echo 'select sqlite_version();' | sqlite3; lua5.4 -e 'print(_VERSION)'; ls /usr/bin | wc -l | sed 's/$/ programs in \\/usr\\/bin/'",
+];
+
+class RunFailure extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+/** The value of VAR in an environment list. */
+function envValue(env: readonly string[], name: string): string | undefined {
+  const e = env.find((x) => x.startsWith(`${name}=`));
+  return e?.slice(name.length + 1);
+}
+
+/**
+ * The program: { image, exePath (host path), guestPath }. A name without "/" is looked up on the
+ * guest's PATH in the root; a path is the root's if it exists there, else a host file.
+ */
+function findProgram(root: string, name: string, env: readonly string[], cwd: string): { image: Uint8Array; exePath: string; guestPath: string } {
+  const readAt = (host: string, guestPath: string): { image: Uint8Array; exePath: string; guestPath: string } => {
+    const st = statSync(host);
+    if (st.isDirectory()) throw new RunFailure(`${name}: is a directory`, 126);
+    if ((st.mode & 0o111) === 0) throw new RunFailure(`${name}: permission denied (not executable)`, 126);
+    return { image: new Uint8Array(readFileSync(host)), exePath: host, guestPath };
+  };
+  if (!name.includes("/")) {
+    for (const dir of (envValue(env, "PATH") ?? "").split(":")) {
+      if (dir === "" || !dir.startsWith("/")) continue;
+      const guest = `${dir}/${name}`;
+      const host = resolveInRoot(root, guest);
+      if (typeof host === "number") continue;
+      try {
+        if (statSync(host).isFile()) return readAt(host, guest);
+      } catch {
+        continue;
+      }
+    }
+    throw new RunFailure(`${name}: not found on the guest's PATH in ${root}`, 127);
+  }
+  const guest = name.startsWith("/") ? name : `${cwd === "/" ? "" : cwd}/${name}`;
+  if (name.startsWith("/")) {
+    const host = resolveInRoot(root, guest);
+    if (typeof host === "string") return readAt(host, guest);
+  }
+  // A host file, qemu-user style (relative to the host's working directory).
+  const host = resolve(name);
+  try {
+    return readAt(host, host);
+  } catch (e) {
+    if (e instanceof RunFailure) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new RunFailure(`${name}: not found in the root ${root} nor on the host (${code})`, code === "ENOENT" ? 127 : 126);
+  }
+}
+
+/** `k42 run ARGS`: the exit status. Messages go to stderr as one line each. */
+export async function runCommand(args: string[], write: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  let req: RunRequest;
+  try {
+    req = parseRunArgs(args, process.env, process.cwd());
+    checkChoices(req.objects);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      write.err(`k42 run: ${e.message} (k42 run --help)\n`);
+      return 2;
+    }
+    if (e instanceof ChoiceError) {
+      write.err(`k42 run: --object: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (req.help) {
+    write.out(RUN_HELP + "\n");
+    return 0;
+  }
+  try {
+    return await run(req, write);
+  } catch (e) {
+    if (e instanceof RunFailure) {
+      write.err(`k42: ${e.message}\n`);
+      return e.status;
+    }
+    if (e instanceof ExecError) {
+      write.err(`k42: ${req.program[0] ?? DEFAULT_JOB[0]}: ${e.message}\n`);
+      return e.errno === E.ENOENT ? 127 : 126;
+    }
+    if (e instanceof FileServersError) {
+      write.err(`k42: ${e.message}\n`);
+      return 125;
+    }
+    throw e;
+  }
+}
+
+async function run(req: RunRequest, write: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+  // Everything that can fail before the run fails now: the trace and strace files first.
+  if (req.trace !== undefined) {
+    const why = checkWritable(req.trace);
+    if (why !== undefined) throw new RunFailure(`--trace ${req.trace}: ${why}`, 2);
+  }
+  let root = req.root;
+  if (root !== undefined) {
+    try {
+      if (!statSync(root).isDirectory()) throw new RunFailure(`--root ${root}: not a directory`, 125);
+    } catch (e) {
+      if (e instanceof RunFailure) throw e;
+      throw new RunFailure(`--root ${root}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 125);
+    }
+    root = resolve(root);
+  } else {
+    root = await ensureDefaultRoot();
+  }
+  const program = req.program.length > 0 ? req.program : DEFAULT_JOB;
+  const found = findProgram(root, program[0], req.env, req.cwd);
+  const straceOut = req.strace === undefined ? undefined : openStraceOutput(req.strace);
+  if (typeof straceOut === "string") throw new RunFailure(`--strace: ${straceOut}`, 2);
+  const trace: TraceEvent[] | undefined = req.trace === undefined ? undefined : [];
+  const opts: RunOptions = {
+    argv: program, env: req.env, exePath: found.guestPath, root, cwd: req.cwd,
+    ...(req.overlay !== undefined ? { overlay: resolve(req.overlay) } : {}),
+    volumes: req.volumes.map((v) => ({ host: resolve(v.host), guest: v.guest, readonly: v.readOnly })),
+    ...(req.user !== undefined ? { uid: req.user.uid, gid: req.user.gid ?? req.user.uid } : {}),
+    cpus: req.cpus, nodes: req.nodes, ...(req.cpu !== undefined ? { cpu: req.cpu } : {}),
+    objects: req.objects, ...(req.engine !== undefined ? { engine: req.engine } : {}),
+    ...(req.workers !== undefined ? { workers: req.workers } : {}),
+    ...(req.seed !== undefined ? { seed: req.seed } : {}), ...(req.epoch !== undefined ? { epoch: req.epoch } : {}),
+    ...(req.maxInstructions !== undefined ? { maxInstructions: req.maxInstructions } : {}),
+    ...(trace !== undefined ? { trace } : {}),
+    stdin: { kind: "stdin" },
+    // The console is a terminal where the host's stream is one (isatty, the terminal's size).
+    tty: {
+      stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true,
+      winsize: () => (process.stdout.isTTY === true ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined),
+    },
+    ...(req.verbose ? { log: (m: string) => write.err(`k42: ${m}\n`) } : {}),
+    ...straceOut?.options,
+  };
+  const t0 = process.hrtime.bigint();
+  let r: RunResult;
+  try {
+    r = req.parallel ? await runProgramParallel(found.image, opts) : runProgram(found.image, opts);
+  } finally {
+    straceOut?.close();
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (req.trace !== undefined && trace !== undefined) {
+    try {
+      writeChrome(req.trace, toChrome(trace, { unit: req.parallel ? "ns" : "cycles", cpus: req.cpus, title: `k42 run ${program.join(" ")}` }));
+    } catch (e) {
+      write.err(`k42: cannot write ${req.trace}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    }
+  }
+  if (r.deadlock !== undefined) {
+    write.err(`k42: ${r.deadlock}\n`);
+    return DEADLOCK_EXIT_STATUS;
+  }
+  if (r.error !== undefined) write.err(`k42: ${r.error}\n`);
+  if (req.stats) {
+    write.err(`k42: ${r.instructions} guest instructions in ${secs.toFixed(3)} s (${(r.instructions / secs / 1e6).toFixed(1)} MIPS)\n`);
+    if (r.frames !== undefined) write.err(`k42: frames taken per NUMA node: ${r.frames.allocated.join(" ")} (freed: ${r.frames.freed.join(" ")})\n`);
+  }
+  return r.exitCode;
+}

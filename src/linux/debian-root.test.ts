@@ -1,0 +1,110 @@
+// Debian's real ppc64el userland, dynamically linked, run from a Debian root by `k42 run --root`
+// exactly as a user runs it, against qemu-ppc64le with the same root (`-L ROOT`): stdout,
+// stderr and exit status identical. Once in deterministic mode and once in parallel mode on
+// two processors. The root is built once for all tests (build/rootfs, see testing/debian.ts).
+//
+// Input files live in a host temporary directory that the root does not have: qemu-user falls
+// back to the host path for it, and k42 sees it through a read-only bind mount (-v) at the same
+// path, so both print the same names.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { debianDefaultRoot } from "./testing/debian.js";
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "k42.js");
+
+interface Out { stdout: string; stderr: string; status: number | null }
+
+function qemu(root: string, prog: string, args: string[]): Out {
+  const r = spawnSync("qemu-ppc64le", ["-L", root, join(root, prog), ...args], {
+    encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: "/root", LANG: "C.UTF-8", TERM: "xterm" }, maxBuffer: 1 << 26,
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+function k42(root: string, mode: string[], binds: string[], prog: string, args: string[]): Out {
+  const r = spawnSync(process.execPath, [CLI, "run", "--root", root, ...mode, ...binds.flatMap((b) => ["-v", `${b}:${b}:ro`]), "--", prog, ...args], {
+    encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "pipe"],
+  });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+const PY = `
+import json, re, hashlib, math, datetime, os, sys
+d = {"name": "k42", "cpus": [1, 2, 4], "nested": {"pi": 3.25, "ok": True}}
+s = json.dumps(d, sort_keys=True)
+print(s, json.loads(s) == d)
+print(re.sub(r"(\\d+)", lambda m: str(int(m.group(1)) * 2), "a1b22c333"), re.findall(r"[aeiou]", "protected procedure call"))
+print(hashlib.sha256(b"clustered objects").hexdigest(), hashlib.md5(b"hot-swap").hexdigest())
+print(math.sin(1.0), math.cos(2.5), math.atan2(1, 3), math.sqrt(2), math.factorial(20))
+print(datetime.date(2026, 12, 7).isoformat(), datetime.datetime(2006, 4, 18, 12, 30).strftime("%A %d %B %Y %H:%M"), datetime.timedelta(days=3, hours=5))
+p = sys.argv[1]
+with open(p, "w") as f:
+    f.write("line %d\\n" * 3 % (1, 2, 3))
+with open(p) as f:
+    print(f.read().splitlines())
+os.remove(p)
+print(os.path.exists(p))
+`;
+
+const LUA = `local t = {}
+for i = 1, 12 do t[#t + 1] = string.format("%03d", i * i) end
+print(table.concat(t, ","))
+print(("k42 "):upper():rep(3, "|"), #t, string.find("protected procedure call", "pro", 2))
+local words = {}
+for w in ("the quick brown fox"):gmatch("%a+") do words[#words + 1] = w:reverse() end
+table.sort(words)
+print(table.concat(words, " "), math.floor(2^40), 7 // 2, 7 % -3)`;
+
+const BASH = `for i in 1 2 3; do x="item$i"; echo "\${x^^} \${#x} \${x/item/it} \${x:1:3}"; done
+n=0; while [ $n -lt 5 ]; do n=$((n + 1)); done; echo "n=$n"
+arr=(alpha beta gamma); echo "\${#arr[@]} \${arr[1]} \${arr[@]: -1}"
+printf '%05.2f|%-6s|%x|%o|%s\\n' 3.14159 ab 255 8 "$(echo sub)"
+case "k42ts" in k42*) echo matched;; *) echo no;; esac`;
+
+function commands(dir: string, tag: string): [string, string[]][] {
+  const input = join(dir, "input.txt");
+  const db = `/tmp/k42-sqlite-${tag}.db`;
+  return [
+    ["/usr/bin/ls", ["-la", "/etc"]],
+    ["/usr/bin/cat", [input]],
+    ["/usr/bin/sort", [input]],
+    ["/usr/bin/sh", ["-c", `sort ${input} | uniq -c`]],
+    ["/usr/bin/wc", [input]],
+    ["/usr/bin/sha256sum", [input]],
+    ["/usr/bin/head", ["-n", "3", input]],
+    ["/usr/bin/tail", ["-n", "2", input]],
+    ["/usr/bin/find", ["/usr/lib/python3.11", "-name", "json*"]],
+    ["/usr/bin/bash", ["-c", BASH]],
+    ["/usr/bin/python3", ["-c", PY, `/tmp/k42-py-${tag}.txt`]],
+    ["/usr/bin/sqlite3", [db, "create table t(a integer, b text); insert into t values (1, 'one'), (2, 'two'), (3, 'three'); select b, a * 10 from t where a > 1 order by a desc; select count(*) from t;"]],
+    ["/usr/bin/rm", [db]],
+    ["/usr/bin/lua5.4", ["-e", LUA]],
+    ["/usr/bin/ls", ["/nonexistent"]], // exit status 2 and an error message
+  ];
+}
+
+for (const [mode, flags] of [["deterministic", []], ["parallel", ["--parallel", "--cpus", "2"]]] as const) {
+  test(`Debian ppc64el programs from a root match qemu-ppc64le (${mode})`, () => {
+    const root = debianDefaultRoot();
+    const dir = mkdtempSync(join(tmpdir(), "k42-debian-"));
+    try {
+      writeFileSync(join(dir, "input.txt"), ["pear", "apple", "fig", "apple", "kiwi", "pear", "apple", "banana"].join("\n") + "\n");
+      for (const [prog, args] of commands(dir, mode)) {
+        const q = qemu(root, prog, args);
+        const k = k42(root, [...flags], [dir], prog, args);
+        const what = `${prog} ${args.join(" ").slice(0, 60)} (${mode})`;
+        assert.equal(k.stderr, q.stderr, `${what}: stderr`);
+        assert.equal(k.stdout, q.stdout, `${what}: stdout`);
+        assert.equal(k.status, q.status, `${what}: exit status`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
