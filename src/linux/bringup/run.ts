@@ -41,6 +41,10 @@ import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
 import { GuestTime, hostSeed } from "./guest-time.js";
 import type { HostInputSource } from "../../machine/host-input.js";
+import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RELATIME } from "../../servers/fs/ops.js";
+import { startProcServers } from "../proc-servers.js";
+import { ProcessTable, processSource } from "../proc-source.js";
+import { RELEASE, VERSION } from "../task/uts.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -151,6 +155,30 @@ export interface RunResult {
 /** The protection domain of the (single) Linux process of the bring-up runner. */
 const PROCESS_DOMAIN = 1;
 
+/**
+ * The domains of the personality's ProcInfo server, procfs and sysfs (after the file servers'
+ * FS_DOMAIN_BASE range).
+ */
+const PROC_DOMAINS = { procInfo: 0x20000, procfs: 0x20001, sysfs: 0x20002 } as const;
+/** /proc and /sys are mounted as a Linux system mounts them: nosuid, nodev, noexec, relatime. */
+const PSEUDO_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
+
+/**
+ * Register ProcInfo (a dispatcher on the process's processor only: its record lives there),
+ * procfs and sysfs on processor `k`, and mount them at /proc and /sys. Call on every processor
+ * after `fs.start`, in the same order.
+ */
+function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime): void {
+  const s = startProcServers(k, {
+    table, domains: PROC_DOMAINS, procInfoCpus: [home], nameSpace: ns,
+    bootEpoch: Number(pt.time.epochNs / 1_000_000_000n), hostname: "k42", release: RELEASE, version: VERSION,
+  });
+  fs.addMounts([
+    { path: "/proc", fstype: "proc", source: "proc", flags: PSEUDO_FLAGS, root: s.proc },
+    { path: "/sys", fstype: "sysfs", source: "sysfs", flags: PSEUDO_FLAGS, root: s.sys },
+  ]);
+}
+
 /** A Linux process of the bring-up runner, started as a guest thread on one processor's kernel. */
 interface Process {
   readonly clock: ThreadClock;
@@ -226,7 +254,7 @@ function hostGroups(): number[] {
   return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
 }
 
-function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle): Process {
+function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, table: ProcessTable): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -273,6 +301,14 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     time, task,
     strace: opts.strace,
   };
+  let result: Omit<RunResult, "cycles"> | undefined;
+  /** The program has ended (exit or death): its memory is going, /proc shows a zombie. */
+  let ended = false;
+  // What /proc shows of this process: its own objects, read when procfs asks.
+  table.add(processSource(ctx, {
+    domain: PROCESS_DOMAIN, startNs: k.port.now(), argv, env: opts.env ?? [], programPath: plan.program.path, exe: ctx.exePath,
+    startStack: cpu.r[1], cpu: () => k.cpu, nodes: k.topology.nodes, randomized: opts.randomize !== false, ended: () => ended,
+  }));
   const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
@@ -305,12 +341,12 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     },
     emulate: emulatePrivileged,
   };
-  let result: Omit<RunResult, "cycles"> | undefined;
   const body = function* () {
     let end: ThreadEnd | undefined;
     // The process's files: root and working directory, the console on descriptors 0, 1, 2.
     yield* ctx.vfs.start(k, credOf(ctx), opts.cwd ?? "/");
     yield* guestThread(k, spec, clock, (e) => { end = e; });
+    ended = true;
     // The process is gone: its descriptors are closed, its address space goes (after a
     // shootdown), then its state block.
     yield* ctx.vfs.closeAll(k);
@@ -358,7 +394,9 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     // The file servers on every processor, in the same order (their numbers are the order).
     const fs = servers;
     const started = kernels.map((k) => fs.start(k.ppc));
-    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace);
+    const table = new ProcessTable();
+    for (const k of kernels) startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt);
+    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace, table);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     booted.input.close();
@@ -440,11 +478,14 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
     ...(args.volumes !== undefined ? { binds: args.volumes } : {}), ...(args.overlay !== undefined ? { overlay: args.overlay } : {}),
   });
   const started = servers.start(k.ppc);
+  // This worker's process records: only the process's own processor holds one.
+  const table = new ProcessTable();
+  startProc(k, servers, started.namespace, table, args.cpu, pt);
   if (k.cpu !== args.cpu) return () => {
     servers.stop();
     return undefined;
   };
-  const p = startProcess(k, args.plan, opts, pt, started.namespace);
+  const p = startProcess(k, args.plan, opts, pt, started.namespace, table);
   return () => {
     servers.stop();
     try {
