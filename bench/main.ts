@@ -1,7 +1,7 @@
 // The project's benchmarks: `npm run bench -- <name> [options]`.
 //
 // `cpu` builds bench/cpu/bench.c for each PowerPC target (into build/bench/, on demand),
-// runs it under qemu-user and under k42ts (in-process, through the bring-up runner),
+// runs it under qemu-user and under k42ts (in-process, through the runner),
 // checks that every output is identical, and prints a markdown table for
 // docs/PERFORMANCE.md. See printUsage() for the options.
 
@@ -13,7 +13,7 @@ import { benchVm } from "./vm.js";
 import { benchStartup } from "./startup.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runProgram, type RunResult } from "../src/linux/bringup.js";
+import { runProgram, type RunResult } from "../src/linux/process.js";
 
 /** The repository root: the nearest directory above this script holding bench/cpu/bench.c
  *  (dist/bench/main.js normally, but any output directory inside the tree works). */

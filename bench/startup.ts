@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { runProgram } from "../src/linux/bringup.js";
+import { runProgram } from "../src/linux/process.js";
 import { ensureDefaultRoot } from "../src/cli/rootfs/default-root.js";
 import { readState } from "../src/cli/rootfs/state.js";
 
@@ -71,7 +71,7 @@ function median(xs: number[]): number {
 }
 
 /** The k42 command line for a program of the root: with `--root` once `k42 run` has it,
- *  the program's host path (the bring-up runner's way) until then. */
+ *  the program's host path (the runner's host-file way) until then. */
 function k42Command(cli: string, rootDir: string, c: Case): string[] {
   const help = spawnSync(process.execPath, [cli, "run", "--help"], { encoding: "utf8" }).stdout;
   return /--root\b/.test(help)

@@ -1,6 +1,6 @@
 // `npm run bench -- vm`: the memory system's costs seen by a program. Demand-zero page faults
 // (bench/vm/faults.c) and mmap+munmap cycles (bench/vm/mmap.c), ppc64le static, under
-// qemu-user and under k42ts (deterministic mode, in-process through the bring-up runner).
+// qemu-user and under k42ts (deterministic mode, in-process through the runner).
 // Each figure is the difference between a run doing N operations and one doing none (so that
 // start-up cancels), best of three after a warm-up run; the outputs must agree.
 

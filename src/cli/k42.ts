@@ -13,7 +13,7 @@
 // (`k42 syscalls | head`) instead of ending in a stack trace.
 
 import { hostWrite } from "../machine/host-output.js";
-import { runProgram } from "../linux/bringup.js";
+import { runProgram } from "../linux/process.js";
 import { demoExecutable } from "./demo.js";
 import { traceCommand, TRACE_USAGE } from "./trace-cmd.js";
 import { syscallsCommand, SYSCALLS_USAGE } from "./syscalls-cmd.js";

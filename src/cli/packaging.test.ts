@@ -50,7 +50,7 @@ test("k42 --version prints package.json's version; k42 run --help the usage of r
     assert.match(r.stdout, /^usage: k42 run /);
   }
   // after `--`, --help belongs to the guest program
-  const guest = spawnSync(process.execPath, [CLI, "run", "--", "/nonexistent/prog", "--help"], { encoding: "utf8" });
+  const guest = spawnSync(process.execPath, [CLI, "run", "--root", tmpdir(), "--", "/nonexistent/prog", "--help"], { encoding: "utf8" });
   assert.notEqual(guest.status, 0);
   assert.doesNotMatch(guest.stdout, /usage:/);
 });

@@ -10,8 +10,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
-import { ExecError, runProgram, runProgramParallel, type RunOptions, type RunResult } from "../linux/bringup.js";
-import { resolveInRoot } from "../linux/bringup/root-interp.js";
+import { ExecError, runProgram, runProgramParallel, type RunOptions, type RunResult } from "../linux/process.js";
+import { resolveInRoot } from "../linux/process/root-interp.js";
 import { E } from "../linux/errno.js";
 import { FileServersError } from "../servers/fs/start.js";
 import { ChoiceError, checkChoices } from "../kernel/mem/system.js";
@@ -82,10 +82,12 @@ function envValue(env: readonly string[], name: string): string | undefined {
  * guest's PATH in the root; a path is the root's if it exists there, else a host file.
  */
 function findProgram(root: string, name: string, env: readonly string[], cwd: string): { image: Uint8Array; exePath: string; guestPath: string } {
-  const readAt = (host: string, guestPath: string): { image: Uint8Array; exePath: string; guestPath: string } => {
+  // In the root, execve's rule: a regular file with an execute bit. A host file is read as
+  // qemu-user reads it, whatever its mode.
+  const readAt = (host: string, guestPath: string, inRoot = true): { image: Uint8Array; exePath: string; guestPath: string } => {
     const st = statSync(host);
     if (st.isDirectory()) throw new RunFailure(`${name}: is a directory`, 126);
-    if ((st.mode & 0o111) === 0) throw new RunFailure(`${name}: permission denied (not executable)`, 126);
+    if (inRoot && (st.mode & 0o111) === 0) throw new RunFailure(`${name}: permission denied (not executable)`, 126);
     return { image: new Uint8Array(readFileSync(host)), exePath: host, guestPath };
   };
   if (!name.includes("/")) {
@@ -110,7 +112,7 @@ function findProgram(root: string, name: string, env: readonly string[], cwd: st
   // A host file, qemu-user style (relative to the host's working directory).
   const host = resolve(name);
   try {
-    return readAt(host, host);
+    return readAt(host, host, false);
   } catch (e) {
     if (e instanceof RunFailure) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? String(e);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { runProgram } from "./bringup.js";
+import { runProgram } from "./process.js";
 import { repoPath } from "./testing/cross.js";
 import { runQemuIn } from "./testing/fs-tree.js";
 import { debianRoot } from "./testing/debian.js";

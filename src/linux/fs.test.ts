@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgram, runProgramParallel, type RunOptions } from "./bringup.js";
+import { runProgram, runProgramParallel, type RunOptions } from "./process.js";
 import { buildGuest, repoPath } from "./testing/cross.js";
 import { freshTree, hashTree, removeTree, runQemuIn, type HostRun } from "./testing/fs-tree.js";
 import type { Target } from "../machine/power/difftest/harness.js";

@@ -16,7 +16,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { runProgram } from "./bringup.js";
+import { runProgram } from "./process.js";
 import { buildGuest, runQemu, GCC } from "./testing/cross.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 

@@ -10,7 +10,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { runProgram, type RunOptions } from "./bringup.js";
+import { runProgram, type RunOptions } from "./process.js";
 import { buildGuest, runQemu } from "./testing/cross.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 

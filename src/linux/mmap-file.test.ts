@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { runProgram } from "./bringup.js";
+import { runProgram } from "./process.js";
 import { buildGuest, runQemu } from "./testing/cross.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 

@@ -15,7 +15,7 @@ import type { FileLabel } from "../kernel/mem/pager.js";
 import { RegionFlag } from "../kernel/mem/region.js";
 import { Pte } from "../machine/pagetable.js";
 import type { FdEntry, IdQuad, MmLayout, ProcState } from "../servers/proc/iface.js";
-import type { SysContext } from "./bringup/syscalls.js";
+import type { SysContext } from "./process/syscalls.js";
 import { effectiveArgv } from "./exec/stack.js";
 import type { ProcMemory, ProcSignals, ProcSource, ProcTable, ThreadInfo } from "./proc-info.js";
 

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { runProgram, runProgramParallel, type RunOptions } from "./bringup.js";
+import { runProgram, runProgramParallel, type RunOptions } from "./process.js";
 import { buildGuest } from "./testing/cross.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 

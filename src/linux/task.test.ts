@@ -21,7 +21,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { constants } from "node:os";
-import { runProgram, type RunOptions } from "./bringup.js";
+import { runProgram, type RunOptions } from "./process.js";
 import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 

@@ -3,7 +3,7 @@
 // create_elf_tables, with powerpc's ARCH_DLINFO first).
 
 import { PAGE_SIZE } from "../../machine/memory.js";
-import { hwcaps } from "../bringup/hwcap.js";
+import { hwcaps } from "../process/hwcap.js";
 
 export const enum At {
   NULL = 0, IGNORE = 1, EXECFD = 2, PHDR = 3, PHENT = 4, PHNUM = 5, PAGESZ = 6, BASE = 7,

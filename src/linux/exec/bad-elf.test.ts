@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Target } from "../../machine/power/difftest/harness.js";
 import { Xoshiro128 } from "../../machine/xoshiro.js";
-import { runProgram } from "../bringup.js";
-import { GuestTime } from "../bringup/guest-time.js";
+import { runProgram } from "../process.js";
+import { GuestTime } from "../process/guest-time.js";
 import { E, errnoName } from "../errno.js";
 import { buildGuest, repoPath } from "../testing/cross.js";
 import { freshProcess, release } from "../testing/fresh-process.js";
@@ -172,11 +172,13 @@ test("k42 run prints the loader's reason on one line: 126 when the file cannot r
   const x86 = join(dir, "x86prog");
   writeFileSync(x86, header(true, true, 3, 62));
   const cli = repoPath("dist", "src", "cli", "k42.js");
-  const a = spawnSync(process.execPath, [cli, "run", "--", x86], { encoding: "utf8" });
+  const root = join(dir, "empty-root"); // a root without the interpreter (and no default root built)
+  mkdirSync(root, { recursive: true });
+  const a = spawnSync(process.execPath, [cli, "run", "--root", root, "--", x86], { encoding: "utf8" });
   assert.equal(a.stderr, `k42: ${x86}: x86-64 executable, not PowerPC\n`);
   assert.equal(a.status, 126);
   const dyn = buildGuest("ppc64le", "hello/hello.c", ["-O2"], "hello-dyn");
-  const b = spawnSync(process.execPath, [cli, "run", "--", dyn], { encoding: "utf8" });
+  const b = spawnSync(process.execPath, [cli, "run", "--root", root, "--", dyn], { encoding: "utf8" });
   assert.equal(b.stderr, `k42: ${dyn}: ELF interpreter /lib64/ld64.so.2 not found\n`);
   assert.equal(b.status, 127);
 });

@@ -12,9 +12,9 @@ import { qemuCommand, type Target } from "../../machine/power/difftest/harness.j
 import { Major, Linux } from "../../kernel/trace/events.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
-import { runProgram, type RunOptions } from "../bringup.js";
-import { GuestTime } from "../bringup/guest-time.js";
-import { hwcaps } from "../bringup/hwcap.js";
+import { runProgram, type RunOptions } from "../process.js";
+import { GuestTime } from "../process/guest-time.js";
+import { hwcaps } from "../process/hwcap.js";
 import { E } from "../errno.js";
 import { buildGuest, repoPath, runQemu } from "../testing/cross.js";
 import { freshProcess, gpr, pc } from "../testing/fresh-process.js";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgram } from "../bringup.js";
+import { runProgram } from "../process.js";
 import { buildGuest } from "../testing/cross.js";
 import type { Target } from "../../machine/power/difftest/harness.js";
 

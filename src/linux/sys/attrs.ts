@@ -5,7 +5,7 @@
 // makes the owner checks (EPERM) as Linux's notify_change would.
 
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { asJson, type SetAttr, type Time } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { fsc } from "../vfs/fs-call.js";

@@ -6,7 +6,7 @@
 // read-only mount (EROFS) — are made here, in Linux's order.
 
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { NodeType, S_IFMT, asJson, type Attr, type DirPage } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { fsc } from "../vfs/fs-call.js";

@@ -8,7 +8,7 @@
 // F_*LK64 and F_OFD_* {short type, whence; pad; long long start, len; int pid} (32 bytes).
 
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { fileAttr } from "../vfs/io.js";
 import { F_RDLCK, F_UNLCK, F_WRLCK, type LockWaiter } from "../vfs/locks.js";

@@ -2,7 +2,7 @@
 // close_range, dup/dup2/dup3. Handlers validate their arguments in Linux's order, then act
 // through the process's Vfs (src/linux/vfs).
 
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { openFile, type OpenRequest } from "../vfs/open.js";
 import { O, VALID_OPEN_FLAGS } from "../vfs/open-file.js";

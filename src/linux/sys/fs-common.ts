@@ -4,7 +4,7 @@
 
 import { GuestFault } from "../../machine/power/mmu.js";
 import type { Cred } from "../../servers/fs/iface.js";
-import { choiceOf, type SysContext } from "../bringup/syscalls.js";
+import { choiceOf, type SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { MS_RDONLY, type PNode } from "../vfs/pnode.js";
 import type { Cap } from "../task/credentials.js";

@@ -6,7 +6,7 @@
 // ever: nothing could wake it, so the machine's deadlock report names it). glibc's single-
 // threaded paths (pthread_once, the stdio and malloc locks) wake with nobody waiting.
 
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { readGuest, writeGuest } from "./guest-mem.js";
 import { argInt, argPtr, mem } from "./user.js";

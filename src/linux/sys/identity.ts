@@ -5,7 +5,7 @@
 // variants. The rules themselves live in task/credentials.ts; here are the copies.
 
 import { E } from "../errno.js";
-import type { Handler, SysContext } from "../bringup/syscalls.js";
+import type { Handler, SysContext } from "../process/syscalls.js";
 import { CAP_LAST_CAP, Cap, NGROUPS_MAX } from "../task/credentials.js";
 import { argInt, argPtr, argU32, newStruct, putU32, readStruct, writeStruct } from "./user.js";
 

@@ -7,7 +7,7 @@
 // PowerPC's ioctl numbers: direction in the top 3 bits (_IOC_NONE 1, _IOC_READ 2, _IOC_WRITE 4),
 // size in the next 13, so TCGETS is 0x402c7413, FIONREAD 0x4004667f.
 
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { TERMIOS_SIZE } from "../vfs/console.js";
 import { fileAttr } from "../vfs/io.js";

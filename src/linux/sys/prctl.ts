@@ -12,7 +12,7 @@
 // - PR_SET_VMA is EINVAL, as on a kernel built without CONFIG_ANON_VMA_NAME.
 
 import { E } from "../errno.js";
-import type { Handler, SysContext } from "../bringup/syscalls.js";
+import type { Handler, SysContext } from "../process/syscalls.js";
 import { CAP_LAST_CAP, Cap, SECURE_NO_CAP_AMBIENT_RAISE } from "../task/credentials.js";
 import { TASK_COMM_LEN, Dumpable, DEFAULT_TIMER_SLACK_NS, commOf } from "../task/attributes.js";
 import { NSIG } from "../task/signal-state.js";

@@ -6,7 +6,7 @@
 
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { E } from "../errno.js";
-import type { Handler, SysContext } from "../bringup/syscalls.js";
+import type { Handler, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import { RLIM_INFINITY, type Limit } from "../task/resource-limits.js";
 import { getU64, newStruct, putU64, readStruct, writeStruct, argInt, argPtr, argU32, wordOf } from "./user.js";

@@ -9,7 +9,7 @@
 
 import { PAGE_SIZE } from "../../machine/memory.js";
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { checkRead, checkSeekable, checkWrite, fileAttr, readFile, writeFile, type Sink, type Source } from "../vfs/io.js";
 import { O, type OpenFile } from "../vfs/open-file.js";

@@ -7,10 +7,10 @@
 // nice value or policy has no observable effect yet; an affinity mask is accepted only if it
 // keeps the processor the thread runs on (moving a running thread to another processor comes
 // with threads, the next issue: until then such a mask is refused with EINVAL and logged).
-// getcpu is in the NUMA family (bringup/sys-numa.ts).
+// getcpu is in the NUMA family (process/sys-numa.ts).
 
 import { E } from "../errno.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import { Rlimit } from "../task/resource-limits.js";
 import { RT_PRIO_MAX, Policy, SCHED_RESET_ON_FORK, isRealtime, niceToRlimit, validPolicy } from "../task/scheduling.js";

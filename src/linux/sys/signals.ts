@@ -12,14 +12,14 @@
 // comes with the next issue, and pending is where that delivery will find it (choosing to kill
 // instead would end programs that Linux lets live; this way a program that catches a signal
 // and goes on goes on). The stop signals likewise stay pending (job control: next issue).
-// Synchronous faults (SIGSEGV from a bad access and the like) kill in bringup/run.ts as before.
+// Synchronous faults (SIGSEGV from a bad access and the like) kill in process/run.ts as before.
 //
 // Layouts: struct sigaction is {handler, flags, restorer, mask} in longs with a 64-bit
 // sigset_t (ppc64: 32 bytes; ppc32: 20 bytes, the set as two 32-bit words, low signals first);
 // ppc32's old_sigaction is {handler, mask, flags, restorer} with a 32-bit mask.
 
 import { E } from "../errno.js";
-import type { Handler, SysContext } from "../bringup/syscalls.js";
+import type { Handler, SysContext } from "../process/syscalls.js";
 import {
   NSIG, SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SA, signalName, validSignal, type Outcome, type SigAction,
 } from "../task/signal-state.js";

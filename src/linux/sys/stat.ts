@@ -8,7 +8,7 @@
 // (major << 8 | minor for small numbers), which statx splits into major and minor.
 
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import type { Attr, StatFs, Time } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { fsc } from "../vfs/fs-call.js";

@@ -7,7 +7,7 @@
 // Advice (fadvise, readahead) is a hint Linux may ignore: arguments are checked, nothing else.
 
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { asJson, type Attr } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { fsc } from "../vfs/fs-call.js";

@@ -6,7 +6,7 @@
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { GuestFault } from "../../machine/power/mmu.js";
 import { E } from "../errno.js";
-import type { Handler, SysContext } from "../bringup/syscalls.js";
+import type { Handler, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import { PER_LINUX, PER_LINUX32, PER_MASK } from "../task/attributes.js";
 import { RELEASE, SYSNAME, UTS_LEN, VERSION } from "../task/uts.js";

@@ -13,7 +13,7 @@
 // getitimer, setitimer and alarm need timers that deliver signals: the next issue.
 
 import { E } from "../errno.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import { argInt, argPtr, newStruct, readStruct, writeStruct, wordOf } from "./user.js";
 

@@ -11,7 +11,7 @@
 // struct old_timex32 (ppc32's adjtimex and clock_adjtime: 32-bit fields).
 
 import { E } from "../errno.js";
-import type { Handler, SysContext } from "../bringup/syscalls.js";
+import type { Handler, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import type { Struct } from "./guest-mem.js";
 import { argInt, argPtr, newStruct, readStruct, writeStruct } from "./user.js";

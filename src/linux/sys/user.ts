@@ -3,7 +3,7 @@
 // type, and little readers and writers of user structures in the process's byte order and
 // word size. Every access goes through guest-mem.ts, so a bad pointer is a GuestFault (EFAULT).
 
-import { choiceOf, type SysContext } from "../bringup/syscalls.js";
+import { choiceOf, type SysContext } from "../process/syscalls.js";
 import { Struct, argAddr, argLong, readGuest, writeGuest, type GuestMem } from "./guest-mem.js";
 
 /** The context's guest memory (the thread's engine, address space and page policy). */

@@ -5,7 +5,7 @@
 // supports is its server's answer (ENOTSUP, ENODATA).
 
 import type { Block } from "../../kernel/sched/thread.js";
-import type { Handler, Pending, SysContext } from "../bringup/syscalls.js";
+import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { asJson } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { fsc } from "../vfs/fs-call.js";

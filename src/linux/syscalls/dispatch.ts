@@ -15,10 +15,10 @@ import { E, errnoName } from "../errno.js";
 import { SysError, readGuest } from "../sys/guest-mem.js";
 import { straceEnter, type StraceCall, type StraceTarget } from "../strace/decode.js";
 import { signalName } from "../strace/names.js";
-import { choiceOf, type Pending, type SysContext } from "../bringup/syscalls.js";
+import { choiceOf, type Pending, type SysContext } from "../process/syscalls.js";
 import type { SyscallTable } from "./status.js";
 
-export class BringupSyscalls {
+export class SyscallDispatcher {
   constructor(private readonly table: SyscallTable) {}
 
   /**

@@ -3,9 +3,9 @@
 // handler does not do yet); it gets one line in FAMILIES. A name registered by two families is
 // an error when the table is built: replacing a handler means removing the old registration.
 
-import { BRINGUP_CALLS, BRINGUP_PARTIAL } from "../bringup/syscalls.js";
-import { MEMORY_CALLS } from "../bringup/sys-mm.js";
-import { NUMA_CALLS, NUMA_PARTIAL } from "../bringup/sys-numa.js";
+import { PROCESS_CALLS, PROCESS_PARTIAL } from "../process/syscalls.js";
+import { MEMORY_CALLS } from "../process/sys-mm.js";
+import { NUMA_CALLS, NUMA_PARTIAL } from "../process/sys-numa.js";
 import { VFS_FAMILIES } from "../sys/vfs-calls.js";
 import { TIME_CALLS } from "../sys/time.js";
 import { TIMEX_CALLS, TIMEX_PARTIAL } from "../sys/timex.js";
@@ -19,7 +19,7 @@ import { FUTEX_CALLS, FUTEX_PARTIAL } from "../sys/futex.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
-  { name: "bring-up", handlers: BRINGUP_CALLS, partial: BRINGUP_PARTIAL },
+  { name: "process", handlers: PROCESS_CALLS, partial: PROCESS_PARTIAL },
   { name: "mm", handlers: MEMORY_CALLS },
   { name: "numa", handlers: NUMA_CALLS, partial: NUMA_PARTIAL },
   ...VFS_FAMILIES,

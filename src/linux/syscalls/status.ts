@@ -8,7 +8,7 @@
 // (mmap2 on ppc64, newfstatat on ppc32) is simply not in its table.
 
 import { assertNever } from "../../machine/assert.js";
-import type { Handler } from "../bringup/syscalls.js";
+import type { Handler } from "../process/syscalls.js";
 import { PPC64_SYSCALLS } from "./ppc64.js";
 import { PPC32_SYSCALLS } from "./ppc32.js";
 import { defaultFailure, linuxHasNone } from "./reasons.js";
@@ -26,7 +26,7 @@ export type SyscallStatus =
 
 /** A family of handlers (one file's worth): names as in asm/unistd_*.h. */
 export interface SyscallFamily {
-  /** A short name for messages ("bring-up", "mm", "files"). */
+  /** A short name for messages ("process", "mm", "files"). */
   readonly name: string;
   readonly handlers: Readonly<Record<string, Handler>>;
   /**

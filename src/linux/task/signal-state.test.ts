@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { SIG, SIG_DFL, SIG_IGN, SignalState, UNBLOCKABLE, bit, defaultAction, DefaultAction, signalName } from "./signal-state.js";
 import { raise } from "../sys/signals.js";
 import { Task } from "./task.js";
-import type { SysContext } from "../bringup/syscalls.js";
+import type { SysContext } from "../process/syscalls.js";
 
 const act = (handler: number, flags = 0, mask = 0n) => ({ handler, flags, mask, restorer: 0 });
 

@@ -65,6 +65,8 @@ export class BlockEngine implements ExecutionEngine {
   private restAt = 0;
   /** Entries so far of block starts not yet translated (lookup). */
   private readonly entries = new Map<number, number>();
+  /** A block is translated on this entry (HOT_ENTRIES; tests of translated code use 1). */
+  hotEntries = HOT_ENTRIES;
   private restMode = 0;
 
   constructor(c: Cpu) {
@@ -259,7 +261,7 @@ export class BlockEngine implements ExecutionEngine {
     // A start still counting its entries is cold (another processor's engine may have
     // translated it since: it is picked up when the count is reached).
     const seen = this.entries.get(key);
-    if (seen !== undefined && seen + 1 < HOT_ENTRIES) {
+    if (seen !== undefined && seen + 1 < this.hotEntries) {
       this.entries.set(key, seen + 1);
       return undefined;
     }
@@ -271,7 +273,7 @@ export class BlockEngine implements ExecutionEngine {
       if (seen !== undefined) this.entries.delete(key);
       return b;
     }
-    if (seen === undefined && HOT_ENTRIES > 1) {
+    if (seen === undefined && this.hotEntries > 1) {
       if (this.entries.size >= MAX_COLD) this.entries.clear();
       this.entries.set(key, 1);
       return undefined;

@@ -73,7 +73,7 @@ const WHY: Record<string, string> = {
   mffsl: "as mffsce",
   mfspr: "the catch-all for SPRs without their own definition (privileged/illegal exits): system.test.ts",
   mtspr: "as mfspr",
-  sc: "every harness program ends with sc (write, exit); the bring-up tests run glibc's system calls",
+  sc: "every harness program ends with sc (write, exit); the personality's tests run glibc's system calls",
 };
 lines.push("", "## Implemented but not exercised by a differential case", "");
 if (uncovered.length === 0) lines.push("None.");

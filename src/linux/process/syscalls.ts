@@ -1,7 +1,8 @@
-// The bring-up system calls: the handful a static glibc program needs to start, print and
-// exit, with real semantics, registered by name (BRINGUP_CALLS) in linux/syscalls/registry.ts
-// and run by the dispatcher (linux/syscalls/dispatch.ts). The Linux personality's families
-// replace them (the time, identity, resource, system and signal calls: src/linux/sys).
+// The process family: exit, the program break and the memory mappings of the process's address
+// space (mmap of anonymous memory and of descriptors, munmap, mprotect), registered by name
+// (PROCESS_CALLS) in linux/syscalls/registry.ts and run by the dispatcher
+// (linux/syscalls/dispatch.ts); the other families live in src/linux/sys. Also SysContext, what
+// every handler is given.
 //
 // Handlers validate first (a bad guest pointer is EFAULT), then act. They return the result
 // (>= 0) or a negative errno.
@@ -265,11 +266,11 @@ const sysSetRobustList: Handler = (_ctx, a) => {
 };
 
 /**
- * The bring-up family, by the names of asm/unistd_*.h: a name only one architecture has
+ * The process family, by the names of asm/unistd_*.h: a name only one architecture has
  * (newfstatat, fstatat64, mmap2, _llseek, the *_time64 calls) is used there only. Registered
  * with the other families in linux/syscalls/registry.ts.
  */
-export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
+export const PROCESS_CALLS: Readonly<Record<string, Handler>> = {
   exit: sysExit,
   exit_group: sysExit,
   set_robust_list: sysSetRobustList,
@@ -280,7 +281,7 @@ export const BRINGUP_CALLS: Readonly<Record<string, Handler>> = {
   mprotect: sysMprotect,
 };
 
-/** What the bring-up handlers do not do (the Linux personality's families replace them). */
-export const BRINGUP_PARTIAL: SyscallFamily["partial"] = {
+/** What the process family does not do yet. */
+export const PROCESS_PARTIAL: SyscallFamily["partial"] = {
   set_robust_list: "the list head is not kept (one thread)",
 };

@@ -44,7 +44,9 @@ export class GuestTime {
   /** `now` is the machine's clock in nanoseconds (virtual cycles or real ns since boot). */
   constructor(readonly now: () => number, opts: GuestTimeOptions) {
     this.seed = (opts.seed ?? hostSeed()) >>> 0;
-    const epoch = opts.epoch ?? Math.floor(Date.now() / 1000);
+    // The host's clock rounded up to a whole second (what --epoch takes): never behind the host,
+    // so no host file's time is in the guest's future (`ls -l` shows such a file's year).
+    const epoch = opts.epoch ?? Math.ceil(Date.now() / 1000);
     this.epochNs = BigInt(Math.floor(epoch)) * 1_000_000_000n;
     this.rng = new Xoshiro128(this.seed);
   }

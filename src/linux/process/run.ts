@@ -1,8 +1,11 @@
-// The bring-up runner: one static PowerPC Linux program as one guest thread, scheduled by the
-// microkernel on one processor (processor 0 unless told otherwise) of the machine. It installs
-// the memory system on every processor, creates the process's address space (kernel/mem),
-// loads the executable into it, and runs the thread (kernel/exec) with this layer's system
-// calls until the program exits or dies; then the address space is torn down.
+// Running a Linux program: one PowerPC Linux process (static or dynamic) as one guest thread,
+// scheduled by the microkernel on one processor (processor 0 unless told otherwise) of the
+// machine. On every processor it installs the memory system and starts the file servers and
+// procfs/sysfs (PPC servers with a dispatcher on each); it creates the process's address space
+// (kernel/mem), loads the program and its dynamic linker into it (linux/exec), gives it its
+// files (linux/vfs) and task state (linux/task), and runs the thread (kernel/exec) with the
+// personality's system calls until the program exits or dies; then the address space is torn
+// down and the servers stopped (the --overlay layer written).
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostWrite } from "../../machine/host-output.js";
@@ -23,7 +26,7 @@ import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallRe
 import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
 import { E as Errno } from "../errno.js";
 import { choiceOf, type SysContext } from "./syscalls.js";
-import { BringupSyscalls } from "../syscalls/dispatch.js";
+import { SyscallDispatcher } from "../syscalls/dispatch.js";
 import { archOf, syscallTable } from "../syscalls/registry.js";
 import { signalName } from "../strace/names.js";
 import { appendFileSync } from "node:fs";
@@ -152,7 +155,7 @@ export interface RunResult {
   deadlock?: string;
 }
 
-/** The protection domain of the (single) Linux process of the bring-up runner. */
+/** The protection domain of the (single) Linux process (processes come with the next issue). */
 const PROCESS_DOMAIN = 1;
 
 /**
@@ -179,7 +182,7 @@ function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, 
   ]);
 }
 
-/** A Linux process of the bring-up runner, started as a guest thread on one processor's kernel. */
+/** A Linux process, started as a guest thread on one processor's kernel. */
 interface Process {
   readonly clock: ThreadClock;
   readonly thread: Thread;
@@ -309,7 +312,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     domain: PROCESS_DOMAIN, startNs: k.port.now(), argv, env: opts.env ?? [], programPath: plan.program.path, exe: ctx.exePath,
     startStack: cpu.r[1], cpu: () => k.cpu, nodes: k.topology.nodes, randomized: opts.randomize !== false, ended: () => ended,
   }));
-  const sys = new BringupSyscalls(syscallTable(archOf(img.is64)));
+  const sys = new SyscallDispatcher(syscallTable(archOf(img.is64)));
   const spec: GuestThreadSpec = {
     name: argv[0], space, state, timeBase,
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
@@ -532,7 +535,7 @@ async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: Ex
     ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
     cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
-    seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.floor(Date.now() / 1000),
+    seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.ceil(Date.now() / 1000),
     ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
   };
   const r = await boot(

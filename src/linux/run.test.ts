@@ -1,9 +1,9 @@
-// The bring-up runner against qemu-user: static hello worlds, exit status, bad input.
+// The runner against qemu-user: static hello worlds, exit status, bad input, the first system calls.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { runProgram } from "./bringup.js";
+import { runProgram } from "./process.js";
 import { buildGuest, runQemu } from "./testing/cross.js";
 import type { Target } from "../machine/power/difftest/harness.js";
 
@@ -77,7 +77,7 @@ test("a guest that exhausts physical memory is killed (SIGKILL, as the OOM kille
 });
 
 for (const t of ["ppc64", "ppc32"] as Target[]) {
-  test(`bring-up system calls behave as under qemu: EFAULT, EBADF, brk, mmap, munmap, mprotect (${t})`, () => {
+  test(`the first system calls behave as under qemu: EFAULT, EBADF, brk, mmap, munmap, mprotect (${t})`, () => {
     const exe = buildGuest(t, "syscalls/bringup.c");
     const q = runQemu(t, exe, []);
     assert.equal(q.signal, "SIGSEGV", "qemu: the final store to a read-only page");
