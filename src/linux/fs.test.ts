@@ -75,8 +75,8 @@ async function compare(t: Target, prog: string, linkage: Linkage, mode: Mode): P
 // The full matrix: every program, every target, static and dynamic, in both run modes (the
 // parallel mode on 2 processors with the process on processor 1, so that its calls to the file
 // servers on processor 0 are cross-processor PPCs). Every file-system call is a server call, so
-// all cells are worth their time: 84 runs, about 90 s of the two-core CI machine's wall time, 40
-// of it the parallel cells.
+// all cells are worth their time: the 84 tests take about 90 s on the two-core CI machine, 74 s
+// of it in the parallel cells (a parallel run starts two worker threads).
 for (const prog of ["files", "dirs", "links", "stat", "fcntl-locks", "efault", "errno"]) {
   for (const t of TARGETS) {
     for (const linkage of LINKAGES) {
