@@ -1,7 +1,7 @@
 // The task families (time, identity, resources and scheduling, signals, prctl, system) against
 // qemu-user and Linux: guest/task/*.c built for ppc64, ppc64le and ppc32, run under qemu-user
-// (the oracle) and k42ts on the same binary; stdout and the exit status (or the signal that
-// ended the process) must be identical.
+// (the oracle) and k42ts on the same binary (static and dynamic; both run modes, see CELLS);
+// stdout, stderr and the exit status (or the signal that ended the process) must be identical.
 //
 // Each program is run twice against qemu: as the user running the tests (root in CI) and, when
 // that is root, as "nobody" through setpriv (qemu then runs unprivileged, and k42ts is given
@@ -23,9 +23,8 @@ import { spawnSync } from "node:child_process";
 import { constants } from "node:os";
 import { runProgram, type RunOptions } from "./process.js";
 import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
+import { buildLinked, libVolumes, qemuLibArgs, runK42In, TARGETS, type K42Run as MatrixRun, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
-
-const TARGETS: Target[] = ["ppc64", "ppc64le", "ppc32"];
 
 type Extra = Pick<RunOptions, "uid" | "gid" | "groups" | "cpus">;
 
@@ -53,36 +52,84 @@ const ROOT = process.getuid?.() === 0;
 const CAN_DROP = ROOT && spawnSync("setpriv", ["--version"]).status === 0;
 const NOBODY: Extra = { uid: 65534, gid: 65534, groups: [] };
 
-function qemuAs(t: Target, exe: string, args: string[], nobody: boolean): QemuRun {
-  const cmd = nobody ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...qemuCommand(t)] : qemuCommand(t);
+function qemuAs(t: Target, exe: string, args: string[], nobody: boolean, linkage: Linkage): QemuRun {
+  const qemu = [...qemuCommand(t), ...qemuLibArgs(t, linkage)];
+  const cmd = nobody ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...qemu] : qemu;
   return runQemu(t, exe, args, {}, cmd);
 }
 
 /** The signal number a qemu run died of (0: it exited). */
 const signalOf = (q: QemuRun): number => (q.signal === null ? 0 : constants.signals[q.signal]);
 
-/** The program under qemu and k42ts as the same user: same output, same exit status or signal. */
-function sameAsQemu(t: Target, src: string, args: string[], nobody: boolean): K42Run {
-  const exe = buildGuest(t, src);
-  const q = qemuAs(t, exe, args, nobody);
-  const k = runK42(exe, args, nobody ? NOBODY : {});
-  const what = `${t} ${src} ${args.join(" ")}${nobody ? " as nobody" : ""}`;
-  assert.equal(k.out, q.stdout.toString(), `${what}: output (k42ts: ${k.error ?? `exit ${k.code}`})`);
+/**
+ * What the guest wrote to stderr under qemu: less the line qemu-user itself adds when the guest
+ * dies of a signal ("qemu: uncaught target signal 6 (Aborted) - core dumped"), which Linux does
+ * not write (the death is reported by the exit status, as k42ts reports it).
+ */
+function guestStderr(q: QemuRun): string {
+  const err = q.stderr.toString();
+  return q.signal === null ? err : err.replace(/^qemu: uncaught target signal \d+ \([^)\n]*\)( - core dumped)?\n/m, "");
+}
+
+/**
+ * The program under qemu and k42ts as the same user, linked and run as asked: same stdout, same
+ * stderr, same exit status or signal. A dynamic build gets the sysroot's lib/ as a read-only
+ * /lib and /lib64 in an otherwise empty root (qemu: -L). No program prints a value that depends
+ * on the run mode in what is compared here: time.c's default mode prints only relations
+ * between clocks (which hold on the parallel mode's real-time clocks as on qemu's host clocks),
+ * and rlimits.c's affinity checks use the processor getcpu names, whichever it is.
+ */
+async function sameAsQemu(t: Target, src: string, args: string[], nobody: boolean, linkage: Linkage, mode: Mode): Promise<MatrixRun> {
+  const exe = buildLinked(t, src, linkage);
+  const q = qemuAs(t, exe, args, nobody, linkage);
+  const k = await runK42In(mode, new Uint8Array(readFileSync(exe)), {
+    argv: [exe, ...args], env: ["PATH=/bin"], exePath: exe, seed: 7, epoch: 1_000_000_000, memBytes: 64 << 20,
+    ...(nobody ? NOBODY : {}), ...libVolumes(t, linkage),
+  });
+  const what = `${t} ${linkage} ${mode} ${src} ${args.join(" ")}${nobody ? " as nobody" : ""}`;
+  assert.equal(k.stdout, q.stdout.toString(), `${what}: stdout (k42ts: ${k.error ?? `exit ${k.status}`})`);
+  assert.equal(k.stderr, guestStderr(q), `${what}: stderr`);
   const sig = signalOf(q);
   if (sig === 0) {
-    assert.equal(k.code, q.status, `${what}: exit status`);
+    assert.equal(k.status, q.status, `${what}: exit status`);
     assert.equal(k.signal, undefined, `${what}: ${k.error}`);
   } else {
-    assert.equal(k.signal, sig, `${what}: qemu died of ${q.signal}, k42ts: ${k.error ?? `exit ${k.code}`}`);
-    assert.equal(k.code, 128 + sig, `${what}: the exit status of a death by signal`);
+    assert.equal(k.signal, sig, `${what}: qemu died of ${q.signal}, k42ts: ${k.error ?? `exit ${k.status}`}`);
+    assert.equal(k.status, 128 + sig, `${what}: the exit status of a death by signal`);
   }
   return k;
 }
 
 /** Both users (the second only when the tests run as root). */
-function bothUsers(t: Target, src: string, args: string[] = []): void {
-  sameAsQemu(t, src, args, false);
-  if (CAN_DROP) sameAsQemu(t, src, args, true);
+async function bothUsers(t: Target, src: string, args: string[], linkage: Linkage, mode: Mode): Promise<void> {
+  await sameAsQemu(t, src, args, false, linkage, mode);
+  if (CAN_DROP) await sameAsQemu(t, src, args, true, linkage, mode);
+}
+
+/**
+ * The ways each program is compared with qemu: every target static and dynamic in the
+ * deterministic mode, and the parallel mode (2 processors, the process on processor 1) on one
+ * dynamic target. Not the parallel mode everywhere: a parallel run costs 1 to 2 s more wall
+ * time than a deterministic one on the 2-core CI machine (two worker threads start and load the
+ * kernel), and this file makes about 40 runs per cell. Measured (this file and fs.test.ts run
+ * together, the fs programs in every cell): 65 s before the matrix, 123 s with these cells, 248 s
+ * with the parallel mode in all six of this file's cells (which passed too). What the parallel
+ * mode can change here (real-time clocks, the processor number, PPCs across processors) does
+ * not depend on the target or the linkage, which the deterministic cells cover. Dynamic: ld.so's
+ * opens and file mappings are the calls that go to the file servers on the other processor;
+ * ppc64le: the target of the Debian programs the personality runs.
+ */
+const CELLS: readonly { linkage: Linkage; mode: Mode; targets: readonly Target[] }[] = [
+  { linkage: "static", mode: "deterministic", targets: TARGETS },
+  { linkage: "dynamic", mode: "deterministic", targets: TARGETS },
+  { linkage: "dynamic", mode: "parallel", targets: ["ppc64le"] },
+];
+
+/** A test per cell of the matrix for `t`, named "<title> (<t>, <linkage>, <mode>)". */
+function matrixTest(t: Target, title: string, body: (linkage: Linkage, mode: Mode) => Promise<void>): void {
+  for (const c of CELLS) {
+    if (c.targets.includes(t)) test(`${title} (${t}, ${c.linkage}, ${c.mode})`, () => body(c.linkage, c.mode));
+  }
 }
 
 /** A k42ts-only run held to a literal (lines joined with newlines). */
@@ -98,9 +145,7 @@ const line = (name: string, cas: string, res: string): string => `${name.padEnd(
 for (const t of TARGETS) {
   const is64 = t !== "ppc32";
 
-  test(`time: clocks, sleeps, time of day and their errno cases match qemu (${t})`, () => {
-    bothUsers(t, "task/time.c");
-  });
+  matrixTest(t, "time: clocks, sleeps, time of day and their errno cases match qemu", (l, m) => bothUsers(t, "task/time.c", [], l, m));
 
   test(`time: Linux where qemu-user ignores a failed copy; root steps the guest's own clock (${t})`, () => {
     holds(t, "task/time.c", ["linux"], {}, [line("clock_getres", "bad pointer", "-1 EFAULT"), line("nanosleep", "bad pointer", "-1 EFAULT")]);
@@ -148,9 +193,7 @@ for (const t of TARGETS) {
     ]);
   });
 
-  test(`identity: uid and gid rules for root and an unprivileged user match qemu (${t})`, () => {
-    bothUsers(t, "task/ids.c");
-  });
+  matrixTest(t, "identity: uid and gid rules for root and an unprivileged user match qemu", (l, m) => bothUsers(t, "task/ids.c", [], l, m));
 
   test(`identity: the first process of its machine; capget and capset (${t})`, () => {
     const caps = [
@@ -182,9 +225,7 @@ for (const t of TARGETS) {
     holds(t, "task/ids.c", ["pids"], NOBODY, [...ids, ...caps.slice(0, 1), "capget eff 0000000000000000 prm 0000000000000000 inh 0000000000000000", ...caps.slice(2, 6)]);
   });
 
-  test(`resources: limits, usage, nice values, policies and affinity match qemu (${t})`, () => {
-    bothUsers(t, "task/rlimits.c");
-  });
+  matrixTest(t, "resources: limits, usage, nice values, policies and affinity match qemu", (l, m) => bothUsers(t, "task/rlimits.c", [], l, m));
 
   test(`resources: Linux's default limits, ppc32's old getrlimit, root's and others' changes (${t})`, () => {
     const hex = (v: bigint): string => v.toString(16);
@@ -245,12 +286,12 @@ for (const t of TARGETS) {
     ]);
   });
 
-  test(`signals: actions, masks, pending sets, the alternate stack and SIGPIPE sent to oneself match qemu (${t})`, () => {
-    bothUsers(t, "task/signals.c");
-    const k = sameAsQemu(t, "task/signals.c", ["term"], false);
+  matrixTest(t, "signals: actions, masks, pending sets, the alternate stack and SIGPIPE sent to oneself match qemu", async (l, m) => {
+    await bothUsers(t, "task/signals.c", [], l, m);
+    const k = await sameAsQemu(t, "task/signals.c", ["term"], false, l, m);
     assert.equal(k.signal, 15, "SIGTERM ends the process when it is unblocked");
-    const a = sameAsQemu(t, "task/signals.c", ["abort"], false);
-    assert.equal(a.code, 134, "abort(): SIGABRT, status 134");
+    const a = await sameAsQemu(t, "task/signals.c", ["abort"], false, l, m);
+    assert.equal(a.status, 134, "abort(): SIGABRT, status 134");
   });
 
   test(`signals: Linux where qemu-user 7.2 is not; a caught signal stays pending (${t})`, () => {
@@ -278,9 +319,7 @@ for (const t of TARGETS) {
     assert.ok(k.log.some((l) => /SIGUSR1 is pending for its handler/.test(l)), k.log.join("\n"));
   });
 
-  test(`prctl: the options and argument checks qemu passes through match (${t})`, () => {
-    bothUsers(t, "task/prctl.c");
-  });
+  matrixTest(t, "prctl: the options and argument checks qemu passes through match", (l, m) => bothUsers(t, "task/prctl.c", [], l, m));
 
   test(`prctl: Linux's answers where qemu-user refuses (${t})`, () => {
     const head = [
@@ -334,9 +373,7 @@ for (const t of TARGETS) {
     ]);
   });
 
-  test(`system: uname, sysinfo, getrandom and the refusals match qemu (${t})`, () => {
-    bothUsers(t, "task/system.c");
-  });
+  matrixTest(t, "system: uname, sysinfo, getrandom and the refusals match qemu", (l, m) => bothUsers(t, "task/system.c", [], l, m));
 
   test(`system: the guest's names, memory, uptime and personality; getrandom up to a hole (${t})`, () => {
     const machine = t === "ppc32" ? "ppc" : t;

@@ -7,7 +7,7 @@
 // personality's system calls until the program exits or dies; then the address space is torn
 // down and the servers stopped (the --overlay layer written).
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostWrite } from "../../machine/host-output.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -221,6 +221,9 @@ const realtime = (time: GuestTime) => (): Time => {
 function rootOf(opts: Pick<RunOptions, "root">): { root: string; cleanup: () => void } {
   if (opts.root !== undefined) return { root: opts.root, cleanup: () => {} };
   const dir = mkdtempSync(join(tmpdir(), "k42-root-"));
+  // mkdtemp makes it 0700; Linux's / is 0755, and a guest run as another user (--user) must
+  // be able to enter its own root (a dynamic program's ld.so opens libc.so.6 through /lib).
+  chmodSync(dir, 0o755);
   return { root: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

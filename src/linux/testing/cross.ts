@@ -43,6 +43,7 @@ export function buildGuest(t: Target, rel: string, flags: string[] = ["-O2", "-s
 
 export interface QemuRun {
   stdout: Buffer;
+  stderr: Buffer;
   status: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -52,5 +53,5 @@ export function runQemu(t: Target, exe: string, args: string[], env: Record<stri
   const [cmd, ...qargs] = qemu;
   const r = spawnSync(cmd, [...qargs, exe, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, maxBuffer: 1 << 28 });
   if (r.error) throw new Error(`${cmd} not runnable: ${r.error.message}`);
-  return { stdout: r.stdout, status: r.status, signal: r.signal };
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
 }
