@@ -18,7 +18,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { debianDefaultRoot } from "./testing/debian.js";
+import { debianDefaultRoot, debianRoot } from "./testing/debian.js";
 
 /** k42 run's default environment (cli/run-args.ts), given to qemu too. */
 const DEFAULT_ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm", "LANG=C.UTF-8", "HOSTNAME=k42"];
@@ -133,3 +133,22 @@ for (const [mode, flags] of [["deterministic", []], ["parallel", ["--parallel", 
     }
   });
 }
+
+test("lscpu and numactl --hardware describe the emulated machine (4 processors on 2 NUMA nodes) from sysfs and procfs", () => {
+  // Checked against what Linux prints for such a machine (qemu-user would show the host's).
+  const root = debianRoot("ppc64el", ["numactl", "util-linux"]);
+  const run = (prog: string, ...args: string[]): string => {
+    const r = spawnSync(process.execPath, [CLI, "run", "--root", root, "--cpus", "4", "--numa", "2", "--", prog, ...args], { encoding: "utf8" });
+    assert.equal(r.status, 0, `${prog}: ${r.stderr}`);
+    assert.equal(r.stderr, "");
+    return r.stdout;
+  };
+  const numactl = run("/usr/bin/numactl", "--hardware");
+  for (const line of [/^available: 2 nodes \(0-1\)$/m, /^node 0 cpus: 0 1$/m, /^node 1 cpus: 2 3$/m, /^node 0 size: \d+ MB$/m, /^node 1 free: \d+ MB$/m, /^ {2}0: {2}10 {2}20 $/m, /^ {2}1: {2}20 {2}10 $/m]) {
+    assert.match(numactl, line);
+  }
+  const lscpu = run("/usr/bin/lscpu");
+  for (const line of [/^Architecture: +ppc64le$/m, /^CPU\(s\): +4$/m, /^On-line CPU\(s\) list: +0-3$/m, /^Model name: +POWER8 \(architected\), altivec supported$/m, /^NUMA node\(s\): +2$/m, /^NUMA node1 CPU\(s\): +2,3$/m]) {
+    assert.match(lscpu, line);
+  }
+});
