@@ -33,7 +33,7 @@ Runs an unmodified PowerPC Linux program (ppc64 ELFv1, ppc64le ELFv2, ppc32; sta
 as a process of the K42 microkernel on an emulated machine of N processors on M NUMA nodes
 (default 1, 1). PROGRAM is a path in the guest root (/usr/bin/python3), a name looked up on the
 guest's PATH (python3), or a host file (./hello, qemu-user style) whose dynamic linker and
-libraries come from the root. Without PROGRAM, the default job: a short tour of the default root.
+libraries come from the root. Without PROGRAM, the default job: Debian's python3 with sqlite3.
 The exit status is the guest's; k42's own: 2 bad usage, 125 deadlock or setup failure, 126 not
 executable, 127 not found.
 --root DIR      the guest's root directory, seen through a copy-on-write layer: the host tree is
@@ -57,12 +57,24 @@ executable, 127 not found.
 --engine step   the reference one-instruction interpreter instead of the block engine.
 --stats         instructions, MIPS and frames per NUMA node on stderr.   --verbose  k42's log.`;
 
-/** The default job: real Debian software on the K42 machine. */
+/**
+ * The default job: real Debian software on the K42 machine. One program (a shell's pipelines and
+ * command substitutions need processes, the next issue): python3 with its json, hashlib and
+ * sqlite3 modules, which load libpython, libsqlite3 and libcrypto through the dynamic linker.
+ */
 const DEFAULT_JOB = [
-  "/usr/bin/bash", "-c",
-  'echo "k42ts: $(uname -srm) on $(nproc) emulated POWER8 processor(s)"; ' +
-  "python3 -c 'import sys, json, platform; print(\"python\", sys.version.split()[0], json.dumps({\"machine\": platform.machine(), \"byteorder\": sys.byteorder}))'; " +
-  "echo 'select sqlite_version();' | sqlite3; lua5.4 -e 'print(_VERSION)'; ls /usr/bin | wc -l | sed 's/$/ programs in \\/usr\\/bin/'",
+  "/usr/bin/python3", "-c",
+  [
+    "import os, platform, sys, json, sqlite3, hashlib",
+    "u = os.uname()",
+    "print(f'k42ts: {u.sysname} {u.release} {u.machine} on {os.cpu_count()} emulated POWER8 processor(s), host name {u.nodename}')",
+    "print(f'Debian python {platform.python_version()} ({sys.byteorder}-endian), sqlite {sqlite3.sqlite_version}')",
+    "db = sqlite3.connect(':memory:')",
+    "db.execute('create table os(name, year)')",
+    "db.executemany('insert into os values (?, ?)', [('K42', 2006), ('Tornado', 1999), ('Hurricane', 1994)])",
+    "print(json.dumps(db.execute('select name, year from os order by year').fetchall()))",
+    "print('sha256(k42) =', hashlib.sha256(b'k42').hexdigest())",
+  ].join("\n"),
 ];
 
 class RunFailure extends Error {
