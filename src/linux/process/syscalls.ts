@@ -10,12 +10,11 @@
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import type { Cpu } from "../../machine/power/cpu.js";
-import { GuestFault } from "../../machine/power/mmu.js";
 import { checkFileMap, mapDescriptor, type MapSource } from "../sys/map-source.js";
 import { E as ERRNO } from "../errno.js";
-import { lo32, hi32, TWO32 } from "../../kernel/mem/va.js";
+import { TWO32 } from "../../kernel/mem/va.js";
 import type { Space } from "../../kernel/mem/space.js";
-import { PageWait, RegionKind } from "../../kernel/mem/region.js";
+import { RegionKind } from "../../kernel/mem/region.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
@@ -25,6 +24,7 @@ import type { GuestTime } from "./guest-time.js";
 import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import type { Task } from "../task/task.js";
+import { readGuest as copyIn, writeGuest as copyOut, type GuestMem } from "../sys/guest-mem.js";
 
 export const E = {
   EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EFAULT: 14, EINVAL: 22, ENOTTY: 25, ENOSYS: 38,
@@ -79,45 +79,20 @@ export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {
   return (ctx.policy.mode & 0xff) === 0 ? undefined : ctx.space.ms.policyChoice(ctx.policy.mode, ctx.policy.nodes, index);
 }
 
-/**
- * Bring in the page a guest access faulted on, for a system call's copy; false: EFAULT (also
- * for a file page past the end, where a user access would be SIGBUS). A file page being read
- * throws PageWait: the call waits for it and runs again.
- */
-function faultIn(ctx: SysContext, e: GuestFault): boolean {
-  const va = (e.eaHi >>> 0) * TWO32 + (e.eaLo >>> 0);
-  const r = ctx.space.faultNow(va, e.access, choiceOf(ctx, Math.floor(va / PAGE_SIZE)));
-  if (r.kind === "in progress") throw new PageWait(r.obj);
-  return r.kind === "mapped";
-}
-
 /** Syscall argument i as a guest address (64-bit in 64-bit mode). */
 export const addr = (ctx: SysContext, i: number): number =>
   ctx.image.is64 ? (ctx.cpu.r[(3 + i) * 2 + 1] >>> 0) * TWO32 + (ctx.cpu.r[(3 + i) * 2] >>> 0) : ctx.cpu.r[(3 + i) * 2] >>> 0;
 
-function readGuest(ctx: SysContext, va: number, len: number): Uint8Array {
-  return ctx.cpu.readBytes(lo32(va), hi32(va), len);
+/** The process's guest memory as the copy helpers of sys/guest-mem.ts take it. */
+export function guestMem(ctx: SysContext): GuestMem {
+  return { cpu: ctx.cpu, space: ctx.space, is64: ctx.image.is64, le: ctx.image.le, choice: (vpn) => choiceOf(ctx, vpn) };
 }
 
-export function writeGuest(ctx: SysContext, va: number, data: Uint8Array): void {
-  try {
-    ctx.cpu.writeBytes(lo32(va), hi32(va), data);
-  } catch (e) {
-    // Demand-zero pages: populate and retry once per page.
-    if (!(e instanceof GuestFault) || !faultIn(ctx, e)) throw e;
-    writeGuest(ctx, va, data);
-  }
-}
+/** Copy into the guest, bringing in its pages as a user store would (GuestFault: EFAULT). */
+export const writeGuest = (ctx: SysContext, va: number, data: Uint8Array): void => copyOut(guestMem(ctx), va, data);
 
-export function readGuestPopulating(ctx: SysContext, va: number, len: number): Uint8Array {
-  for (;;) {
-    try {
-      return readGuest(ctx, va, len);
-    } catch (e) {
-      if (!(e instanceof GuestFault) || !faultIn(ctx, e)) throw e;
-    }
-  }
-}
+/** Copy from the guest, bringing in its pages as a user load would (GuestFault: EFAULT). */
+export const readGuestPopulating = (ctx: SysContext, va: number, len: number): Uint8Array => copyIn(guestMem(ctx), va, len);
 
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 

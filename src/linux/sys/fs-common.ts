@@ -4,16 +4,15 @@
 
 import { GuestFault } from "../../machine/power/mmu.js";
 import type { Cred } from "../../servers/fs/iface.js";
-import { choiceOf, type SysContext } from "../process/syscalls.js";
+import { guestMem, type SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { MS_RDONLY, type PNode } from "../vfs/pnode.js";
 import type { Cap } from "../task/credentials.js";
-import { argAddr, argLong, readCString, readGuest, SysError, Struct, type GuestMem } from "./guest-mem.js";
+import { argAddr, argLong, readCString, readGuest, SysError, Struct } from "./guest-mem.js";
 
 /** The context's guest memory as the copy helpers take it. */
-export function gm(ctx: SysContext): GuestMem {
-  return { cpu: ctx.cpu, space: ctx.space, is64: ctx.image.is64, le: ctx.image.le, choice: (vpn) => choiceOf(ctx, vpn) };
-}
+/** The process's guest memory (process/syscalls.ts guestMem). */
+export const gm = guestMem;
 
 /** The credentials file accesses check (fsuid/fsgid and the groups), or the real ids (access()). */
 export function credOf(ctx: SysContext, real = false): Cred {

@@ -3,13 +3,12 @@
 // type, and little readers and writers of user structures in the process's byte order and
 // word size. Every access goes through guest-mem.ts, so a bad pointer is a GuestFault (EFAULT).
 
-import { choiceOf, type SysContext } from "../process/syscalls.js";
-import { Struct, argAddr, argLong, readGuest, writeGuest, type GuestMem } from "./guest-mem.js";
+import { guestMem, type SysContext } from "../process/syscalls.js";
+import { Struct, argAddr, argLong, readGuest, writeGuest } from "./guest-mem.js";
 
 /** The context's guest memory (the thread's engine, address space and page policy). */
-export function mem(ctx: SysContext): GuestMem {
-  return { cpu: ctx.cpu, space: ctx.space, is64: ctx.image.is64, le: ctx.image.le, choice: (vpn) => choiceOf(ctx, vpn) };
-}
+/** The process's guest memory (process/syscalls.ts guestMem). */
+export const mem = guestMem;
 
 /** The process's word size in bytes (C long, pointers). */
 export const wordOf = (ctx: SysContext): 4 | 8 => (ctx.image.is64 ? 8 : 4);
