@@ -61,13 +61,15 @@ function installedRecords(root: string): PackageRecord[] {
 export async function buildRoot(opts: BuildOptions): Promise<BuildResult> {
   const t0 = Date.now();
   const { root, progress } = opts;
-  const existing = readState(root);
-  if (existing === undefined && existsSync(root) && readdirSync(root).length > 0) {
-    throw new RootfsError(`${root} exists and is not a root built by k42 rootfs (no ${"var/lib/k42/rootfs.json"}); give an empty or new directory`);
-  }
   mkdirSync(opts.cacheDir, { recursive: true });
+  // The lock comes first: a build running at once (another test file, another shell) may have
+  // created the root and not yet written its state file; under the lock that build has finished.
   const release = await acquireLock(join(opts.cacheDir, "lock"), (pid) => progress.warn(`waiting for another k42 rootfs (pid ${pid}) using ${opts.cacheDir}`));
   try {
+    const existing = readState(root);
+    if (existing === undefined && existsSync(root) && readdirSync(root).length > 0) {
+      throw new RootfsError(`${root} exists and is not a root built by k42 rootfs (no ${"var/lib/k42/rootfs.json"}); give an empty or new directory`);
+    }
     const apt = new PrivateApt(opts.cacheDir, ARCH, RELEASE);
     apt.prepare();
     let t = Date.now();
