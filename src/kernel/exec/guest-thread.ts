@@ -72,6 +72,12 @@ export interface GuestThreadSpec {
   exception(cpu: Cpu, signal: number, code: number, addr: number): ThreadEnd | undefined;
   /** A privileged instruction the kernel emulates (mfspr PVR); true if handled. */
   emulate?(cpu: Cpu): boolean;
+  /**
+   * The way back to user mode, taken before the engine runs the thread again after any kernel
+   * entry (a system call, a fault, a slice end): the personality's chance to end the thread
+   * (told to die) — the thread's end, or undefined to go on.
+   */
+  returnToUser?(cpu: Cpu): ThreadEnd | undefined;
 }
 
 /** The thread's accounts, readable by the personality while it runs (clocks, CPU time). */
@@ -134,6 +140,10 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
     cpu = ms.attach(spec.space.hat);
     cpu.attachState(spec.state);
     if (spec.timeBase !== undefined) cpu.timeBase = spec.timeBase;
+    if (spec.returnToUser !== undefined) {
+      const end = spec.returnToUser(cpu);
+      if (end !== undefined) return finish(end);
+    }
     clock.cpu = cpu;
     clock.charged = cpu.icount;
     cpu.fills[0] = cpu.fills[1] = 0;

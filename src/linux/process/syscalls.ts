@@ -24,6 +24,7 @@ import type { GuestTime } from "./guest-time.js";
 import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import type { Task } from "../task/task.js";
+import type { LinuxThread } from "./lprocess.js";
 import { readGuest as copyIn, writeGuest as copyOut, type GuestMem } from "../sys/guest-mem.js";
 
 export const E = {
@@ -63,6 +64,8 @@ export interface SysContext {
   mapSource?(fd: number): Generator<Block, MapSource | number, unknown>;
   /** --strace: each system call decoded, one line per call (without the newline). */
   strace?: (line: string) => void;
+  /** The calling thread (its process, and the personality's processes through it). */
+  readonly thread: LinuxThread;
 }
 
 /** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
