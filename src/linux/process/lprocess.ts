@@ -92,7 +92,8 @@ export class LinuxThread {
 
   constructor(
     public proc: LinuxProcess,
-    readonly tid: number,
+    /** The thread id (execve by another thread gives it the leader's). */
+    public tid: number,
     /** Physical address of the architectural state block. */
     readonly state: number,
     readonly clock: ThreadClock,
@@ -116,7 +117,6 @@ export class LinuxThread {
 
 /** The SysContext of one thread: its own fields, and its process's through it. */
 export class ThreadCtx implements SysContext {
-  killedBy: number | undefined;
   strace: ((line: string) => void) | undefined;
 
   constructor(readonly thread: LinuxThread) {
@@ -175,10 +175,15 @@ export class ThreadCtx implements SysContext {
   set exitCode(v: number | undefined) {
     this.thread.exitCode = v;
   }
-  log(msg: string): void {
-    this.thread.proc.sys.log(msg);
+  /** The signal that kills the process (its group's fate, once decided). */
+  get killedBy(): number | undefined {
+    const g = this.thread.proc.groupExit;
+    return g !== undefined && (g & 0x7f) !== 0 ? g & 0x7f : undefined;
   }
-  mapSource(fd: number): Generator<Block, MapSource | number, unknown> {
-    return this.thread.proc.sys.mapSourceOf(this, fd);
+  set killedBy(sig: number | undefined) {
+    if (sig !== undefined) this.thread.proc.sys.kill(this.thread.proc, sig, undefined, true); // raise() logged it
   }
+  readonly log = (msg: string): void => this.thread.proc.sys.log(msg);
+  /** (A property, not a method: callers take it off the context.) */
+  readonly mapSource = (fd: number): Generator<Block, MapSource | number, unknown> => this.thread.proc.sys.mapSourceOf(this, fd);
 }

@@ -321,15 +321,18 @@ function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: Proce
   return { sys };
 }
 
+/** A host bug in a kernel thread (init, a guest thread's kernel work) surfaces, naming the thread. */
+function hostBugs(p: Personality): void {
+  const errs = p.sys.k.threadErrors;
+  if (errs.length > 0) throw new Error(`k42 failed in a kernel thread:\n${errs.map((e) => `${e.thread}: ${e.error}`).join("\n")}`);
+}
+
 /** What the run's program came to, once the machine stopped. */
 function outcomeOf(p: Personality, cycles: number): RunResult {
   const { sys } = p;
   const m = sys.main;
-  if (m === undefined) {
-    // A host bug in a kernel thread (init, a guest thread's kernel work) stopped the run: say which.
-    const errs = sys.k.threadErrors.map((e) => `${e.thread}: ${e.error}`).join("\n");
-    throw new Error(`the machine stopped before the program ended${errs === "" ? "" : `:\n${errs}`}`);
-  }
+  hostBugs(p);
+  if (m === undefined) throw new Error("the machine stopped before the program ended");
   const sig = m.status & 0x7f;
   const base = { instructions: sys.instructions(), cycles };
   if (sig === 0) return { exitCode: (m.status >> 8) & 0xff, ...base };
@@ -371,6 +374,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   const frames = kernels[0].memory?.allocatorTotals();
   // [idle/deadlock] the machine stopped with threads blocked forever.
+  hostBugs(p);
   if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.sys.instructions(), cycles: stats.cycles, deadlock: stats.deadlock, ...(frames ? { frames } : {}) };
   return { ...outcomeOf(p, stats.cycles), ...(frames ? { frames } : {}) };
 }

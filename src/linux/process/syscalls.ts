@@ -99,10 +99,6 @@ export const readGuestPopulating = (ctx: SysContext, va: number, len: number): U
 
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
-const sysExit: Handler = (ctx, a) => {
-  ctx.exitCode = a[0] & 0xff;
-  return 0;
-};
 
 const sysBrk: Handler = (ctx, a) => {
   const want = addr(ctx, 0);
@@ -238,10 +234,6 @@ const sysMprotect: Handler = (ctx, a) => {
   })();
 };
 
-const sysSetRobustList: Handler = (_ctx, a) => {
-  const w = a[1];
-  return w === 24 || w === 12 ? 0 : -E.EINVAL; // the kernel only records the head
-};
 
 /**
  * The process family, by the names of asm/unistd_*.h: a name only one architecture has
@@ -249,9 +241,6 @@ const sysSetRobustList: Handler = (_ctx, a) => {
  * with the other families in linux/syscalls/registry.ts.
  */
 export const PROCESS_CALLS: Readonly<Record<string, Handler>> = {
-  exit: sysExit,
-  exit_group: sysExit,
-  set_robust_list: sysSetRobustList,
   brk: sysBrk,
   mmap: sysMmap(false),
   mmap2: sysMmap(true),
@@ -261,5 +250,4 @@ export const PROCESS_CALLS: Readonly<Record<string, Handler>> = {
 
 /** What the process family does not do yet. */
 export const PROCESS_PARTIAL: SyscallFamily["partial"] = {
-  set_robust_list: "the list head is not kept (one thread)",
 };

@@ -24,6 +24,7 @@ import { ProcessIface, INIT_PID, P_ALL, WEXITED, __WALL, domainOfPid, type ExitN
 import type { ConsoleTty } from "../vfs/console.js";
 import type { Console } from "../vfs/console.js";
 import { Vfs } from "../vfs/vfs.js";
+import type { Space } from "../../kernel/mem/space.js";
 import { LockManager } from "../vfs/locks.js";
 import { fsc } from "../vfs/fs-call.js";
 import { mapSource } from "../vfs/map-source.js";
@@ -42,6 +43,14 @@ import { choiceOf } from "./syscalls.js";
 import type { GuestTime } from "./guest-time.js";
 import { FutexTable } from "../sys/futex-table.js";
 import { LinuxProcess, LinuxThread, type ThreadCtx } from "./lprocess.js";
+
+/** A child's resource use as wait4 reports it. */
+export interface ChildUsage {
+  readonly userNs: number;
+  readonly systemNs: number;
+  readonly minflt: number;
+  readonly maxrssKb: number;
+}
 
 /** The token a wait is woken with when its thread must stop waiting (told to die, a signal). */
 export const INTERRUPTED = Symbol("interrupted");
@@ -246,6 +255,51 @@ export class LinuxSystem {
     };
   }
 
+  /** Processes using each address space and each file table (vfork and CLONE_FILES share them). */
+  private readonly spaceUsers = new Map<Space, number>();
+  private readonly vfsUsers = new Map<Vfs, number>();
+  /** What reaped children used (wait4's rusage), by pid, until reaped. */
+  private readonly usage = new Map<number, ChildUsage>();
+
+  /** `child` shares what it shares with `parent` (space and file table counted). */
+  share(child: LinuxProcess, parent: LinuxProcess): void {
+    if (child.space === parent.space) this.spaceUsers.set(child.space, (this.spaceUsers.get(child.space) ?? 1) + 1);
+    if (child.vfs === parent.vfs) this.vfsUsers.set(child.vfs, (this.vfsUsers.get(child.vfs) ?? 1) + 1);
+  }
+
+  /** One process less on `space`; true if it was the last (the space may go). */
+  leaveSpace(space: Space): boolean {
+    const n = this.spaceUsers.get(space) ?? 1;
+    if (n <= 1) {
+      this.spaceUsers.delete(space);
+      return true;
+    }
+    this.spaceUsers.set(space, n - 1);
+    return false;
+  }
+
+  private leaveVfs(vfs: Vfs): boolean {
+    const n = this.vfsUsers.get(vfs) ?? 1;
+    if (n <= 1) {
+      this.vfsUsers.delete(vfs);
+      return true;
+    }
+    this.vfsUsers.set(vfs, n - 1);
+    return false;
+  }
+
+  /** A wait reaped (or looked at, WNOWAIT) child `found`: /proc forgets a reaped one. */
+  reaped(found: { pid: number }): void {
+    if (!this.procs.has(found.pid)) this.table.remove(found.pid);
+  }
+
+  /** A waited-for child's CPU times and faults (wait4's rusage). */
+  childUsage(pid: number): ChildUsage | undefined {
+    const u = this.usage.get(pid);
+    this.usage.delete(pid);
+    return u;
+  }
+
   // ---- ends ----
 
   /**
@@ -259,6 +313,7 @@ export class LinuxSystem {
       else if (t.exitCode === undefined) p.groupExit = (end.exitCode & 0xff) << 8; // a limit or the like
     }
     p.threads.delete(t.tid);
+    this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === this.threadsGone(p.pid).what);
     this.retired += t.clock.instructions;
     p.retired.instructions += t.clock.instructions;
     p.retired.kernelCycles += t.clock.kernelCycles;
@@ -287,8 +342,12 @@ export class LinuxSystem {
   /** The last thread of `p` ended: files closed, memory gone, a zombie for its parent. */
   private *processEnded(p: LinuxProcess, status: number): Generator<Block, void, unknown> {
     p.ended = true;
-    yield* p.vfs.closeAll(this.k);
-    yield* p.space.teardown();
+    const a = this.accountsOf(p.pid);
+    this.usage.set(p.pid, {
+      userNs: Number(a.userNs()), systemNs: Number(a.systemNs()), minflt: a.minorFaults(), maxrssKb: p.task.hiwaterRss * 4,
+    });
+    if (this.leaveVfs(p.vfs)) yield* p.vfs.closeAll(this.k);
+    if (this.leaveSpace(p.space)) yield* p.space.teardown();
     this.releaseVfork(p);
     const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
     this.noteMain(p);
@@ -303,6 +362,19 @@ export class LinuxSystem {
       if (parent !== undefined && notice.signal !== 0) this.signal(parent, notice.signal);
       this.childChanged(notice.parent);
     }
+  }
+
+  /** The wait of an execve for the other threads of process `pid` to end. */
+  threadsGone(pid: number): { kind: "event"; what: string } {
+    return { kind: "event", what: `the other threads of process ${pid} to end (execve)` };
+  }
+
+  /** execve by a thread that is not the leader: it takes the leader's place (and tid). */
+  becomeLeader(t: LinuxThread): void {
+    const p = t.proc;
+    p.threads.delete(t.tid);
+    t.tid = p.pid;
+    p.threads.set(p.pid, t);
   }
 
   /** vfork's parent waits no longer (its child exec'd or ended). */
@@ -338,11 +410,11 @@ export class LinuxSystem {
   }
 
   /** `p` dies of `sig` (status: the signal, with the core flag for a core action). */
-  kill(p: LinuxProcess, sig: number, note?: string): void {
+  kill(p: LinuxProcess, sig: number, note?: string, quiet = false): void {
     if (p.groupExit !== undefined) return;
     p.groupExit = sig | (defaultAction(sig) === DefaultAction.Core ? 0x80 : 0);
     if (note !== undefined) p.deathNote = note;
-    else this.log(`process ${p.pid}: ${signalName(sig)}: default action ${defaultAction(sig) === DefaultAction.Core ? "core dump (no core file is written)" : "terminate"}`);
+    else if (!quiet) this.log(`process ${p.pid}: ${signalName(sig)}: default action ${defaultAction(sig) === DefaultAction.Core ? "core dump (no core file is written)" : "terminate"}`);
     this.doom(p, undefined);
   }
 

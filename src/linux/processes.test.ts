@@ -1,0 +1,57 @@
+// Processes against qemu-user: guest/proc/*.c (fork, vfork, execve, wait, kill, process groups
+// and sessions; pthreads) built for ppc64, ppc64le and ppc32, static and dynamic, run under
+// qemu-user (the oracle) and k42ts in both run modes: stdout, stderr and the exit status must
+// be identical.
+//
+// A program that execs another PowerPC program cannot do so under qemu-user without the host's
+// binfmt_misc (which CI containers lack): the programs exec through the qemu binary named by
+// QEMU_WRAP when it is set (qemu's -0 keeps argv[0]; QEMU_CPU and QEMU_LD_PREFIX carry the
+// options), and directly under k42ts. The program's directory is mounted read-only at the same
+// path in k42's guest root, so the exec finds it there.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { runQemu } from "./testing/cross.js";
+import { buildLinked, libVolumes, runK42In, SYSROOT, TARGETS, type Linkage, type Mode } from "./testing/matrix.js";
+import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
+import { constants } from "node:os";
+
+const CPU: Record<Target, string> = { ppc64: "power8", ppc64le: "power8", ppc32: "7400" };
+
+function qemuRun(t: Target, exe: string, linkage: Linkage): { out: string; status: number } {
+  const [bin] = qemuCommand(t);
+  const env: Record<string, string> = { QEMU_WRAP: `/usr/bin/${bin}`, QEMU_CPU: CPU[t] };
+  if (linkage === "dynamic") env.QEMU_LD_PREFIX = SYSROOT[t];
+  const q = runQemu(t, exe, [], env);
+  const status = q.signal === null ? (q.status ?? -1) : 128 + constants.signals[q.signal];
+  // qemu-user reports a guest's (or a child's) death on a signal on stderr itself; Linux does not.
+  const err = q.stderr.toString().replace(/^qemu: uncaught target signal \d+ \([^)\n]*\)( - core dumped)?\n/gm, "");
+  return { out: q.stdout.toString() + err, status };
+}
+
+async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Promise<{ out: string; status: number }> {
+  const lib = libVolumes(t, linkage).volumes ?? [];
+  const r = await runK42In(mode, new Uint8Array(readFileSync(exe)), {
+    argv: [exe], env: ["PATH=/bin"], exePath: exe, seed: 11, epoch: 1_000_000_000, memBytes: 256 << 20,
+    volumes: [...lib, { host: dirname(exe), guest: dirname(exe), readonly: true }],
+  });
+  return { out: r.stdout + r.stderr, status: r.status };
+}
+
+const CELLS: readonly [Linkage, Mode][] = [["static", "deterministic"], ["dynamic", "deterministic"], ["static", "parallel"]];
+
+for (const prog of ["fork"]) {
+  for (const t of TARGETS) {
+    for (const [linkage, mode] of CELLS) {
+      test(`guest/proc/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {
+        const exe = buildLinked(t, `proc/${prog}.c`, linkage);
+        const want = qemuRun(t, exe, linkage);
+        const got = await k42Run(t, exe, linkage, mode);
+        assert.equal(got.out, want.out);
+        assert.equal(got.status, want.status);
+      });
+    }
+  }
+}
