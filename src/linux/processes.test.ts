@@ -20,7 +20,21 @@ import { constants } from "node:os";
 
 const CPU: Record<Target, string> = { ppc64: "power8", ppc64le: "power8", ppc32: "7400" };
 
+/**
+ * qemu-user's own failures, not the guest's: qemu 7.2 crashes now and then when a guest that
+ * has run threads forks ("qemu_plugin_vcpu_init_hook: assertion failed", "rcu_read_unlock:
+ * Assertion ... failed"); such a run is no oracle and is made again.
+ */
+const QEMU_CRASH = /^(\*\*$|ERROR:|Bail out!|qemu-[a-z0-9]+: .*Assertion)/m;
+
 function qemuRun(t: Target, exe: string, linkage: Linkage): { out: string; status: number } {
+  for (let i = 0; ; i++) {
+    const r = qemuOnce(t, exe, linkage);
+    if (!QEMU_CRASH.test(r.out) || i >= 9) return r;
+  }
+}
+
+function qemuOnce(t: Target, exe: string, linkage: Linkage): { out: string; status: number } {
   const [bin] = qemuCommand(t);
   const env: Record<string, string> = { QEMU_WRAP: `/usr/bin/${bin}`, QEMU_CPU: CPU[t] };
   if (linkage === "dynamic") env.QEMU_LD_PREFIX = SYSROOT[t];
@@ -42,7 +56,7 @@ async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Pro
 
 const CELLS: readonly [Linkage, Mode][] = [["static", "deterministic"], ["dynamic", "deterministic"], ["static", "parallel"]];
 
-for (const prog of ["fork"]) {
+for (const prog of ["fork", "threads"]) {
   for (const t of TARGETS) {
     for (const [linkage, mode] of CELLS) {
       test(`guest/proc/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {
