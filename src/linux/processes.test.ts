@@ -17,6 +17,9 @@ import { runQemu } from "./testing/cross.js";
 import { buildLinked, libVolumes, runK42In, SYSROOT, TARGETS, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 import { constants } from "node:os";
+import { runProgram } from "./process.js";
+import type { TraceEvent } from "../kernel/trace/drain.js";
+import { Exception, Linux, Major } from "../kernel/trace/events.js";
 
 const CPU: Record<Target, string> = { ppc64: "power8", ppc64le: "power8", ppc32: "7400" };
 
@@ -69,3 +72,32 @@ for (const prog of ["fork", "threads"]) {
     }
   }
 }
+
+/** Run threads.c on a 4-processor deterministic machine, collecting the trace. */
+function threadsOn4(t: Target): { out: string; status: number; trace: TraceEvent[] } {
+  const exe = buildLinked(t, "proc/threads.c", "static");
+  const out: Buffer[] = [];
+  const trace: TraceEvent[] = [];
+  const r = runProgram(new Uint8Array(readFileSync(exe)), {
+    argv: [exe], env: ["PATH=/bin"], exePath: exe, seed: 5, epoch: 1_000_000_000, memBytes: 256 << 20, cpus: 4,
+    stdout: (b) => out.push(Buffer.from(b)), stderr: (b) => out.push(Buffer.from(b)), trace,
+  });
+  return { out: Buffer.concat(out).toString(), status: r.exitCode, trace };
+}
+
+test("a process's threads run on different processors at once; the same run twice gives the same trace (ppc64le, 4 processors)", () => {
+  const t: Target = "ppc64le";
+  const a = threadsOn4(t), b = threadsOn4(t);
+  const want = qemuRun(t, buildLinked(t, "proc/threads.c", "static"), "static");
+  assert.equal(a.out, want.out);
+  assert.equal(a.status, want.status);
+  // The workers went to processors 1, 2 and 3 (the program's home is 0) ...
+  const placed = a.trace.filter((e) => e.major === Major.Linux && e.minor === Linux.ThreadPlaced).map((e) => e.data[1]);
+  assert.deepEqual([...new Set(placed.slice(0, 3))].sort(), [1, 2, 3]);
+  // ... and ran guest code there: page faults of the program's address space on each of them.
+  const faultCpus = new Set(a.trace.filter((e) => e.major === Major.Exception && e.minor === Exception.Fault).map((e) => e.cpu));
+  for (const c of [1, 2, 3]) assert.ok(faultCpus.has(c), `no guest fault on processor ${c}`);
+  // Deterministic: the second run's trace is the first's, event for event.
+  assert.equal(b.trace.length, a.trace.length);
+  assert.deepEqual(b.trace, a.trace);
+});

@@ -82,8 +82,13 @@ export class LinuxThread {
   robustLen = 0;
   /** Told to end (another thread's exit_group, execve, a fatal signal): the end it will report. */
   doomed = false;
-  /** The kernel thread running it (set once spawned). */
+  /**
+   * The kernel thread running its system calls on the home processor: its own, or (for a thread
+   * placed on another processor) the one serving its call now.
+   */
   kthread: Thread | undefined;
+  /** The processor its user code runs on (the home's, or another: remote.ts). */
+  runsOn = -1;
   /** exit(): this thread alone ends, with this code. */
   exitCode: number | undefined;
   /** The thread's memory policy (set_mempolicy). */
@@ -143,6 +148,9 @@ export class ThreadCtx implements SysContext {
   }
   get policy(): { mode: number; nodes: number; task: TaskPolicy } {
     return this.thread.policy;
+  }
+  set policy(v: { mode: number; nodes: number; task: TaskPolicy }) {
+    this.thread.policy = v;
   }
   get image(): ProcessImage {
     return this.thread.proc.image;

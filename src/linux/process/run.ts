@@ -40,7 +40,8 @@ import { startProcServers } from "../proc-servers.js";
 import { ProcessTable } from "../proc-source.js";
 import { startProcessServer, PidSpace } from "../../servers/process/start.js";
 import { domainOfPid } from "../../servers/process/iface.js";
-import { LinuxSystem } from "./system.js";
+import { emulatePrivileged, LinuxSystem } from "./system.js";
+import { RemoteRunner } from "./remote.js";
 import { LinuxProcess } from "./lprocess.js";
 import { RELEASE, VERSION } from "../task/uts.js";
 
@@ -166,7 +167,7 @@ const PSEUDO_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
  * procfs and sysfs on processor `k`, and mount them at /proc and /sys; then ProcessLinux (its
  * pid space on the same processor). Call on every processor after `fs.start`, in the same order.
  */
-function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime): Handle {
+function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime): { pidServer: Handle; pids: PidSpace | undefined } {
   const s = startProcServers(k, {
     table, domains: PROC_DOMAINS, procInfoCpus: [home], nameSpace: ns,
     bootEpoch: Number(pt.time.epochNs / 1_000_000_000n), hostname: "k42", release: RELEASE, version: VERSION,
@@ -175,10 +176,8 @@ function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, 
     { path: "/proc", fstype: "proc", source: "proc", flags: PSEUDO_FLAGS, root: s.proc },
     { path: "/sys", fstype: "sysfs", source: "sysfs", flags: PSEUDO_FLAGS, root: s.sys },
   ]);
-  return startProcessServer(k.ppc, {
-    domain: PROCESS_SERVER_DOMAIN, cpus: [home],
-    space: k.cpu === home ? initialPidSpace() : undefined,
-  });
+  const pids = k.cpu === home ? initialPidSpace() : undefined;
+  return { pidServer: startProcessServer(k.ppc, { domain: PROCESS_SERVER_DOMAIN, cpus: [home], space: pids }), pids };
 }
 
 /** The pid space at boot: init (pid 1, root's) alone. */
@@ -274,7 +273,7 @@ function hostGroups(): number[] {
  * Start the personality on the home processor `k`: k42's init (pid 1), whose child is the
  * program (`plan`, with the options' arguments, identity and files).
  */
-function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, pidServer: Handle, table: ProcessTable): Personality {
+function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, pidServer: Handle, table: ProcessTable, pids: PidSpace): Personality {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const { time } = pt;
@@ -292,7 +291,9 @@ function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: Proce
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
   const ident = identityOf(opts);
   const env = opts.env ?? [];
-  sys.startInit(function* (pid) {
+  // The program: init's first child, loaded now (a program the loader refuses fails the run here).
+  const pid = pids.addFirstChild(ident.uid);
+  {
     const space = new Space(k, ms.newSpace());
     const state = ms.allocFrame();
     const cpu = ms.attach(space.hat);
@@ -317,7 +318,8 @@ function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: Proce
     sys.spawn(t, function* () {
       yield* vfs.start(k, credOf(t.ctx), opts.cwd ?? "/");
     });
-  });
+  }
+  sys.startInit(pid);
   return { sys };
 }
 
@@ -363,8 +365,11 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     const fs = servers;
     const started = kernels.map((k) => fs.start(k.ppc));
     const table = new ProcessTable();
-    const pidServers = kernels.map((k) => startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt));
-    p = startPersonality(home, plan, opts, pt, started[home.cpu].namespace, pidServers[home.cpu], table);
+    const procs = kernels.map((k) => startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt));
+    for (const k of kernels) new RemoteRunner(k, pt.time, emulatePrivileged);
+    const pids = procs[home.cpu].pids;
+    if (pids === undefined) throw new Error("no pid space on the home processor");
+    p = startPersonality(home, plan, opts, pt, started[home.cpu].namespace, procs[home.cpu].pidServer, table, pids);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     booted.input.close();
@@ -449,12 +454,13 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const started = servers.start(k.ppc);
   // This worker's process records: only the process's own processor holds one.
   const table = new ProcessTable();
-  const pidServer = startProc(k, servers, started.namespace, table, args.cpu, pt);
-  if (k.cpu !== args.cpu) return () => {
+  const { pidServer, pids } = startProc(k, servers, started.namespace, table, args.cpu, pt);
+  new RemoteRunner(k, pt.time, emulatePrivileged);
+  if (k.cpu !== args.cpu || pids === undefined) return () => {
     servers.stop();
     return undefined;
   };
-  const p = startPersonality(k, args.plan, opts, pt, started.namespace, pidServer, table);
+  const p = startPersonality(k, args.plan, opts, pt, started.namespace, pidServer, table, pids);
   return () => {
     servers.stop();
     try {

@@ -111,7 +111,7 @@ function* newThread(ctx: SysContext, a: CloneArgs): Pending {
   const c = s.newThread(p, tid, state, t.policy);
   if ((a.flags & CLONE.CHILD_CLEARTID) !== 0) c.clearChildTid = a.childTid;
   c.robustList = 0;
-  s.spawn(c);
+  s.spawnOn(c, s.place());
   return tid;
 }
 

@@ -43,6 +43,7 @@ import { choiceOf } from "./syscalls.js";
 import type { GuestTime } from "./guest-time.js";
 import { FutexTable } from "../sys/futex-table.js";
 import { LinuxProcess, LinuxThread, type ThreadCtx } from "./lprocess.js";
+import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
 
 /** A child's resource use as wait4 reports it. */
 export interface ChildUsage {
@@ -89,6 +90,10 @@ export class LinuxSystem {
   private readonly clocks = new Set<ThreadClock>();
 
   readonly pids: ProcessStub;
+  /** Every live thread, by tid. */
+  readonly threadsByTid = new Map<number, LinuxThread>();
+  /** Live guest threads per processor (placement). */
+  private readonly load: number[];
 
   constructor(
     readonly k: Kernel,
@@ -101,6 +106,65 @@ export class LinuxSystem {
     readonly table: ProcessTable,
   ) {
     this.pids = k.ppc.stub(ProcessIface, pidServer);
+    this.load = new Array<number>(k.topology.cpus).fill(0);
+    this.installHome();
+  }
+
+  // ---- threads on other processors (remote.ts) ----
+
+  private installHome(): void {
+    const k = this.k, sys = this;
+    k.onRequest(LinuxMsg.Call, (_from, b, reply) => {
+      const m = b as CallMsg;
+      const t = this.threadsByTid.get(m.tid);
+      if (t === undefined) throw new Error(`a call from thread ${m.tid}, which this processor does not know`);
+      this.takeCounts(t, m.counts);
+      const body = function* (): Generator<Block, void, unknown> {
+        t.kthread = k.sched.current;
+        let r: SyscallResult;
+        if (m.exception === undefined) r = sys.syscall(t, t.ctx.cpu);
+        else r = sys.exception(t, m.exception.signal, m.exception.code, m.exception.addr, m.exception.describe);
+        const end = r !== undefined && "run" in r ? yield* r.run() : r;
+        t.kthread = undefined;
+        reply({ ...(end !== undefined ? { end } : {}), proc: t.proc.space.proc } satisfies CallReply);
+      };
+      k.sched.spawn(`${t.proc.argv[0] ?? "a.out"} (thread ${t.tid}'s call)`, body(), t.proc.domain);
+    });
+    k.msg.on(LinuxMsg.Ended, (_from, b) => {
+      const m = b as EndedMsg;
+      const t = this.threadsByTid.get(m.tid);
+      if (t === undefined) throw new Error(`the end of thread ${m.tid}, which this processor does not know`);
+      this.takeCounts(t, m.counts);
+      k.sched.spawn(`${t.proc.argv[0] ?? "a.out"} (thread ${t.tid}'s end)`, sys.threadEnded(t, m.end), t.proc.domain);
+    });
+  }
+
+  private takeCounts(t: LinuxThread, c: Counts): void {
+    t.clock.instructions = c.instructions;
+    t.clock.kernelCycles = c.kernelCycles;
+    t.clock.faults = c.faults;
+  }
+
+  /** The processor for a new thread: the one with the fewest live guest threads (the lowest such). */
+  place(): number {
+    let best = 0;
+    for (let c = 1; c < this.load.length; c++) if (this.load[c] < this.load[best]) best = c;
+    return best;
+  }
+
+  /** Run thread `t` on processor `cpu` (the home's own, or another's runner). */
+  spawnOn(t: LinuxThread, cpu: number): void {
+    if (cpu === this.k.cpu) {
+      this.spawn(t);
+      return;
+    }
+    t.runsOn = cpu;
+    this.load[cpu]++;
+    this.k.trace.ev2(Major.Linux, Linux.ThreadPlaced, t.tid, cpu);
+    this.k.msg.send(cpu, LinuxMsg.Run, {
+      home: this.k.cpu, tid: t.tid, domain: t.proc.domain, state: t.state, proc: t.proc.space.proc, name: t.proc.argv[0] ?? "a.out",
+      ...(this.opts.maxInstructions !== undefined ? { maxInstructions: this.opts.maxInstructions } : {}),
+    } satisfies RunMsg);
   }
 
   log(msg: string): void {
@@ -182,6 +246,7 @@ export class LinuxSystem {
     const clock = new ThreadClock();
     const t = new LinuxThread(proc, tid, state, clock, this.k, policy);
     proc.threads.set(tid, t);
+    this.threadsByTid.set(tid, t);
     this.clocks.add(clock);
     return t;
   }
@@ -192,6 +257,8 @@ export class LinuxSystem {
    */
   spawn(t: LinuxThread, first?: () => Generator<Block, void, unknown>): void {
     const sys = this;
+    t.runsOn = this.k.cpu;
+    this.load[this.k.cpu]++;
     const spec = this.spec(t);
     const body = function* (): Generator<Block, void, unknown> {
       let end: ThreadEnd | undefined;
@@ -220,11 +287,7 @@ export class LinuxSystem {
       ...(this.opts.maxInstructions !== undefined ? { maxInstructions: this.opts.maxInstructions } : {}),
       choice: (va) => choiceOf(t.ctx, Math.floor(va / 4096)),
       syscall: (c: Cpu): SyscallResult => sys.syscall(t, c),
-      exception: (c, signal, code, addr) => {
-        sys.opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
-        const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
-        return { exitCode: 128 + signal, error, signal };
-      },
+      exception: (c, signal, code, addr) => sys.exception(t, signal, code, addr, c.describeExit()),
       emulate: emulatePrivileged,
       returnToUser: () => (t.doomed ? this.doomEnd(t) : undefined),
     };
@@ -234,6 +297,13 @@ export class LinuxSystem {
   private doomEnd(t: LinuxThread): ThreadEnd {
     const g = t.proc.groupExit ?? 0;
     return (g & 0x7f) === 0 ? { exitCode: (g >> 8) & 0xff } : { exitCode: 128 + (g & 0x7f), signal: g & 0x7f };
+  }
+
+  /** A synchronous exception of thread `t` (`describe`: the engine's words for it): its outcome. */
+  exception(_t: LinuxThread, signal: number, code: number, addr: number, describe: string): SyscallResult {
+    this.opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
+    const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${describe})` : describe;
+    return { exitCode: 128 + signal, error, signal };
   }
 
   private syscall(t: LinuxThread, c: Cpu): SyscallResult {
@@ -313,6 +383,8 @@ export class LinuxSystem {
       else if (t.exitCode === undefined) p.groupExit = (end.exitCode & 0xff) << 8; // a limit or the like
     }
     p.threads.delete(t.tid);
+    this.threadsByTid.delete(t.tid);
+    if (t.runsOn >= 0) this.load[t.runsOn]--;
     this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === this.threadsGone(p.pid).what);
     this.retired += t.clock.instructions;
     p.retired.instructions += t.clock.instructions;
@@ -421,8 +493,9 @@ export class LinuxSystem {
   /** Tell every thread of `p` but `except` to end, waking those in interruptible waits. */
   doom(p: LinuxProcess, except: LinuxThread | undefined): void {
     for (const t of p.threads.values()) {
-      if (t === except) continue;
+      if (t === except || t.doomed) continue;
       t.doomed = true;
+      if (t.runsOn !== this.k.cpu) this.k.msg.send(t.runsOn, LinuxMsg.Doom, t.tid);
       this.interrupt(t);
     }
   }
@@ -438,16 +511,15 @@ export class LinuxSystem {
   // ---- init ----
 
   /**
-   * Start k42's init (pid 1, a kernel thread in process 1's domain): it starts the program as
-   * its child with `start`, reaps every child and orphan, and when the program has ended it
-   * kills what is left (SIGKILL, as a container's end does) and reaps it; then it ends.
+   * Start k42's init (pid 1, a kernel thread in process 1's domain), whose child `pid` (the
+   * program, made at boot) is already running: it reaps every child and orphan, and when the
+   * program has ended it kills what is left (SIGKILL, as a container's end does) and reaps it;
+   * then it ends.
    */
-  startInit(start: (pid: number) => Generator<Block, void, unknown>): void {
+  startInit(pid: number): void {
     const sys = this;
+    sys.mainPid = pid;
     const body = function* (): Generator<Block, void, unknown> {
-      const pid = (yield* fsc(sys.pids.fork(SIG.CHLD << 8, 0, -1))) as number;
-      sys.mainPid = pid;
-      yield* start(pid);
       for (;;) {
         const seq = sys.seq(INIT_PID);
         let found: WaitFound;

@@ -80,6 +80,15 @@ export class PidSpace {
     return this.procs.size + this.tids.size;
   }
 
+  /** The program the machine starts (init's first child, made at boot): its pid. */
+  addFirstChild(uid: number): number {
+    const init = this.procs.get(INIT_PID);
+    if (init === undefined) throw new Error("addFirstChild before addInit");
+    const pid = this.alloc();
+    this.procs.set(pid, record(pid, INIT_PID, init.pgid, init.sid, uid, SIGCHLD));
+    return pid;
+  }
+
   /** Make the first process (init): its own group and session, no parent. */
   addInit(pid: number, uid: number): void {
     this.procs.set(pid, record(pid, 0, pid, pid, uid, 0));
