@@ -17,7 +17,7 @@ import { runQemu } from "./testing/cross.js";
 import { buildLinked, libVolumes, runK42In, SYSROOT, TARGETS, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 import { constants } from "node:os";
-import { runProgram } from "./process.js";
+import { runProgram, type RunOptions } from "./process.js";
 import type { TraceEvent } from "../kernel/trace/drain.js";
 import { Exception, Linux, Major } from "../kernel/trace/events.js";
 
@@ -100,4 +100,39 @@ test("a process's threads run on different processors at once; the same run twic
   // Deterministic: the second run's trace is the first's, event for event.
   assert.equal(b.trace.length, a.trace.length);
   assert.deepEqual(b.trace, a.trace);
+});
+
+/** bomb.c under k42ts alone, on a machine capped at `maxProcs` tasks / `memBytes` bytes. */
+function capped(args: string[], extra: Partial<RunOptions>): { out: string; status: number } {
+  const exe = buildLinked("ppc64le", "proc/bomb.c", "static");
+  const out: Buffer[] = [];
+  const r = runProgram(new Uint8Array(readFileSync(exe)), {
+    argv: [exe, ...args], env: [], exePath: exe, seed: 3, epoch: 1_000_000_000,
+    stdout: (b) => out.push(Buffer.from(b)), stderr: (b) => out.push(Buffer.from(b)), ...extra,
+  });
+  return { out: Buffer.concat(out).toString(), status: r.exitCode };
+}
+
+// Not differential: on the host these would take the machine down. They run only against k42's caps.
+test("a fork bomb meets EAGAIN at the machine's cap (--max-procs), for root too; every child is reaped", () => {
+  const r = capped([], { maxProcs: 40, memBytes: 256 << 20, uid: 0, gid: 0 });
+  const lines = r.out.trim().split("\n");
+  assert.deepEqual(lines.slice(0, 2), ["fork failed: Resource temporarily unavailable, after more than 10 children: yes", "reaped all: yes"]);
+  // init, the program and its children: the cap of 40 tasks leaves 38 children.
+  assert.equal(lines[2], "38");
+  assert.equal(r.status, 0);
+});
+
+test("RLIMIT_NPROC holds an unprivileged user's fork bomb (Linux's default from the machine's memory)", () => {
+  // 64 MiB machine: NPROC = 64 MiB / (8 × 16 KiB) / 2 = 256 tasks of that uid (the program is one).
+  const r = capped([], { memBytes: 64 << 20, uid: 1000, gid: 1000 });
+  const lines = r.out.trim().split("\n");
+  assert.equal(lines[0], "fork failed: Resource temporarily unavailable, after more than 10 children: yes");
+  assert.equal(lines[2], "255");
+});
+
+test("a memory hog is killed (SIGKILL, as Linux's OOM killer) and its parent lives on", () => {
+  const r = capped(["hog"], { memBytes: 64 << 20 });
+  assert.equal(r.out, "hog killed by signal 9\nthe parent lives on\n");
+  assert.equal(r.status, 0);
 });

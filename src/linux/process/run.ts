@@ -85,6 +85,8 @@ export interface RunOptions {
   log?: (msg: string) => void;
   /** Physical memory in bytes (default 1 GiB). */
   memBytes?: number;
+  /** The machine's cap on processes and threads, for every user (default 4096). */
+  maxProcs?: number;
   /** Machine shape (default 1 processor, 1 NUMA node). */
   cpus?: number;
   nodes?: number;
@@ -167,7 +169,7 @@ const PSEUDO_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
  * procfs and sysfs on processor `k`, and mount them at /proc and /sys; then ProcessLinux (its
  * pid space on the same processor). Call on every processor after `fs.start`, in the same order.
  */
-function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime): { pidServer: Handle; pids: PidSpace | undefined } {
+function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime, maxProcs: number | undefined): { pidServer: Handle; pids: PidSpace | undefined } {
   const s = startProcServers(k, {
     table, domains: PROC_DOMAINS, procInfoCpus: [home], nameSpace: ns,
     bootEpoch: Number(pt.time.epochNs / 1_000_000_000n), hostname: "k42", release: RELEASE, version: VERSION,
@@ -176,13 +178,13 @@ function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, 
     { path: "/proc", fstype: "proc", source: "proc", flags: PSEUDO_FLAGS, root: s.proc },
     { path: "/sys", fstype: "sysfs", source: "sysfs", flags: PSEUDO_FLAGS, root: s.sys },
   ]);
-  const pids = k.cpu === home ? initialPidSpace() : undefined;
+  const pids = k.cpu === home ? initialPidSpace(maxProcs ?? DEFAULT_MAX_TASKS) : undefined;
   return { pidServer: startProcessServer(k.ppc, { domain: PROCESS_SERVER_DOMAIN, cpus: [home], space: pids }), pids };
 }
 
 /** The pid space at boot: init (pid 1, root's) alone. */
-function initialPidSpace(): PidSpace {
-  const s = new PidSpace({ maxTasks: DEFAULT_MAX_TASKS });
+function initialPidSpace(maxTasks: number): PidSpace {
+  const s = new PidSpace({ maxTasks });
   s.addInit(1, 0);
   return s;
 }
@@ -365,7 +367,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     const fs = servers;
     const started = kernels.map((k) => fs.start(k.ppc));
     const table = new ProcessTable();
-    const procs = kernels.map((k) => startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt));
+    const procs = kernels.map((k) => startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt, opts.maxProcs));
     for (const k of kernels) new RemoteRunner(k, pt.time, emulatePrivileged);
     const pids = procs[home.cpu].pids;
     if (pids === undefined) throw new Error("no pid space on the home processor");
@@ -411,6 +413,7 @@ interface ParallelArgs {
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
+  maxProcs?: number;
 }
 
 /** The memory system on processor `k`, with memory policies placed by Linux's rules. */
@@ -454,7 +457,7 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const started = servers.start(k.ppc);
   // This worker's process records: only the process's own processor holds one.
   const table = new ProcessTable();
-  const { pidServer, pids } = startProc(k, servers, started.namespace, table, args.cpu, pt);
+  const { pidServer, pids } = startProc(k, servers, started.namespace, table, args.cpu, pt, args.maxProcs);
   new RemoteRunner(k, pt.time, emulatePrivileged);
   if (k.cpu !== args.cpu || pids === undefined) return () => {
     servers.stop();
@@ -505,7 +508,7 @@ async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: Ex
     ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
-    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
+    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.maxProcs !== undefined ? { maxProcs: opts.maxProcs } : {}), ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.ceil(Date.now() / 1000),
     ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
