@@ -72,6 +72,13 @@ export interface GuestThreadSpec {
   exception(cpu: Cpu, signal: number, code: number, addr: number): ThreadEnd | undefined;
   /** A privileged instruction the kernel emulates (mfspr PVR); true if handled. */
   emulate?(cpu: Cpu): boolean;
+  /**
+   * The personality's work on every return to user mode (signal delivery), called before the
+   * engine runs the thread again after any kernel entry — a system call, an exception, the end
+   * of a time slice: a thread end, a wait (after which it is called again), or undefined to
+   * run on.
+   */
+  returnToUser?(cpu: Cpu): ThreadEnd | Wait | undefined;
 }
 
 /** The thread's accounts, readable by the personality while it runs (clocks, CPU time). */
@@ -137,6 +144,16 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
     clock.cpu = cpu;
     clock.charged = cpu.icount;
     cpu.fills[0] = cpu.fills[1] = 0;
+    if (spec.returnToUser !== undefined) {
+      const r = spec.returnToUser(cpu);
+      if (r !== undefined && "run" in r) {
+        clock.cpu = undefined;
+        const end = yield* r.run();
+        if (end !== undefined) return finish(end);
+        continue; // attach again and look again
+      }
+      if (r !== undefined) return finish(r);
+    }
     const exit = cpu.run(Math.min(left, CHUNK, max - clock.instructions));
     account();
     switch (exit) {

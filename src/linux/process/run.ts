@@ -28,7 +28,6 @@ import { E as Errno } from "../errno.js";
 import { choiceOf, type SysContext } from "./syscalls.js";
 import { SyscallDispatcher } from "../syscalls/dispatch.js";
 import { archOf, syscallTable } from "../syscalls/registry.js";
-import { signalName } from "../strace/names.js";
 import { appendFileSync } from "node:fs";
 import { FileServers, fileServerCpus, type BindMount } from "../../servers/fs/start.js";
 import type { Time } from "../../servers/fs/iface.js";
@@ -48,6 +47,11 @@ import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RELATIME } from "../../servers/fs/op
 import { startProcServers } from "../proc-servers.js";
 import { ProcessTable, processSource } from "../proc-source.js";
 import { RELEASE, VERSION } from "../task/uts.js";
+import { ThreadSignals } from "../signals/thread-signals.js";
+import { returnToUser } from "../signals/deliver.js";
+import { synchronousSignal } from "../signals/faults.js";
+import { stopTimers } from "../signals/itimers.js";
+import { getReg } from "../signals/regs.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -304,7 +308,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     // What mmap of a descriptor maps: the descriptor layer's answer (the file's pager through its server).
     mapSource: (fd) => mapSource(vfs, ctx.k, fd),
     log: opts.log ?? (() => {}),
-    time, task,
+    time, task, sig: new ThreadSignals(),
     strace: opts.strace,
   };
   let result: Omit<RunResult, "cycles"> | undefined;
@@ -323,6 +327,8 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     syscall: (c: Cpu): SyscallResult => {
       ctx.cpu = c;
       const nr = c.r[0];
+      // A system call's first argument, for its restart after a signal (orig_gpr3).
+      ctx.sig.entry = { kind: "syscall", origR3: getReg(c, 3) };
       k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, c.r[6], c.r[8], c.r[10]);
       const r = sys.dispatch(ctx);
       if (r === undefined || !("run" in r)) {
@@ -338,14 +344,15 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
         },
       };
     },
-    // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
+    // A synchronous signal goes to the thread's handler, or kills with the fault described.
     exception: (c, signal, code, addr) => {
-      opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
       // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
-      const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
-      return { exitCode: 128 + signal, error, signal };
+      const why = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
+      return synchronousSignal(ctx, c, signal, code, addr, why);
     },
     emulate: emulatePrivileged,
+    // Signal delivery (and the restart of interrupted calls) on every return to user mode.
+    returnToUser: (c) => returnToUser(ctx, c),
   };
   const body = function* () {
     let end: ThreadEnd | undefined;
@@ -353,6 +360,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     yield* ctx.vfs.start(k, credOf(ctx), opts.cwd ?? "/");
     yield* guestThread(k, spec, clock, (e) => { end = e; });
     ended = true;
+    stopTimers(ctx);
     // The process is gone: its descriptors are closed, its address space goes (after a
     // shootdown), then its state block.
     yield* ctx.vfs.closeAll(k);

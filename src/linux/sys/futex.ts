@@ -2,15 +2,17 @@
 // every effect on memory as Linux makes them, with the one fact of this process model — no
 // other thread exists that could wait or wake. So a wake finds no waiter (0 woken, as Linux
 // answers when nobody waits), FUTEX_WAKE_OP still performs its atomic operation on the second
-// word, a requeue moves nobody, and a wait whose word matches blocks until its timeout (or for
-// ever: nothing could wake it, so the machine's deadlock report names it). glibc's single-
+// word, a requeue moves nobody, and a wait whose word matches blocks until its timeout or a
+// signal (or for ever: the machine's deadlock report names it). glibc's single-
 // threaded paths (pthread_once, the stdio and malloc locks) wake with nobody waiting.
 
 import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { readGuest, writeGuest } from "./guest-mem.js";
 import { argInt, argPtr, mem } from "./user.js";
-import { readTimespec, sleepFor, validTimespec, timespecAbi, type TimespecAbi } from "./time.js";
+import { readTimespec, validTimespec, timespecAbi, type TimespecAbi } from "./time.js";
+import { sleepUntil, waitForSignal } from "../signals/sleep.js";
+import { ERESTARTNOHAND, ERESTARTSYS, ERESTART_RESTARTBLOCK } from "../signals/interruptible.js";
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5;
 const FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
@@ -30,19 +32,24 @@ function store(ctx: SysContext, va: number, v: number): void {
   writeGuest(mem(ctx), va, b);
 }
 
-/** Wait on a word nobody else can change or wake: until `deadline` (monotonic ns) or for ever. */
-function waitAlone(ctx: SysContext, deadlineNs: bigint | undefined, what: string): Pending {
+/**
+ * Wait on a word nobody else can change or wake: until `deadline` (monotonic ns), for ever, or
+ * until a signal interrupts: then ERESTARTSYS (restarted after a handler with SA_RESTART), or
+ * for a timed wait ERESTART_RESTARTBLOCK with a restart that checks the word again and waits
+ * to the same deadline (futex_wait_restart).
+ */
+function waitAlone(ctx: SysContext, uaddr: number, val: number, deadlineNs: bigint | undefined, what: string): Pending {
   if (deadlineNs === undefined) {
     return (function* (): Pending {
       ctx.task.voluntarySwitches++;
-      yield { kind: "event", what: `futex ${what} (the process's only thread: nothing can wake it)` };
-      return 0;
+      const r = yield* waitForSignal(ctx, `futex ${what} (the process's only thread: only a signal can end it)`);
+      return r === -ERESTARTNOHAND ? -ERESTARTSYS : r;
     })();
   }
-  const now = ctx.time.monotonicNs();
   return (function* (): Pending {
-    if (deadlineNs > now) yield* sleepFor(ctx, deadlineNs - now);
-    return -E.ETIMEDOUT;
+    if ((yield* sleepUntil(ctx, deadlineNs)) === "done") return -E.ETIMEDOUT;
+    ctx.sig.restart = (c) => (load(c, uaddr) !== val ? -E.EAGAIN : waitAlone(c, uaddr, val, deadlineNs, what));
+    return -ERESTART_RESTARTBLOCK;
   })();
 }
 
@@ -103,7 +110,7 @@ const futex = (abi?: TimespecAbi): Handler => (ctx) => {
         else deadline = realtime ? ctx.time.monotonicNs() + (t - ctx.time.realtimeNs()) : t;
       }
       if (load(ctx, uaddr) !== val) return -E.EAGAIN;
-      return waitAlone(ctx, deadline, `wait at ${uaddr.toString(16)}`);
+      return waitAlone(ctx, uaddr, val, deadline, `wait at ${uaddr.toString(16)}`);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:

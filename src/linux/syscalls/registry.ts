@@ -16,6 +16,7 @@ import { SYSTEM_CALLS, SYSTEM_PARTIAL } from "../sys/system.js";
 import { PRCTL_CALLS, PRCTL_PARTIAL } from "../sys/prctl.js";
 import { SIGNAL_CALLS, SIGNAL_PARTIAL } from "../sys/signals.js";
 import { FUTEX_CALLS, FUTEX_PARTIAL } from "../sys/futex.js";
+import { DELIVERY_CALLS, DELIVERY_PARTIAL } from "../signals/calls.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -33,6 +34,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "prctl", handlers: PRCTL_CALLS, partial: PRCTL_PARTIAL },
   { name: "signals", handlers: SIGNAL_CALLS, partial: SIGNAL_PARTIAL },
   { name: "futex", handlers: FUTEX_CALLS, partial: FUTEX_PARTIAL },
+  { name: "signal-delivery", handlers: DELIVERY_CALLS, partial: DELIVERY_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */
