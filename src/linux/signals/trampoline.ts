@@ -3,11 +3,18 @@
 // __kernel_sigtramp_rt32) and writes them on the stack only when a process has no vDSO; k42ts
 // gives processes no vDSO, and the stack is not executable (PT_GNU_STACK), so — like qemu-user,
 // which maps a page of trampolines at exec — one read-only, executable page per address space
-// holds the vDSO's sequences, mapped at the first delivery to a handler. The words after the
-// 64-bit sequence are the vDSO's too: libgcc's unwinder recognises a signal frame from the
-// instructions at the return address and, for the 64-bit one, reads a magic "ucontext
-// pointer" (-21 * 8) 32 bytes past it that tells it to look for the ucontext on the stack.
-
+// holds them, mapped at the first delivery to a handler. The register protocol is the vDSO's:
+// ppc64 enters the handler through `bctrl` and comes back to `r1 += 128; r0 = 172; sc`, so that
+// rt_sigreturn finds the ucontext at r1; ppc32 returns to `r0 = 119 or 172; sc`.
+//
+// The instructions are ordered differently from the vDSO's on purpose. Unwinders find a signal
+// frame through the vDSO's call-frame information (libgcc, via dl_iterate_phdr); without it,
+// libgcc falls back to reading the code at the return address, and that fallback is broken in
+// the GCC 10-12 libgcc the Debian cross toolchains ship (it names the return-address column by
+// GCC's internal register number, whose saved size is not a word, and aborts): qemu-ppc's
+// trampoline matches it and glibc's backtrace() from a handler aborts there. An unrecognised
+// sequence makes the unwinder stop at the trampoline instead. Crossing the frame, as on Linux,
+// needs a vDSO with CFI (not built).
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { Pte } from "../../machine/pagetable.js";
 import { RegionKind } from "../../kernel/mem/region.js";
@@ -20,7 +27,7 @@ export const NR_SIGRETURN = 119, NR_RT_SIGRETURN = 172;
 /** __SIGNAL_FRAMESIZE: the dummy caller frame below a signal frame. */
 export const SIGNAL_FRAMESIZE = { ppc64: 128, ppc32: 64 } as const;
 
-const BCTRL = 0x4e800421, SC = 0x44000002;
+const BCTRL = 0x4e800421, SC = 0x44000002, NOP = 0x60000000;
 const li0 = (v: number): number => (0x38000000 | v) >>> 0;
 const addi1 = (v: number): number => (0x38210000 | v) >>> 0;
 
@@ -28,22 +35,20 @@ const addi1 = (v: number): number => (0x38210000 | v) >>> 0;
 export const TRAMP = {
   /** ppc64: `bctrl` (entered with CTR = the handler), then the return path at +4. */
   rt64: 0,
-  /** ppc32: `li r0,119; sc` (a handler without SA_SIGINFO returns here). */
+  /** ppc32: `li r0,119; nop; sc` (a handler without SA_SIGINFO returns here). */
   sigreturn32: 0,
-  /** ppc32: `li r0,172; sc`. */
-  rt32: 8,
+  /** ppc32: `li r0,172; nop; sc`. */
+  rt32: 16,
 } as const;
 
 /** The page's contents for a process of this ABI. */
 function pageBytes(is64: boolean, le: boolean): Uint8Array {
   const s = new Struct(64, le);
   if (is64) {
-    s.u32(0, BCTRL).u32(4, addi1(SIGNAL_FRAMESIZE.ppc64)).u32(8, li0(NR_RT_SIGRETURN)).u32(12, SC);
-    // .long 0,0,0 ; .quad 0, -21*8: pinfo and the magic puc of the old stack trampoline layout.
-    s.i64(36, -21 * 8);
+    s.u32(0, BCTRL).u32(4, li0(NR_RT_SIGRETURN)).u32(8, addi1(SIGNAL_FRAMESIZE.ppc64)).u32(12, SC);
   } else {
-    s.u32(TRAMP.sigreturn32, li0(NR_SIGRETURN)).u32(TRAMP.sigreturn32 + 4, SC);
-    s.u32(TRAMP.rt32, li0(NR_RT_SIGRETURN)).u32(TRAMP.rt32 + 4, SC);
+    s.u32(TRAMP.sigreturn32, li0(NR_SIGRETURN)).u32(TRAMP.sigreturn32 + 4, NOP).u32(TRAMP.sigreturn32 + 8, SC);
+    s.u32(TRAMP.rt32, li0(NR_RT_SIGRETURN)).u32(TRAMP.rt32 + 4, NOP).u32(TRAMP.rt32 + 8, SC);
   }
   return s.b;
 }
