@@ -5,6 +5,9 @@
  *
  *   timers            the checks below, in order
  *   timers alarmdeath an ITIMER_REAL expiry with SIGALRM's default action: the process dies
+ *   timers read       a read of standard input that never gets data (an open, empty pipe)
+ *                     interrupted by SIGALRM: EINTR; with SA_RESTART the read starts again —
+ *                     the handler closed descriptor 0, so the restarted read answers EBADF
  *
  * Checks: alarm's return values; getitimer and setitimer's old value; a periodic ITIMER_REAL
  * waking pause three times; sigsuspend with SIGALRM blocked outside it; rt_sigtimedwait taking
@@ -43,6 +46,8 @@ static void on_alrm(int s) { (void)s; alrm++; }
 static void on_alrm_word(int s) { (void)s; alrm++; word = 1; }
 static void on_vt(int s) { (void)s; vt++; }
 static void on_prof(int s) { (void)s; prof++; }
+
+static void on_alrm_close(int s) { (void)s; alrm++; close(0); }
 
 static void install(int sig, void (*h)(int), int flags) {
     struct sigaction sa;
@@ -195,6 +200,18 @@ int main(int argc, char **argv) {
         once(10 * MS);
         pause();
         printf("not reached\n");
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "read") == 0) {
+        char buf[16];
+        install(SIGALRM, on_alrm, 0);
+        once(10 * MS);
+        int r = (int)read(0, buf, sizeof buf);
+        printf("read of an empty pipe, SIGALRM -> %d %s, handler ran %d\n", r, err(r), alrm);
+        install(SIGALRM, on_alrm_close, SA_RESTART);
+        once(10 * MS);
+        r = (int)read(0, buf, sizeof buf);
+        printf("the same with SA_RESTART (the handler closes it) -> %d %s, handler ran %d\n", r, r < 0 && errno == EBADF ? "EBADF" : err(r), alrm);
         return 0;
     }
     alarms();

@@ -14,8 +14,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { constants } from "node:os";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { constants, tmpdir } from "node:os";
+import { join } from "node:path";
+import { removeTree } from "./testing/fs-tree.js";
 import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
 import { libVolumes, qemuLibArgs, runK42In, TARGETS, type K42Run, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
@@ -103,6 +106,32 @@ for (const t of TARGETS) {
       // mm/fault.c: si_addr is the faulting address (qemu-user 7.2's big-endian targets report another).
       "SIGBUS si_addr is the address read: yes",
     ]);
+  });
+}
+
+// A read of the console that never gets data (standard input an open pipe nobody writes):
+// interrupted by SIGALRM it answers EINTR; with SA_RESTART it starts again (and the handler
+// having closed descriptor 0, answers EBADF). The same pipe is qemu's standard input.
+for (const t of TARGETS) {
+  test(`a read of standard input interrupted by a signal: EINTR, or restarted with SA_RESTART (${t})`, async () => {
+    const exe = build(t, "timers", "static");
+    const dir = mkdtempSync(join(tmpdir(), "k42-sigread-"));
+    const fifo = join(dir, "stdin");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    const fd = openSync(fifo, "r+"); // read and write: never at end of input, never any data
+    try {
+      const [cmd, ...qargs] = qemuCommand(t);
+      const q = spawnSync(cmd, [...qargs, exe, "read"], { stdio: [fd, "pipe", "pipe"] });
+      const k = await runK42In("deterministic", new Uint8Array(readFileSync(exe)), {
+        argv: [exe, "read"], exePath: exe, memBytes: 64 << 20, stdin: { kind: "fd", fd },
+      });
+      assert.equal(k.stdout, q.stdout.toString(), `${t}: ${k.error ?? `exit ${k.status}`}`);
+      assert.match(k.stdout, /EINTR[^]*EBADF/);
+      assert.equal(k.status, 0);
+    } finally {
+      closeSync(fd);
+      removeTree(dir);
+    }
   });
 }
 

@@ -52,6 +52,7 @@ import { returnToUser } from "../signals/deliver.js";
 import { synchronousSignal } from "../signals/faults.js";
 import { stopTimers } from "../signals/itimers.js";
 import { getReg } from "../signals/regs.js";
+import { interruptible } from "../signals/interruptible.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -300,6 +301,8 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     }),
     // The soft RLIMIT_NOFILE as setrlimit left it; the process's pid.
     nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => task.pid, epoch: () => clock.instructions,
+    // Waits a signal may interrupt (a read of the console).
+    interruptible: (b) => interruptible(ctx, b),
   });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
