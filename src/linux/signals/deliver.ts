@@ -40,6 +40,7 @@ import { SIGNAL_FRAMESIZE, TRAMP, mapTrampoline, trampolineOf } from "./trampoli
 import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK } from "./interruptible.js";
 import { checkCpuTimers } from "./itimers.js";
 import { fpStore } from "../../machine/power/fpu/fpscr.js";
+import { deliveryLine } from "./strace-line.js";
 
 const EINTR = 4;
 /** restart_syscall's number (0 on both PowerPC ABIs). */
@@ -92,7 +93,7 @@ function nextSignal(ctx: SysContext): Next | undefined {
 function doSignal(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefined {
   const t = ctx.sig, p = ctx.task.signals;
   for (;;) {
-    if (p.groupExit !== undefined) return death(ctx, p.groupExit, undefined);
+    if (p.groupExit !== undefined) return death(ctx, p.groupExit, pendingInfo(ctx, p.groupExit));
     if (p.stopped) return stopped(ctx);
     const n = nextSignal(ctx);
     if (n === undefined) break;
@@ -130,11 +131,18 @@ function doSignal(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefined {
   return undefined;
 }
 
-/** The process ends on `sig` (do_group_exit); the strace line and the run's error say so. */
+/** The siginfo a pending `sig` would be taken with (the thread's own first), if it is pending. */
+function pendingInfo(ctx: SysContext, sig: number): SigInfo | undefined {
+  for (const from of [ctx.sig.pending, ctx.task.signals.shared]) if (from.has(sig)) return from.peek(sig);
+  return undefined;
+}
+
+/** The process ends on `sig` (do_group_exit); the strace lines and the run's error say so. */
 function death(ctx: SysContext, sig: number, info: SigInfo | undefined): ThreadEnd {
   const name = signalName(sig);
   ctx.killedBy = sig;
   ctx.log(`${name}: default action ${defaultAction(sig) === DefaultAction.Core ? "core dump (no core file is written)" : "terminate"}`);
+  if (info !== undefined) ctx.strace?.(deliveryLine(info));
   ctx.strace?.(`+++ killed by ${name} +++`);
   return { exitCode: 128 + sig, error: info?.why ?? `killed by ${name}`, signal: sig };
 }
@@ -305,6 +313,7 @@ function runHandler(ctx: SysContext, c: Cpu, n: Next, act: SigAction): ThreadEnd
   }
   // Committed: the signal is taken and the handler entered.
   n.from.take(n.sig, n.info);
+  ctx.strace?.(deliveryLine(n.info));
   if ((act.flags & SA.RESETHAND) !== 0) ctx.task.signals.resetHandler(n.sig);
   enter(ctx, c, { sig: n.sig, frame, newsp, tramp, handlerEntry, toc, siginfo });
   // signal_delivered: the handler's mask and (without SA_NODEFER) the signal itself are blocked.
@@ -339,7 +348,7 @@ function enter(ctx: SysContext, c: Cpu, h: { sig: number; frame: bigint; newsp: 
       setReg(c, 5, h.frame + BigInt(RT32.UC));
       setReg(c, 6, h.frame);
     } else {
-      setReg(c, 4, h.frame + BigInt(0));
+      setReg(c, 4, h.frame + BigInt(SIG32.SCTX));
     }
   }
   setReg(c, 1, h.newsp);

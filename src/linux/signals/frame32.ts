@@ -28,7 +28,7 @@ import {
 
 export const MC32 = { FREGS: 192, VREGS: 464, VSREGS: 992, SIZE: 1248 } as const;
 export const RT32 = { INFO: 0, UC: 128, UC_STACK: 136, UC_REGS: 176, UC_SIGMASK: 180, MCONTEXT: 320, UC_SIZE: 1440, SIZE: 1792 } as const;
-export const SIG32 = { UNUSED3: 12, SIGNAL: 16, HANDLER: 20, OLDMASK: 24, REGS: 28, MCONTEXT: 32, SIZE: 1504 } as const;
+export const SIG32 = { SCTX: 0, UNUSED3: 12, SIGNAL: 16, HANDLER: 20, OLDMASK: 24, REGS: 28, MCONTEXT: 32, SIZE: 1504 } as const;
 
 /** An mcontext's bytes (save_user_regs). */
 function putMcontext(s: Struct, o: number, img: RegImage, entry: EntryRegs): void {

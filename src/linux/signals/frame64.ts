@@ -24,7 +24,7 @@ import { Struct } from "../sys/guest-mem.js";
 import { SIGINFO_SIZE } from "./siginfo.js";
 import type { RegImage } from "./regs.js";
 import {
-  MSR, NFPREG, getFpregs, getGregs, getVrs, getVsrLow, gregs, imageOf, putFpregs, putGregs, putVrs, putVsrLow, zeroLow, zeroVrs,
+  MSR, getFpregs, getGregs, getVrs, getVsrLow, gregs, imageOf, putFpregs, putGregs, putVrs, putVsrLow, zeroLow, zeroVrs,
   type EntryRegs,
 } from "./frame-common.js";
 import type { AltStack } from "../task/signal-state.js";
@@ -103,4 +103,3 @@ export function restore64(uc: Uint8Array, le: boolean, read: (va: number, len: n
 
 /** Bytes of a ucontext rt_sigreturn reads. */
 export const UC64_SIZE = F64.UC_SIZE;
-export const FPREGS64 = NFPREG;

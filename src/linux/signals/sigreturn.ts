@@ -3,16 +3,14 @@
 // on (and may have changed), the blocked mask (never SIGKILL or SIGSTOP), every register, the
 // byte order the frame's MSR says, and for rt_sigreturn the alternate stack; an interrupted
 // call's pending restart is forgotten (restart_syscall then answers EINTR). A frame that
-// cannot be read is corrupt: the process gets a SIGSEGV it cannot catch... as Linux does with
-// force_sig (catchable if a SIGSEGV handler is installed and unblocked). The registers being
-// whole, the dispatcher leaves r3 and CR0 alone (ThreadSignals.restoreAll); the call's value,
-// as strace shows it, is the restored r3.
+// cannot be read is corrupt: the thread gets SIGSEGV (force_sig: fatal unless a SIGSEGV
+// handler is installed and unblocked). The registers being whole, the dispatcher leaves r3 and
+// CR0 alone (ThreadSignals.restoreAll); the call's value, as strace shows it, is the restored r3.
 
 import { GuestFault } from "../../machine/power/mmu.js";
 import type { Handler, SysContext } from "../process/syscalls.js";
 import { guestMem } from "../process/syscalls.js";
-import { readGuest } from "../sys/guest-mem.js";
-import { Struct } from "../sys/guest-mem.js";
+import { Struct, readGuest } from "../sys/guest-mem.js";
 import { MINSIGSTKSZ, SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK } from "./numbers.js";
 import { fromKernel } from "./siginfo.js";
 import { forceSignal, receiverOf } from "./send.js";
