@@ -10,7 +10,8 @@
  *                     the handler closed descriptor 0, so the restarted read answers EBADF
  *
  * Checks: alarm's return values; getitimer and setitimer's old value; a periodic ITIMER_REAL
- * waking pause three times; sigsuspend with SIGALRM blocked outside it; rt_sigtimedwait taking
+ * waking pause three times; sigsuspend with SIGALRM blocked outside it, and started again after
+ * a pending ignored signal woke it; rt_sigtimedwait taking
  * a pending signal, timing out, taking a timer's signal while it waits, and interrupted by
  * another signal; nanosleep interrupted (EINTR, with the time left) with and without
  * SA_RESTART (a sleep is never restarted after a handler); a futex wait interrupted: EINTR
@@ -100,6 +101,29 @@ static void periodic(void) {
     }
     struct itimerval zero = { { 0, 0 }, { 0, 0 } };
     setitimer(ITIMER_REAL, &zero, NULL);
+}
+
+/* sigsuspend woken by a signal whose action is SIG_IGN (pending while blocked): delivery finds
+   nothing to run, so the call starts again (ERESTARTNOHAND without a handler) with its mask,
+   and the next signal, caught, ends it with EINTR. */
+static void suspend_restarted(void) {
+    sigset_t block, empty, pend;
+    signal(SIGUSR1, SIG_IGN);
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &block, NULL);
+    raise(SIGUSR1);
+    sigpending(&pend);
+    printf("ignored SIGUSR1 pending while blocked: %d\n", sigismember(&pend, SIGUSR1));
+    install(SIGALRM, on_alrm, 0);
+    alrm = 0;
+    once(10 * MS);
+    sigemptyset(&empty);
+    int r = sigsuspend(&empty);
+    sigpending(&pend);
+    printf("sigsuspend, the ignored signal first -> %d %s, handler ran %d, SIGUSR1 pending %d\n", r, err(r), alrm, sigismember(&pend, SIGUSR1));
+    sigprocmask(SIG_UNBLOCK, &block, NULL);
+    signal(SIGUSR1, SIG_DFL);
 }
 
 static void suspend(void) {
@@ -217,6 +241,7 @@ int main(int argc, char **argv) {
     alarms();
     periodic();
     suspend();
+    suspend_restarted();
     timedwait();
     sleeps(0);
     sleeps(1);
