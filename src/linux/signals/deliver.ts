@@ -24,6 +24,7 @@ import { PageWait, pageWait } from "../../kernel/mem/region.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { ThreadEnd, Wait } from "../../kernel/exec/guest-thread.js";
 import type { SysContext } from "../process/syscalls.js";
+import { E } from "../errno.js";
 import type { SigAction } from "../task/signal-state.js";
 import { readGuest, writeGuest } from "../sys/guest-mem.js";
 import { guestMem } from "../process/syscalls.js";
@@ -42,7 +43,6 @@ import { checkCpuTimers } from "./itimers.js";
 import { fpStore } from "../../machine/power/fpu/fpscr.js";
 import { deliveryLine } from "./strace-line.js";
 
-const EINTR = 4;
 /** restart_syscall's number (0 on both PowerPC ABIs). */
 const NR_RESTART_SYSCALL = 0;
 
@@ -212,7 +212,7 @@ function syscallRestart(ctx: SysContext, c: Cpu, act: SigAction | undefined): vo
     setNip(c, nipOf(c) - 4n);
     c.r[S.CR] &= ~1;
   } else {
-    setReg(c, 3, BigInt(EINTR));
+    setReg(c, 3, BigInt(E.EINTR));
     c.r[S.CR] |= 1;
   }
 }
