@@ -6,12 +6,14 @@
  *   handlers abort      abort() from inside a handler: SIGABRT, status 134
  *
  * Checks: signal() and sigaction() handlers; SA_SIGINFO fields for kill (SI_USER, the sender's
- * pid and uid), tgkill (SI_TKILL), sigqueue (SI_QUEUE, si_value); the mask inside a handler
+ * pid and uid), tgkill (SI_TKILL), sigqueue (SI_QUEUE, si_value); the raw sigqueue calls and
+ * their refusals; the mask inside a handler
  * (the signal itself and sa_mask blocked) and back after it; SA_NODEFER (the handler nests in
  * itself); a handler interrupted by another signal (nested frames); SA_RESETHAND; standard
  * signals coalescing while blocked and real-time signals queueing in order; sigpending.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +117,27 @@ static void checks(void) {
     syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR2);
     union sigval v = { .sival_int = 42 };
     sigqueue(getpid(), SIGUSR2, v);
+
+    /* The raw sigqueue calls: to its own thread; impersonating kill (si_code SI_USER) towards
+       another pid is refused before the pid is looked up; a thread id of 0 is invalid. */
+    siginfo_t qi;
+    memset(&qi, 0, sizeof qi);
+    qi.si_signo = SIGUSR2;
+    qi.si_code = SI_QUEUE;
+    qi.si_pid = getpid();
+    qi.si_uid = getuid();
+    qi.si_value.sival_int = 7;
+    long r = syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), SIGUSR2, &qi);
+    printf("rt_tgsigqueueinfo to itself -> %ld\n", r);
+    qi.si_code = SI_USER;
+    r = syscall(SYS_rt_sigqueueinfo, getpid() + 1000, SIGUSR2, &qi);
+    printf("rt_sigqueueinfo SI_USER to another pid -> %ld %s\n", r, r < 0 && errno == EPERM ? "EPERM" : "?");
+    qi.si_code = SI_QUEUE;
+    r = syscall(SYS_rt_tgsigqueueinfo, getpid(), 0, SIGUSR2, &qi);
+    printf("rt_tgsigqueueinfo tid 0 -> %ld %s\n", r, r < 0 && errno == EINVAL ? "EINVAL" : "?");
+    r = kill(getpid(), 65);
+    printf("kill signal 65 -> %ld %s\n", r, r < 0 && errno == EINVAL ? "EINVAL" : "?");
+    printf("kill signal 0 -> %d\n", kill(getpid(), 0));
 
     install(SIGUSR1, on_masked, 0, SIGTERM);
     print_mask("mask before");
