@@ -16,7 +16,7 @@
  *   - the ucontext: a handler reads r9, CTR, CR field 7 and f1 as the interrupted code left
  *     them, changes r10, CTR, CR7 and f1, and moves the NIP past the faulting load — the code
  *     after it sees the changed values (the frame's layout, as glibc's ucontext_t has it);
- *     on ppc64le also a VR (v_regs);
+ *     on ppc64 also a VR (v_regs);
  *   - SIGILL for an illegal instruction (ILL_ILLOPC), SIGILL for a privileged one (ILL_PRVOPC),
  *     SIGTRAP for tw (TRAP_BRKPT): si_addr is the instruction, the handler skips it;
  *   - SIGBUS (BUS_ADRERR) for a mapped file's page past its end;
@@ -132,7 +132,7 @@ static void ucontext_regs(void) {
     printf("after return: r10 %ld ctr %ld cr7 %lx f1 %g\n", out, ctr, cr & 0xf, f);
 }
 
-#if defined(__powerpc64__) && defined(__ALTIVEC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef __powerpc64__
 static unsigned seen_v2;
 static void vr_handler(int sig, siginfo_t *si, void *p) {
     ucontext_t *u = p;
@@ -142,7 +142,8 @@ static void vr_handler(int sig, siginfo_t *si, void *p) {
     GREGS(u)[PT_NIP] += 4;
 }
 
-static void ucontext_vr(void) {
+/* VMX code even where the compiler's default CPU has none (ppc64 BE: POWER4). */
+__attribute__((target("altivec"))) static void ucontext_vr(void) {
     on(SIGSEGV, vr_handler, 0);
     unsigned out[4] __attribute__((aligned(16)));
     __asm__ volatile(
@@ -277,7 +278,7 @@ int main(int argc, char **argv) {
     if (strcmp(m, "linux") == 0) { linux_mode = 1; instructions(); bus(); return 0; }
     mprotect_return();
     ucontext_regs();
-#if defined(__powerpc64__) && defined(__ALTIVEC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef __powerpc64__
     ucontext_vr();
 #endif
     instructions();
