@@ -5,7 +5,8 @@
 // process group and session); the process issue brings an init, fork and threads.
 //
 // Other layers use two things from here: `cred()` (the ids file permission checks take) and
-// the signal state's `send` through sys/signals.ts raise() (SIGPIPE from the file layer).
+// the signal state, through sys/signals.ts raise() (SIGPIPE from the file layer). The signal
+// state here is the process's; each thread's is SysContext.sig (linux/signals).
 
 import { Credentials, type FileCred } from "./credentials.js";
 import { ResourceLimits } from "./resource-limits.js";
