@@ -60,12 +60,19 @@ function restartCode(c: Cpu): number {
   return r === ERESTARTSYS || r === ERESTARTNOINTR || r === ERESTARTNOHAND || r === ERESTART_RESTARTBLOCK ? r : 0;
 }
 
-/** The kernel layer's hook: run before the thread's user code runs again. */
+/**
+ * The kernel layer's hook: run before the thread's user code runs again (after every chunk of
+ * a time slice too, so the common case — nothing pending, no CPU timer, not from a system
+ * call — is a few comparisons that allocate nothing).
+ */
 export function returnToUser(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefined {
   ctx.cpu = c;
+  const t = ctx.sig, p = ctx.task.signals, its = p.itimers;
+  if (t.pending.set === 0n && p.shared.set === 0n && t.entry === INTERRUPT_ENTRY && t.savedMask === undefined &&
+    p.groupExit === undefined && !p.stopped && its.virt.expiry === undefined && its.prof.expiry === undefined) return undefined;
   checkCpuTimers(ctx);
   if (!work(ctx, c)) {
-    ctx.sig.entry = INTERRUPT_ENTRY;
+    t.entry = INTERRUPT_ENTRY;
     return undefined;
   }
   return doSignal(ctx, c);
