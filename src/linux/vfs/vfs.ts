@@ -38,6 +38,12 @@ export interface VfsOptions {
   readonly epoch: () => number;
   /** The lock manager shared by the machine's processes (default: the process's own). */
   readonly locks?: LockManager;
+  /**
+   * How the process's thread waits where a signal may interrupt it (linux/signals'
+   * interruptible): the block's wake-up value, or INTERRUPTED. Without it, waits are not
+   * interruptible.
+   */
+  readonly interruptible?: (b: Block) => Generator<Block, unknown, unknown>;
 }
 
 export class Vfs {
@@ -61,6 +67,11 @@ export class Vfs {
 
   get pid(): number {
     return this.opts.pid();
+  }
+
+  /** An interruptible wait for `b` (VfsOptions.interruptible), if the process has one. */
+  get interruptible(): ((b: Block) => Generator<Block, unknown, unknown>) | undefined {
+    return this.opts.interruptible;
   }
 
   /**
