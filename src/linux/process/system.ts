@@ -415,6 +415,9 @@ export class LinuxSystem {
    */
   private *threadEnded(t: LinuxThread, end: ThreadEnd): Generator<Block, void, unknown> {
     const p = t.proc;
+    // The thread that met the fatal signal says why (a fault's description), even when the
+    // group's end was decided already (delivery marks it before the thread returns here).
+    if (end.signal !== undefined && end.error !== undefined && p.deathNote === undefined) p.deathNote = end.error;
     if (p.groupExit === undefined) {
       if (end.signal !== undefined) this.kill(p, end.signal, end.error);
       else if (t.exitCode === undefined) p.groupExit = (end.exitCode & 0xff) << 8; // a limit or the like
