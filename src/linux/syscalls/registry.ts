@@ -18,6 +18,7 @@ import { SIGNAL_CALLS, SIGNAL_PARTIAL } from "../sys/signals.js";
 import { FUTEX_CALLS, FUTEX_PARTIAL } from "../sys/futex.js";
 import { PROC_CALLS, PROC_PARTIAL } from "../process/sys-proc.js";
 import { EXEC_CALLS, EXEC_PARTIAL } from "../process/sys-exec.js";
+import { IPC_CALLS, IPC_PARTIAL } from "../ipc/calls.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -37,6 +38,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "futex", handlers: FUTEX_CALLS, partial: FUTEX_PARTIAL },
   { name: "processes", handlers: PROC_CALLS, partial: PROC_PARTIAL },
   { name: "exec", handlers: EXEC_CALLS, partial: EXEC_PARTIAL },
+  { name: "sysvipc", handlers: IPC_CALLS, partial: IPC_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */
