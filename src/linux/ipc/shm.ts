@@ -28,6 +28,7 @@ import { Cap } from "../task/credentials.js";
 import { Rlimit, RLIM_INFINITY } from "../task/resource-limits.js";
 import { E } from "../errno.js";
 import { findFree, type SysContext } from "../process/syscalls.js";
+import { taskSize } from "../exec/elf-file.js";
 import { readStruct } from "../sys/user.js";
 import { IpcIds, ipcGet, ipcOwns, ipcPermits, newPerm, updatePerm, type IpcPerm } from "./ids.js";
 import {
@@ -56,11 +57,6 @@ export class ShmSegment {
     readonly cpid: number,
   ) {}
 }
-
-/** The end of a 32-bit process's address space for attaches at a given address (TASK_SIZE_USER32). */
-const TASK_SIZE_32 = 2 ** 32 - PAGE_SIZE;
-/** A 64-bit process's (powerpc's 4K-page TASK_SIZE_USER64 of 64 TiB, the hash MMU's default). */
-const TASK_SIZE_64 = 2 ** 46;
 
 /** The shared-memory part of an IPC namespace. */
 export class ShmNamespace {
@@ -171,7 +167,7 @@ export class ShmNamespace {
     const len = seg.pages * PAGE_SIZE;
     let start: number;
     if (fixed) {
-      if (len > (ctx.image.is64 ? TASK_SIZE_64 : TASK_SIZE_32) - addr) return -E.ENOMEM;
+      if (len > taskSize(ctx.image.is64) - addr) return -E.ENOMEM; // past TASK_SIZE
       if ((flags & SHM_REMAP) === 0 && !ctx.space.isFree(addr, addr + len)) return -E.EINVAL;
       start = addr;
     } else {
