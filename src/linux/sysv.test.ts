@@ -47,7 +47,7 @@ async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Pro
 
 const CELLS: readonly [Linkage, Mode][] = [["static", "deterministic"], ["dynamic", "deterministic"], ["static", "parallel"]];
 
-for (const prog of ["shm", "sem"]) {
+for (const prog of ["shm", "sem", "msg"]) {
   for (const t of TARGETS) {
     for (const [linkage, mode] of CELLS) {
       test(`guest/sysv/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {
