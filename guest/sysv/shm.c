@@ -184,6 +184,29 @@ static void forked(const char *self) {
     shmctl(id, IPC_RMID, NULL);
 }
 
+/* IPC_RMID of a segment only a child still has attached: it goes when the child exits. */
+static void last_attach(void) {
+    int id = shmget(IPC_PRIVATE, PAGE, 0600);
+    int sem = semget(IPC_PRIVATE, 1, 0600);
+    char *p = shmat(id, NULL, 0);
+    pid_t c = fork();
+    if (c == 0) {
+        struct sembuf down = {0, -1, 0};
+        semop(sem, &down, 1); /* the inherited attach stays until the parent says */
+        _exit(0);
+    }
+    OK("shmdt", "the parent detaches", shmdt(p));
+    OK("shmctl", "IPC_RMID, the child still attached", shmctl(id, IPC_RMID, NULL));
+    printf("%-10s %-48s -> %ld\n", "shmctl", "nattch", nattch(id));
+    struct sembuf up = {0, 1, 0};
+    semop(sem, &up, 1);
+    int status;
+    waitpid(c, &status, 0);
+    report("the attached child", status);
+    OK("shmctl", "IPC_STAT after the child's exit", nattch(id));
+    semctl(sem, 0, IPC_RMID);
+}
+
 /* Permissions, in a child that is not root (CAP_IPC_OWNER would pass every check). */
 static void perms(void) {
     pid_t c = fork();
@@ -215,6 +238,7 @@ int main(int argc, char **argv) {
     attaches();
     ctl();
     forked(argv[0]);
+    last_attach();
     perms();
     return 0;
 }

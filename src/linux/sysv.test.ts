@@ -36,7 +36,7 @@ function qemuRun(t: Target, exe: string, linkage: Linkage): { out: string; statu
   }
 }
 
-async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Promise<{ out: string; status: number; frames?: { allocated: number[]; freed: number[] } }> {
+async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Promise<{ out: string; status: number }> {
   const lib = libVolumes(t, linkage).volumes ?? [];
   const r = await runK42In(mode, new Uint8Array(readFileSync(exe)), {
     argv: [exe], env: ["PATH=/bin"], exePath: exe, seed: 11, epoch: 1_000_000_000, memBytes: 256 << 20,
@@ -47,7 +47,7 @@ async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Pro
 
 const CELLS: readonly [Linkage, Mode][] = [["static", "deterministic"], ["dynamic", "deterministic"], ["static", "parallel"]];
 
-for (const prog of ["shm", "sem", "msg"]) {
+for (const prog of ["shm", "sem", "msg", "posix", "direct"]) {
   for (const t of TARGETS) {
     for (const [linkage, mode] of CELLS) {
       test(`guest/sysv/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {
@@ -61,4 +61,74 @@ for (const prog of ["shm", "sem", "msg"]) {
   }
 }
 
-void runProgram;
+/** A program under k42 alone (deterministic, static), as user `uid`: its output, status and frame counts. */
+function k42Alone(t: Target, prog: string, uid: number): { out: string; status: number; frames: { allocated: number[]; freed: number[] } | undefined } {
+  const exe = buildLinked(t, `sysv/${prog}.c`, "static");
+  const out: Buffer[] = [];
+  const r = runProgram(new Uint8Array(readFileSync(exe)), {
+    argv: [exe], env: [], exePath: exe, seed: 7, epoch: 1_000_000_000, memBytes: 256 << 20, uid, gid: uid,
+    volumes: [{ host: dirname(exe), guest: dirname(exe), readonly: true }],
+    stdout: (b) => out.push(Buffer.from(b)), stderr: (b) => out.push(Buffer.from(b)),
+  });
+  return { out: Buffer.concat(out).toString(), status: r.exitCode, frames: r.frames };
+}
+
+/** guest/sysv/linux.c's lines as Linux 6.1 prints them for an ordinary user (the defaults of a fresh IPC namespace). */
+function linuxExpected(t: Target): string {
+  const shmInfo = t === "ppc32"
+    // A 32-bit process's struct shminfo64 (compat): shmmax clamped to INT_MAX, shmall's low 32 bits.
+    ? "shm IPC_INFO -> 0: shmmax 2147483647 shmmin 1 shmmni 4096 shmseg 4096 shmall 4278190079"
+    : "shm IPC_INFO -> 0: shmmax 18446744073692774399 shmmin 1 shmmni 4096 shmseg 4096 shmall 18446744073692774399";
+  return [
+    "euid is 0: no",
+    "shm ids: 0 then 1",
+    // The 65th id: slots 0..63 used in turn, then slot 0 again with the next sequence number.
+    "after 65 segments: the last 32768, the next 32769",
+    "first semaphore set 0, first queue 0",
+    shmInfo,
+    "sem IPC_INFO -> 0: semmap 1024000000 semmni 32000 semmns 1024000000 semmnu 1024000000 semmsl 32000 semopm 500 semume 500 semusz 20 semvmx 32767 semaem 32767",
+    "msg IPC_INFO -> 0: msgpool 512000 msgmap 16384 msgmax 8192 msgmnb 16384 msgmni 32000 msgssz 16 msgtql 16384 msgseg 65535",
+    "SHM_INFO -> highest slot right: used_ids 2 shm_tot 5 shm_rss 2 shm_swp 0",
+    "shmctl     SHM_STAT of a segment of mode 0                  -> EACCES",
+    "shmctl     SHM_STAT_ANY of it gives the id                  -> yes",
+    // qemu-user finds an address itself and attaches there; Linux refuses SHM_REMAP without one.
+    "shmat      address 0 with SHM_REMAP                         -> EINVAL",
+    // Not Linux's answer with huge pages configured: the emulated machine has none (logged).
+    "shmget     SHM_HUGETLB (no huge pages)                      -> ENOSYS",
+    "shmget     more than the machine's memory                   -> ENOMEM",
+    "shmget     the same with SHM_NORESERVE                      -> ok",
+    "shmctl     SHM_LOCK (RLIMIT_MEMLOCK 8 MiB)                  -> ok",
+    "shmctl     SHM_LOCK of 9 MiB more                           -> ENOMEM",
+    // Not built: the old structure layouts (Linux would fill struct shmid_ds).
+    "shmctl     IPC_STAT, the old layout (no IPC_64)             -> ENOSYS",
+    "SEM_INFO -> highest slot right: semusz (sets) 1 semaem (semaphores) 4",
+    // powerpc's direct semctl takes the command as it is (qemu-user masks IPC_64 off).
+    "semctl     GETVAL with IPC_64, the direct call              -> EINVAL",
+    "semctl     ctime is set, otime not yet                      -> yes",
+    "semctl     otime is set                                     -> yes",
+    "MSG_INFO -> highest slot right: msgpool (queues) 1 msgmap (messages) 2 msgtql (bytes) 4",
+    "msgctl     lspid is the caller, lrpid none                  -> yes",
+    "msgctl     stime and ctime are set, rtime not               -> yes",
+    "msgctl     lrpid is the caller, rtime set                   -> yes",
+    "msgctl     IPC_SET msg_qbytes past MSGMNB                   -> EPERM",
+    "",
+  ].join("\n");
+}
+
+for (const t of TARGETS) {
+  test(`guest/sysv/linux.c gives Linux's limits, ids and answers where qemu-user is no oracle (${t}, k42 only)`, () => {
+    const r = k42Alone(t, "linux", 1000);
+    assert.equal(r.out, linuxExpected(t));
+    assert.equal(r.status, 0);
+  });
+}
+
+test("every frame of the segments goes back when the programs remove them (shm.c and posix.c, ppc64le)", () => {
+  for (const prog of ["shm", "posix"]) {
+    const r = k42Alone("ppc64le", prog, 0);
+    assert.equal(r.status, 0, r.out);
+    const f = r.frames;
+    assert.ok(f !== undefined);
+    assert.deepEqual(f.freed, f.allocated, `${prog}: frames taken and given back per node`);
+  }
+});
