@@ -3,6 +3,7 @@
  * IPC_NOWAIT, ERANGE, timeouts, a child blocked until its parent posts or removes the set,
  * waits for zero, and SEM_UNDO undone at the child's exit. */
 #include "sysv.h"
+#include <signal.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -163,6 +164,18 @@ static void waits(void) {
     OK("parent", "+1 on sem 1", op1(id, 1, 1, 0));
     child_result("-1 on sem 0 and sem 1 (0, 0)", c);
     printf("%-10s %-48s -> %d %d\n", "semctl", "sem 0 and sem 1", semctl(id, 0, GETVAL), semctl(id, 1, GETVAL));
+
+    /* A child killed while it waits: its operation leaves the queue. */
+    c = fork();
+    if (c == 0) {
+        child_exit(op1(id, 0, -1, 0));
+    }
+    SAY("parent", "the child waits", wait_count(id, 0, GETNCNT, 1));
+    OK("parent", "SIGKILL to the waiting child", kill(c, SIGKILL));
+    int status;
+    waitpid(c, &status, 0);
+    report("the killed child", status);
+    VAL("parent", "GETNCNT after its death", semctl(id, 0, GETNCNT));
 
     c = fork();
     if (c == 0) {

@@ -83,12 +83,12 @@ export class ShmNamespace {
   *sweep(k: Kernel): Gen<void> {
     if (this.dest.size === 0) return;
     for (const seg of [...this.dest]) {
-      if (!this.dest.has(seg)) continue;
-      if ((yield* this.nattch(k, seg)) === 0) yield* this.destroy(k, seg);
+      if (this.dest.has(seg) && (yield* this.nattch(k, seg)) === 0) yield* this.destroy(k, seg);
     }
   }
 
   private *destroy(k: Kernel, seg: ShmSegment): Gen<void> {
+    if (seg.perm.deleted) return; // another call destroyed it while this one waited (a hot-swap)
     this.ids.remove(seg);
     this.dest.delete(seg);
     this.byFcm.delete(seg.fcm);
@@ -275,7 +275,9 @@ export class ShmNamespace {
   private *shmInfo(ctx: SysContext, buf: number): Gen<number> {
     let rss = 0;
     const ms = ctx.space.ms;
-    for (const seg of this.ids.all()) rss += yield* ms.files.call(seg.fcm, (f) => f.info().pages);
+    for (const seg of [...this.ids.all()]) {
+      if (!seg.perm.deleted) rss += yield* ms.files.call(seg.fcm, (f) => f.info().pages);
+    }
     const is64 = ctx.image.is64, w = is64 ? 8 : 4;
     const s = structOf(ctx, w + 5 * w);
     s.i32(0, this.ids.inUse);
@@ -315,7 +317,9 @@ export class ShmNamespace {
       seg.ctime = nowSec(ctx);
       return 0;
     }
-    if ((yield* this.nattch(ctx.k, seg)) > 0) {
+    const attached = yield* this.nattch(ctx.k, seg);
+    if (seg.perm.deleted) return -E.EIDRM; // destroyed while this call waited
+    if (attached > 0) {
       seg.perm.mode |= SHM_DEST;
       this.ids.makePrivate(seg);
       this.dest.add(seg);
