@@ -196,5 +196,4 @@ const OLD = "the old structure layouts (a command without IPC_64) ENOSYS; SHM_HU
 export const IPC_PARTIAL: SyscallFamily["partial"] = {
   ipc: OLD,
   shmget: "SHM_HUGETLB ENOSYS (no huge pages)",
-  shmctl: "no /proc/sysvipc/shm",
 };

@@ -12,6 +12,7 @@
 // returns ERESTARTNOHAND: restarted when no handler ran; the signal code decides that).
 
 import type { Block } from "../../kernel/sched/thread.js";
+import { assertNever } from "../../machine/assert.js";
 import { Cap } from "../task/credentials.js";
 import { E } from "../errno.js";
 import type { SysContext } from "../process/syscalls.js";
@@ -83,6 +84,8 @@ function matches(m: Msg, type: bigint, mode: Search): boolean {
       return m.type !== type;
     case Search.LessEqual:
       return m.type <= type;
+    default:
+      return assertNever(mode, "msgrcv search mode");
   }
 }
 
