@@ -42,6 +42,7 @@ import type { MapSource } from "../sys/map-source.js";
 import { choiceOf } from "./syscalls.js";
 import type { GuestTime } from "./guest-time.js";
 import { FutexTable } from "../sys/futex-table.js";
+import { IpcNamespace } from "../ipc/namespace.js";
 import { LinuxProcess, LinuxThread, type ThreadCtx } from "./lprocess.js";
 import { INTERRUPTED, interruptible } from "../signals/interruptible.js";
 import { returnToUser } from "../signals/deliver.js";
@@ -84,6 +85,8 @@ export const childWait = (pid: number): Block => ({ kind: "event", what: `a chil
 export class LinuxSystem {
   readonly procs = new Map<number, LinuxProcess>();
   readonly futexes = new FutexTable();
+  /** System V IPC's segments, semaphore sets and message queues (linux/ipc). */
+  readonly ipc = new IpcNamespace();
   /** Record, OFD and flock locks of every process (they conflict between processes). */
   readonly locks = new LockManager();
   private readonly dispatchers = new Map<Arch, SyscallDispatcher>();
@@ -461,6 +464,8 @@ export class LinuxSystem {
     });
     if (this.leaveVfs(p.vfs)) yield* p.vfs.closeAll(this.k);
     if (this.leaveSpace(p.space)) yield* p.space.teardown();
+    // System V IPC: SEM_UNDO adjustments applied; removed segments whose last attach went, gone.
+    yield* this.ipc.processEnded(this.k, p.pid, Number(this.time.realtimeNs() / 1_000_000_000n));
     this.releaseVfork(p);
     const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
     this.noteMain(p);

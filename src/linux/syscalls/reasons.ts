@@ -48,9 +48,8 @@ const NEXT_ISSUE_CALLS = [
   "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
   "timer_settime64", "timer_gettime64", "timerfd_create", "timerfd_settime", "timerfd_gettime",
   "timerfd_settime64", "timerfd_gettime64",
-  // System V and POSIX IPC
-  "ipc", "shmget", "shmat", "shmdt", "shmctl", "semget", "semctl", "semtimedop", "semtimedop_time64",
-  "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
+  // POSIX message queues
+  "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
   "mq_notify", "mq_getsetattr", "mq_timedsend_time64", "mq_timedreceive_time64",
 ];
 

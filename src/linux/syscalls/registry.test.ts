@@ -48,11 +48,15 @@ test("calls without a handler say why: the next issue's, Linux's own ENOSYS, or 
     const s = t.named(name)?.status;
     return s?.kind === "errno" ? `${errnoName(s.errno)} ${s.reason}` : undefined;
   };
-  for (const n of ["unshare", "futex_waitv", "socket", "epoll_create1", "signalfd4", "shmget", "timer_create"]) {
+  for (const n of ["unshare", "futex_waitv", "socket", "epoll_create1", "signalfd4", "mq_open", "timer_create"]) {
     assert.equal(reason(t64, n), `ENOSYS ${NEXT_ISSUE}`, n);
   }
   assert.equal(reason(t32, "socketcall"), `ENOSYS ${NEXT_ISSUE}`);
-  assert.equal(reason(t32, "ipc"), `ENOSYS ${NEXT_ISSUE}`);
+  assert.equal(reason(t32, "mq_open"), `ENOSYS ${NEXT_ISSUE}`);
+  // System V IPC has its family: the direct calls, and ipc() on both ABIs.
+  for (const n of ["ipc", "shmget", "semctl", "msgrcv"]) assert.equal(t32.named(n)?.family, "sysvipc", n);
+  assert.equal(t64.named("semtimedop")?.family, "sysvipc");
+  assert.equal(t32.named("semtimedop_time64")?.family, "sysvipc");
   // select is sys_ni_syscall on ppc64 but the old select on ppc32
   assert.equal(reason(t64, "select"), `ENOSYS ${LINUX_HAS_NONE}`);
   assert.equal(reason(t32, "select"), `ENOSYS ${NEXT_ISSUE}`);

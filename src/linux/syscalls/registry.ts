@@ -19,6 +19,7 @@ import { FUTEX_CALLS, FUTEX_PARTIAL } from "../sys/futex.js";
 import { PROC_CALLS, PROC_PARTIAL } from "../process/sys-proc.js";
 import { EXEC_CALLS, EXEC_PARTIAL } from "../process/sys-exec.js";
 import { DELIVERY_CALLS, DELIVERY_PARTIAL } from "../signals/calls.js";
+import { IPC_CALLS, IPC_PARTIAL } from "../ipc/calls.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -39,6 +40,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "processes", handlers: PROC_CALLS, partial: PROC_PARTIAL },
   { name: "exec", handlers: EXEC_CALLS, partial: EXEC_PARTIAL },
   { name: "signal-delivery", handlers: DELIVERY_CALLS, partial: DELIVERY_PARTIAL },
+  { name: "sysvipc", handlers: IPC_CALLS, partial: IPC_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */

@@ -24,6 +24,8 @@ export const enum Cap {
   SETUID = 7,
   SETPCAP = 8,
   LINUX_IMMUTABLE = 9,
+  IPC_LOCK = 14,
+  IPC_OWNER = 15,
   SYS_CHROOT = 18,
   SYS_ADMIN = 21,
   SYS_BOOT = 22,
