@@ -48,6 +48,8 @@ import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RELATIME } from "../../servers/fs/op
 import { startProcServers } from "../proc-servers.js";
 import { ProcessTable, processSource } from "../proc-source.js";
 import { RELEASE, VERSION } from "../task/uts.js";
+import { PipeServers, pipeServerCpus } from "../../servers/pipe/start.js";
+import { waiterOf } from "../sys/wait.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -260,7 +262,7 @@ function hostGroups(): number[] {
   return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
 }
 
-function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, table: ProcessTable): Process {
+function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, table: ProcessTable, pipes: Handle): Process {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const cost = k.port.cost;
@@ -296,6 +298,7 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     }),
     // The soft RLIMIT_NOFILE as setrlimit left it; the process's pid.
     nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => task.pid, epoch: () => clock.instructions,
+    pipes,
   });
   const ctx: SysContext = {
     cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
@@ -307,6 +310,8 @@ function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTi
     time, task,
     strace: opts.strace,
   };
+  // The file layer's waits (pipes, eventfds, FIFO opens) go through the personality's one wait.
+  vfs.wait = waiterOf(ctx);
   let result: Omit<RunResult, "cycles"> | undefined;
   /** The program has ended (exit or death): its memory is going, /proc shows a zombie. */
   let ended = false;
@@ -402,7 +407,10 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     const started = kernels.map((k) => fs.start(k.ppc));
     const table = new ProcessTable();
     for (const k of kernels) startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt);
-    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace, table);
+    // The pipe server after them, on every processor (each dispatcher notifies through its own processor's wait channels).
+    const pipes = new PipeServers();
+    const pipeRoots = kernels.map((k) => pipes.start(k.ppc, k.waits.notifier()));
+    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace, table, pipeRoots[home.cpu]);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     booted.input.close();
@@ -487,11 +495,13 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   // This worker's process records: only the process's own processor holds one.
   const table = new ProcessTable();
   startProc(k, servers, started.namespace, table, args.cpu, pt);
+  // The pipe server: its pipes in processor 0's worker (pipeServerCpus), as the file servers' state.
+  const pipeRoot = new PipeServers({ cpus: pipeServerCpus("parallel") ?? [0] }).start(k.ppc, k.waits.notifier());
   if (k.cpu !== args.cpu) return () => {
     servers.stop();
     return undefined;
   };
-  const p = startProcess(k, args.plan, opts, pt, started.namespace, table);
+  const p = startProcess(k, args.plan, opts, pt, started.namespace, table, pipeRoot);
   return () => {
     servers.stop();
     try {

@@ -41,8 +41,8 @@ export function raise(ctx: SysContext, sig: number): Outcome {
   return o;
 }
 
-/** After a change that may make a pending signal deliverable (a new mask, a new action). */
-function deliverPending(ctx: SysContext): void {
+/** After a change that may make a pending signal deliverable (a new mask, a new action; ppoll's and pselect6's masks). */
+export function deliverPending(ctx: SysContext): void {
   const o = ctx.task.signals.deliverable();
   if (o !== undefined) settle(ctx, o);
   else logCaught(ctx);

@@ -16,6 +16,9 @@ import { SYSTEM_CALLS, SYSTEM_PARTIAL } from "../sys/system.js";
 import { PRCTL_CALLS, PRCTL_PARTIAL } from "../sys/prctl.js";
 import { SIGNAL_CALLS, SIGNAL_PARTIAL } from "../sys/signals.js";
 import { FUTEX_CALLS, FUTEX_PARTIAL } from "../sys/futex.js";
+import { PIPE_CALLS, PIPE_PARTIAL } from "../sys/pipe.js";
+import { POLL_CALLS, POLL_PARTIAL } from "../sys/poll.js";
+import { EVENTFD_CALLS } from "../sys/eventfd.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -33,6 +36,9 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "prctl", handlers: PRCTL_CALLS, partial: PRCTL_PARTIAL },
   { name: "signals", handlers: SIGNAL_CALLS, partial: SIGNAL_PARTIAL },
   { name: "futex", handlers: FUTEX_CALLS, partial: FUTEX_PARTIAL },
+  { name: "pipe", handlers: PIPE_CALLS, partial: PIPE_PARTIAL },
+  { name: "poll", handlers: POLL_CALLS, partial: POLL_PARTIAL },
+  { name: "eventfd", handlers: EVENTFD_CALLS },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */

@@ -9,6 +9,9 @@
 //   console  the machine's console (console.ts), one of its streams
 //   path     O_PATH: a place in the tree only (no server open file); usable as a directory
 //            descriptor, for fstat, fchdir, and the *at calls with AT_EMPTY_PATH
+//   pipe, eventfd
+//            an object that is not a server file (file-object.ts: `obj` does the reads, writes
+//            and polls); a FIFO opened by path is a pipe with its node
 //
 // Every description remembers its node (the walk's chain) when it has one: fstat, fchdir,
 // /proc/self/fd and the *at calls use it.
@@ -16,6 +19,7 @@
 import type { Handle } from "../../kernel/ppc/values.js";
 import type { Dirent } from "../../servers/fs/iface.js";
 import type { Stream } from "./console.js";
+import type { FileObject } from "./file-object.js";
 import type { PNode } from "./pnode.js";
 
 /** PowerPC's open(2) flags (asm/fcntl.h: O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE, O_DIRECT differ from x86's). */
@@ -50,7 +54,7 @@ export const O_PATH_FLAGS = O.DIRECTORY | O.NOFOLLOW | O.PATH | O.CLOEXEC;
 /** What F_SETFL may change (Linux's SETFL_MASK). */
 export const SETFL_MASK = O.APPEND | O.ASYNC | O.NONBLOCK | O.DIRECT | O.NOATIME;
 
-export type FileKind = "file" | "dir" | "console" | "path";
+export type FileKind = "file" | "dir" | "console" | "path" | "pipe" | "eventfd";
 
 /** The page of directory entries last fetched (getdents continues in it while the position matches). */
 export interface DirCache {
@@ -61,7 +65,11 @@ export interface DirCache {
 }
 
 export class OpenFile {
-  /** Descriptors that name this description (in every process). */
+  /**
+   * Descriptors that name this description (in every process sharing this heap): one more with
+   * each dup and each copy of a descriptor table (fork: `retain`), one less with each close
+   * (Vfs.drop, which releases the description at 0).
+   */
   refs = 1;
   /** The file position (a readdir cookie for directories). */
   pos = 0;
@@ -83,7 +91,15 @@ export class OpenFile {
     readonly handle: Handle | undefined,
     /** The console stream (kind console). */
     readonly stream: Stream | undefined,
+    /** The object of a pipe or eventfd (file-object.ts). */
+    readonly obj?: FileObject,
   ) {}
+
+  /** One more descriptor names this description (dup, a forked descriptor table); Vfs.drop undoes it. */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
 
   get readable(): boolean {
     const m = this.flags & O.ACCMODE;
