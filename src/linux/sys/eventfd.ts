@@ -1,8 +1,8 @@
 // eventfd and eventfd2 (fs/eventfd.c do_eventfd): a counter starting at `initval` (an unsigned
 // int) behind a new descriptor. Flags: EFD_SEMAPHORE, EFD_NONBLOCK (O_NONBLOCK), EFD_CLOEXEC
-// (O_CLOEXEC); any other bit is EINVAL. The open file is O_RDWR with the O_NONBLOCK and
-// O_CLOEXEC bits of the flags (Linux keeps both in f_flags: F_GETFL shows them). The counter's
-// semantics are in vfs/eventfd.ts.
+// (O_CLOEXEC); any other bit is EINVAL. The open file is O_RDWR, with O_NONBLOCK if asked (what
+// anon_inode_getfile keeps of the flags: F_GETFL shows no O_CLOEXEC). The counter's semantics
+// are in vfs/eventfd.ts.
 
 import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
@@ -13,7 +13,7 @@ function* doEventfd(ctx: SysContext, initval: number, flags: number): Pending {
   if ((flags & ~(O.CLOEXEC | O.NONBLOCK | EFD_SEMAPHORE)) !== 0) return -E.EINVAL;
   const v = ctx.vfs;
   const obj = EventFd.create(ctx.k, initval, (flags & EFD_SEMAPHORE) !== 0, ctx.image.le);
-  const f = v.newFile("eventfd", O.RDWR | (flags & (O.NONBLOCK | O.CLOEXEC)), undefined, undefined, undefined, obj);
+  const f = v.newFile("eventfd", O.RDWR | (flags & O.NONBLOCK), undefined, undefined, undefined, obj);
   const fd = v.fds.alloc(f, (flags & O.CLOEXEC) !== 0);
   if (fd < 0) yield* v.release(ctx.k, f); // EMFILE: the counter goes at once
   return fd;

@@ -30,9 +30,11 @@ import { putTimespec, readTimespec, validTimespec, type TimespecAbi } from "./ti
 import { argInt, argPtr, argU32, getSigset, readStruct } from "./user.js";
 import { waitOn } from "./wait.js";
 
-const POLLIN_SET = POLL.RDNORM | POLL.RDBAND | POLL.IN | POLL.HUP | POLL.ERR;
-const POLLOUT_SET = POLL.WRBAND | POLL.WRNORM | POLL.OUT | POLL.ERR;
-const POLLEX_SET = POLL.PRI;
+// select counts a descriptor that is not a file to poll (O_PATH: POLLNVAL) as ready in every
+// set it is in (Linux since 5.15, "select: Fix indefinitely sleeping task").
+const POLLIN_SET = POLL.RDNORM | POLL.RDBAND | POLL.IN | POLL.HUP | POLL.ERR | POLL.NVAL;
+const POLLOUT_SET = POLL.WRBAND | POLL.WRNORM | POLL.OUT | POLL.ERR | POLL.NVAL;
+const POLLEX_SET = POLL.PRI | POLL.NVAL;
 
 /** A deadline on the machine's clock (Infinity: none) and the timeout it came from (0: no write-back). */
 interface Deadline {

@@ -9,10 +9,12 @@
 // counter), CHAN (the wait channel's id). The block and its channel go with the last
 // description.
 //
-// Semantics: a read of fewer than 8 bytes is EINVAL; it takes the whole count (EFD_SEMAPHORE: 1
-// of it) and waits while the count is 0; a write of fewer than 8 bytes is EINVAL, of the value
-// 2^64-1 EINVAL, and waits while the sum would pass 2^64-2. The 8 bytes are the process's own
-// byte order (a u64 in memory). poll: IN while the count is not 0, OUT while another 1 fits.
+// Semantics (Linux 6.1): a read of fewer than 8 bytes is EINVAL; it takes the whole count
+// (EFD_SEMAPHORE: 1 of it) and waits while the count is 0, and a buffer that cannot take the 8
+// bytes is EFAULT after the count was taken; a write of fewer than 8 bytes is EINVAL (of more,
+// the first 8 count: Linux 6.9 made that EINVAL too), of the value 2^64-1 EINVAL, and waits
+// while the sum would pass 2^64-2. The 8 bytes are the process's own byte order (a u64 in
+// memory). poll: IN while the count is not 0, OUT while another 1 fits.
 
 import type { Kernel } from "../../kernel/kernel.js";
 import { acquire, release } from "../../kernel/mem/lock.js";
