@@ -98,8 +98,6 @@ int main(int argc, char **argv) {
   show("a 96-byte write merges into the last page", write(p[1], buf, 96));
   show("then 1 byte", write(p[1], buf, 1));
   drain(p[0]);
-  fill(p[1], 100, "100-byte writes");
-  drain(p[0]);
   fill(p[1], 5000, "5000-byte writes");
   drain(p[0]);
   fill(p[1], 3000, "3000-byte writes");
@@ -128,6 +126,9 @@ int main(int argc, char **argv) {
   show("F_SETPIPE_SZ 1048576", fcntl(p[1], F_SETPIPE_SZ, 1048576));
   fill(p[1], 65536, "65536-byte writes into a 1 MiB pipe");
   drain(p[0]);
+  /* Past pipe-max-size only with CAP_SYS_RESOURCE, which a container's root may lack: asked as
+   * another user only. */
+  if (geteuid() != 0) show("F_SETPIPE_SZ 2097152 (past pipe-max-size) as a user", fcntl(p[1], F_SETPIPE_SZ, 2097152));
   show("F_SETPIPE_SZ 0x80000001", fcntl(p[1], F_SETPIPE_SZ, 0x80000001u));
   show("F_SETPIPE_SZ 65536", fcntl(p[1], F_SETPIPE_SZ, 65536));
 
