@@ -19,8 +19,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { constants } from "node:os";
-import { runQemu, type QemuRun } from "./testing/cross.js";
+import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
 import { buildLinked, libVolumes, LINKAGES, qemuLibArgs, runK42In, TARGETS, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 
@@ -102,3 +104,18 @@ test("guest/ipc programs match qemu-user (ppc64le, dynamic, parallel on 2 proces
 
 test("pipe sizes as an unprivileged user: F_SETPIPE_SZ past pipe-max-size is EPERM (qemu as nobody)", { skip: !CAN_DROP && "needs root and setpriv" }, () =>
   compare("ppc64le", "static", "deterministic", "pipe", [], true));
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "../cli/k42.js");
+
+test("the console in poll and select: output writable; a poll on input waits for the host's bytes, then sees its end (k42ts only, both modes)", () => {
+  const exe = buildGuest("ppc64le", "ipc/console.c");
+  for (const mode of [[], ["--parallel", "--cpus", "2"]]) {
+    // The second line comes 0.4 s after the first: the guest's poll must wait for it (the
+    // machine neither stops nor calls it a deadlock) and see the end of input when the pipe closes.
+    const cmd = `(printf 'one\\n'; sleep 0.4; printf 'two\\n') | "${process.execPath}" "${CLI}" run ${mode.join(" ")} -- "${exe}"`;
+    const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+    assert.equal(r.status, 0, `${mode.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout, "one\ntwo\n");
+    assert.equal(r.stderr, "stdout and stderr: 2: 0x4 0x4\n8 bytes; every poll found input or its end: 1\nselect stdin at its end: 1, set 1\n");
+  }
+});

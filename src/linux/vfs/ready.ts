@@ -3,8 +3,8 @@
 //   file, dir   always ready for reading and writing (Linux's DEFAULT_POLLMASK for files
 //               without a poll method), never notified;
 //   console     output streams always writable (host writes are synchronous); input readable
-//               when the host input has bytes or has ended, and a change comes from the host
-//               (`host`), not from a channel;
+//               when the host input has bytes or has ended (a poll starts a live input's flow,
+//               as a read does), and a change comes from the host (`host`), not a channel;
 //   path        no readiness at all (O_PATH descriptors are not files to poll: POLLNVAL);
 //   pipe, eventfd, …  their object's poll().
 
@@ -39,7 +39,8 @@ export function* readiness(k: Kernel, f: OpenFile): Generator<Block, Readiness, 
       let mask = 0;
       const input = f.stream === Stream.In || f.stream === Stream.Device;
       if (f.stream !== Stream.In) mask |= POLL.OUT | POLL.WRNORM;
-      if (input && k.port.input.readable()) mask |= POLL.IN | POLL.RDNORM;
+      // Asking is demanding: a live host input starts flowing on its first read or poll.
+      if (input && k.port.input.waitForInput(0)) mask |= POLL.IN | POLL.RDNORM;
       return { mask, channels: NONE, host: input };
     }
     case "pipe":
