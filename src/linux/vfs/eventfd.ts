@@ -44,12 +44,24 @@ export class EventFd implements FileObject {
   readonly kind = "eventfd";
   readonly dev = ANON_DEV;
   readonly ino = ANON_INO;
-  private readonly w: SharedWords;
   private readonly channel: number;
+  /** The counter's words as the processor the caller runs on sees them (its port charges the accesses). */
+  private wk: Kernel;
+  private w: SharedWords;
 
   private constructor(k: Kernel, readonly addr: number, readonly semaphore: boolean, readonly le: boolean) {
+    this.wk = k;
     this.w = new SharedWords(k.port, k.trace, addr);
     this.channel = this.w.load(CHAN);
+  }
+
+  /** The words, through processor `k`'s port. */
+  private on(k: Kernel): this {
+    if (this.wk !== k) {
+      this.wk = k;
+      this.w = new SharedWords(k.port, k.trace, this.addr);
+    }
+    return this;
   }
 
   /** A new counter with `initval` (eventfd2). `le`: the process's byte order. */
@@ -102,6 +114,7 @@ export class EventFd implements FileObject {
 
   *read(k: Kernel, v: Vfs, f: OpenFile, len: number, sink: Sink): Generator<Block, number, unknown> {
     if (len < 8) throw new SysError(E.EINVAL);
+    this.on(k);
     const got = yield* untilReady(k, v.wait, [this.channel], "eventfd count", function* (this: EventFd) {
       const r = this.update((c) => (c === 0n ? undefined : { next: this.semaphore ? c - 1n : 0n, out: this.semaphore ? 1n : c }));
       if (r === undefined && f.nonblock) throw new SysError(E.EAGAIN);
@@ -121,6 +134,7 @@ export class EventFd implements FileObject {
     if (b.length < 8) throw new SysError(E.EFAULT);
     const add = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, this.le);
     if (add === ULLONG_MAX) throw new SysError(E.EINVAL);
+    this.on(k);
     yield* untilReady(k, v.wait, [this.channel], "eventfd room", function* (this: EventFd) {
       const r = this.update((c) => (ULLONG_MAX - c > add ? { next: c + add, out: true } : undefined));
       if (r === undefined && f.nonblock) throw new SysError(E.EAGAIN);
@@ -130,8 +144,8 @@ export class EventFd implements FileObject {
     return 8;
   }
 
-  *poll(_k: Kernel): Generator<Block, Readiness, unknown> {
-    const c = this.count();
+  *poll(k: Kernel): Generator<Block, Readiness, unknown> {
+    const c = this.on(k).count();
     let mask = 0;
     if (c > 0n) mask |= POLL.IN;
     if (c === ULLONG_MAX) mask |= POLL.ERR;
@@ -153,7 +167,7 @@ export class EventFd implements FileObject {
   }
 
   *release(k: Kernel): Generator<Block, void, unknown> {
-    if (this.w.add(REFS, -1) !== 1) return;
+    if (this.on(k).w.add(REFS, -1) !== 1) return;
     k.waits.destroy(this.channel);
     k.heap.release(this.addr, BYTES);
   }
