@@ -1,8 +1,8 @@
 // A program for pipe-wait.test.ts, booted on every processor of a 2-processor machine: the
-// personality's pipe ends and FIFO opens (vfs/pipe-file.ts) over the real pipe server, with a reader on
-// processor 1 that must block and be woken by a writer on processor 0 — what one guest process
-// cannot show (it would wait for itself). The processors meet in the kernel control block's
-// last words: processor 0 makes the pipe and publishes its ends there.
+// personality's pipe ends and FIFO opens (vfs/pipe-file.ts) over the real pipe server, with a
+// reader on processor 1 that must block and be woken by a writer on processor 0 — what one
+// guest process cannot show (it would wait for itself). The processors meet in the kernel
+// control block's last words: processor 0 makes the pipe and publishes its ends there.
 
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Finisher } from "../../kernel/boot.js";
