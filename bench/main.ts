@@ -11,6 +11,7 @@ import { cpus } from "node:os";
 import { benchKernel } from "./kernel.js";
 import { benchVm } from "./vm.js";
 import { benchStartup } from "./startup.js";
+import { benchProcs } from "./procs.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram, type RunResult } from "../src/linux/process.js";
@@ -354,6 +355,19 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
         const r = runK42(new Uint8Array(readFileSync(bin)), [bin, ...args], undefined);
         if (typeof r === "string") throw new BenchError(`${bin} under k42ts: ${r}`);
         return r;
+      },
+    }),
+  },
+  procs: {
+    description: "processes and threads: fork+exit+wait, fork+exec+wait, a pipe round trip, a futex ping-pong on two processors, thread scaling 1..8 processors (ppc64le): k42ts vs qemu-user",
+    run: () => benchProcs({
+      build: () => buildIfStale(VM_TARGET.cc, join(ROOT, "bench", "procs", "procs.c"), "procs-ppc64le", ["-pthread"]),
+      qemu: (bin, args, env) => {
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(VM_TARGET.qemu[0]!, [...VM_TARGET.qemu.slice(1), bin, ...args], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        if (r.error || r.status !== 0) throw new BenchError(`procs ${args.join(" ")} under qemu: ${r.error?.message ?? `exit ${r.status}`}\n${r.stderr}`);
+        return { seconds, stdout: r.stdout };
       },
     }),
   },

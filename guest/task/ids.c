@@ -8,7 +8,7 @@
  *   ids           the sequence for whoever runs it: its output depends on the user, so the test
  *                 runs it under qemu-user and k42ts as the same user (root, and "nobody" through
  *                 setpriv when the tests run as root).
- *   ids pids      k42ts only: the process ids of a machine's first process (under qemu they are
+ *   ids pids      k42ts only: the process ids of init's child, the program (under qemu they are
  *                 the host's), and capget's sets (the host's root may lack some capabilities).
  */
 #define _GNU_SOURCE
@@ -128,7 +128,7 @@ static void pids(void) {
     CHK("getpgid", "1", syscall(SYS_getpgid, 1));
     CHK("getpgid", "2", syscall(SYS_getpgid, 2));
     CHK("getsid", "-5", syscall(SYS_getsid, -5));
-    CHK("setpgid", "0 0 (session leader)", syscall(SYS_setpgid, 0, 0));
+    CHK("setpgid", "0 0 (own group)", syscall(SYS_setpgid, 0, 0));
     CHK("setpgid", "0 -1", syscall(SYS_setpgid, 0, -1));
     CHK("setpgid", "7 0", syscall(SYS_setpgid, 7, 0));
     CHK("setsid", "(group leader)", syscall(SYS_setsid));

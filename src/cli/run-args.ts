@@ -37,6 +37,10 @@ export interface RunRequest {
   objects: MemoryChoices;
   engine?: EngineKind;
   maxInstructions?: number;
+  /** The machine's cap on processes and threads (--max-procs). */
+  maxProcs?: number;
+  /** The machine's physical memory in bytes (--memory). */
+  memBytes?: number;
   stats: boolean;
   verbose: boolean;
   help: boolean;
@@ -72,6 +76,8 @@ const OPTIONS = {
   object: { type: "string", multiple: true },
   engine: { type: "string" },
   "max-instructions": { type: "string" },
+  "max-procs": { type: "string" },
+  memory: { type: "string" },
   stats: { type: "boolean" },
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -152,6 +158,15 @@ export function parseRunArgs(args: readonly string[], hostEnv: Readonly<Record<s
     maxInstructions = Number(v["max-instructions"]);
     if (!Number.isFinite(maxInstructions) || maxInstructions <= 0) throw new UsageError("--max-instructions needs a positive number");
   }
+  const maxProcs = whole("max-procs", v["max-procs"], 2, 1 << 20);
+  let memBytes: number | undefined;
+  if (v.memory !== undefined) {
+    const m = /^(\d+)([KMG]?)$/i.exec(v.memory);
+    const unit = { "": 1, K: 1 << 10, M: 1 << 20, G: 1 << 30 }[(m?.[2] ?? "").toUpperCase() as "" | "K" | "M" | "G"];
+    memBytes = m === null ? NaN : Number(m[1]) * unit;
+    // Frames are 4 KiB; at least 16 MiB (the kernel's own tables), at most 16 GiB (a wasm memory's 4 GiB per node bound aside).
+    if (!(memBytes >= 16 << 20 && memBytes <= 16 * 2 ** 30)) throw new UsageError(`--memory needs a size from 16M to 16G, like 512M or 2G (got ${JSON.stringify(v.memory)})`);
+  }
   const volumes: Volume[] = (v.volume ?? []).map((s) => {
     const parts = s.split(":");
     const ro = parts.length === 3 && parts[2] === "ro";
@@ -203,6 +218,7 @@ export function parseRunArgs(args: readonly string[], hostEnv: Readonly<Record<s
     ...(v.epoch !== undefined ? { epoch: whole("epoch", v.epoch, 0, 2 ** 40) } : {}),
     objects, ...(engine !== undefined ? { engine } : {}),
     ...(maxInstructions !== undefined ? { maxInstructions } : {}),
+    ...(maxProcs !== undefined ? { maxProcs } : {}), ...(memBytes !== undefined ? { memBytes } : {}),
     stats: v.stats === true, verbose: v.verbose === true, help: v.help === true,
   };
 }

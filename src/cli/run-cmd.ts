@@ -25,7 +25,8 @@ import { checkWritable } from "./trace-file.js";
 export const RUN_USAGE = `usage: k42 run [--root DIR] [--overlay DIR] [-v|--volume HOST:GUEST[:ro]]... [-e VAR[=VAL]]...
                [-w DIR] [--user UID[:GID]] [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]]
                [--strace[=FILE]] [--trace FILE] [--seed N] [--epoch T] [--object TYPE=IMPL]...
-               [--engine block|step] [--max-instructions N] [--stats] [--verbose]
+               [--engine block|step] [--max-instructions N] [--max-procs N] [--memory SIZE]
+               [--stats] [--verbose]
                [--] [PROGRAM [ARGS...]]`;
 
 export const RUN_HELP = `${RUN_USAGE}
@@ -47,6 +48,9 @@ executable, 127 not found.
                 the host user's, as qemu-user does).
 --parallel      run the processors on worker threads in real time instead of the deterministic
                 mode (one thread, virtual clock: every run is the same run).
+--max-procs N   the machine's cap on processes and threads, root's too (default 4096): a fork
+                bomb meets EAGAIN.  --memory SIZE  the machine's memory (default 1G): a process
+                that exhausts it is killed (SIGKILL), as Linux's OOM killer does.
 --strace[=FILE] log every system call with its decoded arguments and result (stderr or FILE).
 --trace FILE    write the kernel trace as Chrome trace-event JSON (open it in Perfetto).
 --seed N / --epoch T  seed the guest's randomness (AT_RANDOM, getrandom, ASLR) and set its
@@ -205,6 +209,7 @@ async function run(req: RunRequest, write: { out: (s: string) => void; err: (s: 
     ...(req.workers !== undefined ? { workers: req.workers } : {}),
     ...(req.seed !== undefined ? { seed: req.seed } : {}), ...(req.epoch !== undefined ? { epoch: req.epoch } : {}),
     ...(req.maxInstructions !== undefined ? { maxInstructions: req.maxInstructions } : {}),
+    ...(req.maxProcs !== undefined ? { maxProcs: req.maxProcs } : {}), ...(req.memBytes !== undefined ? { memBytes: req.memBytes } : {}),
     ...(trace !== undefined ? { trace } : {}),
     stdin: { kind: "stdin" },
     // The console is a terminal where the host's stream is one (isatty, the terminal's size).

@@ -151,6 +151,11 @@ export class ProcessTable implements ProcTable {
     this.created++;
   }
 
+  /** A reaped process leaves /proc. */
+  remove(pid: number): void {
+    this.procs.delete(pid);
+  }
+
   pids(): readonly number[] {
     return [...this.procs.keys()];
   }

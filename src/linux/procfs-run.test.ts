@@ -23,8 +23,8 @@ function expected(exe: string): string {
     `readlink /proc/self/exe = ${exe}`,
     "readlink /proc/self/cwd = /tmp",
     `Name:\t${basename(exe)}`, // comm: the program file's name
-    "Pid:\t1",
-    "PPid:\t0",
+    "Pid:\t2", // init's child
+    "PPid:\t1",
     "Uid:\t1000\t1000\t1000\t1000",
     "Gid:\t1000\t1000\t1000\t1000",
     "maps: lines naming the executable yes, [stack] 1",

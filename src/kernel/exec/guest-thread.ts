@@ -68,10 +68,19 @@ export interface GuestThreadSpec {
   choice(va: number): NodeChoice | undefined;
   /** A system call; the arguments are in the engine's registers. */
   syscall(cpu: Cpu): SyscallResult;
-  /** A synchronous exception the kernel does not resolve: the signal's outcome (undefined: continue). */
-  exception(cpu: Cpu, signal: number, code: number, addr: number): ThreadEnd | undefined;
+  /**
+   * A synchronous exception the kernel does not resolve: the signal's outcome (undefined:
+   * continue), or a wait that produces it (the personality may handle it on another processor).
+   */
+  exception(cpu: Cpu, signal: number, code: number, addr: number): SyscallResult;
   /** A privileged instruction the kernel emulates (mfspr PVR); true if handled. */
   emulate?(cpu: Cpu): boolean;
+  /**
+   * The way back to user mode, taken before the engine runs the thread again after any kernel
+   * entry (a system call, a fault, a slice end): the personality's chance to end the thread
+   * (told to die) — the thread's end, or undefined to go on.
+   */
+  returnToUser?(cpu: Cpu): ThreadEnd | undefined;
 }
 
 /** The thread's accounts, readable by the personality while it runs (clocks, CPU time). */
@@ -134,6 +143,10 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
     cpu = ms.attach(spec.space.hat);
     cpu.attachState(spec.state);
     if (spec.timeBase !== undefined) cpu.timeBase = spec.timeBase;
+    if (spec.returnToUser !== undefined) {
+      const end = spec.returnToUser(cpu);
+      if (end !== undefined) return finish(end);
+    }
     clock.cpu = cpu;
     clock.charged = cpu.icount;
     cpu.fills[0] = cpu.fills[1] = 0;
@@ -166,7 +179,11 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
         const va = f === undefined ? 0 : (f.eaHi >>> 0) * TWO32 + (f.eaLo >>> 0);
         k.trace.ev3(Major.Exception, Exception.Fault, cpu.exitPc >>> 0, va, f?.access ?? 0);
         if (f === undefined || f instanceof AlignmentFault) {
-          const end = spec.exception(cpu, 7, BusCode.AdrAln, va);
+          let end = spec.exception(cpu, 7, BusCode.AdrAln, va);
+          if (end !== undefined && "run" in end) {
+            clock.cpu = undefined;
+            end = yield* end.run();
+          }
           if (end !== undefined) return finish(end);
           continue;
         }
@@ -199,28 +216,48 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
           continue;
         }
         if (r.kind === "bus") {
-          const end = spec.exception(cpu, 7, BusCode.AdrErr, va); // SIGBUS: past the end of the mapped file
+          let end = spec.exception(cpu, 7, BusCode.AdrErr, va); // SIGBUS: past the end of the mapped file
+          if (end !== undefined && "run" in end) {
+            clock.cpu = undefined;
+            end = yield* end.run();
+          }
           if (end !== undefined) return finish(end);
           continue;
         }
-        const end = spec.exception(cpu, 11, r.kind === "denied" ? SegvCode.AccErr : SegvCode.MapErr, va);
+        let end = spec.exception(cpu, 11, r.kind === "denied" ? SegvCode.AccErr : SegvCode.MapErr, va);
+        if (end !== undefined && "run" in end) {
+          clock.cpu = undefined;
+          end = yield* end.run();
+        }
         if (end !== undefined) return finish(end);
         continue;
       }
       case Exit.Privileged: {
         if (spec.emulate?.(cpu) === true) continue;
-        const end = spec.exception(cpu, 4, 0, cpu.exitPc >>> 0);
+        let end = spec.exception(cpu, 4, 0, cpu.exitPc >>> 0);
+        if (end !== undefined && "run" in end) {
+          clock.cpu = undefined;
+          end = yield* end.run();
+        }
         if (end !== undefined) return finish(end);
         continue;
       }
       case Exit.Illegal: {
-        const end = spec.exception(cpu, 4, 0, cpu.exitPc >>> 0);
+        let end = spec.exception(cpu, 4, 0, cpu.exitPc >>> 0);
+        if (end !== undefined && "run" in end) {
+          clock.cpu = undefined;
+          end = yield* end.run();
+        }
         if (end !== undefined) return finish(end);
         continue;
       }
       case Exit.Trap: {
         k.trace.ev2(Major.Exception, Exception.Trap, cpu.exitPc >>> 0, 0);
-        const end = spec.exception(cpu, 5, 0, cpu.exitPc >>> 0);
+        let end = spec.exception(cpu, 5, 0, cpu.exitPc >>> 0);
+        if (end !== undefined && "run" in end) {
+          clock.cpu = undefined;
+          end = yield* end.run();
+        }
         if (end !== undefined) return finish(end);
         continue;
       }

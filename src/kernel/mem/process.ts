@@ -121,6 +121,15 @@ export interface Process {
   incore(va: number): boolean;
   /** Everything: the address space is going away (after this, only the shootdown and frees). */
   teardown(): Release;
+  /**
+   * fork: give `child` (a new, empty Process) a copy of this address space. Shared memory
+   * objects are mapped by both; each private one is frozen (its pages move into a new parent
+   * FCM that both sides read until they write, K42's FCMComputation chain), and this space's
+   * writable translations of private memory become read-only (Release.flush: shoot down).
+   */
+  forkTo(child: ObjRef<Process>): Release;
+  /** Install `regions` in this (empty) process: fork's other half. References on their FCMs are the caller's. */
+  adoptRegions(regions: readonly RegionInfo[]): void;
 }
 
 const LOCK = 0, SEQ = 1, DIR = 2, COUNT = 3, HATW = 4;
@@ -463,6 +472,58 @@ class ProcessRep implements Process {
     if (r === undefined) return false;
     const cos = this.ctx.k.cos, page = r.offset + (va - (va % PAGE_SIZE) - r.start) / PAGE_SIZE;
     return cos.callNow(r.fcm, (f) => f.holds(page)) || (r.cache !== 0 && r.cache !== r.fcm && cos.callNow(r.cache, (c) => c.holds(page)));
+  }
+
+  forkTo(child: ObjRef<Process>): Release {
+    const cos = this.ctx.k.cos, ms = this.ms;
+    const infos = this.table.all().map((r) => this.infoOf(r.id));
+    // Anything being hot-swapped refuses here, before anything changed (the caller retries).
+    for (const i of infos) cos.callNow(i.fcm, (f) => f.shared);
+    let released: Release = noRelease();
+    this.locked((recs, rel) => {
+      released = rel;
+      const frozen = new Map<number, ObjRef<FCM>>();
+      const out: RegionInfo[] = [];
+      for (const rec of recs) {
+        const info = this.infoOf(rec.id);
+        const f = info.fcm;
+        let fcm: ObjRef<FCM>;
+        if (cos.callNow(f, (x) => x.shared)) {
+          fcm = f; // shared memory (anonymous or a file's cache): both spaces map the same object
+        } else {
+          let c = frozen.get(f);
+          if (c === undefined) {
+            const st = cos.callNow(f, (x) => x.info());
+            if (st.pages === 0 && st.parent === 0) {
+              c = ms.newAnonymousFcm(false); // never touched: nothing to share, the child starts empty
+            } else {
+              const p = ms.newAnonymousFcm(false);
+              const state = cos.callNow(f, (x) => x.handOver());
+              cos.callNow(p, (x) => x.adopt(state, 2)); // read by this space's FCM and the child's
+              cos.callNow(f, (x) => x.setParent(p));
+              c = ms.newAnonymousFcm(false);
+              cos.callNow(c, (x) => x.setParent(p));
+            }
+            frozen.set(f, c);
+          }
+          fcm = c;
+          // The frames moved to the frozen parent: this space may keep reading them, not write.
+          if ((info.prot & Pte.Write) !== 0 && cos.callNow(this.hat, (h) => h.protectRange(rec.start, rec.end, (info.prot & ~Pte.Write) as Prot)) > 0) rel.flush = true;
+        }
+        cos.callNow(fcm, (x) => x.addRef(1));
+        out.push({ ...info, start: rec.start, end: rec.end, fcm });
+      }
+      cos.callNow(child, (c) => c.adoptRegions(out));
+      return undefined; // this space's regions stay as they are
+    });
+    return released;
+  }
+
+  adoptRegions(regions: readonly RegionInfo[]): void {
+    this.locked((recs) => {
+      if (recs.length !== 0) throw new Error("adoptRegions: the process is not empty");
+      return regions.map((info) => ({ start: info.start, end: info.end, id: this.newRegion(info) }));
+    });
   }
 
   teardown(): Release {

@@ -192,6 +192,16 @@ export class Space {
     return this.regions().map((r) => (r.cache === 0 ? r : { ...r, label: this.ms.files.labelNow(r.cache) }));
   }
 
+  /**
+   * fork: a new address space with a copy of this one (copy-on-write for private memory,
+   * shared memory shared). This space's writable private translations are shot down first.
+   */
+  *fork(): Generator<Block, Space, unknown> {
+    const child = this.ms.newSpace();
+    yield* this.settle(yield* this.retrying(() => this.call((p) => p.forkTo(child))));
+    return new Space(this.k, child);
+  }
+
   *unmap(start: number, end: number): Generator<Block, void, unknown> {
     yield* this.settle(yield* this.retrying(() => this.call((p) => p.unmap(start, end))));
   }

@@ -11,23 +11,16 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { hostWrite } from "../../machine/host-output.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { OutOfMemoryError } from "../../machine/memory.js";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
-import { Exit, type Cpu } from "../../machine/power/cpu.js";
 import type { EngineKind } from "../../machine/power/engine.js";
 import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
-import type { Thread } from "../../kernel/sched/thread.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
 import { Linux, Major } from "../../kernel/trace/events.js";
 import { MemorySystem, type MemoryChoices } from "../../kernel/mem/system.js";
 import { Space } from "../../kernel/mem/space.js";
-import { BusCode, guestThread, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
 import { loadExec, prepareExec, type ExecPlan, type OpenInterp } from "../exec/load.js";
 import { E as Errno } from "../errno.js";
-import { choiceOf, type SysContext } from "./syscalls.js";
-import { SyscallDispatcher } from "../syscalls/dispatch.js";
-import { archOf, syscallTable } from "../syscalls/registry.js";
 import { signalName } from "../strace/names.js";
 import { appendFileSync } from "node:fs";
 import { FileServers, fileServerCpus, type BindMount } from "../../servers/fs/start.js";
@@ -35,10 +28,8 @@ import type { Time } from "../../servers/fs/iface.js";
 import type { Handle } from "../../kernel/ppc/values.js";
 import { Console, type ConsoleSink, type ConsoleTty } from "../vfs/console.js";
 import { Vfs } from "../vfs/vfs.js";
-import { mapSource } from "../vfs/map-source.js";
 import { credOf } from "../sys/fs-common.js";
 import { Task } from "../task/task.js";
-import { Rlimit } from "../task/resource-limits.js";
 import { rootInterp } from "./root-interp.js";
 import { linuxPlacement } from "./sys-numa.js";
 import { INITIAL_TASK_POLICY } from "../numa/mempolicy.js";
@@ -46,10 +37,14 @@ import { GuestTime, hostSeed } from "./guest-time.js";
 import type { HostInputSource } from "../../machine/host-input.js";
 import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RELATIME } from "../../servers/fs/ops.js";
 import { startProcServers } from "../proc-servers.js";
-import { ProcessTable, processSource } from "../proc-source.js";
-import { RELEASE, VERSION } from "../task/uts.js";
+import { ProcessTable } from "../proc-source.js";
+import { startProcessServer, PidSpace } from "../../servers/process/start.js";
+import { domainOfPid } from "../../servers/process/iface.js";
+import { emulatePrivileged, LinuxSystem } from "./system.js";
+import { RemoteRunner } from "./remote.js";
 import { PipeServers, pipeServerCpus } from "../../servers/pipe/start.js";
-import { waiterOf } from "../sys/wait.js";
+import { LinuxProcess } from "./lprocess.js";
+import { RELEASE, VERSION } from "../task/uts.js";
 
 export interface RunOptions {
   /** argv[0] is the program name. */
@@ -91,6 +86,8 @@ export interface RunOptions {
   log?: (msg: string) => void;
   /** Physical memory in bytes (default 1 GiB). */
   memBytes?: number;
+  /** The machine's cap on processes and threads, for every user (default 4096). */
+  maxProcs?: number;
   /** Machine shape (default 1 processor, 1 NUMA node). */
   cpus?: number;
   nodes?: number;
@@ -157,8 +154,8 @@ export interface RunResult {
   deadlock?: string;
 }
 
-/** The protection domain of the (single) Linux process (processes come with the next issue). */
-const PROCESS_DOMAIN = 1;
+/** The domain of the ProcessLinux server (after ProcInfo, procfs and sysfs). */
+const PROCESS_SERVER_DOMAIN = 0x20003;
 
 /**
  * The domains of the personality's ProcInfo server, procfs and sysfs (after the file servers'
@@ -169,11 +166,11 @@ const PROC_DOMAINS = { procInfo: 0x20000, procfs: 0x20001, sysfs: 0x20002 } as c
 const PSEUDO_FLAGS = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
 
 /**
- * Register ProcInfo (a dispatcher on the process's processor only: its record lives there),
- * procfs and sysfs on processor `k`, and mount them at /proc and /sys. Call on every processor
- * after `fs.start`, in the same order.
+ * Register ProcInfo (a dispatcher on the processes' processor only: their records live there),
+ * procfs and sysfs on processor `k`, and mount them at /proc and /sys; then ProcessLinux (its
+ * pid space on the same processor). Call on every processor after `fs.start`, in the same order.
  */
-function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime): void {
+function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, home: number, pt: ProcessTime, maxProcs: number | undefined): { pidServer: Handle; pids: PidSpace | undefined } {
   const s = startProcServers(k, {
     table, domains: PROC_DOMAINS, procInfoCpus: [home], nameSpace: ns,
     bootEpoch: Number(pt.time.epochNs / 1_000_000_000n), hostname: "k42", release: RELEASE, version: VERSION,
@@ -182,14 +179,23 @@ function startProc(k: Kernel, fs: FileServers, ns: Handle, table: ProcessTable, 
     { path: "/proc", fstype: "proc", source: "proc", flags: PSEUDO_FLAGS, root: s.proc },
     { path: "/sys", fstype: "sysfs", source: "sysfs", flags: PSEUDO_FLAGS, root: s.sys },
   ]);
+  const pids = k.cpu === home ? initialPidSpace(maxProcs ?? DEFAULT_MAX_TASKS) : undefined;
+  return { pidServer: startProcessServer(k.ppc, { domain: PROCESS_SERVER_DOMAIN, cpus: [home], space: pids }), pids };
 }
 
-/** A Linux process, started as a guest thread on one processor's kernel. */
-interface Process {
-  readonly clock: ThreadClock;
-  readonly thread: Thread;
-  /** The program's end: set when the guest thread finished its program (exit or death). */
-  readonly outcome: () => Omit<RunResult, "cycles"> | undefined;
+/** The pid space at boot: init (pid 1, root's) alone. */
+function initialPidSpace(maxTasks: number): PidSpace {
+  const s = new PidSpace({ maxTasks });
+  s.addInit(1, 0);
+  return s;
+}
+
+/** The machine's cap on processes and threads (all users): a fork bomb meets EAGAIN. */
+const DEFAULT_MAX_TASKS = 4096;
+
+/** A run's Linux personality: its processes (on the home processor), and how to tell its outcome. */
+interface Personality {
+  readonly sys: LinuxSystem;
 }
 
 /** Check the program and find its interpreter (ExecError when it cannot be run). */
@@ -198,19 +204,23 @@ function planOf(image: Uint8Array, opts: Pick<RunOptions, "argv" | "exePath" | "
   return prepareExec(image, opts.exePath ?? opts.argv[0] ?? "a.out", open);
 }
 
-/** The process's clock and guest time, made before the file servers (they stamp times with it). */
+/** The machine's guest time, made before the file servers (they stamp times with it). */
 interface ProcessTime {
-  readonly clock: ThreadClock;
   readonly time: GuestTime;
+  /** Set once the personality exists: the running thread's instructions not yet charged. */
+  pending: () => number;
 }
 
 function processTime(k: Kernel, opts: RunOptions): ProcessTime {
-  const clock = new ThreadClock();
   const cost = k.port.cost;
+  const pt: ProcessTime = {
+    time: undefined as unknown as GuestTime,
+    pending: () => 0,
+  };
   // The machine's clock, advanced within a slice by the instructions not yet charged.
-  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? clock.pending() * cost.instruction : 0);
-  const time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
-  return { clock, time };
+  const now = (): number => k.port.now() + (k.port.clockUnit === "cycles" ? pt.pending() * cost.instruction : 0);
+  (pt as { time: GuestTime }).time = new GuestTime(now, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.epoch !== undefined ? { epoch: opts.epoch } : {}) });
+  return pt;
 }
 
 /** The guest's realtime clock as the file servers stamp times. */
@@ -262,124 +272,76 @@ function hostGroups(): number[] {
   return line === null ? [] : line[1].split(/\s+/).filter((x) => x !== "").map(Number);
 }
 
-function startProcess(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, table: ProcessTable, pipes: Handle): Process {
+/**
+ * Start the personality on the home processor `k`: k42's init (pid 1), whose child is the
+ * program (`plan`, with the options' arguments, identity and files).
+ */
+function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, pidServer: Handle, table: ProcessTable, pids: PidSpace, pipes: Handle): Personality {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
-  const cost = k.port.cost;
-  const space = new Space(k, ms.newSpace());
-  // The thread's architectural state: a block of its own, which any processor's engine can run.
-  const state = ms.allocFrame();
-  const cpu = ms.engine;
-  cpu.attachState(state);
-  const { clock, time } = pt;
-  (opts.log ?? (() => {}))(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
+  const { time } = pt;
+  const log = opts.log ?? (() => {});
+  log(`guest time: seed ${time.seed}, epoch ${time.epochNs / 1_000_000_000n} (k42 run --seed ${time.seed} --epoch ${time.epochNs / 1_000_000_000n} repeats this run)`);
   k.trace.ev2(Major.Linux, Linux.GuestTime, time.seed, Number(time.epochNs / 1_000_000_000n));
-  const timeBase = (): number => time.timeBase();
-  cpu.timeBase = timeBase;
+  const console = new Console({
+    stdout: opts.stdout ?? hostSink(opts.outputFds?.[0] ?? 1), stderr: opts.stderr ?? hostSink(opts.outputFds?.[1] ?? 2),
+    ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+  });
+  const sys = new LinuxSystem(k, time, {
+    log, strace: opts.strace, maxInstructions: opts.maxInstructions, randomize: opts.randomize !== false, nodes: k.topology.nodes, pipes,
+  }, ns, pidServer, console, table);
+  pt.pending = () => sys.pendingInstructions();
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
-  const execfn = opts.exePath ?? argv[0];
   const ident = identityOf(opts);
-  const img = loadExec(space, cpu, plan, {
-    argv, envp: opts.env ?? [], execfn, cred: { uid: ident.uid, euid: ident.uid, gid: ident.gid, egid: ident.gid },
-    random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
-  });
-  const task = new Task({
-    ...ident, path: argv[0], cpus: k.topology.cpus, memBytes: k.port.mem.size,
-    accounts: {
-      userNs: () => BigInt(clock.instructions) * BigInt(cost.instruction),
-      systemNs: () => BigInt(clock.kernelCycles),
-      minorFaults: () => clock.faults,
-    },
-  });
-  const vfs = new Vfs({
-    ns, console: new Console({
-      stdout: opts.stdout ?? hostSink(opts.outputFds?.[0] ?? 1), stderr: opts.stderr ?? hostSink(opts.outputFds?.[1] ?? 2),
-      ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
-    }),
-    // The soft RLIMIT_NOFILE as setrlimit left it; the process's pid.
-    nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => task.pid, epoch: () => clock.instructions,
-    pipes,
-  });
-  const ctx: SysContext = {
-    cpu, k, space, policy: { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY }, image: img, exePath: resolve(opts.exePath ?? argv[0]), exitCode: undefined, killedBy: undefined,
-    mmapTop: img.mmapTop,
-    vfs,
-    // What mmap of a descriptor maps: the descriptor layer's answer (the file's pager through its server).
-    mapSource: (fd) => mapSource(vfs, ctx.k, fd),
-    log: opts.log ?? (() => {}),
-    time, task,
-    strace: opts.strace,
-  };
-  // The file layer's waits (pipes, eventfds, FIFO opens) go through the personality's one wait.
-  vfs.wait = waiterOf(ctx);
-  let result: Omit<RunResult, "cycles"> | undefined;
-  /** The program has ended (exit or death): its memory is going, /proc shows a zombie. */
-  let ended = false;
-  // What /proc shows of this process: its own objects, read when procfs asks.
-  table.add(processSource(ctx, {
-    domain: PROCESS_DOMAIN, startNs: k.port.now(), argv, env: opts.env ?? [], programPath: plan.program.path, exe: ctx.exePath,
-    startStack: cpu.r[1], cpu: () => k.cpu, nodes: k.topology.nodes, randomized: opts.randomize !== false, ended: () => ended,
-  }));
-  const sys = new SyscallDispatcher(syscallTable(archOf(img.is64)));
-  const spec: GuestThreadSpec = {
-    name: argv[0], space, state, timeBase,
-    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
-    choice: (va) => choiceOf(ctx, Math.floor(va / 4096)),
-    syscall: (c: Cpu): SyscallResult => {
-      ctx.cpu = c;
-      const nr = c.r[0];
-      k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, c.r[6], c.r[8], c.r[10]);
-      const r = sys.dispatch(ctx);
-      if (r === undefined || !("run" in r)) {
-        k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, c.r[6]);
-        return r;
-      }
-      return {
-        what: r.what,
-        *run() {
-          const end = yield* r.run();
-          k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, ctx.cpu.r[6]);
-          return end;
-        },
-      };
-    },
-    // No signal handlers before the process issue: a synchronous signal kills (core-dump statuses).
-    exception: (c, signal, code, addr) => {
-      opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
-      // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
-      const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${c.describeExit()})` : c.describeExit();
-      return { exitCode: 128 + signal, error, signal };
-    },
-    emulate: emulatePrivileged,
-  };
-  const body = function* () {
-    let end: ThreadEnd | undefined;
+  const env = opts.env ?? [];
+  // The program: init's first child, loaded now (a program the loader refuses fails the run here).
+  const pid = pids.addFirstChild(ident.uid);
+  {
+    const space = new Space(k, ms.newSpace());
+    const state = ms.allocFrame();
+    const cpu = ms.attach(space.hat);
+    cpu.attachState(state);
+    const execfn = opts.exePath ?? argv[0];
+    const img = loadExec(space, cpu, plan, {
+      argv, envp: env, execfn, cred: { uid: ident.uid, euid: ident.uid, gid: ident.gid, egid: ident.gid },
+      random: (b) => time.fill(b), ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
+    });
+    const startStack = cpu.r[1];
+    const task = new Task({
+      ...ident, path: argv[0], cpus: k.topology.cpus, memBytes: k.port.mem.size,
+      accounts: sys.accountsOf(pid),
+    });
+    task.pid = pid;
+    task.ppid = 1;
+    const vfs = new Vfs(sys.vfsOptions(task, pid));
+    const p = new LinuxProcess(sys, pid, domainOfPid(pid), space, img, resolve(opts.exePath ?? argv[0]), plan.program.path, vfs, task, argv, env, img.mmapTop);
+    const t = sys.newThread(p, pid, state, { mode: 0, nodes: 0, task: INITIAL_TASK_POLICY });
+    sys.addProcess(p, startStack);
     // The process's files: root and working directory, the console on descriptors 0, 1, 2.
-    yield* ctx.vfs.start(k, credOf(ctx), opts.cwd ?? "/");
-    yield* guestThread(k, spec, clock, (e) => { end = e; });
-    ended = true;
-    // The process is gone: its descriptors are closed, its address space goes (after a
-    // shootdown), then its state block.
-    yield* ctx.vfs.closeAll(k);
-    yield* space.teardown();
-    ms.freeFrame(state);
-    if (end !== undefined) result = { ...end, instructions: clock.instructions };
-  };
-  const thread = k.sched.spawn(argv[0], body(), PROCESS_DOMAIN, { guest: true });
-  return { clock, thread, outcome: () => result };
+    sys.spawn(t, function* () {
+      yield* vfs.start(k, credOf(t.ctx), opts.cwd ?? "/");
+    });
+  }
+  sys.startInit(pid);
+  return { sys };
 }
 
-/** What the process came to, once the machine stopped. */
-function outcomeOf(p: Process, cycles: number): RunResult {
-  const e = p.thread.error;
-  if (e instanceof OutOfMemoryError) {
-    // Physical memory exhausted while populating a page: Linux's OOM killer sends SIGKILL.
-    return { exitCode: 128 + 9, instructions: p.clock.instructions, error: `out of memory (${e.message})`, signal: 9, cycles };
-  }
-  if (e !== undefined) throw e;
-  const r = p.outcome();
-  if (r === undefined) throw new Error("guest thread ended without a result");
-  return { ...r, cycles };
+/** A host bug in a kernel thread (init, a guest thread's kernel work) surfaces, naming the thread. */
+function hostBugs(p: Personality): void {
+  const errs = p.sys.k.threadErrors;
+  if (errs.length > 0) throw new Error(`k42 failed in a kernel thread:\n${errs.map((e) => `${e.thread}: ${e.error}`).join("\n")}`);
+}
+
+/** What the run's program came to, once the machine stopped. */
+function outcomeOf(p: Personality, cycles: number): RunResult {
+  const { sys } = p;
+  const m = sys.main;
+  hostBugs(p);
+  if (m === undefined) throw new Error("the machine stopped before the program ended");
+  const sig = m.status & 0x7f;
+  const base = { instructions: sys.instructions(), cycles };
+  if (sig === 0) return { exitCode: (m.status >> 8) & 0xff, ...base };
+  return { exitCode: 128 + sig, signal: sig, error: m.error ?? `killed by ${signalName(sig)}`, ...base };
 }
 
 /** Run a program on a deterministic machine (the default of `k42 run`). */
@@ -391,7 +353,7 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   });
   const { machine, kernels } = deterministicKernels(booted);
   let stats;
-  let p: Process | undefined;
+  let p: Personality | undefined;
   const home = kernels[placement(opts.cpu, kernels.length)];
   const pt = processTime(home, opts);
   const { root, cleanup } = rootOf(opts);
@@ -406,11 +368,14 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     const fs = servers;
     const started = kernels.map((k) => fs.start(k.ppc));
     const table = new ProcessTable();
-    for (const k of kernels) startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt);
+    const procs = kernels.map((k) => startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt, opts.maxProcs));
+    for (const k of kernels) new RemoteRunner(k, pt.time, emulatePrivileged);
     // The pipe server after them, on every processor (each dispatcher notifies through its own processor's wait channels).
     const pipes = new PipeServers();
     const pipeRoots = kernels.map((k) => pipes.start(k.ppc, k.waits.notifier()));
-    p = startProcess(home, plan, opts, pt, started[home.cpu].namespace, table, pipeRoots[home.cpu]);
+    const pids = procs[home.cpu].pids;
+    if (pids === undefined) throw new Error("no pid space on the home processor");
+    p = startPersonality(home, plan, opts, pt, started[home.cpu].namespace, procs[home.cpu].pidServer, table, pids, pipeRoots[home.cpu]);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     booted.input.close();
@@ -420,7 +385,8 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   const frames = kernels[0].memory?.allocatorTotals();
   // [idle/deadlock] the machine stopped with threads blocked forever.
-  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.clock.instructions, cycles: stats.cycles, deadlock: stats.deadlock, ...(frames ? { frames } : {}) };
+  hostBugs(p);
+  if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.sys.instructions(), cycles: stats.cycles, deadlock: stats.deadlock, ...(frames ? { frames } : {}) };
   return { ...outcomeOf(p, stats.cycles), ...(frames ? { frames } : {}) };
 }
 
@@ -451,6 +417,7 @@ interface ParallelArgs {
   cpu: number;
   objects: MemoryChoices;
   engine?: EngineKind;
+  maxProcs?: number;
 }
 
 /** The memory system on processor `k`, with memory policies placed by Linux's rules. */
@@ -494,14 +461,15 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const started = servers.start(k.ppc);
   // This worker's process records: only the process's own processor holds one.
   const table = new ProcessTable();
-  startProc(k, servers, started.namespace, table, args.cpu, pt);
+  const { pidServer, pids } = startProc(k, servers, started.namespace, table, args.cpu, pt, args.maxProcs);
+  new RemoteRunner(k, pt.time, emulatePrivileged);
   // The pipe server: its pipes in processor 0's worker (pipeServerCpus), as the file servers' state.
   const pipeRoot = new PipeServers({ cpus: pipeServerCpus("parallel") ?? [0] }).start(k.ppc, k.waits.notifier());
-  if (k.cpu !== args.cpu) return () => {
+  if (k.cpu !== args.cpu || pids === undefined) return () => {
     servers.stop();
     return undefined;
   };
-  const p = startProcess(k, args.plan, opts, pt, started.namespace, table, pipeRoot);
+  const p = startPersonality(k, args.plan, opts, pt, started.namespace, pidServer, table, pids, pipeRoot);
   return () => {
     servers.stop();
     try {
@@ -546,7 +514,7 @@ async function runParallel(opts: Omit<RunOptions, "stdout" | "stderr">, plan: Ex
     ...(opts.randomize !== undefined ? { randomize: opts.randomize } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     ...(opts.groups !== undefined ? { groups: opts.groups } : {}),
-    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
+    cpu: placement(opts.cpu, opts.cpus ?? 1), objects: opts.objects ?? {}, ...(opts.maxProcs !== undefined ? { maxProcs: opts.maxProcs } : {}), ...(opts.engine !== undefined ? { engine: opts.engine } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     seed: opts.seed ?? hostSeed(), epoch: opts.epoch ?? Math.ceil(Date.now() / 1000),
     ...(opts.strace !== undefined ? { strace: opts.straceFile ?? "" } : {}),
@@ -572,22 +540,4 @@ function straceWriter(file: string): (line: string) => void {
   if (file === "") return (line) => process.stderr.write(`${line}\n`);
   return (line) => appendFileSync(file, `${line}\n`);
 }
-
-/** Processor Version Register of the machine: POWER8 (DD2.0). */
-const PVR = 0x004d0200;
-
-/**
- * What Linux emulates on a privileged-instruction interrupt from user mode
- * (arch/powerpc/kernel/traps.c): `mfspr rD, PVR` reads the processor version.
- */
-function emulatePrivileged(cpu: Cpu): boolean {
-  const w = cpu.exitWord >>> 0;
-  if ((w & 0xfc1fffff) === ((31 << 26) | (((287 & 31) << 16) | ((287 >> 5) << 11)) | (339 << 1)) >>> 0) {
-    cpu.setGpr((w >>> 21) & 31, PVR, 0);
-    cpu.exit = Exit.None; // the PC already points past the instruction
-    return true;
-  }
-  return false;
-}
-
 

@@ -24,6 +24,7 @@ import type { GuestTime } from "./guest-time.js";
 import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import type { Task } from "../task/task.js";
+import type { LinuxThread } from "./lprocess.js";
 import { readGuest as copyIn, writeGuest as copyOut, type GuestMem } from "../sys/guest-mem.js";
 
 export const E = {
@@ -63,6 +64,8 @@ export interface SysContext {
   mapSource?(fd: number): Generator<Block, MapSource | number, unknown>;
   /** --strace: each system call decoded, one line per call (without the newline). */
   strace?: (line: string) => void;
+  /** The calling thread (its process, and the personality's processes through it). */
+  readonly thread: LinuxThread;
 }
 
 /** A system call that waits (sleep, host input, a shootdown): its result comes at the end. */
@@ -96,10 +99,6 @@ export const readGuestPopulating = (ctx: SysContext, va: number, len: number): U
 
 export const pageUp = (a: number): number => Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 
-const sysExit: Handler = (ctx, a) => {
-  ctx.exitCode = a[0] & 0xff;
-  return 0;
-};
 
 const sysBrk: Handler = (ctx, a) => {
   const want = addr(ctx, 0);
@@ -235,10 +234,6 @@ const sysMprotect: Handler = (ctx, a) => {
   })();
 };
 
-const sysSetRobustList: Handler = (_ctx, a) => {
-  const w = a[1];
-  return w === 24 || w === 12 ? 0 : -E.EINVAL; // the kernel only records the head
-};
 
 /**
  * The process family, by the names of asm/unistd_*.h: a name only one architecture has
@@ -246,9 +241,6 @@ const sysSetRobustList: Handler = (_ctx, a) => {
  * with the other families in linux/syscalls/registry.ts.
  */
 export const PROCESS_CALLS: Readonly<Record<string, Handler>> = {
-  exit: sysExit,
-  exit_group: sysExit,
-  set_robust_list: sysSetRobustList,
   brk: sysBrk,
   mmap: sysMmap(false),
   mmap2: sysMmap(true),
@@ -258,5 +250,4 @@ export const PROCESS_CALLS: Readonly<Record<string, Handler>> = {
 
 /** What the process family does not do yet. */
 export const PROCESS_PARTIAL: SyscallFamily["partial"] = {
-  set_robust_list: "the list head is not kept (one thread)",
 };

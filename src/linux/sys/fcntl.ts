@@ -79,7 +79,7 @@ function* range(ctx: SysContext, f: OpenFile, fl: Flock): Generator<Block, [numb
 }
 
 /** The lock key of a description: its file, or the description itself when it has no node. */
-const keyOf = (f: OpenFile): string => f.key ?? `d${f.id}`;
+const keyOf = (f: OpenFile): string => f.key ?? `d${f.desc.name}`;
 
 function* getlk(ctx: SysContext, f: OpenFile, va: number, l: Layout, ofd: boolean): Pending {
   const fl = readFlock(ctx, va, l);

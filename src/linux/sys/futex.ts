@@ -1,16 +1,18 @@
-// futex(2) for a process of one thread (threads come with the next issue): every check and
-// every effect on memory as Linux makes them, with the one fact of this process model — no
-// other thread exists that could wait or wake. So a wake finds no waiter (0 woken, as Linux
-// answers when nobody waits), FUTEX_WAKE_OP still performs its atomic operation on the second
-// word, a requeue moves nobody, and a wait whose word matches blocks until its timeout (or for
-// ever: nothing could wake it, so the machine's deadlock report names it). glibc's single-
-// threaded paths (pthread_once, the stdio and malloc locks) wake with nobody waiting.
+// futex(2): the waits and wakes of threads and processes on a 32-bit word, as Linux does them —
+// every check and every effect on memory, with the queues of sys/futex-table.ts (keys by
+// address space and address for private futexes, by physical address for shared ones). A wait
+// is a record on its key's queue and a kernel wait outside every object; it ends by a wake, its
+// timeout, or an interruption (its thread told to die, or a signal).
+//
+// Priority-inheritance operations (LOCK_PI, UNLOCK_PI, TRYLOCK_PI, WAIT_REQUEUE_PI,
+// CMP_REQUEUE_PI, LOCK_PI2) are not built: ENOSYS, logged.
 
 import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { E } from "../errno.js";
 import { readGuest, writeGuest } from "./guest-mem.js";
 import { argInt, argPtr, mem } from "./user.js";
-import { readTimespec, sleepFor, validTimespec, timespecAbi, type TimespecAbi } from "./time.js";
+import { readTimespec, validTimespec, timespecAbi, type TimespecAbi } from "./time.js";
+import { FUTEX_WOKEN, type FutexWaiter } from "./futex-table.js";
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5;
 const FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
@@ -30,19 +32,29 @@ function store(ctx: SysContext, va: number, v: number): void {
   writeGuest(mem(ctx), va, b);
 }
 
-/** Wait on a word nobody else can change or wake: until `deadline` (monotonic ns) or for ever. */
-function waitAlone(ctx: SysContext, deadlineNs: bigint | undefined, what: string): Pending {
-  if (deadlineNs === undefined) {
-    return (function* (): Pending {
-      ctx.task.voluntarySwitches++;
-      yield { kind: "event", what: `futex ${what} (the process's only thread: nothing can wake it)` };
-      return 0;
-    })();
-  }
-  const now = ctx.time.monotonicNs();
+/**
+ * Wait on `key` until woken, `deadline` (monotonic ns) passes (ETIMEDOUT) or the thread is
+ * interrupted (EINTR; a signal's restart rules decide what the program sees).
+ */
+function waitOn(ctx: SysContext, key: string, bitset: number, deadlineNs: bigint | undefined): Pending {
+  const table = ctx.thread.proc.sys.futexes;
+  const kt = ctx.thread.kthread;
+  if (kt === undefined) throw new Error("futex wait outside a running thread");
+  const w: FutexWaiter = { key, bitset, thread: kt, k: ctx.k, woken: false };
+  table.enqueue(w);
   return (function* (): Pending {
-    if (deadlineNs > now) yield* sleepFor(ctx, deadlineNs - now);
-    return -E.ETIMEDOUT;
+    ctx.task.voluntarySwitches++;
+    let got: unknown;
+    if (deadlineNs === undefined) {
+      got = yield { kind: "event", what: `futex ${key}` };
+    } else {
+      const now = ctx.time.monotonicNs();
+      // The monotonic clock counts the machine's clock (sys/time.ts sleepFor): the deadline is a machine time.
+      if (deadlineNs > now) got = yield { kind: "sleep", until: Number(deadlineNs > now + 10n ** 17n ? now + 10n ** 17n : deadlineNs) };
+    }
+    if (got === FUTEX_WOKEN || w.woken) return 0;
+    table.remove(w);
+    return got === undefined ? -E.ETIMEDOUT : -E.EINTR;
   })();
 }
 
@@ -88,6 +100,8 @@ const futex = (abi?: TimespecAbi): Handler => (ctx) => {
   if (realtime && cmd !== FUTEX_WAIT_BITSET && cmd !== FUTEX_WAIT && cmd !== 11 /* LOCK_PI2 */ && cmd !== 13 /* WAIT_REQUEUE_PI */) return -E.ENOSYS;
   if (uaddr % 4 !== 0) return -E.EINVAL;
   const ts = abi ?? timespecAbi(ctx);
+  const table = ctx.thread.proc.sys.futexes;
+  const priv = (op & FUTEX_PRIVATE_FLAG) !== 0;
   switch (cmd) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
@@ -102,34 +116,43 @@ const futex = (abi?: TimespecAbi): Handler => (ctx) => {
         if (cmd === FUTEX_WAIT) deadline = ctx.time.monotonicNs() + t;
         else deadline = realtime ? ctx.time.monotonicNs() + (t - ctx.time.realtimeNs()) : t;
       }
+      const key = table.key(ctx, uaddr, priv);
       if (load(ctx, uaddr) !== val) return -E.EAGAIN;
-      return waitAlone(ctx, deadline, `wait at ${uaddr.toString(16)}`);
+      return waitOn(ctx, key, bitset, deadline);
     }
     case FUTEX_WAKE:
-    case FUTEX_WAKE_BITSET:
-      if (cmd === FUTEX_WAKE_BITSET && argInt(ctx, 5) === 0) return -E.EINVAL;
-      return 0; // no waiter exists
+    case FUTEX_WAKE_BITSET: {
+      const bitset = cmd === FUTEX_WAKE ? 0xffffffff : argInt(ctx, 5) >>> 0;
+      if (bitset === 0) return -E.EINVAL;
+      return table.wake(table.key(ctx, uaddr, priv), (val | 0) <= 0 ? 0 : val, bitset);
+    }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
       const uaddr2 = argPtr(ctx, 4);
       if (uaddr2 % 4 !== 0) return -E.EINVAL;
-      if ((val | 0) < 0 || argInt(ctx, 3) < 0) return -E.EINVAL;
+      const move = argInt(ctx, 3);
+      if ((val | 0) < 0 || move < 0) return -E.EINVAL;
+      const k1 = table.key(ctx, uaddr, priv), k2 = table.key(ctx, uaddr2, priv);
       if (cmd === FUTEX_CMP_REQUEUE && load(ctx, uaddr) !== argInt(ctx, 5) >>> 0) return -E.EAGAIN;
-      return 0; // nobody to wake or move
+      return table.requeue(k1, k2, val, move);
     }
     case FUTEX_WAKE_OP: {
-      const uaddr2 = argPtr(ctx, 4), encoded = argInt(ctx, 5);
+      const uaddr2 = argPtr(ctx, 4), encoded = argInt(ctx, 5), n2 = argInt(ctx, 3);
       if (uaddr2 % 4 !== 0) return -E.EINVAL;
+      const k1 = table.key(ctx, uaddr, priv), k2 = table.key(ctx, uaddr2, priv);
       const old = load(ctx, uaddr2);
       const next = wakeOp(encoded, old);
-      if (next === undefined || wakeCmp(encoded, old) === undefined) return -E.ENOSYS;
+      const cmp = wakeCmp(encoded, old);
+      if (next === undefined || cmp === undefined) return -E.ENOSYS;
       store(ctx, uaddr2, next);
-      return 0; // the operation is done; no waiter on either word
+      let n = table.wake(k1, (val | 0) <= 0 ? 0 : val);
+      if (cmp) n += table.wake(k2, n2 <= 0 ? 0 : n2);
+      return n;
     }
     case FUTEX_FD:
       return -E.ENOSYS; // removed from Linux in 2.6.26
     default:
-      ctx.log(`futex operation ${cmd}: priority-inheritance futexes come with threads (issue 10), returning ENOSYS`);
+      ctx.log(`futex operation ${cmd}: priority-inheritance futexes are not built, returning ENOSYS`);
       return -E.ENOSYS;
   }
 };
@@ -140,6 +163,6 @@ export const FUTEX_CALLS: Record<string, Handler> = {
 };
 
 export const FUTEX_PARTIAL: Record<string, string> = {
-  futex: "one thread per process until issue 10: wakes find no waiter, a matching wait sleeps until its timeout; PI operations ENOSYS",
-  futex_time64: "one thread per process until issue 10: wakes find no waiter, a matching wait sleeps until its timeout; PI operations ENOSYS",
+  futex: "priority-inheritance operations ENOSYS",
+  futex_time64: "priority-inheritance operations ENOSYS",
 };

@@ -1,7 +1,6 @@
 // The identity family: user and group ids, supplementary groups and capabilities
-// (kernel/sys.c, kernel/groups.c, kernel/capability.c), on the task's Credentials, and the
-// process ids of a machine's first process (getpid 1, no parent, leader of its process group
-// and session). uid_t and gid_t are 32 bits on both ppc64 and ppc32, so ppc32 has no *32
+// (kernel/sys.c, kernel/groups.c, kernel/capability.c), on the task's Credentials (the
+// process ids are the processes family's: process/sys-proc.ts). uid_t and gid_t are 32 bits on both ppc64 and ppc32, so ppc32 has no *32
 // variants. The rules themselves live in task/credentials.ts; here are the copies.
 
 import { E } from "../errno.js";
@@ -122,38 +121,6 @@ function sysCapset(ctx: SysContext): number {
   return c(ctx).capset(eff & valid, perm & valid, inh & valid);
 }
 
-// ---- process ids: the first process of its machine ----
+export const ID_PARTIAL: Readonly<Record<string, string>> = {};
 
-/** getpgid/getsid(pid): this process's group or session; any other pid names no process. */
-const groupOf = (pick: (ctx: SysContext) => number): Handler => (ctx) => (ctx.task.isSelf(argInt(ctx, 0)) ? pick(ctx) : -E.ESRCH);
-
-/** setpgid(pid, pgid): a session leader may not change its group (EPERM), after Linux's other checks. */
-const setpgid: Handler = (ctx) => {
-  const pid = argInt(ctx, 0), pgid = argInt(ctx, 1);
-  if ((pgid === 0 ? (pid === 0 ? ctx.task.pid : pid) : pgid) < 0) return -E.EINVAL;
-  if (!ctx.task.isSelf(pid)) return -E.ESRCH;
-  return -E.EPERM;
-};
-
-/** set_tid_address(ptr): recorded (cleared and woken at thread exit, with threads); returns the tid. */
-const setTidAddress: Handler = (ctx) => {
-  ctx.task.clearChildTid = argPtr(ctx, 0);
-  return ctx.task.tid;
-};
-
-export const ID_PARTIAL: Readonly<Record<string, string>> = {
-  set_tid_address: "recorded (PR_GET_TID_ADDRESS reads it); clearing and waking it at thread exit come with threads",
-};
-
-export const ID_CALLS: Record<string, Handler> = {
-  getpid: (ctx) => ctx.task.pid,
-  gettid: (ctx) => ctx.task.tid,
-  getppid: (ctx) => ctx.task.ppid,
-  getpgrp: (ctx) => ctx.task.pgid,
-  getpgid: groupOf((ctx) => ctx.task.pgid),
-  getsid: groupOf((ctx) => ctx.task.sid),
-  setpgid,
-  // A process group leader may not start a session: the process leads the group whose id is its pid.
-  setsid: () => -E.EPERM,
-  set_tid_address: setTidAddress,
-};
+export const ID_CALLS: Record<string, Handler> = {};

@@ -21,7 +21,7 @@
 import { E } from "../errno.js";
 import type { Handler, SysContext } from "../process/syscalls.js";
 import {
-  NSIG, SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SA, signalName, validSignal, type Outcome, type SigAction,
+  SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SA, signalName, validSignal, type Outcome, type SigAction,
 } from "../task/signal-state.js";
 import { writeGuest } from "./guest-mem.js";
 import { getSigset, getU64, mem, newStruct, putSigset, readStruct, writeStruct, argInt, argPtr, wordOf } from "./user.js";
@@ -242,34 +242,6 @@ const sigaltstack: Handler = (ctx) => {
 
 // ---- sending ----
 
-/** Send to this process after the target was found: EINVAL for a bad signal, nothing for 0. */
-function sendSelf(ctx: SysContext, sig: number): number {
-  if (sig < 0 || sig > NSIG) return -E.EINVAL;
-  if (sig !== 0) raise(ctx, sig);
-  return 0;
-}
-
-/** kill(pid, sig): this process by pid, or by its process group (0, -1 × its group); -1 (everyone but init and oneself) finds no one. */
-const kill: Handler = (ctx) => {
-  const pid = argInt(ctx, 0), sig = argInt(ctx, 1), t = ctx.task;
-  const found = pid > 0 ? pid === t.pid : pid === 0 ? true : pid === -1 ? false : pid !== -2147483648 && -pid === t.pgid;
-  return found ? sendSelf(ctx, sig) : -E.ESRCH;
-};
-
-/** tkill(tid, sig). */
-const tkill: Handler = (ctx) => {
-  const tid = argInt(ctx, 0);
-  if (tid <= 0) return -E.EINVAL;
-  return tid === ctx.task.tid ? sendSelf(ctx, argInt(ctx, 1)) : -E.ESRCH;
-};
-
-/** tgkill(tgid, tid, sig). */
-const tgkill: Handler = (ctx) => {
-  const tgid = argInt(ctx, 0), tid = argInt(ctx, 1);
-  if (tgid <= 0 || tid <= 0) return -E.EINVAL;
-  return tid === ctx.task.tid && tgid === ctx.task.pid ? sendSelf(ctx, argInt(ctx, 2)) : -E.ESRCH;
-};
-
 /** The family (sigaction, sigprocmask and sigpending are ppc32's old calls: ppc64's slots are sys_ni_syscall, which the table keeps). */
 export const SIGNAL_CALLS: Record<string, Handler> = {
   rt_sigaction: rtSigaction,
@@ -277,16 +249,13 @@ export const SIGNAL_CALLS: Record<string, Handler> = {
   rt_sigpending: rtSigpending,
   sigaltstack,
   signal: sysSignal,
-  kill, tkill, tgkill,
   sigaction: oldSigaction,
   sigprocmask: oldSigprocmask,
   sigpending: oldSigpending,
 };
 
 const NOT_RUN = "handlers are recorded but not run: a caught signal stays pending (delivery on signal frames: next issue)";
-const SELF_ONLY = "this process only (others: ESRCH); a caught or stop signal stays pending (next issue)";
 export const SIGNAL_PARTIAL: Readonly<Record<string, string>> = {
   rt_sigaction: NOT_RUN, sigaction: NOT_RUN, signal: NOT_RUN,
   sigaltstack: "recorded; used when handlers run (next issue)",
-  kill: SELF_ONLY, tkill: SELF_ONLY, tgkill: SELF_ONLY,
 };

@@ -5,12 +5,14 @@
 // block; try again (still subscribed), and so on until an answer.
 //
 // The file layer (src/linux/vfs) has no system-call context: it waits through its Vfs's
-// `wait`, which the runner points at `waitOn` for the process (waiterOf).
+// `wait`, which LinuxSystem.vfsOptions points at `waitOn` for the calling thread.
 
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { ChannelWait, WaitEnd } from "../../kernel/sched/wait-channel.js";
 import type { SysContext } from "../process/syscalls.js";
+import { E } from "../errno.js";
+import { SysError } from "./guest-mem.js";
 
 /** A wait on prepared channels until machine time `until` (Infinity: none). */
 export type Waiter = (w: ChannelWait, until: number) => Generator<Block, WaitEnd, unknown>;
@@ -22,12 +24,14 @@ export type Waiter = (w: ChannelWait, until: number) => Generator<Block, WaitEnd
  * errno), which unwinds every caller's retry loop and unsubscribes it.
  */
 export function* waitOn(ctx: SysContext, w: ChannelWait, until: number): Generator<Block, WaitEnd, unknown> {
+  // A thread told to die (exit_group, execve, a fatal signal: LinuxSystem.doom) is woken from
+  // its wait and stops waiting; it ends at its return to user mode.
+  if (ctx.thread.doomed) throw new SysError(E.EINTR);
   ctx.task.voluntarySwitches++;
-  return yield* ctx.k.waits.block(w, until);
+  const end = yield* ctx.k.waits.block(w, until);
+  if (ctx.thread.doomed) throw new SysError(E.EINTR);
+  return end;
 }
-
-/** `waitOn` for one process, as its file layer takes it (Vfs.wait). */
-export const waiterOf = (ctx: SysContext): Waiter => (w, until) => waitOn(ctx, w, until);
 
 /** A wait without a process (a kernel-level default; the runner replaces it). */
 export const plainWaiter: Waiter = (w, until) => w.k.waits.block(w, until);

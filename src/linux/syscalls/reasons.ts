@@ -31,11 +31,10 @@ const NI_ARCH: Readonly<Record<Arch, readonly string[]>> = {
 /** The process, thread, signal-delivery, IPC and timer calls that the next issue builds. */
 const NEXT_ISSUE_CALLS = [
   // processes, process groups and sessions
-  "fork", "vfork", "clone", "clone3", "execve", "execveat", "wait4", "waitid", "waitpid",
   "unshare", "setns", "kcmp",
   "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
   // threads
-  "futex_waitv", "get_robust_list",
+  "futex_waitv",
   // signal delivery
   "rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
   "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pause",

@@ -51,7 +51,7 @@ test("calls without a handler say why: the next issue's, Linux's own ENOSYS, or 
     const s = t.named(name)?.status;
     return s?.kind === "errno" ? `${errnoName(s.errno)} ${s.reason}` : undefined;
   };
-  for (const n of ["clone", "fork", "execve", "wait4", "futex_waitv", "socket", "epoll_create1", "rt_sigreturn", "shmget", "timer_create", "signalfd4"]) {
+  for (const n of ["unshare", "futex_waitv", "socket", "epoll_create1", "shmget", "timer_create", "signalfd4"]) {
     assert.equal(reason(t64, n), `ENOSYS ${NEXT_ISSUE}`, n);
   }
   assert.equal(reason(t32, "socketcall"), `ENOSYS ${NEXT_ISSUE}`);

@@ -39,13 +39,12 @@ export interface TaskOptions {
 }
 
 export class Task {
-  /** The process id, which is also the thread id of its only thread. */
-  readonly pid = 1;
-  readonly tid = 1;
-  /** No parent in the machine (getppid of a namespace's first process). */
-  readonly ppid = 0;
-  readonly pgid = 1;
-  readonly sid = 1;
+  /** The process id (the thread group's; its first thread's tid). */
+  pid = 1;
+  /** What /proc shows of the process's place (kept as the process server last said; it decides). */
+  ppid = 0;
+  pgid = 1;
+  sid = 1;
   /** set_tid_address's record (clear_child_tid): cleared and woken at thread exit, with threads. */
   clearChildTid = 0;
   readonly creds: Credentials;
@@ -73,8 +72,41 @@ export class Task {
     return this.creds.fileCred();
   }
 
+  /** The thread id of the group's first thread. */
+  get tid(): number {
+    return this.pid;
+  }
+
+  /**
+   * fork: the child's task — the same credentials, limits, signal actions and mask, attributes
+   * and scheduling; no pending signals; its own accounts.
+   */
+  fork(pid: number, ppid: number, accounts: TaskAccounts): Task {
+    const t = deepCopy(this);
+    t.pid = pid;
+    t.ppid = ppid;
+    (t as { accounts: TaskAccounts }).accounts = accounts;
+    t.signals.pending = 0n;
+    t.voluntarySwitches = 0;
+    t.hiwaterRss = 0;
+    t.clearChildTid = 0;
+    return t;
+  }
+
   /** Is `pid` this process (0 meaning the caller, as most calls take it)? */
   isSelf(pid: number): boolean {
     return pid === 0 || pid === this.pid;
   }
+}
+
+/** A copy of `v` sharing nothing mutable with it: objects keep their classes; functions are shared. */
+function deepCopy<T>(v: T): T {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map((x: unknown) => deepCopy(x)) as T;
+  if (v instanceof Map) return new Map([...v].map(([a, b]) => [a, deepCopy(b)])) as T;
+  if (v instanceof Set) return new Set([...v].map((x: unknown) => deepCopy(x))) as T;
+  if (v instanceof Uint8Array) return v.slice() as T;
+  const o = Object.create(Object.getPrototypeOf(v) as object) as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(v)) o[key] = deepCopy((v as Record<PropertyKey, unknown>)[key]);
+  return o as T;
 }

@@ -166,6 +166,11 @@ export class EventFd implements FileObject {
     return undefined; // eventfd has no FIONREAD: ENOTTY
   }
 
+  /** fork: the child's own object on the same counter (one more reference to the block). */
+  *share(k: Kernel): Generator<Block, EventFd, unknown> {
+    return EventFd.adopt(k, this.addr, this.semaphore, this.le);
+  }
+
   *release(k: Kernel): Generator<Block, void, unknown> {
     if (this.on(k).w.add(REFS, -1) !== 1) return;
     k.waits.destroy(this.channel);

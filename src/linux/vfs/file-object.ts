@@ -46,6 +46,11 @@ export interface FileObject {
   link(): string;
   /** FIONREAD: bytes readable now; undefined where the object has no such count (ENOTTY). */
   available(k: Kernel): Generator<Block, number | undefined, unknown>;
-  /** The open file description's last reference went. */
+  /** This process's last reference to the description went (its end, its count). */
   release(k: Kernel): Generator<Block, void, unknown>;
+  /**
+   * The object a forked process reaches the same description through, for its protection
+   * domain `domain` (a pipe: another end handle, counted as a reader/writer until released).
+   */
+  share(k: Kernel, domain: number): Generator<Block, FileObject, unknown>;
 }

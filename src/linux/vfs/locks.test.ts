@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { E } from "../errno.js";
 import { F_RDLCK, F_UNLCK, F_WRLCK, LockManager } from "./locks.js";
 import { FdTable } from "./fdtable.js";
-import { OpenFile } from "./open-file.js";
+import { Description, OpenFile } from "./open-file.js";
 
 const K = "1:7";
 const ranges = (m: LockManager): string[] => m.records(K).map((l) => `${l.owner}:${l.type === F_RDLCK ? "R" : "W"}:${l.start}-${l.end === Infinity ? "eof" : l.end}`);
@@ -75,7 +75,7 @@ test("waiters are woken when a lock of the file changes; a POSIX wait cycle is E
 test("descriptor numbers: lowest free, a minimum, the RLIMIT_NOFILE limit", () => {
   let limit = 8;
   const t = new FdTable(() => limit);
-  const f = (): OpenFile => new OpenFile(1, "path", 0, undefined, undefined, undefined);
+  const f = (): OpenFile => new OpenFile(1, "path", new Description("1.1", 0), undefined, undefined, undefined);
   assert.deepEqual([t.alloc(f(), false), t.alloc(f(), false), t.alloc(f(), false)], [0, 1, 2]);
   t.remove(1);
   assert.equal(t.alloc(f(), false), 1);

@@ -11,7 +11,8 @@
 //            descriptor, for fstat, fchdir, and the *at calls with AT_EMPTY_PATH
 //   pipe, eventfd
 //            an object that is not a server file (file-object.ts: `obj` does the reads, writes
-//            and polls); a FIFO opened by path is a pipe with its node
+//            and polls; each process has its own, as it has its own server handle); a FIFO
+//            opened by path is a pipe with its node
 //
 // Every description remembers its node (the walk's chain) when it has one: fstat, fchdir,
 // /proc/self/fd and the *at calls use it.
@@ -64,13 +65,14 @@ export interface DirCache {
   readonly eof: boolean;
 }
 
-export class OpenFile {
-  /**
-   * Descriptors that name this description (in every process sharing this heap): one more with
-   * each dup and each copy of a descriptor table (fork: `retain`), one less with each close
-   * (Vfs.drop, which releases the description at 0).
-   */
-  refs = 1;
+/**
+ * An open file description as Linux has it: what every descriptor naming it shares, in every
+ * process (after fork, parent and child move one file position). Each process reaches it
+ * through its own OpenFile (its own server handle).
+ */
+export class Description {
+  /** Per-process OpenFiles alive on it: OFD and flock locks go with the last. */
+  users = 1;
   /** The file position (a readdir cookie for directories). */
   pos = 0;
   dirCache: DirCache | undefined;
@@ -80,25 +82,86 @@ export class OpenFile {
   rwHint = 0;
 
   constructor(
-    /** A number unique among the process's descriptions (OFD and flock lock owner). */
-    readonly id: number,
-    readonly kind: FileKind,
+    /** Unique in the machine ("pid.n" of the process that opened it): OFD and flock lock owner. */
+    readonly name: string,
     /** Status flags and access mode, as F_GETFL reports them. */
     public flags: number,
+  ) {}
+}
+
+export class OpenFile {
+  /**
+   * Descriptors of this process that name it: one more with each dup (`retain`), one less with
+   * each close (Vfs.drop, which releases this process's part of the description at 0).
+   */
+  refs = 1;
+
+  constructor(
+    /** A number unique among the process's descriptions. */
+    readonly id: number,
+    readonly kind: FileKind,
+    /** The shared description (position, status flags, owner). */
+    readonly desc: Description,
     /** Where it was opened (undefined for a console with no device node). */
     readonly node: PNode | undefined,
-    /** The server's open file (kinds file and dir). */
+    /** This process's handle on the server's open file (kinds file and dir). */
     readonly handle: Handle | undefined,
     /** The console stream (kind console). */
     readonly stream: Stream | undefined,
-    /** The object of a pipe or eventfd (file-object.ts). */
+    /** The object of a pipe or eventfd (file-object.ts): this process's own. */
     readonly obj?: FileObject,
   ) {}
 
-  /** One more descriptor names this description (dup, a forked descriptor table); Vfs.drop undoes it. */
+  /** One more descriptor of this process names it (dup); Vfs.drop undoes it. */
   retain(): this {
     this.refs++;
     return this;
+  }
+
+  /**
+   * The same description in another process (fork), through that process's own handle and
+   * object (FileObject.share made it for the child's domain).
+   */
+  forked(id: number, handle: Handle | undefined, obj?: FileObject): OpenFile {
+    this.desc.users++;
+    return new OpenFile(id, this.kind, this.desc, this.node, handle, this.stream, obj);
+  }
+
+  get pos(): number {
+    return this.desc.pos;
+  }
+  set pos(v: number) {
+    this.desc.pos = v;
+  }
+  get flags(): number {
+    return this.desc.flags;
+  }
+  set flags(v: number) {
+    this.desc.flags = v;
+  }
+  get dirCache(): DirCache | undefined {
+    return this.desc.dirCache;
+  }
+  set dirCache(v: DirCache | undefined) {
+    this.desc.dirCache = v;
+  }
+  get owner(): number {
+    return this.desc.owner;
+  }
+  set owner(v: number) {
+    this.desc.owner = v;
+  }
+  get sig(): number {
+    return this.desc.sig;
+  }
+  set sig(v: number) {
+    this.desc.sig = v;
+  }
+  get rwHint(): number {
+    return this.desc.rwHint;
+  }
+  set rwHint(v: number) {
+    this.desc.rwHint = v;
   }
 
   get readable(): boolean {

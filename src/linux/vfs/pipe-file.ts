@@ -177,10 +177,11 @@ export class PipeEnd implements FileObject {
   }
 
   /**
-   * Another end like this one for domain `owner` (a description copied into another process's
-   * heap, e.g. by fork across workers): it counts as one more reader or writer until closed.
+   * Another end like this one for domain `owner` (fork: the child's own end of the same
+   * description): it counts as one more reader or writer until the child releases it, so a
+   * reader sees end of file only when every process closed its write end.
    */
-  *grant(k: Kernel, owner: number): Generator<Block, PipeEnd, unknown> {
+  *share(k: Kernel, owner: number): Generator<Block, PipeEnd, unknown> {
     const h = yield* fsc(this.stub(k).grant(owner));
     return new PipeEnd(h, this.ino, this.rd, this.wr, this.mode, this.owner);
   }

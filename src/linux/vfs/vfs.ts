@@ -16,7 +16,7 @@ import { FdTable } from "./fdtable.js";
 import { fsc, Stubs } from "./fs-call.js";
 import { LockManager } from "./locks.js";
 import { MountTable } from "./mounts.js";
-import { O, OpenFile, type FileKind } from "./open-file.js";
+import { Description, O, OpenFile, type FileKind } from "./open-file.js";
 import { isDir } from "./perm.js";
 import { PNode } from "./pnode.js";
 import { Walk, type Found, type Jump, type Restrict, type WalkEnv } from "./walk.js";
@@ -42,6 +42,8 @@ export interface VfsOptions {
   readonly locks?: LockManager;
   /** The pipe server's root handle (pipe, pipe2 and FIFO opens; without it they are ENOSYS). */
   readonly pipes?: Handle;
+  /** How the file layer waits for an object (default: a plain kernel wait): sys/wait.ts waitOn of the calling thread. */
+  readonly wait?: Waiter;
 }
 
 export class Vfs {
@@ -56,16 +58,17 @@ export class Vfs {
   umask = 0o022;
   private nextId = 1;
   /**
-   * How the file layer waits for an object (a pipe, an eventfd, a FIFO's partner): the runner
-   * points it at the process's sys/wait.ts waitOn (interruptible by signals in one place).
+   * How the file layer waits for an object (a pipe, an eventfd, a FIFO's partner): the
+   * personality's sys/wait.ts waitOn for the calling thread (VfsOptions.wait).
    */
-  wait: Waiter = plainWaiter;
+  readonly wait: Waiter;
 
   constructor(private readonly opts: VfsOptions) {
     this.fds = new FdTable(opts.nofile);
     this.mounts = new MountTable(this.stubs, opts.ns, opts.epoch);
     this.locks = opts.locks ?? new LockManager();
     this.console = opts.console;
+    this.wait = opts.wait ?? plainWaiter;
   }
 
   get pid(): number {
@@ -107,7 +110,8 @@ export class Vfs {
   }
 
   newFile(kind: FileKind, flags: number, node: PNode | undefined, handle: Handle | undefined, stream?: Stream, obj?: FileObject): OpenFile {
-    return new OpenFile(this.nextId++, kind, flags, node, handle, stream, obj);
+    const id = this.nextId++;
+    return new OpenFile(id, kind, new Description(`${this.pid}.${id}`, flags), node, handle, stream, obj);
   }
 
   /** A walk with the mount table made fresh first. */
@@ -238,10 +242,14 @@ export class Vfs {
     return yield* this.release(k, f);
   }
 
-  /** The last reference to a description went: its OFD and flock locks, its server open file. */
+  /**
+   * The process's last descriptor on `f` went: its server handle is closed; with the
+   * description's last process, its OFD and flock locks go.
+   */
   *release(k: Kernel, f: OpenFile): Generator<Block, number, unknown> {
     const key = f.key;
-    if (key !== undefined) {
+    const last = --f.desc.users === 0;
+    if (key !== undefined && last) {
       this.locks.dropRecords(key, this.ofdOwner(f));
       this.locks.flock(key, this.ofdOwner(f), 8);
     }
@@ -269,7 +277,35 @@ export class Vfs {
 
   /** The lock owner of an open file description. */
   ofdOwner(f: OpenFile): string {
-    return `o${this.pid}.${f.id}`;
+    return `o${f.desc.name}`;
+  }
+
+  /**
+   * fork: the child's file state. Every descriptor names the same description as here (one
+   * position, one set of status flags), through a handle the file's server makes for the
+   * child's domain (share); root, working directory and umask are copied. POSIX record locks
+   * are not inherited (their owner is the process); OFD and flock locks belong to the
+   * descriptions and so are shared.
+   */
+  *fork(k: Kernel, domain: number, opts: VfsOptions): Generator<Block, Vfs, unknown> {
+    const child = new Vfs({ ...opts, locks: this.locks });
+    child.root = this.root;
+    child.cwd = this.cwd;
+    child.umask = this.umask;
+    const copies = new Map<OpenFile, OpenFile>();
+    for (const [fd, e] of [...this.fds.entries()]) {
+      let c = copies.get(e.file);
+      if (c === undefined) {
+        const h = e.file.handle === undefined ? undefined : ((yield* fsc(this.stubs.file(k, e.file.handle).share(domain))) as Handle);
+        const obj = e.file.obj === undefined ? undefined : yield* e.file.obj.share(k, domain);
+        c = e.file.forked(child.nextId++, h, obj);
+        copies.set(e.file, c);
+      } else {
+        c.refs++;
+      }
+      child.fds.put(fd, c, e.cloexec);
+    }
+    return child;
   }
 
   /** Close the descriptors marked FD_CLOEXEC. [integrator: task] execve calls this once the new image is in place. */

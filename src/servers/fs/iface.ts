@@ -165,6 +165,12 @@ export const FileSystemIface = defineInterface("FileSystem", {
   /** Close the open file: the handle is revoked. */
   close: method([], none, Rights.Close),
   /**
+   * share(domain): another handle on the same open file, owned by `domain`, with the rights of
+   * this one (K42's giveAccess: a forked process's copy of a descriptor). The open file ends
+   * when its last handle is closed.
+   */
+  share: method([u32], handle, Rights.Close),
+  /**
    * ftruncate(size): the open file's new attributes. Unlike setattr's size (truncate by path,
    * which needs write permission on the node now), it needs only the open's write access, and
    * always sets mtime and ctime (Linux's ATTR_MTIME | ATTR_CTIME).

@@ -20,6 +20,8 @@ const NGROUPS_MAX = 65536;
 
 interface OpenRecord {
   readonly file: OpenFile;
+  /** Handles on the file (share() adds one, close() takes one): the file closes with the last. */
+  readonly users: { n: number };
   /** The handle made for it: only a call through this very handle reaches the file. */
   readonly xh: number;
 }
@@ -52,22 +54,27 @@ export class OpenTable {
    * fsync) through it is refused here.
    */
   get(ctx: CallContext): OpenFile {
+    return this.record(ctx).file;
+  }
+
+  /** The record of the open file a call came through, or EBADF. */
+  record(ctx: CallContext): OpenRecord {
     const owner = (ctx.rights & Rights.Close) !== 0;
     const r = ctx.clientData === 0 || !owner ? undefined : this.files.get(ctx.clientData);
     if (r === undefined || r.xh !== ctx.handle.xh) fail(Errno.EBADF, "not an open file of this server");
-    return r.file;
+    return r;
   }
 
   /** Close every open file (the machine stopped; their handles die with it). */
   closeAll(): void {
-    for (const r of this.files.values()) r.file.close();
+    for (const r of new Set([...this.files.values()].map((x) => x.file))) r.close();
     this.files.clear();
   }
 
-  take(ctx: CallContext): OpenFile {
-    const f = this.get(ctx);
+  take(ctx: CallContext): OpenRecord {
+    const r = this.record(ctx);
     this.files.delete(ctx.clientData);
-    return f;
+    return r;
   }
 }
 
@@ -189,7 +196,7 @@ export class FileSystemServer implements Impl<typeof FileSystemIface> {
     const no = this.opens.number();
     const file = this.ops.open(ino, flags, c);
     const h = this.env.createHandle(ctx.caller, openRights(flags), Rights.None, no);
-    this.opens.set(no, { file, xh: h.xh });
+    this.opens.set(no, { file, xh: h.xh, users: { n: 1 } });
     return h;
   }
   getxattr(ino: number, name: string): Uint8Array {
@@ -220,9 +227,17 @@ export class FileSystemServer implements Impl<typeof FileSystemIface> {
     this.opens.get(ctx).fsync();
   }
   close(ctx: CallContext): void {
-    const f = this.opens.take(ctx);
+    const r = this.opens.take(ctx);
     this.env.revoke(ctx.handle);
-    f.close();
+    if (--r.users.n === 0) r.file.close();
+  }
+  share(domain: number, ctx: CallContext): Handle {
+    const r = this.opens.record(ctx);
+    const no = this.opens.number();
+    const h = this.env.createHandle(domain, ctx.rights, Rights.None, no);
+    r.users.n++;
+    this.opens.set(no, { file: r.file, xh: h.xh, users: r.users });
+    return h;
   }
   ftruncate(size: number, ctx: CallContext): Json {
     return asJson(this.opens.get(ctx).truncate(size));

@@ -310,6 +310,14 @@ export class PseudoFs implements Impl<typeof FileSystemIface> {
     this.env.revoke(ctx.handle);
   }
 
+  /** Another handle on the open file for `domain` (a forked process): the same snapshot. */
+  *share(domain: number, ctx: CallContext): Gen<Handle> {
+    const f = yield* this.openFile(ctx);
+    const h = this.env.createHandle(domain, ctx.rights, 0, ctx.clientData);
+    this.opens.set(h.xh, f);
+    return h;
+  }
+
   ftruncate(): Json {
     refuse(EBADF); // like write: no handle of these servers carries the write right
   }

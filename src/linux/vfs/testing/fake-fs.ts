@@ -219,6 +219,9 @@ export function fakeFs(tree: FakeTree, env: ServerEnv): Impl<typeof FileSystemIf
       tree.opens.delete(ctx.clientData);
       env.revoke(ctx.handle);
     },
+    share: () => {
+      throw new ServerErrno(38); // ENOSYS: the fake's tests never fork
+    },
   };
 }
 

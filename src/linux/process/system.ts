@@ -1,0 +1,587 @@
+// The Linux personality on one processor: its processes and threads, the k42 init (pid 1),
+// and the paths every process takes — start, fork, thread creation, exit, death by a signal,
+// and the notices to parents and waiters. Relations between processes (pids, parents, groups,
+// sessions, wait) are the ProcessLinux server's (servers/process), reached by PPC and stamped
+// with the calling process's domain; the rest — memory, files, task state — is the process's.
+//
+// Each guest thread is a kernel thread (kernel/sched) in its process's protection domain,
+// running guestThread (kernel/exec) with the system calls of its ThreadCtx. A thread told to
+// die (exit_group, execve, a fatal signal) is woken from an interruptible wait and ends at its
+// next return to user mode.
+//
+// For now every process of a run lives on the processor the program started on (its "home");
+// fork and clone place children there too. Placing processes and threads on other processors
+// (their state crossing to another worker in the parallel mode) is the next step.
+
+import type { Kernel } from "../../kernel/kernel.js";
+import type { Handle } from "../../kernel/ppc/values.js";
+import type { Block } from "../../kernel/sched/thread.js";
+import { ThreadState } from "../../kernel/sched/thread.js";
+import { guestThread, BusCode, ThreadClock, type GuestThreadSpec, type SyscallResult, type ThreadEnd } from "../../kernel/exec/guest-thread.js";
+import { Linux, Major } from "../../kernel/trace/events.js";
+import { Exit, type Cpu } from "../../machine/power/cpu.js";
+import { ProcessIface, INIT_PID, P_ALL, WEXITED, __WALL, domainOfPid, type ExitNotice, type ProcessStub, type WaitFound } from "../../servers/process/iface.js";
+import type { ConsoleTty } from "../vfs/console.js";
+import type { Console } from "../vfs/console.js";
+import { Vfs } from "../vfs/vfs.js";
+import type { Space } from "../../kernel/mem/space.js";
+import { LockManager } from "../vfs/locks.js";
+import { fsc } from "../vfs/fs-call.js";
+import { mapSource } from "../vfs/map-source.js";
+import { SysError } from "../sys/guest-mem.js";
+import { Rlimit } from "../task/resource-limits.js";
+import { defaultAction, DefaultAction, SIG } from "../task/signal-state.js";
+import type { Task, TaskAccounts } from "../task/task.js";
+import { OutOfMemoryError } from "../../machine/memory.js";
+import { SyscallDispatcher } from "../syscalls/dispatch.js";
+import { syscallTable } from "../syscalls/registry.js";
+import type { Arch } from "../syscalls/status.js";
+import { signalName } from "../strace/names.js";
+import { processSource, type ProcessTable } from "../proc-source.js";
+import type { MapSource } from "../sys/map-source.js";
+import { choiceOf } from "./syscalls.js";
+import type { GuestTime } from "./guest-time.js";
+import { FutexTable } from "../sys/futex-table.js";
+import { LinuxProcess, LinuxThread, type ThreadCtx } from "./lprocess.js";
+import { waitOn } from "../sys/wait.js";
+import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
+
+/** A child's resource use as wait4 reports it. */
+export interface ChildUsage {
+  readonly userNs: number;
+  readonly systemNs: number;
+  readonly minflt: number;
+  readonly maxrssKb: number;
+}
+
+/** The token a wait is woken with when its thread must stop waiting (told to die, a signal). */
+export const INTERRUPTED = Symbol("interrupted");
+
+export interface SystemOptions {
+  log: (msg: string) => void;
+  strace: ((line: string) => void) | undefined;
+  maxInstructions: number | undefined;
+  /** Address-space layout randomisation (default on). */
+  randomize: boolean;
+  nodes: number;
+  /** The pipe server's root handle (pipes and FIFOs; without it they are ENOSYS). */
+  pipes?: Handle;
+}
+
+/** How the run's program ended (the main process, init's child). */
+export interface MainEnd {
+  readonly status: number;
+  readonly error?: string;
+}
+
+/** The wait of a thread for the state of its process's children to change (wait4, init). */
+export const childWait = (pid: number): Block => ({ kind: "event", what: `a child of process ${pid} to change state` });
+
+export class LinuxSystem {
+  readonly procs = new Map<number, LinuxProcess>();
+  readonly futexes = new FutexTable();
+  /** Record, OFD and flock locks of every process (they conflict between processes). */
+  readonly locks = new LockManager();
+  private readonly dispatchers = new Map<Arch, SyscallDispatcher>();
+  /** Counts changes of each process's children (a wait that found nothing blocks only if none came since). */
+  private readonly childSeq = new Map<number, number>();
+  /** The program init started, and how it ended. */
+  mainPid = 0;
+  main: MainEnd | undefined;
+  /** Instructions of every guest thread that ended (the run's total with the live ones). */
+  private retired = 0;
+  private readonly clocks = new Set<ThreadClock>();
+
+  readonly pids: ProcessStub;
+  /** Every live thread, by tid. */
+  readonly threadsByTid = new Map<number, LinuxThread>();
+  /** Live guest threads per processor (placement). */
+  private readonly load: number[];
+
+  constructor(
+    readonly k: Kernel,
+    readonly time: GuestTime,
+    readonly opts: SystemOptions,
+    /** The name space's root handle (every process's Vfs starts from it). */
+    readonly ns: Handle,
+    pidServer: Handle,
+    readonly console: Console,
+    readonly table: ProcessTable,
+  ) {
+    this.pids = k.ppc.stub(ProcessIface, pidServer);
+    this.load = new Array<number>(k.topology.cpus).fill(0);
+    this.installHome();
+  }
+
+  // ---- threads on other processors (remote.ts) ----
+
+  private installHome(): void {
+    const k = this.k, sys = this;
+    k.onRequest(LinuxMsg.Call, (_from, b, reply) => {
+      const m = b as CallMsg;
+      const t = this.threadsByTid.get(m.tid);
+      if (t === undefined) throw new Error(`a call from thread ${m.tid}, which this processor does not know`);
+      this.takeCounts(t, m.counts);
+      const body = function* (): Generator<Block, void, unknown> {
+        t.kthread = k.sched.current;
+        let r: SyscallResult;
+        if (m.exception === undefined) r = sys.syscall(t, t.ctx.cpu);
+        else r = sys.exception(t, m.exception.signal, m.exception.code, m.exception.addr, m.exception.describe);
+        const end = r !== undefined && "run" in r ? yield* r.run() : r;
+        t.kthread = undefined;
+        reply({ ...(end !== undefined ? { end } : {}), proc: t.proc.space.proc } satisfies CallReply);
+      };
+      k.sched.spawn(`${t.proc.argv[0] ?? "a.out"} (thread ${t.tid}'s call)`, body(), t.proc.domain);
+    });
+    k.msg.on(LinuxMsg.Ended, (_from, b) => {
+      const m = b as EndedMsg;
+      const t = this.threadsByTid.get(m.tid);
+      if (t === undefined) throw new Error(`the end of thread ${m.tid}, which this processor does not know`);
+      this.takeCounts(t, m.counts);
+      k.sched.spawn(`${t.proc.argv[0] ?? "a.out"} (thread ${t.tid}'s end)`, sys.threadEnded(t, m.end), t.proc.domain);
+    });
+  }
+
+  private takeCounts(t: LinuxThread, c: Counts): void {
+    t.clock.instructions = c.instructions;
+    t.clock.kernelCycles = c.kernelCycles;
+    t.clock.faults = c.faults;
+  }
+
+  /** The processor for a new thread: the one with the fewest live guest threads (the lowest such). */
+  place(): number {
+    let best = 0;
+    for (let c = 1; c < this.load.length; c++) if (this.load[c] < this.load[best]) best = c;
+    return best;
+  }
+
+  /** Run thread `t` on processor `cpu` (the home's own, or another's runner). */
+  spawnOn(t: LinuxThread, cpu: number): void {
+    if (cpu === this.k.cpu) {
+      this.spawn(t);
+      return;
+    }
+    t.runsOn = cpu;
+    this.load[cpu]++;
+    this.k.trace.ev2(Major.Linux, Linux.ThreadPlaced, t.tid, cpu);
+    this.k.msg.send(cpu, LinuxMsg.Run, {
+      home: this.k.cpu, tid: t.tid, domain: t.proc.domain, state: t.state, proc: t.proc.space.proc, name: t.proc.argv[0] ?? "a.out",
+      ...(this.opts.maxInstructions !== undefined ? { maxInstructions: this.opts.maxInstructions } : {}),
+    } satisfies RunMsg);
+  }
+
+  log(msg: string): void {
+    this.opts.log(msg);
+  }
+
+  dispatcher(arch: Arch): SyscallDispatcher {
+    let d = this.dispatchers.get(arch);
+    if (d === undefined) {
+      d = new SyscallDispatcher(syscallTable(arch));
+      this.dispatchers.set(arch, d);
+    }
+    return d;
+  }
+
+  mapSourceOf(ctx: ThreadCtx, fd: number): Generator<Block, MapSource | number, unknown> {
+    return mapSource(ctx.vfs, ctx.k, fd);
+  }
+
+  /** Guest instructions retired by every thread so far. */
+  instructions(): number {
+    let n = this.retired;
+    for (const c of this.clocks) n += c.instructions;
+    return n;
+  }
+
+  /** Instructions the thread running now has retired but not yet charged to the clock. */
+  pendingInstructions(): number {
+    for (const c of this.clocks) if (c.cpu !== undefined) return c.pending();
+    return 0;
+  }
+
+  /** A process's CPU accounts: its live threads' and its ended threads'. */
+  accountsOf(pid: number): TaskAccounts {
+    const cost = this.k.port.cost;
+    const sum = (f: (c: { instructions: number; kernelCycles: number; faults: number }) => number): number => {
+      const p = this.procs.get(pid);
+      if (p === undefined) return 0;
+      let n = f(p.retired);
+      for (const t of p.threads.values()) n += f(t.clock);
+      return n;
+    };
+    return {
+      userNs: () => BigInt(sum((c) => c.instructions)) * BigInt(cost.instruction),
+      systemNs: () => BigInt(sum((c) => c.kernelCycles)),
+      minorFaults: () => sum((c) => c.faults),
+    };
+  }
+
+  /** A process's Vfs options (its pid, its descriptor limit). */
+  vfsOptions(task: Task, pid: number): ConstructorParameters<typeof Vfs>[0] {
+    return {
+      ns: this.ns, console: this.console, locks: this.locks,
+      nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => pid, epoch: () => this.k.port.now(),
+      ...(this.opts.pipes !== undefined ? { pipes: this.opts.pipes } : {}),
+      // The file layer's waits (pipes, eventfds, FIFO opens) are the calling thread's (sys/wait.ts).
+      wait: (w, until) => waitOn(this.callerOf(pid).ctx, w, until),
+    };
+  }
+
+  /** The thread of process `pid` whose system call runs now (on this processor). */
+  private callerOf(pid: number): LinuxThread {
+    const cur = this.k.sched.current;
+    for (const t of this.procs.get(pid)?.threads.values() ?? []) if (t.kthread === cur) return t;
+    throw new Error(`a wait of process ${pid} outside its threads' system calls`);
+  }
+
+  // ---- processes ----
+
+  /** Make a process record and list it in /proc. */
+  addProcess(p: LinuxProcess, startStack: number): void {
+    this.procs.set(p.pid, p);
+    this.publish(p, startStack);
+  }
+
+  /** (Re)describe `p` to /proc (at its start and after execve). */
+  publish(p: LinuxProcess, startStack: number): void {
+    const leader = p.leader();
+    const ctx = leader?.ctx ?? [...p.threads.values()][0]?.ctx;
+    if (ctx === undefined) return;
+    this.table.add(processSource(ctx, {
+      domain: p.domain, startNs: this.k.port.now(), argv: p.argv, env: p.env, programPath: p.programPath, exe: p.exePath,
+      startStack, cpu: () => this.k.cpu, nodes: this.opts.nodes, randomized: this.opts.randomize, ended: () => p.ended,
+    }));
+  }
+
+  /** A new thread of `proc` with state block `state` (registers already set); not yet running. */
+  newThread(proc: LinuxProcess, tid: number, state: number, policy: LinuxThread["policy"]): LinuxThread {
+    const clock = new ThreadClock();
+    const t = new LinuxThread(proc, tid, state, clock, this.k, policy);
+    proc.threads.set(tid, t);
+    this.threadsByTid.set(tid, t);
+    this.clocks.add(clock);
+    return t;
+  }
+
+  /**
+   * Run thread `t`: a kernel thread in its process's domain. `first` runs before its guest code
+   * (the first process's file state).
+   */
+  spawn(t: LinuxThread, first?: () => Generator<Block, void, unknown>): void {
+    const sys = this;
+    t.runsOn = this.k.cpu;
+    this.load[this.k.cpu]++;
+    const spec = this.spec(t);
+    const body = function* (): Generator<Block, void, unknown> {
+      let end: ThreadEnd | undefined;
+      if (first !== undefined) yield* first();
+      try {
+        yield* guestThread(sys.k, spec, t.clock, (e) => { end = e; });
+      } catch (e) {
+        // Physical memory ran out while populating a page: Linux's OOM killer sends SIGKILL.
+        if (!(e instanceof OutOfMemoryError)) throw e;
+        end = { exitCode: 128 + 9, signal: 9, error: `out of memory (${e.message})` };
+      }
+      yield* sys.threadEnded(t, end ?? { exitCode: 0 });
+    };
+    t.kthread = this.k.sched.spawn(t.proc.argv[0] ?? "a.out", body(), t.proc.domain, { guest: true });
+  }
+
+  private spec(t: LinuxThread): GuestThreadSpec {
+    const sys = this;
+    const timeBase = (): number => sys.time.timeBase();
+    return {
+      name: t.proc.argv[0] ?? "a.out",
+      get space() {
+        return t.proc.space;
+      },
+      state: t.state, timeBase,
+      ...(this.opts.maxInstructions !== undefined ? { maxInstructions: this.opts.maxInstructions } : {}),
+      choice: (va) => choiceOf(t.ctx, Math.floor(va / 4096)),
+      syscall: (c: Cpu): SyscallResult => sys.syscall(t, c),
+      exception: (c, signal, code, addr) => sys.exception(t, signal, code, addr, c.describeExit()),
+      emulate: emulatePrivileged,
+      returnToUser: () => (t.doomed ? this.doomEnd(t) : undefined),
+    };
+  }
+
+  /** The end a doomed thread reports (its group's). */
+  private doomEnd(t: LinuxThread): ThreadEnd {
+    const g = t.proc.groupExit ?? 0;
+    return (g & 0x7f) === 0 ? { exitCode: (g >> 8) & 0xff } : { exitCode: 128 + (g & 0x7f), signal: g & 0x7f };
+  }
+
+  /** A synchronous exception of thread `t` (`describe`: the engine's words for it): its outcome. */
+  exception(_t: LinuxThread, signal: number, code: number, addr: number, describe: string): SyscallResult {
+    this.opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
+    const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${describe})` : describe;
+    return { exitCode: 128 + signal, error, signal };
+  }
+
+  private syscall(t: LinuxThread, c: Cpu): SyscallResult {
+    const k = this.k;
+    const nr = c.r[0];
+    k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, c.r[6], c.r[8], c.r[10]);
+    const r = this.dispatcher(t.proc.image.is64 ? "ppc64" : "ppc32").dispatch(t.ctx);
+    if (r === undefined || !("run" in r)) {
+      k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, c.r[6]);
+      return r;
+    }
+    return {
+      what: r.what,
+      *run() {
+        const end = yield* r.run();
+        k.trace.ev2(Major.Linux, Linux.SyscallExit, nr, t.ctx.cpu.r[6]);
+        return end;
+      },
+    };
+  }
+
+  /** Processes using each address space and each file table (vfork and CLONE_FILES share them). */
+  private readonly spaceUsers = new Map<Space, number>();
+  private readonly vfsUsers = new Map<Vfs, number>();
+  /** What reaped children used (wait4's rusage), by pid, until reaped. */
+  private readonly usage = new Map<number, ChildUsage>();
+
+  /** `child` shares what it shares with `parent` (space and file table counted). */
+  share(child: LinuxProcess, parent: LinuxProcess): void {
+    if (child.space === parent.space) this.spaceUsers.set(child.space, (this.spaceUsers.get(child.space) ?? 1) + 1);
+    if (child.vfs === parent.vfs) this.vfsUsers.set(child.vfs, (this.vfsUsers.get(child.vfs) ?? 1) + 1);
+  }
+
+  /** One process less on `space`; true if it was the last (the space may go). */
+  leaveSpace(space: Space): boolean {
+    const n = this.spaceUsers.get(space) ?? 1;
+    if (n <= 1) {
+      this.spaceUsers.delete(space);
+      return true;
+    }
+    this.spaceUsers.set(space, n - 1);
+    return false;
+  }
+
+  private leaveVfs(vfs: Vfs): boolean {
+    const n = this.vfsUsers.get(vfs) ?? 1;
+    if (n <= 1) {
+      this.vfsUsers.delete(vfs);
+      return true;
+    }
+    this.vfsUsers.set(vfs, n - 1);
+    return false;
+  }
+
+  /** A wait reaped (or looked at, WNOWAIT) child `found`: /proc forgets a reaped one. */
+  reaped(found: { pid: number }): void {
+    if (!this.procs.has(found.pid)) this.table.remove(found.pid);
+  }
+
+  /** A waited-for child's CPU times and faults (wait4's rusage). */
+  childUsage(pid: number): ChildUsage | undefined {
+    const u = this.usage.get(pid);
+    this.usage.delete(pid);
+    return u;
+  }
+
+  // ---- ends ----
+
+  /**
+   * A thread's guest code ended (`end`): a fatal signal takes its whole group; exit() only the
+   * thread; the last thread's end is the process's.
+   */
+  private *threadEnded(t: LinuxThread, end: ThreadEnd): Generator<Block, void, unknown> {
+    const p = t.proc;
+    if (p.groupExit === undefined) {
+      if (end.signal !== undefined) this.kill(p, end.signal, end.error);
+      else if (t.exitCode === undefined) p.groupExit = (end.exitCode & 0xff) << 8; // a limit or the like
+    }
+    p.threads.delete(t.tid);
+    this.threadsByTid.delete(t.tid);
+    if (t.runsOn >= 0) this.load[t.runsOn]--;
+    this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === this.threadsGone(p.pid).what);
+    this.retired += t.clock.instructions;
+    p.retired.instructions += t.clock.instructions;
+    p.retired.kernelCycles += t.clock.kernelCycles;
+    p.retired.faults += t.clock.faults;
+    this.clocks.delete(t.clock);
+    // CLONE_CHILD_CLEARTID: the word is zeroed and one waiter woken (pthread_join), while the memory lives.
+    if (t.clearChildTid !== 0 && p.threads.size > 0) {
+      try {
+        t.ctx.cpu; // attach
+        this.futexes.clearTid(t.ctx, t.clearChildTid);
+      } catch (e) {
+        if (!(e instanceof SysError)) throw e;
+      }
+    }
+    if (t.tid !== p.pid) yield* fsc(this.pids.threadExit(t.tid));
+    if (p.threads.size > 0) {
+      this.k.memory?.freeFrame(t.state);
+      return;
+    }
+    const status = p.groupExit ?? ((t.exitCode ?? 0) & 0xff) << 8;
+    p.groupExit = status;
+    yield* this.processEnded(p, status);
+    this.k.memory?.freeFrame(t.state);
+  }
+
+  /** The last thread of `p` ended: files closed, memory gone, a zombie for its parent. */
+  private *processEnded(p: LinuxProcess, status: number): Generator<Block, void, unknown> {
+    p.ended = true;
+    const a = this.accountsOf(p.pid);
+    this.usage.set(p.pid, {
+      userNs: Number(a.userNs()), systemNs: Number(a.systemNs()), minflt: a.minorFaults(), maxrssKb: p.task.hiwaterRss * 4,
+    });
+    if (this.leaveVfs(p.vfs)) yield* p.vfs.closeAll(this.k);
+    if (this.leaveSpace(p.space)) yield* p.space.teardown();
+    this.releaseVfork(p);
+    const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
+    this.noteMain(p);
+    this.procs.delete(p.pid);
+    for (const o of notice.orphans) {
+      const c = this.procs.get(o);
+      if (c !== undefined) c.task.ppid = INIT_PID;
+    }
+    if (notice.orphans.length > 0) this.childChanged(INIT_PID);
+    if (notice.parent !== 0) {
+      const parent = this.procs.get(notice.parent);
+      if (parent !== undefined && notice.signal !== 0) this.signal(parent, notice.signal);
+      this.childChanged(notice.parent);
+    }
+  }
+
+  /** The wait of an execve for the other threads of process `pid` to end. */
+  threadsGone(pid: number): { kind: "event"; what: string } {
+    return { kind: "event", what: `the other threads of process ${pid} to end (execve)` };
+  }
+
+  /** execve by a thread that is not the leader: it takes the leader's place (and tid). */
+  becomeLeader(t: LinuxThread): void {
+    const p = t.proc;
+    p.threads.delete(t.tid);
+    t.tid = p.pid;
+    p.threads.set(p.pid, t);
+  }
+
+  /** vfork's parent waits no longer (its child exec'd or ended). */
+  releaseVfork(p: LinuxProcess): void {
+    const w = p.vforkParent;
+    if (w === undefined) return;
+    p.vforkParent = undefined;
+    const kt = w.kthread;
+    if (kt !== undefined) this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === vforkWait(p.pid).what);
+  }
+
+  /** Process `pid`'s children changed: its waits look again. */
+  childChanged(pid: number): void {
+    this.childSeq.set(pid, (this.childSeq.get(pid) ?? 0) + 1);
+    const what = (childWait(pid) as { what: string }).what;
+    this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === what);
+  }
+
+  seq(pid: number): number {
+    return this.childSeq.get(pid) ?? 0;
+  }
+
+  // ---- signals between processes ----
+
+  /**
+   * Send `sig` to process `p` (kill, SIGCHLD, SIGPIPE of another process): its default action
+   * may end it (every thread told to die).
+   */
+  signal(p: LinuxProcess, sig: number): void {
+    if (p.ended) return;
+    const o = p.task.signals.send(sig);
+    if (o.kind === "fatal") this.kill(p, o.sig);
+  }
+
+  /** `p` dies of `sig` (status: the signal, with the core flag for a core action). */
+  kill(p: LinuxProcess, sig: number, note?: string, quiet = false): void {
+    if (p.groupExit !== undefined) return;
+    p.groupExit = sig | (defaultAction(sig) === DefaultAction.Core ? 0x80 : 0);
+    if (note !== undefined) p.deathNote = note;
+    else if (!quiet) this.log(`process ${p.pid}: ${signalName(sig)}: default action ${defaultAction(sig) === DefaultAction.Core ? "core dump (no core file is written)" : "terminate"}`);
+    this.doom(p, undefined);
+  }
+
+  /** Tell every thread of `p` but `except` to end, waking those in interruptible waits. */
+  doom(p: LinuxProcess, except: LinuxThread | undefined): void {
+    for (const t of p.threads.values()) {
+      if (t === except || t.doomed) continue;
+      t.doomed = true;
+      if (t.runsOn !== this.k.cpu) this.k.msg.send(t.runsOn, LinuxMsg.Doom, t.tid);
+      this.interrupt(t);
+    }
+  }
+
+  /** Wake `t` from a wait that may be cut short (events and sleeps; never a PPC reply). */
+  interrupt(t: LinuxThread): void {
+    const kt = t.kthread;
+    if (kt === undefined || kt.state !== ThreadState.Blocked) return;
+    const kind = kt.block?.kind;
+    if (kind === "event" || kind === "sleep" || kind === "host" || kind === "channel") t.k.sched.wake(kt, INTERRUPTED);
+  }
+
+  // ---- init ----
+
+  /**
+   * Start k42's init (pid 1, a kernel thread in process 1's domain), whose child `pid` (the
+   * program, made at boot) is already running: it reaps every child and orphan, and when the
+   * program has ended it kills what is left (SIGKILL, as a container's end does) and reaps it;
+   * then it ends.
+   */
+  startInit(pid: number): void {
+    const sys = this;
+    sys.mainPid = pid;
+    const body = function* (): Generator<Block, void, unknown> {
+      for (;;) {
+        const seq = sys.seq(INIT_PID);
+        let found: WaitFound;
+        try {
+          found = (yield* fsc(sys.pids.wait(P_ALL, 0, WEXITED | __WALL))) as unknown as WaitFound;
+        } catch (e) {
+          if (e instanceof SysError && e.errno === 10) return; // ECHILD: nobody left
+          throw e;
+        }
+        if ("none" in found) {
+          if (sys.seq(INIT_PID) === seq) yield childWait(INIT_PID);
+          continue;
+        }
+        if (found.pid === pid) {
+          sys.main = { status: found.status, ...(sys.mainNote !== undefined ? { error: sys.mainNote } : {}) };
+          for (const p of sys.procs.values()) sys.kill(p, SIG.KILL, "killed at the end of the run (its program ended)");
+        }
+      }
+    };
+    this.k.sched.spawn("init", body(), domainOfPid(INIT_PID));
+  }
+
+  /** The main program's death note (a fault's description), kept when its process goes. */
+  mainNote: string | undefined;
+
+  /** Remember the main program's note before its record goes. */
+  noteMain(p: LinuxProcess): void {
+    if (p.pid === this.mainPid && p.deathNote !== undefined) this.mainNote = p.deathNote;
+  }
+}
+
+/** The wait of a vfork parent for its child `pid` to exec or exit. */
+export const vforkWait = (pid: number): { kind: "event"; what: string } => ({ kind: "event", what: `vfork child ${pid} to exec or exit` });
+
+/** Processor Version Register of the machine: POWER8 (DD2.0). */
+const PVR = 0x004d0200;
+
+/**
+ * What Linux emulates on a privileged-instruction interrupt from user mode
+ * (arch/powerpc/kernel/traps.c): `mfspr rD, PVR` reads the processor version.
+ */
+export function emulatePrivileged(cpu: Cpu): boolean {
+  const w = cpu.exitWord >>> 0;
+  if ((w & 0xfc1fffff) === ((31 << 26) | (((287 & 31) << 16) | ((287 >> 5) << 11)) | (339 << 1)) >>> 0) {
+    cpu.setGpr((w >>> 21) & 31, PVR, 0);
+    cpu.exit = Exit.None; // the PC already points past the instruction
+    return true;
+  }
+  return false;
+}
+
+export type { ConsoleTty };
