@@ -1,4 +1,5 @@
-// Pipes, FIFOs, eventfd and the poll family (guest/ipc/*.c) on k42ts against qemu-user: each
+// Pipes, FIFOs, eventfd and the poll family (guest/ipc/*.c), within a process and between
+// processes (procs.c: fork), on k42ts against qemu-user: each
 // program built for ppc64, ppc64le and ppc32, static and dynamic, run in the deterministic mode,
 // and in the parallel mode on ppc64le dynamic (2 processors, the program on processor 1: every
 // pipe call is a PPC to the pipe server on processor 0, and its waits are woken by wait-channel
@@ -10,10 +11,10 @@
 // qemu-user 7.2 (or the newer host kernel under it) is not Linux 6.1; each program says why.
 //
 // Cost, measured on the 2-core machine (busy with other work: load 8): a deterministic cell
-// 3 to 6 s for its five runs with qemu's, a parallel run about 3.5 s (it starts two workers) —
-// so the parallel mode runs on one cell and three programs only, as task.test.ts does: what it
-// changes (PPCs across processors, shared eventfd words) does not depend on the target, the
-// linkage, or the FIFO opens and the SIGPIPE death the deterministic cells cover.
+// 5 to 8 s for its runs with qemu's, a parallel run about 3.5 s (it starts two workers) — so the
+// parallel mode runs on one cell and two programs only, as task.test.ts does: what it changes
+// (PPCs and wakes across processors) does not depend on the target, the linkage, or the cases
+// the deterministic cells cover.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,13 +42,18 @@ const LINUX_ONLY: Readonly<Record<string, string>> = {
   ].join("\n"),
 };
 
-/** The runs of each cell: a program and its arguments. */
-const RUNS: readonly { prog: string; args: string[] }[] = [
+/**
+ * The runs of each cell: a program and its arguments. procs.c (between processes: fork) runs
+ * in the static cells and the parallel one only — what linkage changes of it (ld.so's opens)
+ * the other programs cover.
+ */
+const RUNS: readonly { prog: string; args: string[]; staticOnly?: boolean }[] = [
   { prog: "pipe", args: [] },
   { prog: "pipe", args: ["sigpipe"] },
   { prog: "poll", args: [] },
   { prog: "eventfd", args: [] },
   { prog: "fifo", args: [] },
+  { prog: "procs", args: [], staticOnly: true },
 ];
 
 const ROOT = process.getuid?.() === 0;
@@ -87,12 +93,15 @@ async function compare(t: Target, linkage: Linkage, mode: Mode, prog: string, ar
   }
 }
 
-async function cell(t: Target, linkage: Linkage, mode: Mode, runs = RUNS): Promise<void> {
+async function cell(t: Target, linkage: Linkage, mode: Mode, runs = RUNS.filter((r) => linkage === "static" || r.staticOnly !== true)): Promise<void> {
   for (const r of runs) await compare(t, linkage, mode, r.prog, r.args);
 }
 
-/** The parallel cell: the programs whose calls cross processors (pipe and FIFO ends are PPCs to processor 0, eventfd words are shared). */
-const PARALLEL_RUNS = RUNS.filter((r) => r.args.length === 0 && r.prog !== "fifo");
+/**
+ * The parallel cell: pipe.c (every pipe call a PPC to processor 0) and procs.c (processes
+ * waking each other through pipes, a FIFO, an eventfd, poll and select).
+ */
+const PARALLEL_RUNS = RUNS.filter((r) => r.args.length === 0 && (r.prog === "pipe" || r.prog === "procs"));
 
 for (const t of TARGETS) {
   for (const linkage of LINKAGES) {
@@ -100,7 +109,7 @@ for (const t of TARGETS) {
   }
 }
 
-test("guest/ipc programs match qemu-user (ppc64le, dynamic, parallel on 2 processors: pipe, poll, eventfd)", () => cell("ppc64le", "dynamic", "parallel", PARALLEL_RUNS));
+test("guest/ipc programs match qemu-user (ppc64le, dynamic, parallel on 2 processors: pipe, procs)", () => cell("ppc64le", "dynamic", "parallel", PARALLEL_RUNS));
 
 test("pipe sizes as an unprivileged user: F_SETPIPE_SZ past pipe-max-size is EPERM (qemu as nobody)", { skip: !CAN_DROP && "needs root and setpriv" }, () =>
   compare("ppc64le", "static", "deterministic", "pipe", [], true));
