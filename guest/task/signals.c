@@ -10,9 +10,8 @@
  *   signals abort    abort(): SIGABRT, a core-dump signal.
  *   signals linux    k42ts only: where qemu-user 7.2 is not Linux (what a stored action reads
  *                    back as, SS_AUTODISARM, ppc64's MINSIGSTKSZ, kill(-1)).
- *   signals caught   k42ts only: a signal sent to itself while a handler is installed stays
- *                    pending (running handlers comes with the next issue); then SIG_DFL makes
- *                    it deliverable and its default action ends the process.
+ *   signals caught   a signal sent to itself while a handler is installed runs the handler
+ *                    before kill returns; nothing stays pending; SIG_DFL then changes nothing.
  */
 #define _GNU_SOURCE
 #include <limits.h>

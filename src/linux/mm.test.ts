@@ -94,13 +94,12 @@ for (const t of TARGETS) {
     sameAsQemu(t, "mm/mmap.c", ["nofault"]);
   });
 
-  // These two catch faults with a SIGSEGV handler (rt_sigaction, signal frames): the signals
-  // issue builds that; until then they run and report, but do not fail the suite.
-  test(`memory system calls with faults caught by a SIGSEGV handler match qemu (${t})`, { todo: "needs signal handlers (rt_sigaction, signal frames: the signals issue)" }, () => {
+  // These two catch faults with a SIGSEGV handler (rt_sigaction, signal frames, siglongjmp).
+  test(`memory system calls with faults caught by a SIGSEGV handler match qemu (${t})`, () => {
     sameAsQemu(t, "mm/mmap.c", []);
   });
 
-  test(`memory system calls where qemu-user 7.2 is not Linux behave as Linux does (${t})`, { todo: "needs signal handlers (rt_sigaction, signal frames: the signals issue)" }, () => {
+  test(`memory system calls where qemu-user 7.2 is not Linux behave as Linux does (${t})`, () => {
     const exe = buildGuest(t, "mm/mmap.c");
     const k = runK42(exe, ["linux"]);
     assert.equal(k.out, MMAP_LINUX, `${t}: ${k.error ?? `exit ${k.code}`}`);

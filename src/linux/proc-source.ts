@@ -120,8 +120,8 @@ export function processSource(ctx: SysContext, o: ProcessSourceOptions): ProcSou
       };
     },
     signals: (): ProcSignals => ({
-      pending: task.signals.pending, sharedPending: 0n, blocked: task.signals.blocked,
-      ignored: task.signals.ignoredMask(), caught: task.signals.caughtMask(), queued: 0,
+      pending: ctx.sig.pending.set, sharedPending: task.signals.shared.set, blocked: ctx.sig.blocked,
+      ignored: task.signals.ignoredMask(), caught: task.signals.caughtMask(), queued: ctx.sig.pending.queued + task.signals.shared.queued,
     }),
     rlimits: () => task.limits.pairs(),
     sched: () => {

@@ -59,7 +59,7 @@ async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Pro
 
 const CELLS: readonly [Linkage, Mode][] = [["static", "deterministic"], ["dynamic", "deterministic"], ["static", "parallel"]];
 
-for (const prog of ["fork", "threads"]) {
+for (const prog of ["fork", "threads", "sigproc"]) {
   for (const t of TARGETS) {
     for (const [linkage, mode] of CELLS) {
       test(`guest/proc/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {

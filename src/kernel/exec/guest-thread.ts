@@ -76,11 +76,12 @@ export interface GuestThreadSpec {
   /** A privileged instruction the kernel emulates (mfspr PVR); true if handled. */
   emulate?(cpu: Cpu): boolean;
   /**
-   * The way back to user mode, taken before the engine runs the thread again after any kernel
-   * entry (a system call, a fault, a slice end): the personality's chance to end the thread
-   * (told to die) — the thread's end, or undefined to go on.
+   * The personality's work on every return to user mode (signal delivery), called before the
+   * engine runs the thread again after any kernel entry — a system call, an exception, the end
+   * of a time slice: a thread end, a wait (after which it is called again), or undefined to
+   * run on.
    */
-  returnToUser?(cpu: Cpu): ThreadEnd | undefined;
+  returnToUser?(cpu: Cpu): ThreadEnd | Wait | undefined;
 }
 
 /** The thread's accounts, readable by the personality while it runs (clocks, CPU time). */
@@ -143,13 +144,19 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
     cpu = ms.attach(spec.space.hat);
     cpu.attachState(spec.state);
     if (spec.timeBase !== undefined) cpu.timeBase = spec.timeBase;
-    if (spec.returnToUser !== undefined) {
-      const end = spec.returnToUser(cpu);
-      if (end !== undefined) return finish(end);
-    }
     clock.cpu = cpu;
     clock.charged = cpu.icount;
     cpu.fills[0] = cpu.fills[1] = 0;
+    if (spec.returnToUser !== undefined) {
+      const r = spec.returnToUser(cpu);
+      if (r !== undefined && "run" in r) {
+        clock.cpu = undefined;
+        const end = yield* r.run();
+        if (end !== undefined) return finish(end);
+        continue; // attach again and look again
+      }
+      if (r !== undefined) return finish(r);
+    }
     const exit = cpu.run(Math.min(left, CHUNK, max - clock.instructions));
     account();
     switch (exit) {

@@ -179,9 +179,11 @@ export class WaitChannels {
 
   /**
    * W4: block until a notify, the deadline `until` (machine time; Infinity: none), or another
-   * wake — at once if a notify came since `prepare`. Not inside a clustered-object call.
+   * wake — at once if a notify came since `prepare`. Not inside a clustered-object call. `wait`
+   * yields the block instead of a bare `yield` (the Linux personality's interruptible wait: it
+   * may also end the wait early, or not wait at all).
    */
-  *block(w: ChannelWait, until = Infinity): Generator<Block, WaitEnd, unknown> {
+  *block(w: ChannelWait, until = Infinity, wait?: (b: Block) => Generator<Block, unknown, unknown>): Generator<Block, WaitEnd, unknown> {
     const k = this.k;
     if (w.k !== k || k.sched.current !== w.thread) return "notified"; // moved: prepare again where it runs
     if (w.notified || w.channels.some((ch, i) => this.seq(ch) !== w.seqs[i])) return "notified";
@@ -190,7 +192,8 @@ export class WaitChannels {
     w.block = b;
     if (w.host) k.sched.hostWaiters.add(w.thread);
     try {
-      yield b;
+      if (wait === undefined) yield b;
+      else yield* wait(b);
     } finally {
       w.block = undefined;
       if (w.host) k.sched.hostWaiters.delete(w.thread);

@@ -104,6 +104,8 @@ export interface ExecArgs {
 export interface ProcessImage {
   is64: boolean;
   le: boolean;
+  /** A 64-bit ELFv2 program (no function descriptors; signal handlers get r12 = their entry). */
+  elfv2: boolean;
   /** The program break: where it starts and where it is (brk moves `brk`). */
   brkStart: number;
   brk: number;
@@ -178,7 +180,7 @@ export function loadExec(space: Space, cpu: Cpu, plan: ExecPlan, args: ExecArgs)
   const sp = writeTables(space, is64, le, p, at, strings, auxv);
   const pc = startThread(space, cpu, plan, entry, interpMapped?.bias ?? bias, sp);
   return {
-    is64, le, brkStart: brk, brk, stackBottom: top - STACK_LIMIT, stackTop: top, mmapTop, entry: pc,
+    is64, le, elfv2: plan.elfv2, brkStart: brk, brk, stackBottom: top - STACK_LIMIT, stackTop: top, mmapTop, entry: pc,
     loadBias: bias, interpBase: interpMapped?.bias ?? 0, readImpliesExec: plan.readImpliesExec, execStack: plan.execStack,
     auxv, argStart: at.argStart, envEnd: at.envEnd,
     regions: [...prog.regions, ...(interpMapped?.regions ?? [])].sort((x, y) => x.start - y.start),

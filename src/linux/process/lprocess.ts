@@ -27,6 +27,7 @@ import type { TaskPolicy } from "../numa/mempolicy.js";
 import type { MapSource } from "../sys/map-source.js";
 import type { GuestTime } from "./guest-time.js";
 import type { SysContext } from "./syscalls.js";
+import { ThreadSignals } from "../signals/thread-signals.js";
 import type { LinuxSystem } from "./system.js";
 
 export class LinuxProcess {
@@ -93,6 +94,8 @@ export class LinuxThread {
   exitCode: number | undefined;
   /** The thread's memory policy (set_mempolicy). */
   policy: { mode: number; nodes: number; task: TaskPolicy };
+  /** The thread's signal state (blocked mask, its own pending signals, alternate stack). */
+  readonly sig = new ThreadSignals();
   readonly ctx: ThreadCtx;
 
   constructor(
@@ -136,6 +139,9 @@ export class ThreadCtx implements SysContext {
   }
   get k(): Kernel {
     return this.thread.k;
+  }
+  get sig(): ThreadSignals {
+    return this.thread.sig;
   }
   get proc(): LinuxProcess {
     return this.thread.proc;

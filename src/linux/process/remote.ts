@@ -30,6 +30,8 @@ export const enum LinuxMsg {
   Call = 111,
   Ended = 112,
   Doom = 113,
+  /** A signal came for a thread running here: at its next return to user mode it asks home to deliver. */
+  Poke = 114,
 }
 
 export interface RunMsg {
@@ -53,6 +55,8 @@ export interface CallMsg {
   readonly tid: number;
   /** "syscall", or a synchronous exception's signal, code and address. */
   readonly exception?: { readonly signal: number; readonly code: number; readonly addr: number; readonly describe: string };
+  /** Neither: only the way back to user mode (signal delivery) after a Poke. */
+  readonly deliver?: true;
   readonly counts: Counts;
 }
 
@@ -73,6 +77,7 @@ const countsOf = (c: ThreadClock): Counts => ({ instructions: c.instructions, ke
 /** The runner half, on every processor: runs the threads placed here. */
 export class RemoteRunner {
   private readonly doomed = new Set<number>();
+  private readonly poked = new Set<number>();
 
   constructor(
     private readonly k: Kernel,
@@ -81,6 +86,7 @@ export class RemoteRunner {
   ) {
     k.msg.on(LinuxMsg.Run, (_from, b) => this.run(b as RunMsg));
     k.msg.on(LinuxMsg.Doom, (_from, b) => this.doom(b as number));
+    k.msg.on(LinuxMsg.Poke, (_from, b) => this.poked.add(b as number));
   }
 
   private doom(tid: number): void {
@@ -113,7 +119,11 @@ export class RemoteRunner {
       syscall: () => ship({ tid: m.tid }),
       exception: (c, signal, code, addr) => ship({ tid: m.tid, exception: { signal, code, addr, describe: c.describeExit() } }),
       emulate: this.emulate,
-      returnToUser: () => (runner.doomed.has(m.tid) ? { exitCode: 0 } : undefined),
+      returnToUser: () => {
+        if (runner.doomed.has(m.tid)) return { exitCode: 0 };
+        if (!runner.poked.delete(m.tid)) return undefined;
+        return ship({ tid: m.tid, deliver: true }); // a signal came: home delivers it
+      },
     };
     const body = function* (): Generator<Block, void, unknown> {
       let end: ThreadEnd = { exitCode: 0 };

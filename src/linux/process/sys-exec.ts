@@ -216,7 +216,7 @@ function* replaceImage(ctx: SysContext, r: Resolved, argv: string[], envp: strin
     const a = sig.action(s);
     if (a.handler !== SIG_DFL && a.handler !== SIG_IGN) sig.setAction(s, { handler: SIG_DFL, flags: 0, mask: 0n, restorer: 0 });
   }
-  sig.altStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
+  t.sig.altStack = { sp: 0, size: 0, flags: 2 /* SS_DISABLE */ };
   ctx.task.attrs.comm = commOf(new TextEncoder().encode(basename(path)));
   t.clearChildTid = 0;
   t.robustList = 0;

@@ -16,10 +16,11 @@ import { fsc } from "../vfs/fs-call.js";
 import { argInt, argPtr, argULong, getU64, newStruct, putI32, readStruct, writeStruct } from "../sys/user.js";
 import { Rlimit } from "../task/resource-limits.js";
 import { NSIG, SIG } from "../task/signal-state.js";
-import { raise } from "../sys/signals.js";
+import { ERESTARTSYS, INTERRUPTED, interruptible } from "../signals/interruptible.js";
+import { fromProcess, SI } from "../signals/siginfo.js";
 import type { Handler, Pending, SysContext } from "./syscalls.js";
 import { LinuxProcess, type LinuxThread } from "./lprocess.js";
-import { childWait, INTERRUPTED, vforkWait } from "./system.js";
+import { childWait, vforkWait } from "./system.js";
 
 export const CLONE = {
   VM: 0x100, FS: 0x200, FILES: 0x400, SIGHAND: 0x800, PIDFD: 0x1000, PTRACE: 0x2000, VFORK: 0x4000,
@@ -109,6 +110,8 @@ function* newThread(ctx: SysContext, a: CloneArgs): Pending {
   if ((a.flags & CLONE.CHILD_SETTID) !== 0) putI32(ctx, a.childTid, tid);
   const state = childState(ctx, a);
   const c = s.newThread(p, tid, state, t.policy);
+  // A new thread has its creator's blocked mask and no alternate stack (it shares the memory).
+  c.sig.setBlocked(t.sig.blocked);
   if ((a.flags & CLONE.CHILD_CLEARTID) !== 0) c.clearChildTid = a.childTid;
   c.robustList = 0;
   s.spawnOn(c, s.place());
@@ -131,6 +134,9 @@ function* newProcess(ctx: SysContext, a: CloneArgs): Pending {
   s.share(child, parent);
   const state = childState(ctx, a);
   const c = s.newThread(child, cid, state, t.policy);
+  // The child's thread: the caller's blocked mask, and its alternate stack unless the memory is shared.
+  c.sig.setBlocked(t.sig.blocked);
+  if (!shareVm || (a.flags & CLONE.VFORK) !== 0) c.sig.altStack = { ...t.sig.altStack };
   if ((a.flags & CLONE.CHILD_CLEARTID) !== 0) c.clearChildTid = a.childTid;
   s.addProcess(child, parent.image.stackTop);
   // CLONE_CHILD_SETTID writes into the child's memory (a copy of the parent's, after the fork).
@@ -226,11 +232,11 @@ function* waitChild(ctx: SysContext, idtype: number, id: number, options: number
       return found;
     }
     if ((options & WNOHANG) !== 0) return undefined;
-    if (ctx.thread.doomed) return -E.EINTR;
+    if (ctx.thread.doomed) return -ERESTARTSYS;
     if (s.seq(me) !== seq) continue;
     ctx.task.voluntarySwitches++;
-    const got = yield childWait(me);
-    if (got === INTERRUPTED) return -E.EINTR;
+    const got = yield* interruptible(ctx, childWait(me));
+    if (got === INTERRUPTED) return -ERESTARTSYS;
   }
 }
 
@@ -375,11 +381,10 @@ function mayKill(ctx: SysContext, p: LinuxProcess): boolean {
   return euid === tsuid || euid === tuid || uid === tsuid || uid === tuid;
 }
 
-/** Deliver `sig` (0: only check) to process `pid`: the caller's own through raise, another's through the personality. */
+/** Deliver `sig` (0: only check) to process `target` with kill's siginfo (SI_USER, the sender's pid and real uid). */
 function deliver(ctx: SysContext, target: LinuxProcess, sig: number): void {
   if (sig === 0) return;
-  if (target === ctx.thread.proc) raise(ctx, sig);
-  else sys(ctx).signal(target, sig);
+  sys(ctx).signal(target, sig, fromProcess(sig, SI.USER, ctx.thread.proc.pid, ctx.task.creds.uid));
 }
 
 /** kill(pid, sig): kill's rules over the pid space (ProcessLinux names the targets). */
@@ -425,9 +430,10 @@ function* threadKill(ctx: SysContext, tgid: number, tid: number, sig: number): P
   }
   if (tgid !== -1 && group !== tgid) return -E.ESRCH;
   const p = sys(ctx).procs.get(group);
-  if (p === undefined) return -E.ESRCH;
+  const th = p?.threads.get(tid);
+  if (p === undefined || th === undefined) return -E.ESRCH;
   if (!mayKill(ctx, p)) return -E.EPERM;
-  deliver(ctx, p, sig);
+  if (sig !== 0) sys(ctx).signalThread(th, fromProcess(sig, SI.TKILL, ctx.thread.proc.pid, ctx.task.creds.uid));
   return 0;
 }
 

@@ -25,6 +25,7 @@ import type { SyscallFamily } from "../syscalls/status.js";
 import type { TaskPolicy } from "../numa/mempolicy.js";
 import type { Task } from "../task/task.js";
 import type { LinuxThread } from "./lprocess.js";
+import type { ThreadSignals } from "../signals/thread-signals.js";
 import { readGuest as copyIn, writeGuest as copyOut, type GuestMem } from "../sys/guest-mem.js";
 
 export const E = {
@@ -56,6 +57,11 @@ export interface SysContext {
   time: GuestTime;
   /** The Linux task: ids, credentials, limits, signal state, prctl attributes (src/linux/task). */
   task: Task;
+  /**
+   * The calling thread's signal state: blocked mask, its own pending signals, alternate stack,
+   * restart of an interrupted call (src/linux/signals; the process-wide part is task.signals).
+   */
+  sig: ThreadSignals;
   /**
    * What descriptor `fd` maps (mmap of a file), or -errno (EBADF): the file-descriptor layer's
    * answer (vfs/map-source.ts). It may wait for the file's server. Without it, mmap of a

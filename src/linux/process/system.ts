@@ -43,6 +43,13 @@ import { choiceOf } from "./syscalls.js";
 import type { GuestTime } from "./guest-time.js";
 import { FutexTable } from "../sys/futex-table.js";
 import { LinuxProcess, LinuxThread, type ThreadCtx } from "./lprocess.js";
+import { INTERRUPTED, interruptible } from "../signals/interruptible.js";
+import { returnToUser } from "../signals/deliver.js";
+import { synchronousSignal } from "../signals/faults.js";
+import { stopTimers } from "../signals/itimers.js";
+import { getReg } from "../signals/regs.js";
+import { sendSignal, type Receiver } from "../signals/send.js";
+import { fromProcess, SI, type SigInfo } from "../signals/siginfo.js";
 import { waitOn } from "../sys/wait.js";
 import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
 
@@ -55,7 +62,7 @@ export interface ChildUsage {
 }
 
 /** The token a wait is woken with when its thread must stop waiting (told to die, a signal). */
-export const INTERRUPTED = Symbol("interrupted");
+export { INTERRUPTED };
 
 export interface SystemOptions {
   log: (msg: string) => void;
@@ -125,9 +132,21 @@ export class LinuxSystem {
       const body = function* (): Generator<Block, void, unknown> {
         t.kthread = k.sched.current;
         let r: SyscallResult;
-        if (m.exception === undefined) r = sys.syscall(t, t.ctx.cpu);
+        if (m.deliver === true) r = undefined;
+        else if (m.exception === undefined) r = sys.syscall(t, t.ctx.cpu);
         else r = sys.exception(t, m.exception.signal, m.exception.code, m.exception.addr, m.exception.describe);
-        const end = r !== undefined && "run" in r ? yield* r.run() : r;
+        let end = r !== undefined && "run" in r ? yield* r.run() : r;
+        // The way back to user mode passes here: signals are delivered at home (the state block is shared).
+        while (end === undefined && !t.doomed) {
+          const d = returnToUser(t.ctx, t.ctx.cpu);
+          if (d === undefined) break;
+          if ("run" in d) {
+            end = yield* d.run();
+            continue;
+          }
+          end = d;
+        }
+        if (end === undefined && t.doomed) end = sys.doomEnd(t);
         t.kthread = undefined;
         reply({ ...(end !== undefined ? { end } : {}), proc: t.proc.space.proc } satisfies CallReply);
       };
@@ -217,22 +236,33 @@ export class LinuxSystem {
     };
   }
 
+  /** The thread whose system call runs now on this processor (its own kernel thread or a call's server). */
+  current(): LinuxThread | undefined {
+    const kt = this.k.sched.current;
+    if (kt === undefined) return undefined;
+    for (const t of this.threadsByTid.values()) if (t.kthread === kt) return t;
+    return undefined;
+  }
+
   /** A process's Vfs options (its pid, its descriptor limit). */
   vfsOptions(task: Task, pid: number): ConstructorParameters<typeof Vfs>[0] {
     return {
+      // Waits a signal may interrupt (a read of the console), for the thread making the call.
+      interruptible: (b) => {
+        const t = this.current();
+        if (t === undefined) throw new Error("an interruptible wait outside a guest thread's call");
+        return interruptible(t.ctx, b);
+      },
       ns: this.ns, console: this.console, locks: this.locks,
       nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => pid, epoch: () => this.k.port.now(),
       ...(this.opts.pipes !== undefined ? { pipes: this.opts.pipes } : {}),
-      // The file layer's waits (pipes, eventfds, FIFO opens) are the calling thread's (sys/wait.ts).
-      wait: (w, until) => waitOn(this.callerOf(pid).ctx, w, until),
+      // The file layer's waits (pipes, eventfds, FIFO opens): the calling thread's (sys/wait.ts).
+      wait: (w, until) => {
+        const t = this.current();
+        if (t === undefined) throw new Error("a wait for an object outside a guest thread's call");
+        return waitOn(t.ctx, w, until);
+      },
     };
-  }
-
-  /** The thread of process `pid` whose system call runs now (on this processor). */
-  private callerOf(pid: number): LinuxThread {
-    const cur = this.k.sched.current;
-    for (const t of this.procs.get(pid)?.threads.values() ?? []) if (t.kthread === cur) return t;
-    throw new Error(`a wait of process ${pid} outside its threads' system calls`);
   }
 
   // ---- processes ----
@@ -302,26 +332,30 @@ export class LinuxSystem {
       syscall: (c: Cpu): SyscallResult => sys.syscall(t, c),
       exception: (c, signal, code, addr) => sys.exception(t, signal, code, addr, c.describeExit()),
       emulate: emulatePrivileged,
-      returnToUser: () => (t.doomed ? this.doomEnd(t) : undefined),
+      // Told to die first; else signal delivery (and the restart of interrupted calls).
+      returnToUser: (c) => (t.doomed ? this.doomEnd(t) : returnToUser(t.ctx, c)),
     };
   }
 
   /** The end a doomed thread reports (its group's). */
-  private doomEnd(t: LinuxThread): ThreadEnd {
+  doomEnd(t: LinuxThread): ThreadEnd {
     const g = t.proc.groupExit ?? 0;
     return (g & 0x7f) === 0 ? { exitCode: (g >> 8) & 0xff } : { exitCode: 128 + (g & 0x7f), signal: g & 0x7f };
   }
 
   /** A synchronous exception of thread `t` (`describe`: the engine's words for it): its outcome. */
-  exception(_t: LinuxThread, signal: number, code: number, addr: number, describe: string): SyscallResult {
-    this.opts.strace?.(`+++ killed by ${signalName(signal)} +++`);
-    const error = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${describe})` : describe;
-    return { exitCode: 128 + signal, error, signal };
+  exception(t: LinuxThread, signal: number, code: number, addr: number, describe: string): SyscallResult {
+    // The processor saw a page-table miss; the kernel knows better: the page is past the end of its file.
+    const why = signal === 7 && code === BusCode.AdrErr ? `bus error at 0x${addr.toString(16)}, past the end of a mapped file (${describe})` : describe;
+    // The signal goes to the thread's handler at the return to user mode, or kills with the fault described.
+    return synchronousSignal(t.ctx, t.ctx.cpu, signal, code, addr, why);
   }
 
   private syscall(t: LinuxThread, c: Cpu): SyscallResult {
     const k = this.k;
     const nr = c.r[0];
+    // A system call's first argument, for its restart after a signal (orig_gpr3).
+    t.sig.entry = { kind: "syscall", origR3: getReg(c, 3) };
     k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, c.r[6], c.r[8], c.r[10]);
     const r = this.dispatcher(t.proc.image.is64 ? "ppc64" : "ppc32").dispatch(t.ctx);
     if (r === undefined || !("run" in r)) {
@@ -391,6 +425,9 @@ export class LinuxSystem {
    */
   private *threadEnded(t: LinuxThread, end: ThreadEnd): Generator<Block, void, unknown> {
     const p = t.proc;
+    // The thread that met the fatal signal says why (a fault's description), even when the
+    // group's end was decided already (delivery marks it before the thread returns here).
+    if (end.signal !== undefined && end.error !== undefined && p.deathNote === undefined) p.deathNote = end.error;
     if (p.groupExit === undefined) {
       if (end.signal !== undefined) this.kill(p, end.signal, end.error);
       else if (t.exitCode === undefined) p.groupExit = (end.exitCode & 0xff) << 8; // a limit or the like
@@ -420,6 +457,7 @@ export class LinuxSystem {
     }
     const status = p.groupExit ?? ((t.exitCode ?? 0) & 0xff) << 8;
     p.groupExit = status;
+    stopTimers(t.ctx);
     yield* this.processEnded(p, status);
     this.k.memory?.freeFrame(t.state);
   }
@@ -444,7 +482,16 @@ export class LinuxSystem {
     if (notice.orphans.length > 0) this.childChanged(INIT_PID);
     if (notice.parent !== 0) {
       const parent = this.procs.get(notice.parent);
-      if (parent !== undefined && notice.signal !== 0) this.signal(parent, notice.signal);
+      if (parent !== undefined && notice.signal !== 0) {
+        // do_notify_parent: the child's pid and uid, how it ended, its CPU times in clock ticks (USER_HZ 100).
+        const u = this.usage.get(p.pid);
+        const info: SigInfo = {
+          ...fromProcess(notice.signal, childCode(status), p.pid, p.task.creds.uid),
+          status: (status & 0x7f) === 0 ? (status >> 8) & 0xff : status & 0x7f,
+          utime: Math.floor((u?.userNs ?? 0) / 1e7), stime: Math.floor((u?.systemNs ?? 0) / 1e7),
+        };
+        this.signal(parent, notice.signal, info);
+      }
       this.childChanged(notice.parent);
     }
   }
@@ -488,16 +535,44 @@ export class LinuxSystem {
    * Send `sig` to process `p` (kill, SIGCHLD, SIGPIPE of another process): its default action
    * may end it (every thread told to die).
    */
-  signal(p: LinuxProcess, sig: number): void {
-    if (p.ended) return;
-    const o = p.task.signals.send(sig);
-    if (o.kind === "fatal") this.kill(p, o.sig);
+  signal(p: LinuxProcess, sig: number, info?: SigInfo): "queued" | "dropped" | "overflow" {
+    const t = p.leader() ?? [...p.threads.values()][0];
+    if (p.ended || t === undefined) return "dropped";
+    const sent = sendSignal(this.receiver(p, t), info ?? fromProcess(sig, SI.KERNEL, 0, 0), "process");
+    this.settle(p);
+    return sent;
+  }
+
+  /** Send `info` to thread `t` of `p` alone (tkill, tgkill). */
+  signalThread(t: LinuxThread, info: SigInfo): "queued" | "dropped" | "overflow" {
+    if (t.proc.ended) return "dropped";
+    const sent = sendSignal(this.receiver(t.proc, t), info, "thread");
+    this.settle(t.proc);
+    return sent;
+  }
+
+  /** Thread `t` of process `p` as a signal's receiver. */
+  receiver(p: LinuxProcess, t: LinuxThread): Receiver {
+    return { proc: p.task.signals, thread: t.sig, sigpendingLimit: () => Number(p.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n) };
+  }
+
+  /** A send that made the process's death certain (a fatal signal): every thread is told. */
+  private settle(p: LinuxProcess): void {
+    const g = p.task.signals.groupExit;
+    if (g !== undefined && p.groupExit === undefined) {
+      p.groupExit = g;
+      this.doom(p, undefined);
+    } else {
+      // A thread blocked in an interruptible wait takes the signal (or sleeps on if it blocks it: the hook decides).
+      for (const t of p.threads.values()) if (t.runsOn !== this.k.cpu) this.k.msg.send(t.runsOn, LinuxMsg.Poke, t.tid);
+    }
   }
 
   /** `p` dies of `sig` (status: the signal, with the core flag for a core action). */
   kill(p: LinuxProcess, sig: number, note?: string, quiet = false): void {
     if (p.groupExit !== undefined) return;
-    p.groupExit = sig | (defaultAction(sig) === DefaultAction.Core ? 0x80 : 0);
+    // No core file is written, so the wait status has no core flag (Linux sets it only for a dump).
+    p.groupExit = sig;
     if (note !== undefined) p.deathNote = note;
     else if (!quiet) this.log(`process ${p.pid}: ${signalName(sig)}: default action ${defaultAction(sig) === DefaultAction.Core ? "core dump (no core file is written)" : "terminate"}`);
     this.doom(p, undefined);
@@ -515,6 +590,10 @@ export class LinuxSystem {
 
   /** Wake `t` from a wait that may be cut short (events and sleeps; never a PPC reply). */
   interrupt(t: LinuxThread): void {
+    if (t.sig.interrupt !== undefined) {
+      t.sig.interrupt(); // an interruptible wait (signals/interruptible.ts)
+      return;
+    }
     const kt = t.kthread;
     if (kt === undefined || kt.state !== ThreadState.Blocked) return;
     const kind = kt.block?.kind;
@@ -562,6 +641,11 @@ export class LinuxSystem {
   noteMain(p: LinuxProcess): void {
     if (p.pid === this.mainPid && p.deathNote !== undefined) this.mainNote = p.deathNote;
   }
+}
+
+/** SIGCHLD's si_code for a child's wait status: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3. */
+function childCode(status: number): number {
+  return (status & 0x7f) === 0 ? 1 : (status & 0x80) !== 0 ? 3 : 2;
 }
 
 /** The wait of a vfork parent for its child `pid` to exec or exit. */

@@ -90,9 +90,19 @@ type Part = string | ((ret: number) => string) | undefined;
 
 const isError = (ret: number): boolean => ret < 0 && ret >= -4095;
 
+/** The kernel's restart codes (never seen by a program: delivery makes them EINTR or a restart), as strace shows them. */
+const RESTARTS: ReadonlyMap<number, string> = new Map([
+  [512, "ERESTARTSYS (To be restarted if SA_RESTART is set)"],
+  [513, "ERESTARTNOINTR (To be restarted)"],
+  [514, "ERESTARTNOHAND (To be restarted if no handler)"],
+  [516, "ERESTART_RESTARTBLOCK (Interrupted by signal)"],
+]);
+
 /** The result as strace prints it. */
 export function formatResult(ret: number, kind: ResultKind = "d"): string {
   if (kind === "?") return "?";
+  const restart = RESTARTS.get(-ret);
+  if (restart !== undefined) return `? ${restart}`;
   if (isError(ret)) return `-1 ${errnoName(-ret)} (${strerror(-ret)})`;
   switch (kind) {
     case "x": return `0x${ret.toString(16)}`;

@@ -13,6 +13,7 @@ import { readGuest, writeGuest } from "./guest-mem.js";
 import { argInt, argPtr, mem } from "./user.js";
 import { readTimespec, validTimespec, timespecAbi, type TimespecAbi } from "./time.js";
 import { FUTEX_WOKEN, type FutexWaiter } from "./futex-table.js";
+import { ERESTARTSYS, ERESTART_RESTARTBLOCK, INTERRUPTED, interruptible } from "../signals/interruptible.js";
 
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5;
 const FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
@@ -33,10 +34,12 @@ function store(ctx: SysContext, va: number, v: number): void {
 }
 
 /**
- * Wait on `key` until woken, `deadline` (monotonic ns) passes (ETIMEDOUT) or the thread is
- * interrupted (EINTR; a signal's restart rules decide what the program sees).
+ * Wait on `key` until woken, `deadline` (monotonic ns) passes (ETIMEDOUT) or a signal
+ * interrupts: then ERESTARTSYS (restarted after a handler with SA_RESTART), or for a timed wait
+ * ERESTART_RESTARTBLOCK with a restart that checks the word again and waits to the same
+ * deadline (futex_wait_restart).
  */
-function waitOn(ctx: SysContext, key: string, bitset: number, deadlineNs: bigint | undefined): Pending {
+function waitOn(ctx: SysContext, key: string, bitset: number, deadlineNs: bigint | undefined, uaddr: number, val: number): Pending {
   const table = ctx.thread.proc.sys.futexes;
   const kt = ctx.thread.kthread;
   if (kt === undefined) throw new Error("futex wait outside a running thread");
@@ -46,15 +49,22 @@ function waitOn(ctx: SysContext, key: string, bitset: number, deadlineNs: bigint
     ctx.task.voluntarySwitches++;
     let got: unknown;
     if (deadlineNs === undefined) {
-      got = yield { kind: "event", what: `futex ${key}` };
+      got = yield* interruptible(ctx, { kind: "event", what: `futex ${key}` });
     } else {
       const now = ctx.time.monotonicNs();
       // The monotonic clock counts the machine's clock (sys/time.ts sleepFor): the deadline is a machine time.
-      if (deadlineNs > now) got = yield { kind: "sleep", until: Number(deadlineNs > now + 10n ** 17n ? now + 10n ** 17n : deadlineNs) };
+      if (deadlineNs > now) got = yield* interruptible(ctx, { kind: "sleep", until: Number(deadlineNs > now + 10n ** 17n ? now + 10n ** 17n : deadlineNs) });
     }
     if (got === FUTEX_WOKEN || w.woken) return 0;
     table.remove(w);
-    return got === undefined ? -E.ETIMEDOUT : -E.EINTR;
+    if (got !== INTERRUPTED) return -E.ETIMEDOUT;
+    if (deadlineNs === undefined) return -ERESTARTSYS;
+    const d = deadlineNs;
+    ctx.sig.restart = (c) => {
+      if (load(c, uaddr) !== val) return -E.EAGAIN;
+      return waitOn(c, key, bitset, d, uaddr, val);
+    };
+    return -ERESTART_RESTARTBLOCK;
   })();
 }
 
@@ -118,7 +128,7 @@ const futex = (abi?: TimespecAbi): Handler => (ctx) => {
       }
       const key = table.key(ctx, uaddr, priv);
       if (load(ctx, uaddr) !== val) return -E.EAGAIN;
-      return waitOn(ctx, key, bitset, deadline);
+      return waitOn(ctx, key, bitset, deadline, uaddr, val);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: {

@@ -7,9 +7,11 @@
 //
 // Timeouts run on the guest's monotonic clock (the machine's clock: virtual in the
 // deterministic mode). select, pselect6 and ppoll write the time left back (none for a zero
-// timeout; a write that faults is ignored), poll does not. ppoll and pselect6 run with the
-// given signal mask and put the old one back (a pending signal the mask unblocks is dealt with
-// at once, as its delivery would: a fatal one ends the process, the call answers EINTR).
+// timeout; a write that faults is ignored), poll does not. A signal ends the wait as Linux's
+// does: ERESTARTNOHAND (EINTR after a handler, else the call runs again), for poll a restart
+// block that keeps the deadline; the sets and timeouts are not written then (revents are).
+// ppoll and pselect6 run with the given signal mask: it is put back at the end, or — when a
+// signal interrupted the call — after its handler (ThreadSignals.savedMask).
 //
 // fd_set: an array of C longs (64 bits on ppc64, 32 on ppc32) in the process's byte order,
 // descriptor d at bit d % bits of long d / bits. `n` is cut to the descriptor table's size
@@ -25,7 +27,7 @@ import { POLL, readiness } from "../vfs/ready.js";
 import { Rlimit } from "../task/resource-limits.js";
 import { gm, isFault } from "./fs-common.js";
 import { readGuest, writeGuest, SysError, type GuestMem } from "./guest-mem.js";
-import { deliverPending } from "./signals.js";
+import { ERESTART_RESTARTBLOCK, ERESTARTNOHAND } from "../signals/interruptible.js";
 import { putTimespec, readTimespec, validTimespec, type TimespecAbi } from "./time.js";
 import { argInt, argPtr, argU32, getSigset, readStruct } from "./user.js";
 import { waitOn } from "./wait.js";
@@ -35,6 +37,9 @@ import { waitOn } from "./wait.js";
 const POLLIN_SET = POLL.RDNORM | POLL.RDBAND | POLL.IN | POLL.HUP | POLL.ERR | POLL.NVAL;
 const POLLOUT_SET = POLL.WRBAND | POLL.WRNORM | POLL.OUT | POLL.ERR | POLL.NVAL;
 const POLLEX_SET = POLL.PRI | POLL.NVAL;
+
+/** What pollLoop answers when a signal ended the wait. */
+const INTERRUPTED: unique symbol = Symbol("interrupted");
 
 /** A deadline on the machine's clock (Infinity: none) and the timeout it came from (0: no write-back). */
 interface Deadline {
@@ -70,8 +75,9 @@ interface Look<T> {
 /**
  * Look with `scan` until something is ready or `d` passes, waiting on what the last look named
  * in between (subscribed before the look that decides to wait: steps W2–W5 of wait-channel.ts).
+ * INTERRUPTED when a signal for the thread ended the wait (nothing was ready).
  */
-function* pollLoop<T>(ctx: SysContext, d: Deadline, what: string, scan: () => Generator<Block, Look<T>, unknown>): Generator<Block, T, unknown> {
+function* pollLoop<T>(ctx: SysContext, d: Deadline, what: string, scan: () => Generator<Block, Look<T>, unknown>): Generator<Block, T | typeof INTERRUPTED, unknown> {
   const waits = ctx.k.waits;
   let w: ChannelWait | undefined;
   let subscribed = "";
@@ -86,7 +92,7 @@ function* pollLoop<T>(ctx: SysContext, d: Deadline, what: string, scan: () => Ge
         subscribed = key;
         continue; // look again, subscribed
       }
-      yield* waitOn(ctx, w, d.until);
+      if ((yield* waitOn(ctx, w, d.until)) === "interrupted") return INTERRUPTED;
       waits.finish(w);
       w = waits.prepare(s.channels, what, s.host); // subscribed for the next look already
     }
@@ -141,17 +147,28 @@ function* doPoll(ctx: SysContext, ufds: number, nfds: number, d: Deadline): Pend
     }
     return { ready: ready > 0, result: out, channels, host };
   });
-  for (let i = 0; i < nfds; i++) dv.setUint16(i * 8 + 6, revents[i], m.le);
+  const got = revents === INTERRUPTED ? new Array<number>(nfds).fill(0) : revents;
+  for (let i = 0; i < nfds; i++) dv.setUint16(i * 8 + 6, got[i], m.le);
   // Only the revents fields are stored (fd and events stay as the guest has them now).
   for (let i = 0; i < nfds; i++) writeGuest(m, ufds + i * 8 + 6, raw.subarray(i * 8 + 6, i * 8 + 8));
-  return revents.filter((r) => r !== 0).length;
+  return revents === INTERRUPTED ? -ERESTARTNOHAND : got.filter((r) => r !== 0).length;
 }
 
-/** poll(fds, nfds, timeout in ms): negative waits for ever. No write-back. */
+/**
+ * poll(fds, nfds, timeout in ms): negative waits for ever. No write-back. Interrupted, it leaves
+ * a restart block that polls again until the same deadline (do_restart_poll).
+ */
 const poll: Handler = (ctx) => {
   const ms = argInt(ctx, 2);
   const d = ms < 0 ? NEVER : deadline(ctx, BigInt(Math.trunc(ms / 1000)), BigInt(ms % 1000) * 1_000_000n);
-  return doPoll(ctx, argPtr(ctx, 0), argU32(ctx, 1), d);
+  const ufds = argPtr(ctx, 0), nfds = argU32(ctx, 1);
+  const again = function* (c: SysContext): Pending {
+    const r = yield* doPoll(c, ufds, nfds, d);
+    if (r !== -ERESTARTNOHAND) return r;
+    c.sig.restart = again;
+    return -ERESTART_RESTARTBLOCK;
+  };
+  return again(ctx);
 };
 
 /** A timeout argument of `abi` at `va` (NULL: none), as its deadline. */
@@ -161,33 +178,45 @@ function timeoutArg(ctx: SysContext, va: number, abi: TimespecAbi): Deadline {
   return deadline(ctx, t.sec, t.frac);
 }
 
-/** poll_select_finish: the time left written to `va` (not for a zero timeout; a fault is ignored). */
-function writeBack(ctx: SysContext, va: number, d: Deadline, abi: TimespecAbi, usec: boolean): void {
-  if (va === 0 || d.zero || d.until === Infinity) return;
+/**
+ * poll_select_finish: a signal mask given for the call put back (unless a signal interrupted it:
+ * then after its handler), and the time left written to `va` (not for a zero timeout). A write
+ * that faults is ignored — but then an interrupted call cannot run again: EINTR.
+ */
+function finish(ctx: SysContext, r: number, va: number, d: Deadline, abi: TimespecAbi, usec: boolean): number {
+  const t = ctx.sig;
+  if (r !== -ERESTARTNOHAND && t.savedMask !== undefined) {
+    t.setBlocked(t.savedMask);
+    t.savedMask = undefined;
+  }
+  if (va === 0 || d.zero || d.until === Infinity) return r;
   try {
     putTimespec(ctx, va, left(ctx, d), abi, usec);
   } catch (e) {
     if (!isFault(e)) throw e;
+    return r === -ERESTARTNOHAND ? -E.EINTR : r;
   }
+  return r;
 }
 
 /**
- * Run `body` with the signal mask at `maskp` (NULL: unchanged; `size` must be sizeof(sigset_t)),
- * then put the old mask back.
+ * set_user_sigmask: the mask at `maskp` (NULL: unchanged; `size` must be sizeof(sigset_t)) for
+ * the call, the old one kept for finish() (or delivery) to put back. An error: the old mask
+ * back at once.
  */
 function* withSigmask(ctx: SysContext, maskp: number, size: number, body: () => Pending): Pending {
   if (maskp === 0) return yield* body();
   if (size !== 8) return -E.EINVAL;
   const set = getSigset(readStruct(ctx, maskp, 8), 0, ctx.image.is64);
-  const st = ctx.task.signals;
-  const old = st.blocked;
-  st.setBlocked(set);
+  const t = ctx.sig;
+  t.savedMask = t.blocked;
+  t.setBlocked(set);
   try {
-    deliverPending(ctx);
-    if (ctx.killedBy !== undefined) return -E.EINTR;
     return yield* body();
-  } finally {
-    st.setBlocked(old);
+  } catch (e) {
+    t.setBlocked(t.savedMask);
+    t.savedMask = undefined;
+    throw e;
   }
 }
 
@@ -197,8 +226,7 @@ const ppoll = (abi?: TimespecAbi): Handler => function* (ctx): Pending {
   const tsp = argPtr(ctx, 2);
   const d = timeoutArg(ctx, tsp, a);
   const r = yield* withSigmask(ctx, argPtr(ctx, 3), argPtr(ctx, 4), () => doPoll(ctx, argPtr(ctx, 0), argU32(ctx, 1), d));
-  writeBack(ctx, tsp, d, a, false);
-  return r;
+  return finish(ctx, r, tsp, d, a, false);
 };
 
 const native = (ctx: SysContext): TimespecAbi => (ctx.image.is64 ? "long64" : "old32");
@@ -271,6 +299,7 @@ function* doSelect(ctx: SysContext, nArg: number, inp: number, outp: number, exp
     }
     return { ready: count > 0, result: { out, count }, channels, host };
   });
+  if (res === INTERRUPTED) return -ERESTARTNOHAND; // the sets stay as the guest gave them
   const ptrs = [inp, outp, exp];
   for (let i = 0; i < 3; i++) if (ptrs[i] !== 0 && bytes > 0) writeGuest(m, ptrs[i], res.out[i]);
   return res.count;
@@ -288,8 +317,7 @@ function timevalArg(ctx: SysContext, va: number): Deadline {
 function* kernSelect(ctx: SysContext, n: number, inp: number, outp: number, exp: number, tvp: number): Pending {
   const d = timevalArg(ctx, tvp);
   const r = yield* doSelect(ctx, n, inp, outp, exp, d);
-  writeBack(ctx, tvp, d, native(ctx), true);
-  return r;
+  return finish(ctx, r, tvp, d, native(ctx), true);
 }
 
 const newselect: Handler = (ctx) => kernSelect(ctx, argInt(ctx, 0), argPtr(ctx, 1), argPtr(ctx, 2), argPtr(ctx, 3), argPtr(ctx, 4));
@@ -316,8 +344,7 @@ const pselect6 = (abi?: TimespecAbi): Handler => function* (ctx): Pending {
   const tsp = argPtr(ctx, 4);
   const d = timeoutArg(ctx, tsp, a);
   const r = yield* withSigmask(ctx, maskp, size, () => doSelect(ctx, argInt(ctx, 0), argPtr(ctx, 1), argPtr(ctx, 2), argPtr(ctx, 3), d));
-  writeBack(ctx, tsp, d, a, false);
-  return r;
+  return finish(ctx, r, tsp, d, a, false);
 };
 
 export const POLL_CALLS: Record<string, Handler> = {
@@ -330,8 +357,7 @@ export const POLL_CALLS: Record<string, Handler> = {
   pselect6_time64: pselect6("time64"),
 };
 
-const NO_EINTR = "a wait is not yet interrupted by signals (the signal issue)";
+const TABLE = "n is cut to the descriptor table's size as Linux would have grown it for the highest descriptor open now (Linux's table never shrinks)";
 export const POLL_PARTIAL: Record<string, string> = {
-  poll: NO_EINTR, ppoll: NO_EINTR, ppoll_time64: NO_EINTR, _newselect: NO_EINTR, select: NO_EINTR,
-  pselect6: NO_EINTR, pselect6_time64: NO_EINTR,
+  _newselect: TABLE, select: TABLE, pselect6: TABLE, pselect6_time64: TABLE,
 };

@@ -1,28 +1,22 @@
-// The signal family (kernel/signal.c): actions (rt_sigaction; ppc32's old sigaction; signal),
-// the blocked mask (rt_sigprocmask; ppc32's sigprocmask), the pending set (rt_sigpending;
-// ppc32's sigpending), the alternate stack (sigaltstack), and kill/tkill/tgkill aimed at the
-// process itself (there is no other process yet: ESRCH). raise() is the entry for the rest of
-// the personality (the file layer's SIGPIPE).
-//
-// What a signal does is Linux's, from the task's SignalState: ignored signals are dropped,
-// blocked ones wait, and an unblocked one with its default action ends the process with
-// status 128 + signal (the core-dump signals the same way: no core file is written, so the
-// status has no core flag, as with Linux's default RLIMIT_CORE of 0). A signal with a handler
-// installed stays pending and the verbose log says so: running handlers on signal frames
-// comes with the next issue, and pending is where that delivery will find it (choosing to kill
-// instead would end programs that Linux lets live; this way a program that catches a signal
-// and goes on goes on). The stop signals likewise stay pending (job control: next issue).
-// Synchronous faults (SIGSEGV from a bad access and the like) kill in process/run.ts as before.
+// The signal family's actions and masks (kernel/signal.c): actions (rt_sigaction; ppc32's old
+// sigaction; signal), the thread's blocked mask (rt_sigprocmask; ppc32's sigprocmask), the
+// pending set (rt_sigpending; ppc32's sigpending) and the thread's alternate stack
+// (sigaltstack). raise() is the entry for the rest of the personality (the file layer's
+// SIGPIPE). Sending (kill, tkill, tgkill, sigqueue), waiting (pause, sigsuspend,
+// sigtimedwait), the interval timers and delivery on signal frames are in linux/signals/.
 //
 // Layouts: struct sigaction is {handler, flags, restorer, mask} in longs with a 64-bit
 // sigset_t (ppc64: 32 bytes; ppc32: 20 bytes, the set as two 32-bit words, low signals first);
-// ppc32's old_sigaction is {handler, mask, flags, restorer} with a 32-bit mask.
+// ppc32's old_sigaction is {handler, mask, flags, restorer} with a 32-bit mask. SA_RESTORER is
+// kept and read back, as powerpc does, but never used: handlers return through the trampoline
+// page (signals/trampoline.ts).
 
 import { E } from "../errno.js";
 import type { Handler, SysContext } from "../process/syscalls.js";
-import {
-  SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SA, signalName, validSignal, type Outcome, type SigAction,
-} from "../task/signal-state.js";
+import { MINSIGSTKSZ, SIG, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SA, bit, validSignal, type SigAction } from "../task/signal-state.js";
+import { SI, fromProcess } from "../signals/siginfo.js";
+import { receiverOf, sendSignal, type Sent } from "../signals/send.js";
+import { altStackFlags, onAltStack } from "../signals/deliver.js";
 import { writeGuest } from "./guest-mem.js";
 import { getSigset, getU64, mem, newStruct, putSigset, readStruct, writeStruct, argInt, argPtr, wordOf } from "./user.js";
 
@@ -30,37 +24,13 @@ import { getSigset, getU64, mem, newStruct, putSigset, readStruct, writeStruct, 
 const SIGSET_SIZE = 8;
 
 /**
- * Send `sig` (1..64) to this process, as the kernel does for a signal it generates (a write to
- * a broken pipe: SIGPIPE) or one the process sends itself. Returns what became of it; when it
- * is fatal the process ends at the end of the current system call.
+ * Send `sig` (1..64) to the calling thread as the kernel does for a signal it generates for it
+ * (a write to a broken pipe: send_sig's SI_USER from the thread's own process). Delivery, or
+ * the default action, happens when the thread returns to user mode.
  */
-export function raise(ctx: SysContext, sig: number): Outcome {
+export function raise(ctx: SysContext, sig: number): Sent {
   if (!validSignal(sig)) throw new RangeError(`raise: no signal ${sig}`);
-  const o = ctx.task.signals.send(sig);
-  settle(ctx, o);
-  return o;
-}
-
-/** After a change that may make a pending signal deliverable (a new mask, a new action; ppoll's and pselect6's masks). */
-export function deliverPending(ctx: SysContext): void {
-  const o = ctx.task.signals.deliverable();
-  if (o !== undefined) settle(ctx, o);
-  else logCaught(ctx);
-}
-
-function settle(ctx: SysContext, o: Outcome): void {
-  if (o.kind === "fatal") {
-    if (ctx.killedBy === undefined) ctx.killedBy = o.sig;
-    ctx.log(`${signalName(o.sig)}: default action ${o.core ? "core dump (no core file is written)" : "terminate"}`);
-    return;
-  }
-  if (o.kind === "pending") logCaught(ctx);
-}
-
-function logCaught(ctx: SysContext): void {
-  for (const s of ctx.task.signals.caughtReady()) {
-    ctx.log(`${signalName(s)} is pending for its handler: running signal handlers comes with the next issue; the signal stays pending`);
-  }
+  return sendSignal(receiverOf(ctx), fromProcess(sig, SI.USER, ctx.task.pid, ctx.task.creds.uid), "thread");
 }
 
 // ---- actions ----
@@ -91,10 +61,8 @@ function doSigaction(ctx: SysContext, sig: number, act: SigAction | undefined): 
   if (!validSignal(sig) || (act !== undefined && (sig === SIG.KILL || sig === SIG.STOP))) return -E.EINVAL;
   const st = ctx.task.signals;
   const old = st.action(sig);
-  if (act !== undefined) {
-    st.setAction(sig, act);
-    deliverPending(ctx);
-  }
+  // A signal that becomes ignored leaves every pending set, the threads' too.
+  if (act !== undefined && st.setAction(sig, act)) ctx.sig.pending.drop(bit(sig));
   return old;
 }
 
@@ -137,7 +105,7 @@ const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 
 /** sigprocmask's change of the blocked mask by `how`, or EINVAL. */
 function changeBlocked(ctx: SysContext, how: number, set: bigint, low32Only: boolean): number {
-  const st = ctx.task.signals;
+  const st = ctx.sig;
   let next: bigint;
   switch (how) {
     case SIG_BLOCK: next = st.blocked | set; break;
@@ -146,7 +114,6 @@ function changeBlocked(ctx: SysContext, how: number, set: bigint, low32Only: boo
     default: return -E.EINVAL;
   }
   st.setBlocked(next);
-  deliverPending(ctx);
   return 0;
 }
 
@@ -165,7 +132,7 @@ function sigsetStruct(ctx: SysContext, set: bigint): ReturnType<typeof newStruct
 const rtSigprocmask: Handler = (ctx) => {
   const how = argInt(ctx, 0), sp = argPtr(ctx, 1), op = argPtr(ctx, 2);
   if (argPtr(ctx, 3) !== SIGSET_SIZE) return -E.EINVAL;
-  const old = ctx.task.signals.blocked;
+  const old = ctx.sig.blocked;
   if (sp !== 0) {
     const r = changeBlocked(ctx, how, readSigset(ctx, sp), false);
     if (r < 0) return r;
@@ -177,7 +144,7 @@ const rtSigprocmask: Handler = (ctx) => {
 /** ppc32's old sigprocmask(how, set, oset): 32-bit masks (signals 1..32). */
 const oldSigprocmask: Handler = (ctx) => {
   const how = argInt(ctx, 0), sp = argPtr(ctx, 1), op = argPtr(ctx, 2);
-  const old = ctx.task.signals.blocked & 0xffffffffn;
+  const old = ctx.sig.blocked & 0xffffffffn;
   if (sp !== 0) {
     const r = changeBlocked(ctx, how, BigInt(readStruct(ctx, sp, 4).getU32(0)), true);
     if (r < 0) return r;
@@ -186,8 +153,8 @@ const oldSigprocmask: Handler = (ctx) => {
   return 0;
 };
 
-/** What sigpending reports: pending signals that are blocked. */
-const pendingBlocked = (ctx: SysContext): bigint => ctx.task.signals.pending & ctx.task.signals.blocked;
+/** What sigpending reports: signals pending for the thread or its process that the thread blocks. */
+const pendingBlocked = (ctx: SysContext): bigint => (ctx.sig.pending.set | ctx.task.signals.shared.set) & ctx.sig.blocked;
 
 /** rt_sigpending(set, sigsetsize): a smaller size copies that many bytes of the set. */
 const rtSigpending: Handler = (ctx) => {
@@ -207,7 +174,7 @@ const oldSigpending: Handler = (ctx) => {
 // ---- the alternate signal stack ----
 
 /** MINSIGSTKSZ of the ABI (powerpc's asm/signal.h). */
-const minStack = (ctx: SysContext): number => (ctx.image.is64 ? 8192 : 2048);
+const minStack = (ctx: SysContext): number => (ctx.image.is64 ? MINSIGSTKSZ.ppc64 : MINSIGSTKSZ.ppc32);
 
 /** sigaltstack(ss, oss): ss is read first; the old stack is written only if the call succeeds. */
 const sigaltstack: Handler = (ctx) => {
@@ -218,11 +185,11 @@ const sigaltstack: Handler = (ctx) => {
     const s = readStruct(ctx, ssp, size);
     want = { sp: s.getULong(0, is64), flags: s.getU32(w), size: s.getULong(2 * w, is64) };
   }
-  const st = ctx.task.signals, cur = st.altStack;
+  const st = ctx.sig, cur = st.altStack;
   // The caller's stack pointer (r1) decides whether it runs on the alternate stack now.
   const r1 = is64 ? (ctx.cpu.r[3] >>> 0) * 2 ** 32 + (ctx.cpu.r[2] >>> 0) : ctx.cpu.r[2] >>> 0;
-  const onStack = (cur.flags & SS_AUTODISARM) === 0 && r1 > cur.sp && r1 - cur.sp <= cur.size;
-  const old = { sp: cur.sp, size: cur.size, flags: (cur.size === 0 ? SS_DISABLE : onStack ? SS_ONSTACK : 0) | (cur.flags & SS_AUTODISARM) };
+  const onStack = onAltStack(st, r1);
+  const old = { sp: cur.sp, size: cur.size, flags: (altStackFlags(st, r1) | (cur.flags & SS_AUTODISARM)) >>> 0 };
   if (want !== undefined) {
     if (onStack) return -E.EPERM;
     const mode = (want.flags & ~SS_AUTODISARM) >>> 0;
@@ -240,8 +207,6 @@ const sigaltstack: Handler = (ctx) => {
   return 0;
 };
 
-// ---- sending ----
-
 /** The family (sigaction, sigprocmask and sigpending are ppc32's old calls: ppc64's slots are sys_ni_syscall, which the table keeps). */
 export const SIGNAL_CALLS: Record<string, Handler> = {
   rt_sigaction: rtSigaction,
@@ -254,8 +219,4 @@ export const SIGNAL_CALLS: Record<string, Handler> = {
   sigpending: oldSigpending,
 };
 
-const NOT_RUN = "handlers are recorded but not run: a caught signal stays pending (delivery on signal frames: next issue)";
-export const SIGNAL_PARTIAL: Readonly<Record<string, string>> = {
-  rt_sigaction: NOT_RUN, sigaction: NOT_RUN, signal: NOT_RUN,
-  sigaltstack: "recorded; used when handlers run (next issue)",
-};
+export const SIGNAL_PARTIAL: Readonly<Record<string, string>> = {};

@@ -10,12 +10,14 @@
 // 32-bit task passes in the low half). The kernel's tick is 100 Hz here (CONFIG_HZ=100): the
 // coarse clocks advance by 10 ms, and USER_HZ is 100 as everywhere.
 //
-// getitimer, setitimer and alarm need timers that deliver signals: the next issue.
+// Sleeps are interruptible by signals, with Linux's restart rules (signals/sleep.ts); the
+// interval timers (getitimer, setitimer, alarm) are in signals/itimers.ts.
 
 import { E } from "../errno.js";
 import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import { argInt, argPtr, newStruct, readStruct, writeStruct, wordOf } from "./user.js";
+import { restartableSleep, waitForSignal } from "../signals/sleep.js";
 
 export const NS = 1_000_000_000n;
 /** The kernel's tick (CONFIG_HZ 100) and USER_HZ. */
@@ -151,14 +153,6 @@ export function sleepFor(ctx: SysContext, ns: bigint): Pending {
   })();
 }
 
-/** A sleep that can never end: the CPU clock of a process whose only thread is the sleeper. */
-function sleepForever(ctx: SysContext, what: string): Pending {
-  return (function* (): Pending {
-    ctx.task.voluntarySwitches++;
-    yield { kind: "event", what };
-    return 0;
-  })();
-}
 
 const TIMER_ABSTIME = 1;
 
@@ -178,15 +172,20 @@ const clockNanosleep = (abi?: TimespecAbi): Handler => (ctx) => {
   const delta = abs ? t - now : t;
   if (delta <= 0n) return 0;
   // Nothing else runs the process's CPU clock forward while its only thread sleeps: Linux
-  // sleeps forever; so does the thread here (the machine reports it if nothing else can run).
-  if (c.sleep === "cpu") return sleepForever(ctx, "its own process CPU clock (the process's only thread is the sleeper)");
-  return sleepFor(ctx, delta);
+  // sleeps until a signal; so does the thread here (the machine reports it if nothing else can run).
+  if (c.sleep === "cpu") return waitForSignal(ctx, "its own process CPU clock (the process's only thread is the sleeper)");
+  // A relative sleep interrupted by a signal writes the time left to rmtp (an absolute one never does).
+  const rmtp = abs ? 0 : argPtr(ctx, 3), a = abi ?? timespecAbi(ctx);
+  return restartableSleep(ctx, ctx.time.monotonicNs() + delta, abs, rmtp === 0 ? undefined : (left) => putTimespec(ctx, rmtp, left, a));
 };
 
 const nanosleep = (abi?: TimespecAbi): Handler => (ctx) => {
-  const t = validTimespec(readTimespec(ctx, argPtr(ctx, 0), abi ?? timespecAbi(ctx)));
+  const a = abi ?? timespecAbi(ctx);
+  const t = validTimespec(readTimespec(ctx, argPtr(ctx, 0), a));
   if (t === undefined) return -E.EINVAL;
-  return sleepFor(ctx, t);
+  if (t === 0n) return 0;
+  const rmtp = argPtr(ctx, 1);
+  return restartableSleep(ctx, ctx.time.monotonicNs() + t, false, rmtp === 0 ? undefined : (left) => putTimespec(ctx, rmtp, left, a));
 };
 
 // ---- time of day ----

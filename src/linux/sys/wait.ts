@@ -1,6 +1,6 @@
 // How the personality waits for objects to change (pipes, eventfds, FIFO partners, poll and
-// select): every such wait goes through `waitOn`, one function, so that the signal code can
-// make all of them interruptible in one place. The rest is the retry loop around it, steps
+// select): every such wait goes through `waitOn`, one function, interruptible by signals (the
+// block goes through signals/interruptible.ts). The rest is the retry loop around it, steps
 // W1–W5 of kernel/sched/wait-channel.ts: try; subscribe to the object's channels; try again;
 // block; try again (still subscribed), and so on until an answer.
 //
@@ -11,35 +11,40 @@ import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import type { ChannelWait, WaitEnd } from "../../kernel/sched/wait-channel.js";
 import type { SysContext } from "../process/syscalls.js";
-import { E } from "../errno.js";
+import { ERESTARTSYS, INTERRUPTED, interruptible } from "../signals/interruptible.js";
 import { SysError } from "./guest-mem.js";
 
+/** How a wait ended: a notify (look again), the deadline, or a signal for the thread. */
+export type WaitOutcome = WaitEnd | "interrupted";
+
 /** A wait on prepared channels until machine time `until` (Infinity: none). */
-export type Waiter = (w: ChannelWait, until: number) => Generator<Block, WaitEnd, unknown>;
+export type Waiter = (w: ChannelWait, until: number) => Generator<Block, WaitOutcome, unknown>;
 
 /**
  * The personality's one wait: block the calling thread on the channels `w` subscribed to, until
- * a notify or `until`. [integrator: signals] route the block through interruptible(ctx, …)
- * here: a signal that interrupts the wait makes it throw SysError(EINTR) (or the restart
- * errno), which unwinds every caller's retry loop and unsubscribes it.
+ * a notify, `until`, or a signal the thread must take ("interrupted": at once, without waiting,
+ * if one is pending already; a thread told to die counts as one).
  */
-export function* waitOn(ctx: SysContext, w: ChannelWait, until: number): Generator<Block, WaitEnd, unknown> {
-  // A thread told to die (exit_group, execve, a fatal signal: LinuxSystem.doom) is woken from
-  // its wait and stops waiting; it ends at its return to user mode.
-  if (ctx.thread.doomed) throw new SysError(E.EINTR);
+export function* waitOn(ctx: SysContext, w: ChannelWait, until: number): Generator<Block, WaitOutcome, unknown> {
   ctx.task.voluntarySwitches++;
-  const end = yield* ctx.k.waits.block(w, until);
-  if (ctx.thread.doomed) throw new SysError(E.EINTR);
-  return end;
+  let interrupted = false;
+  const end = yield* ctx.k.waits.block(w, until, function* (b) {
+    const r = yield* interruptible(ctx, b);
+    if (r === INTERRUPTED) interrupted = true;
+    return r;
+  });
+  return interrupted ? "interrupted" : end;
 }
 
-/** A wait without a process (a kernel-level default; the runner replaces it). */
+/** A wait without a thread to interrupt (kernel-level tests; a Vfs without the personality). */
 export const plainWaiter: Waiter = (w, until) => w.k.waits.block(w, until);
 
 /**
  * Run `attempt` until it answers (anything but undefined), waiting on `channels` between
  * attempts (`what` names the wait for debuggers). The attempt must be a fresh look at the object
- * each time; it may make PPCs.
+ * each time; it may make PPCs. A signal ends the wait with SysError(ERESTARTSYS): delivery makes
+ * it EINTR, or restarts the call after a handler with SA_RESTART (as Linux's pipe and eventfd
+ * waits, and a FIFO open's, answer).
  */
 export function* untilReady<T>(
   k: Kernel, wait: Waiter, channels: readonly number[], what: string, attempt: () => Generator<Block, T | undefined, unknown>,
@@ -53,7 +58,7 @@ export function* untilReady<T>(
         w = k.waits.prepare(channels, what); // and look again before blocking
         continue;
       }
-      yield* wait(w, Infinity);
+      if ((yield* wait(w, Infinity)) === "interrupted") throw new SysError(ERESTARTSYS, `${what}: interrupted by a signal`);
       k.waits.finish(w);
       w = undefined;
       w = k.waits.prepare(channels, what); // subscribed for the next look already

@@ -190,9 +190,16 @@ function ended(ctx: SysContext): ThreadEnd | undefined {
   return undefined;
 }
 
-/** r3 and CR0.SO as the kernel's system-call return sets them. */
+/**
+ * r3 and CR0.SO as the kernel's system-call return sets them — except after a call that
+ * restored every register itself (rt_sigreturn: TIF_RESTOREALL).
+ */
 function setResult(ctx: SysContext, res: number): void {
   const c = ctx.cpu;
+  if (ctx.sig.restoreAll) {
+    ctx.sig.restoreAll = false;
+    return;
+  }
   if (res < 0 && res >= -4095) {
     c.setGpr(3, -res, 0);
     c.r[S.CR] |= 1; // CR0.SO

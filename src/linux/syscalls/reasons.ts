@@ -35,9 +35,7 @@ const NEXT_ISSUE_CALLS = [
   "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
   // threads
   "futex_waitv",
-  // signal delivery
-  "rt_sigreturn", "sigreturn", "rt_sigsuspend", "sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
-  "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pause",
+  // signal descriptors
   "signalfd", "signalfd4",
   // sockets, multiplexing, event descriptors
   "socketcall", "socket", "socketpair", "bind", "connect", "listen", "accept", "accept4",
@@ -47,7 +45,7 @@ const NEXT_ISSUE_CALLS = [
   // timers
   "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
   "timer_settime64", "timer_gettime64", "timerfd_create", "timerfd_settime", "timerfd_gettime",
-  "timerfd_settime64", "timerfd_gettime64", "setitimer", "getitimer", "alarm",
+  "timerfd_settime64", "timerfd_gettime64",
   // System V and POSIX IPC
   "ipc", "shmget", "shmat", "shmdt", "shmctl", "semget", "semctl", "semtimedop", "semtimedop_time64",
   "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",

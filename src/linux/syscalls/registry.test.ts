@@ -51,7 +51,7 @@ test("calls without a handler say why: the next issue's, Linux's own ENOSYS, or 
     const s = t.named(name)?.status;
     return s?.kind === "errno" ? `${errnoName(s.errno)} ${s.reason}` : undefined;
   };
-  for (const n of ["unshare", "futex_waitv", "socket", "epoll_create1", "shmget", "timer_create", "signalfd4"]) {
+  for (const n of ["unshare", "futex_waitv", "socket", "epoll_create1", "signalfd4", "shmget", "timer_create"]) {
     assert.equal(reason(t64, n), `ENOSYS ${NEXT_ISSUE}`, n);
   }
   assert.equal(reason(t32, "socketcall"), `ENOSYS ${NEXT_ISSUE}`);
@@ -62,6 +62,9 @@ test("calls without a handler say why: the next issue's, Linux's own ENOSYS, or 
   assert.equal(reason(t64, "break"), `ENOSYS ${LINUX_HAS_NONE}`);
   assert.equal(reason(t64, "inotify_init1"), `ENOSYS ${NOT_BUILT}`);
   assert.equal(reason(t64, "getdents64"), undefined, "the vfs family's");
+  assert.equal(t64.named("rt_sigreturn")?.family, "signal-delivery");
+  assert.equal(reason(t64, "sigreturn"), `ENOSYS ${LINUX_HAS_NONE}`, "ppc64 has only the rt frame");
+  assert.notEqual(t32.named("sigreturn")?.handler, undefined);
   assert.match(reason(t64, "rseq") ?? "", /^ENOSYS not built: restartable sequences/);
   assert.match(describeStatus(t64.named("openat")?.status ?? { kind: "implemented" }, errnoName), /^partial: O_TMPFILE: EOPNOTSUPP/);
   assert.equal(describeStatus(t64.named("read")?.status ?? { kind: "partial", missing: "" }, errnoName), "implemented");

@@ -18,6 +18,7 @@ import { SIGNAL_CALLS, SIGNAL_PARTIAL } from "../sys/signals.js";
 import { FUTEX_CALLS, FUTEX_PARTIAL } from "../sys/futex.js";
 import { PROC_CALLS, PROC_PARTIAL } from "../process/sys-proc.js";
 import { EXEC_CALLS, EXEC_PARTIAL } from "../process/sys-exec.js";
+import { DELIVERY_CALLS, DELIVERY_PARTIAL } from "../signals/calls.js";
 import { PIPE_CALLS, PIPE_PARTIAL } from "../sys/pipe.js";
 import { POLL_CALLS, POLL_PARTIAL } from "../sys/poll.js";
 import { EVENTFD_CALLS } from "../sys/eventfd.js";
@@ -40,6 +41,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "futex", handlers: FUTEX_CALLS, partial: FUTEX_PARTIAL },
   { name: "processes", handlers: PROC_CALLS, partial: PROC_PARTIAL },
   { name: "exec", handlers: EXEC_CALLS, partial: EXEC_PARTIAL },
+  { name: "signal-delivery", handlers: DELIVERY_CALLS, partial: DELIVERY_PARTIAL },
   { name: "pipe", handlers: PIPE_CALLS, partial: PIPE_PARTIAL },
   { name: "poll", handlers: POLL_CALLS, partial: POLL_PARTIAL },
   { name: "eventfd", handlers: EVENTFD_CALLS },

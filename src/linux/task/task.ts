@@ -5,7 +5,8 @@
 // process group and session); the process issue brings an init, fork and threads.
 //
 // Other layers use two things from here: `cred()` (the ids file permission checks take) and
-// the signal state's `send` through sys/signals.ts raise() (SIGPIPE from the file layer).
+// the signal state, through sys/signals.ts raise() (SIGPIPE from the file layer). The signal
+// state here is the process's; each thread's is SysContext.sig (linux/signals).
 
 import { Credentials, type FileCred } from "./credentials.js";
 import { ResourceLimits } from "./resource-limits.js";
@@ -82,11 +83,12 @@ export class Task {
    * and scheduling; no pending signals; its own accounts.
    */
   fork(pid: number, ppid: number, accounts: TaskAccounts): Task {
-    const t = deepCopy(this);
+    const t = deepCopy({ ...this, signals: undefined }) as unknown as Task;
+    Object.setPrototypeOf(t, Task.prototype);
+    (t as { signals: SignalState }).signals = this.signals.forked();
     t.pid = pid;
     t.ppid = ppid;
     (t as { accounts: TaskAccounts }).accounts = accounts;
-    t.signals.pending = 0n;
     t.voluntarySwitches = 0;
     t.hiwaterRss = 0;
     t.clearChildTid = 0;

@@ -10,6 +10,7 @@
 // not applied to the host terminal (raw mode and the line discipline come with the terminal
 // issue).
 
+import { ERESTARTSYS, INTERRUPTED } from "../signals/interruptible.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
 import { E } from "../errno.js";
@@ -97,13 +98,23 @@ export class Console {
     return sink(data) === false ? -E.EPIPE : data.length;
   }
 
-  /** Read up to `max` bytes of host input; waits for it unless `nonblock` (then EAGAIN). */
-  *read(k: Kernel, max: number, nonblock: boolean): Generator<Block, Uint8Array | number, unknown> {
+  /**
+   * Read up to `max` bytes of host input; waits for it unless `nonblock` (then EAGAIN). With
+   * `wait` (an interruptible wait), a signal ends the wait: ERESTARTSYS, as a terminal's read
+   * answers (restarted after a handler with SA_RESTART, else EINTR).
+   */
+  *read(k: Kernel, max: number, nonblock: boolean, wait?: (b: Block) => Generator<Block, unknown, unknown>): Generator<Block, Uint8Array | number, unknown> {
     if (nonblock) {
       const b = k.port.input.tryRead(max);
       return b ?? -E.EAGAIN;
     }
-    return yield* k.hostRead(max);
+    if (wait === undefined) return yield* k.hostRead(max);
+    const input = k.port.input;
+    for (;;) {
+      const b = input.tryRead(max);
+      if (b !== undefined) return b;
+      if ((yield* wait({ kind: "host", what: input.name })) === INTERRUPTED) return -ERESTARTSYS;
+    }
   }
 
   /** Bytes of input readable now without waiting (FIONREAD). */

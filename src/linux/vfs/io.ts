@@ -55,7 +55,8 @@ export function* readFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined
   if (len === 0) return 0;
   if (f.obj !== undefined) return yield* f.obj.read(k, v, f, len, sink);
   if (f.kind === "console") {
-    const r = yield* v.console.read(k, Math.min(len, 1 << 16), f.nonblock);
+    const r = yield* v.console.read(k, Math.min(len, 1 << 16), f.nonblock, v.interruptible);
+    // An error, or ERESTARTSYS: a signal interrupted the wait (delivery makes it EINTR or a restart).
     if (typeof r === "number") throw new SysError(-r);
     if (r.length === 0) return 0;
     // The input is consumed: a buffer page being read from a file is waited for here, and the

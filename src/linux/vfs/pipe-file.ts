@@ -23,6 +23,7 @@ import { PageWait, pageWait } from "../../kernel/mem/region.js";
 import { E } from "../errno.js";
 import { SysError } from "../sys/guest-mem.js";
 import { untilReady } from "../sys/wait.js";
+import { ERESTARTSYS } from "../signals/interruptible.js";
 import type { FileObject, Readiness } from "./file-object.js";
 import { chunkFor, fsc } from "./fs-call.js";
 import type { Sink, Source } from "./io.js";
@@ -124,9 +125,10 @@ export class PipeEnd implements FileObject {
           return this.tryWrite(s, data, m, packet, f.nonblock);
         });
       } catch (e) {
-        // After some bytes, a full non-blocking pipe or a broken one ends the call with its count.
-        // (Linux also sends SIGPIPE for the broken pipe then; here only a write that moved no byte does.)
-        if (done > 0 && e instanceof SysError && (e.errno === E.EAGAIN || e.errno === E.EPIPE)) break;
+        // After some bytes, a full non-blocking pipe, a broken one or a signal ends the call with
+        // its count. (Linux also sends SIGPIPE for the broken pipe then; here only a write that
+        // moved no byte does.)
+        if (done > 0 && e instanceof SysError && (e.errno === E.EAGAIN || e.errno === E.EPIPE || e.errno === ERESTARTSYS)) break;
         throw e;
       }
       done += n;

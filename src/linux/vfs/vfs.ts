@@ -44,6 +44,12 @@ export interface VfsOptions {
   readonly pipes?: Handle;
   /** How the file layer waits for an object (default: a plain kernel wait): sys/wait.ts waitOn of the calling thread. */
   readonly wait?: Waiter;
+  /**
+   * How the process's thread waits where a signal may interrupt it (linux/signals'
+   * interruptible): the block's wake-up value, or INTERRUPTED. Without it, waits are not
+   * interruptible.
+   */
+  readonly interruptible?: (b: Block) => Generator<Block, unknown, unknown>;
 }
 
 export class Vfs {
@@ -78,6 +84,11 @@ export class Vfs {
   /** The pipe server's root handle, if the runner started one. */
   get pipeServer(): Handle | undefined {
     return this.opts.pipes;
+  }
+
+  /** An interruptible wait for `b` (VfsOptions.interruptible), if the process has one. */
+  get interruptible(): ((b: Block) => Generator<Block, unknown, unknown>) | undefined {
+    return this.opts.interruptible;
   }
 
   /**

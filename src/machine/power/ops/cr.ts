@@ -51,11 +51,16 @@ function mcrf(c: Cpu, w: number): void {
   c.r[S.CR + fBF(w)] = c.r[S.CR + ((w >>> 18) & 7)];
 }
 
-/** The CR as a 32-bit value. */
-function crValue(c: Cpu): number {
+/** The CR as a 32-bit value (mfcr; the kernel's signal frames). */
+export function crValue(c: Cpu): number {
   const r = c.r;
   return (r[S.CR] << 28) | (r[S.CR + 1] << 24) | (r[S.CR + 2] << 20) | (r[S.CR + 3] << 16) |
     (r[S.CR + 4] << 12) | (r[S.CR + 5] << 8) | (r[S.CR + 6] << 4) | r[S.CR + 7];
+}
+
+/** Set the whole CR from a 32-bit value (mtcrf 0xff; sigreturn). */
+export function writeCr(c: Cpu, v: number): void {
+  for (let i = 0; i < 8; i++) c.r[S.CR + i] = (v >>> (28 - 4 * i)) & 15;
 }
 
 /** mfcr RT: RT = 32 zeros || CR (the FXM field is ignored, as by qemu). */
