@@ -16,6 +16,7 @@ import { PPCManager } from "./ppc/ppc.js";
 import { Messenger, MsgKind } from "./messenger.js";
 import { Scheduler } from "./sched/scheduler.js";
 import { ThreadState, describeBlock, type Block } from "./sched/thread.js";
+import { WaitChannels } from "./sched/wait-channel.js";
 import { SharedHeap, SharedWords } from "./shared.js";
 import { TraceArea } from "./trace/area.js";
 import { TraceWriter } from "./trace/writer.js";
@@ -51,6 +52,8 @@ export class Kernel implements ProcessorSoftware {
   readonly quiesce: Quiescence;
   readonly reclaim: Reclaimer;
   readonly swap: HotSwapper;
+  /** Wait channels: block until an object changes, notified from any processor (sched/wait-channel.ts). */
+  readonly waits: WaitChannels;
   readonly ppc: PPCManager = new PPCManager(this);
   /** The memory system (kernel/mem), once a program installs it (MemorySystem.install). */
   memory: MemorySystem | undefined = undefined;
@@ -79,6 +82,7 @@ export class Kernel implements ProcessorSoftware {
     this.onRequest(MsgKind.Gather, (_from, b, reply) => reply(this.cos.runGather(b as { id: number; op: string })));
     this.reclaim = new Reclaimer(this);
     this.swap = new HotSwapper(this);
+    this.waits = new WaitChannels(this);
   }
 
   // ---- requests and replies between processors ----

@@ -35,6 +35,8 @@ export const enum MsgKind {
   PageWake = 42,
   /** Write pages of a file on its pager's processor (a request: the reply counts failures). */
   PageOut = 43,
+  /** Wake this processor's threads waiting on a wait channel (kernel/sched/wait-channel.ts). */
+  ChannelWake = 44,
   User = 100,
 }
 

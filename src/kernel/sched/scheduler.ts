@@ -11,7 +11,7 @@ import type { ProcessorPort } from "../../machine/port.js";
 import type { TraceWriter } from "../trace/writer.js";
 import { Major, Sched } from "../trace/events.js";
 import {
-  BLOCK_CODE, BlockedInsideObjectError, Thread, ThreadState, YIELD, mayBlockInsideObject, type Block, type SpawnOptions,
+  BLOCK_CODE, BlockedInsideObjectError, Thread, ThreadState, YIELD, deadlineOf, mayBlockInsideObject, type Block, type SpawnOptions,
   type ThreadBody,
 } from "./thread.js";
 
@@ -104,7 +104,10 @@ export class Scheduler {
 
   nextTimer(): number {
     let t = Infinity;
-    for (const s of this.sleepers) if (s.block?.kind === "sleep" && s.block.until < t) t = s.block.until;
+    for (const s of this.sleepers) {
+      const u = s.block === undefined ? undefined : deadlineOf(s.block);
+      if (u !== undefined && u < t) t = u;
+    }
     return t;
   }
 
@@ -140,10 +143,11 @@ export class Scheduler {
   wake(t: Thread, value?: unknown): void {
     if (t.state !== ThreadState.Blocked) return;
     const kind = t.block?.kind ?? "event";
+    const timed = t.block !== undefined && deadlineOf(t.block) !== undefined;
     this.trace.ev2(Major.Sched, Sched.Unblock, t.id, BLOCK_CODE[kind]);
     t.resume = value;
     t.block = undefined;
-    if (kind === "sleep") this.sleepers.splice(this.sleepers.indexOf(t), 1);
+    if (timed) this.sleepers.splice(this.sleepers.indexOf(t), 1);
     else if (kind === "localGen" || kind === "globalGen") this.genWaiters.delete(t);
     else if (kind === "host") this.hostWaiters.delete(t);
     this.makeReady(t, true);
@@ -209,7 +213,7 @@ export class Scheduler {
     t.state = ThreadState.Blocked;
     t.block = b;
     this.trace.ev2(Major.Sched, Sched.Block, t.id, BLOCK_CODE[b.kind]);
-    if (b.kind === "sleep") this.sleepers.push(t);
+    if (deadlineOf(b) !== undefined) this.sleepers.push(t);
     else if (b.kind === "localGen" || b.kind === "globalGen") this.genWaiters.add(t);
     else if (b.kind === "host") this.hostWaiters.add(t);
     else if (b.kind === "join") {
@@ -278,7 +282,8 @@ export class Scheduler {
     if (this.sleepers.length === 0) return;
     const now = this.port.now();
     for (const s of [...this.sleepers]) {
-      if (s.block?.kind === "sleep" && s.block.until <= now) this.wake(s);
+      const u = s.block === undefined ? undefined : deadlineOf(s.block);
+      if (u !== undefined && u <= now) this.wake(s);
     }
   }
 }

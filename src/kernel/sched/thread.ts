@@ -28,7 +28,12 @@ export type Block =
    * Input from the host (`what` names the device: "stdin"): woken by the processor when the
    * machine's host input device has bytes or reached its end (Kernel.hostRead).
    */
-  | { readonly kind: "host"; readonly what: string };
+  | { readonly kind: "host"; readonly what: string }
+  /**
+   * A notify of a wait channel the thread subscribed to (kernel/sched/wait-channel.ts), or time
+   * `until` (Infinity: no deadline). `what` names what the channels stand for ("pipe 12 data").
+   */
+  | { readonly kind: "channel"; readonly what: string; readonly until: number };
 
 export type BlockKind = Block["kind"];
 
@@ -45,8 +50,15 @@ export const enum ThreadState {
 
 /** Minor id of a block kind in trace events (Sched/Block data word). */
 export const BLOCK_CODE: Readonly<Record<BlockKind, number>> = {
-  yield: 0, reply: 1, swap: 2, localGen: 3, globalGen: 4, sleep: 5, join: 6, event: 7, host: 8,
+  yield: 0, reply: 1, swap: 2, localGen: 3, globalGen: 4, sleep: 5, join: 6, event: 7, host: 8, channel: 9,
 };
+
+/** The deadline of a block that has one (a sleep, a channel wait with a timeout), else undefined. */
+export function deadlineOf(b: Block): number | undefined {
+  if (b.kind === "sleep") return b.until;
+  if (b.kind === "channel" && b.until !== Infinity) return b.until;
+  return undefined;
+}
 
 /** What a blocked thread waits for, in words (deadlock reports, debuggers): `event "child exit"`. */
 export function describeBlock(b: Block, threadName?: (id: number) => string | undefined): string {
@@ -71,6 +83,8 @@ export function describeBlock(b: Block, threadName?: (id: number) => string | un
       return `event ${JSON.stringify(b.what)}`;
     case "host":
       return `host ${b.what}`;
+    case "channel":
+      return b.until === Infinity ? `channel ${JSON.stringify(b.what)}` : `channel ${JSON.stringify(b.what)} or time ${b.until}`;
     default:
       return assertNever(b);
   }
@@ -89,7 +103,7 @@ export function describeBlock(b: Block, threadName?: (id: number) => string | un
  *     or the host for as long as they take: it must leave the object layer first;
  *   - `localGen`/`globalGen` never: the generation cannot pass while the thread holds it back
  *     (it would wait for itself);
- *   - `sleep`, `join`, `event`, `host` never: waits of unbounded length.
+ *   - `sleep`, `join`, `event`, `host`, `channel` never: waits of unbounded length.
  */
 export function mayBlockInsideObject(t: Thread, b: Block): boolean {
   switch (b.kind) {
@@ -104,6 +118,7 @@ export function mayBlockInsideObject(t: Thread, b: Block): boolean {
     case "join":
     case "event":
     case "host":
+    case "channel":
       return false;
     default:
       return assertNever(b);

@@ -42,6 +42,7 @@ import { startProcessServer, PidSpace } from "../../servers/process/start.js";
 import { domainOfPid } from "../../servers/process/iface.js";
 import { emulatePrivileged, LinuxSystem } from "./system.js";
 import { RemoteRunner } from "./remote.js";
+import { PipeServers, pipeServerCpus } from "../../servers/pipe/start.js";
 import { LinuxProcess } from "./lprocess.js";
 import { RELEASE, VERSION } from "../task/uts.js";
 
@@ -275,7 +276,7 @@ function hostGroups(): number[] {
  * Start the personality on the home processor `k`: k42's init (pid 1), whose child is the
  * program (`plan`, with the options' arguments, identity and files).
  */
-function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, pidServer: Handle, table: ProcessTable, pids: PidSpace): Personality {
+function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: ProcessTime, ns: Handle, pidServer: Handle, table: ProcessTable, pids: PidSpace, pipes: Handle): Personality {
   const ms = k.memory;
   if (ms === undefined) throw new Error("memory system not installed");
   const { time } = pt;
@@ -287,7 +288,7 @@ function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: Proce
     ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
   });
   const sys = new LinuxSystem(k, time, {
-    log, strace: opts.strace, maxInstructions: opts.maxInstructions, randomize: opts.randomize !== false, nodes: k.topology.nodes,
+    log, strace: opts.strace, maxInstructions: opts.maxInstructions, randomize: opts.randomize !== false, nodes: k.topology.nodes, pipes,
   }, ns, pidServer, console, table);
   pt.pending = () => sys.pendingInstructions();
   const argv = opts.argv.length > 0 ? opts.argv : ["a.out"];
@@ -369,9 +370,12 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
     const table = new ProcessTable();
     const procs = kernels.map((k) => startProc(k, fs, started[k.cpu].namespace, table, home.cpu, pt, opts.maxProcs));
     for (const k of kernels) new RemoteRunner(k, pt.time, emulatePrivileged);
+    // The pipe server after them, on every processor (each dispatcher notifies through its own processor's wait channels).
+    const pipes = new PipeServers();
+    const pipeRoots = kernels.map((k) => pipes.start(k.ppc, k.waits.notifier()));
     const pids = procs[home.cpu].pids;
     if (pids === undefined) throw new Error("no pid space on the home processor");
-    p = startPersonality(home, plan, opts, pt, started[home.cpu].namespace, procs[home.cpu].pidServer, table, pids);
+    p = startPersonality(home, plan, opts, pt, started[home.cpu].namespace, procs[home.cpu].pidServer, table, pids, pipeRoots[home.cpu]);
     stats = machine.run(kernels, Infinity, opts.trace === undefined ? undefined : () => { opts.trace?.push(...booted.drain.drain()); });
   } finally {
     booted.input.close();
@@ -459,11 +463,13 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
   const table = new ProcessTable();
   const { pidServer, pids } = startProc(k, servers, started.namespace, table, args.cpu, pt, args.maxProcs);
   new RemoteRunner(k, pt.time, emulatePrivileged);
+  // The pipe server: its pipes in processor 0's worker (pipeServerCpus), as the file servers' state.
+  const pipeRoot = new PipeServers({ cpus: pipeServerCpus("parallel") ?? [0] }).start(k.ppc, k.waits.notifier());
   if (k.cpu !== args.cpu || pids === undefined) return () => {
     servers.stop();
     return undefined;
   };
-  const p = startPersonality(k, args.plan, opts, pt, started.namespace, pidServer, table, pids);
+  const p = startPersonality(k, args.plan, opts, pt, started.namespace, pidServer, table, pids, pipeRoot);
   return () => {
     servers.stop();
     try {

@@ -94,7 +94,14 @@ export const addr = (ctx: SysContext, i: number): number =>
 
 /** The process's guest memory as the copy helpers of sys/guest-mem.ts take it. */
 export function guestMem(ctx: SysContext): GuestMem {
-  return { cpu: ctx.cpu, space: ctx.space, is64: ctx.image.is64, le: ctx.image.le, choice: (vpn) => choiceOf(ctx, vpn) };
+  return {
+    // Asked for at each copy: a call that waited (a pipe read) may find another thread's state
+    // and address space on the processor's engine; ctx.cpu attaches this thread's again.
+    get cpu() {
+      return ctx.cpu;
+    },
+    space: ctx.space, is64: ctx.image.is64, le: ctx.image.le, choice: (vpn) => choiceOf(ctx, vpn),
+  };
 }
 
 /** Copy into the guest, bringing in its pages as a user store would (GuestFault: EFAULT). */

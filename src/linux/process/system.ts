@@ -51,6 +51,7 @@ import { stopTimers } from "../signals/itimers.js";
 import { getReg } from "../signals/regs.js";
 import { sendSignal, type Receiver } from "../signals/send.js";
 import { fromProcess, SI, type SigInfo } from "../signals/siginfo.js";
+import { waitOn } from "../sys/wait.js";
 import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
 
 /** A child's resource use as wait4 reports it. */
@@ -71,6 +72,8 @@ export interface SystemOptions {
   /** Address-space layout randomisation (default on). */
   randomize: boolean;
   nodes: number;
+  /** The pipe server's root handle (pipes and FIFOs; without it they are ENOSYS). */
+  pipes?: Handle;
 }
 
 /** How the run's program ended (the main process, init's child). */
@@ -255,6 +258,13 @@ export class LinuxSystem {
       },
       ns: this.ns, console: this.console, locks: this.locks,
       nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => pid, epoch: () => this.k.port.now(),
+      ...(this.opts.pipes !== undefined ? { pipes: this.opts.pipes } : {}),
+      // The file layer's waits (pipes, eventfds, FIFO opens): the calling thread's (sys/wait.ts).
+      wait: (w, until) => {
+        const t = this.current();
+        if (t === undefined) throw new Error("a wait for an object outside a guest thread's call");
+        return waitOn(t.ctx, w, until);
+      },
     };
   }
 
@@ -592,7 +602,7 @@ export class LinuxSystem {
     const kt = t.kthread;
     if (kt === undefined || kt.state !== ThreadState.Blocked) return;
     const kind = kt.block?.kind;
-    if (kind === "event" || kind === "sleep" || kind === "host") t.k.sched.wake(kt, INTERRUPTED);
+    if (kind === "event" || kind === "sleep" || kind === "host" || kind === "channel") t.k.sched.wake(kt, INTERRUPTED);
   }
 
   // ---- init ----

@@ -269,8 +269,10 @@ function* readlinkAt(ctx: SysContext, dirfd: number, path: string, buf: number, 
   const f = yield* v.lookupAt(ctx.k, credOf(ctx), dirfd, path, false, true);
   if (!isLink(f.attr)) return path === "" ? -E.ENOENT : -E.EINVAL;
   let target: string;
-  const magic = v.magic(f.node);
-  if (magic !== undefined) target = magic.node.pathFrom(v.root);
+  const nodeless = v.nodelessLink(f.node);
+  const magic = nodeless === undefined ? v.magic(f.node) : undefined;
+  if (nodeless !== undefined) target = nodeless;
+  else if (magic !== undefined) target = magic.node.pathFrom(v.root);
   else target = yield* fsc(v.stubs.tree(ctx.k, f.node.mnt.root).readlink(f.node.ino));
   const b = enc.encode(target);
   const n = Math.min(b.length, size);

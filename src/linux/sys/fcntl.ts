@@ -13,6 +13,8 @@ import { E } from "../errno.js";
 import { fileAttr } from "../vfs/io.js";
 import { F_RDLCK, F_UNLCK, F_WRLCK, type LockWaiter } from "../vfs/locks.js";
 import { SETFL_MASK, type OpenFile } from "../vfs/open-file.js";
+import { pipeFcntl } from "../vfs/pipe-file.js";
+import { Cap } from "../task/credentials.js";
 import { gm, intArg, posixOwner } from "./fs-common.js";
 import { argAddr, readGuest, Struct, SysError, writeGuest } from "./guest-mem.js";
 
@@ -144,7 +146,7 @@ function fcntl(wide: boolean): Handler {
         const min = argAddr(m, 2);
         if (!v.fds.inRange(min)) return -E.EINVAL;
         const nfd = v.fds.alloc(f, cmd === F_DUPFD_CLOEXEC, min);
-        if (nfd >= 0) f.refs++;
+        if (nfd >= 0) f.retain();
         return nfd;
       }
       case F_GETFD: return e.cloexec ? 1 : 0;
@@ -190,7 +192,7 @@ function fcntl(wide: boolean): Handler {
         return -E.EINVAL;
       case F_SETPIPE_SZ:
       case F_GETPIPE_SZ:
-        return -E.EBADF; // not a pipe (pipes come with the process issue)
+        return pipeFcntl(ctx.k, f, cmd, arg, ctx.task.creds.capable(Cap.SYS_RESOURCE)); // EBADF unless a pipe
       case F_ADD_SEALS:
       case F_GET_SEALS:
         return -E.EINVAL; // not a memfd

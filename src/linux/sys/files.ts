@@ -83,7 +83,7 @@ const dup: Handler = (ctx, a) => {
   const v = ctx.vfs;
   const f = v.file(intArg(a, 0));
   const fd = v.fds.alloc(f, false);
-  if (fd >= 0) f.refs++;
+  if (fd >= 0) f.retain();
   return fd;
 };
 
@@ -92,7 +92,7 @@ function* dupTo(ctx: SysContext, oldfd: number, newfd: number, cloexec: boolean)
   const v = ctx.vfs;
   const f = v.file(oldfd);
   if (!v.fds.inRange(newfd)) return -E.EBADF;
-  f.refs++;
+  f.retain();
   const old = v.fds.put(newfd, f, cloexec);
   if (old !== undefined) yield* v.drop(ctx.k, old); // errors of the implicit close are not reported
   return newfd;

@@ -37,7 +37,11 @@ function getInt(ctx: SysContext, va: number): number {
 function* fionread(ctx: SysContext, f: OpenFile, argp: number): Pending {
   let n: number;
   if (f.kind === "console") n = ctx.vfs.console.available(ctx.k);
-  else {
+  else if (f.obj !== undefined) {
+    const a = yield* f.obj.available(ctx.k);
+    if (a === undefined) return -E.ENOTTY;
+    n = a;
+  } else {
     const a = yield* fileAttr(ctx.k, ctx.vfs, f);
     if (!isReg(a)) return -E.ENOTTY;
     n = Math.max(0, Math.min(a.size - f.pos, 0x7fffffff));

@@ -140,8 +140,9 @@ const pwrite64: Handler = (ctx, a) => {
 function* readv(ctx: SysContext, f: OpenFile, segs: [number, number][], at: number | undefined): Pending {
   const m = gm(ctx);
   const total = segs.reduce((s, [, l]) => s + l, 0);
-  if (f.kind === "console") {
-    // One read of the whole vector's size, then the bytes go to the segments in order.
+  if (f.kind === "console" || f.obj !== undefined) {
+    // One read of the whole vector's size, then the bytes go to the segments in order (a pipe
+    // read into a vector takes what is there once, as into one buffer).
     return yield* readFile(ctx.k, ctx.vfs, f, undefined, total, (off, data) => {
       let stored = 0, base = 0;
       for (const [va, len] of segs) {
@@ -179,7 +180,8 @@ function* readv(ctx: SysContext, f: OpenFile, segs: [number, number][], at: numb
 /** Write from an iovec: the console gets one write of the gathered bytes; files segment by segment. */
 function* writev(ctx: SysContext, f: OpenFile, segs: [number, number][], at: number | undefined, append = false): Pending {
   const m = gm(ctx);
-  if (f.kind === "console") {
+  if (f.kind === "console" || f.obj !== undefined) {
+    // One write of the gathered bytes (a vector of at most PIPE_BUF bytes is atomic on a pipe).
     const parts: Uint8Array[] = [];
     let total = 0;
     for (const [va, len] of segs) {
@@ -267,7 +269,7 @@ const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 /** The new position of a seek (without setting it): EINVAL for a bad whence or a negative result. */
 function* seek(ctx: SysContext, f: OpenFile, off: number, whence: number): Generator<Block, number, unknown> {
   if (f.kind === "path") throw new SysError(E.EBADF);
-  if (f.kind === "console") throw new SysError(E.ESPIPE);
+  if (f.kind === "console" || f.obj !== undefined) throw new SysError(E.ESPIPE);
   if (whence < SEEK_SET || whence > SEEK_HOLE) throw new SysError(E.EINVAL);
   if (f.kind === "dir") {
     // A directory's position is a readdir cookie: set (rewinddir, seekdir: the next getdents
@@ -328,7 +330,7 @@ function sendfile(wide: boolean): Handler {
     const offp = argAddr(m, 2);
     checkRead(inp);
     checkWrite(out);
-    if (inp.kind === "console") return -E.EINVAL; // Linux needs a seekable input for sendfile's offsets
+    if (inp.kind === "console" || inp.obj !== undefined) return -E.EINVAL; // Linux needs an input it can splice from (no pipe, no terminal)
     if ((out.flags & O.APPEND) !== 0) return -E.EINVAL;
     const w = wide ? 8 : 4;
     let at: number | undefined;

@@ -34,7 +34,7 @@ function* statFd(ctx: SysContext, fd: number): Generator<Block, Stat, unknown> {
   const f = v.file(fd);
   if (f.kind === "console" && f.node === undefined) return { attr: consoleAttr(), dev: 0, mnt: undefined };
   const attr = yield* fileAttr(ctx.k, v, f);
-  return { attr, dev: f.node?.mnt.dev ?? 0, mnt: f.node?.mnt };
+  return { attr, dev: f.node?.mnt.dev ?? f.obj?.dev ?? 0, mnt: f.node?.mnt };
 }
 
 /** stat of (dirfd, path) as the *at calls see it; AT_EMPTY_PATH with "" is the descriptor itself. */

@@ -14,12 +14,12 @@ import { STAT_CALLS } from "./stat.js";
 import { STORAGE_CALLS } from "./storage.js";
 import { XATTR_CALLS } from "./xattr.js";
 
-const OPEN_GAPS = "O_TMPFILE: EOPNOTSUPP (no server can make unnamed files yet); opening a FIFO: ENOSYS until pipes (the process issue)";
+const OPEN_GAPS = "O_TMPFILE: EOPNOTSUPP (no server can make unnamed files yet)";
 
 export const VFS_FAMILIES: readonly SyscallFamily[] = [
   {
     name: "files", handlers: FILE_CALLS,
-    partial: { open: OPEN_GAPS, openat: OPEN_GAPS, creat: "opening a FIFO: ENOSYS until pipes", openat2: `${OPEN_GAPS}; RESOLVE_CACHED: always EAGAIN (every walk asks the servers)` },
+    partial: { open: OPEN_GAPS, openat: OPEN_GAPS, openat2: `${OPEN_GAPS}; RESOLVE_CACHED: always EAGAIN (every walk asks the servers)` },
   },
   { name: "rw", handlers: RW_CALLS },
   { name: "storage", handlers: STORAGE_CALLS, partial: { fallocate: "modes other than 0 and FALLOC_FL_KEEP_SIZE: EOPNOTSUPP (no server method for holes)" } },

@@ -20,6 +20,9 @@ import { PROC_CALLS, PROC_PARTIAL } from "../process/sys-proc.js";
 import { EXEC_CALLS, EXEC_PARTIAL } from "../process/sys-exec.js";
 import { DELIVERY_CALLS, DELIVERY_PARTIAL } from "../signals/calls.js";
 import { IPC_CALLS, IPC_PARTIAL } from "../ipc/calls.js";
+import { PIPE_CALLS, PIPE_PARTIAL } from "../sys/pipe.js";
+import { POLL_CALLS, POLL_PARTIAL } from "../sys/poll.js";
+import { EVENTFD_CALLS } from "../sys/eventfd.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -41,6 +44,9 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "exec", handlers: EXEC_CALLS, partial: EXEC_PARTIAL },
   { name: "signal-delivery", handlers: DELIVERY_CALLS, partial: DELIVERY_PARTIAL },
   { name: "sysvipc", handlers: IPC_CALLS, partial: IPC_PARTIAL },
+  { name: "pipe", handlers: PIPE_CALLS, partial: PIPE_PARTIAL },
+  { name: "poll", handlers: POLL_CALLS, partial: POLL_PARTIAL },
+  { name: "eventfd", handlers: EVENTFD_CALLS },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */

@@ -41,9 +41,9 @@ export function checkWrite(f: OpenFile): void {
   if (f.kind === "path" || !f.writable) throw new SysError(E.EBADF);
 }
 
-/** ESPIPE for a file without positions (the console); EINVAL for a negative offset. */
+/** ESPIPE for a file without positions (the console, pipes, eventfds); EINVAL for a negative offset. */
 export function checkSeekable(f: OpenFile, off: number): void {
-  if (f.kind === "console") throw new SysError(E.ESPIPE);
+  if (f.kind === "console" || f.obj !== undefined) throw new SysError(E.ESPIPE);
   if (off < 0) throw new SysError(E.EINVAL);
 }
 
@@ -53,6 +53,7 @@ export function checkSeekable(f: OpenFile, off: number): void {
  */
 export function* readFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined, len: number, sink: Sink): Generator<Block, number, unknown> {
   if (len === 0) return 0;
+  if (f.obj !== undefined) return yield* f.obj.read(k, v, f, len, sink);
   if (f.kind === "console") {
     const r = yield* v.console.read(k, Math.min(len, 1 << 16), f.nonblock, v.interruptible);
     // An error, or ERESTARTSYS: a signal interrupted the wait (delivery makes it EINTR or a restart).
@@ -103,6 +104,7 @@ export function* readFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined
 export function* writeFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefined, len: number, src: Source, append = false): Generator<Block, number, unknown> {
   if (len === 0) return 0;
   src.prefault?.(len);
+  if (f.obj !== undefined) return yield* f.obj.write(k, v, f, len, src);
   if (f.kind === "console") {
     let done = 0;
     while (done < len) {
@@ -154,6 +156,7 @@ export function* writeFile(k: Kernel, v: Vfs, f: OpenFile, at: number | undefine
 
 /** The attributes of an open file's node (fstat): through the open file when there is one. */
 export function* fileAttr(k: Kernel, v: Vfs, f: OpenFile): Generator<Block, Attr, unknown> {
+  if (f.obj !== undefined) return yield* f.obj.attr(k, v, f);
   if (f.handle !== undefined) return (yield* fsc(v.stubs.file(k, f.handle).fgetattr())) as unknown as Attr;
   if (f.node !== undefined) return yield* v.getattr(k, f.node);
   return consoleAttr();

@@ -9,6 +9,10 @@
 //   console  the machine's console (console.ts), one of its streams
 //   path     O_PATH: a place in the tree only (no server open file); usable as a directory
 //            descriptor, for fstat, fchdir, and the *at calls with AT_EMPTY_PATH
+//   pipe, eventfd
+//            an object that is not a server file (file-object.ts: `obj` does the reads, writes
+//            and polls; each process has its own, as it has its own server handle); a FIFO
+//            opened by path is a pipe with its node
 //
 // Every description remembers its node (the walk's chain) when it has one: fstat, fchdir,
 // /proc/self/fd and the *at calls use it.
@@ -16,6 +20,7 @@
 import type { Handle } from "../../kernel/ppc/values.js";
 import type { Dirent } from "../../servers/fs/iface.js";
 import type { Stream } from "./console.js";
+import type { FileObject } from "./file-object.js";
 import type { PNode } from "./pnode.js";
 
 /** PowerPC's open(2) flags (asm/fcntl.h: O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE, O_DIRECT differ from x86's). */
@@ -50,7 +55,7 @@ export const O_PATH_FLAGS = O.DIRECTORY | O.NOFOLLOW | O.PATH | O.CLOEXEC;
 /** What F_SETFL may change (Linux's SETFL_MASK). */
 export const SETFL_MASK = O.APPEND | O.ASYNC | O.NONBLOCK | O.DIRECT | O.NOATIME;
 
-export type FileKind = "file" | "dir" | "console" | "path";
+export type FileKind = "file" | "dir" | "console" | "path" | "pipe" | "eventfd";
 
 /** The page of directory entries last fetched (getdents continues in it while the position matches). */
 export interface DirCache {
@@ -85,7 +90,10 @@ export class Description {
 }
 
 export class OpenFile {
-  /** Descriptors of this process that name it. */
+  /**
+   * Descriptors of this process that name it: one more with each dup (`retain`), one less with
+   * each close (Vfs.drop, which releases this process's part of the description at 0).
+   */
   refs = 1;
 
   constructor(
@@ -100,12 +108,23 @@ export class OpenFile {
     readonly handle: Handle | undefined,
     /** The console stream (kind console). */
     readonly stream: Stream | undefined,
+    /** The object of a pipe or eventfd (file-object.ts): this process's own. */
+    readonly obj?: FileObject,
   ) {}
 
-  /** The same description in another process (fork), through that process's own handle. */
-  forked(id: number, handle: Handle | undefined): OpenFile {
+  /** One more descriptor of this process names it (dup); Vfs.drop undoes it. */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  /**
+   * The same description in another process (fork), through that process's own handle and
+   * object (FileObject.share made it for the child's domain).
+   */
+  forked(id: number, handle: Handle | undefined, obj?: FileObject): OpenFile {
     this.desc.users++;
-    return new OpenFile(id, this.kind, this.desc, this.node, handle, this.stream);
+    return new OpenFile(id, this.kind, this.desc, this.node, handle, this.stream, obj);
   }
 
   get pos(): number {

@@ -7,7 +7,8 @@
 //      symlink → EEXIST with O_EXCL, ELOOP with O_NOFOLLOW, else follow it and repeat — which
 //      creates the target of a dangling link, as Linux does; a directory → EISDIR.
 //   2. Check the node: O_DIRECTORY needs a directory; a directory refuses write access and
-//      O_TRUNC (EISDIR); a socket is ENXIO; a FIFO waits for pipes (next issue); device nodes
+//      O_TRUNC (EISDIR); a socket is ENXIO; a FIFO is an end of its pipe (pipe-file.ts, which
+//      waits for the other side as Linux's fifo_open does); device nodes
 //      on a nodev mount are EACCES; write access on a read-only mount is EROFS.
 //   3. Make the open file: O_PATH → a path file (no server open); a directory → a dir file
 //      (read permission checked here: its reads are readdir tree calls); the console's device
@@ -22,6 +23,7 @@ import { E } from "../errno.js";
 import { SysError } from "../sys/guest-mem.js";
 import { DEV_CONSOLE, DEV_TTY, Stream } from "./console.js";
 import { fsc } from "./fs-call.js";
+import { openFifo } from "./pipe-file.js";
 import { asAttr } from "./mounts.js";
 import { O, O_PATH_FLAGS, type OpenFile } from "./open-file.js";
 import { MAY_READ, isDir, isLink, permits } from "./perm.js";
@@ -122,7 +124,7 @@ function* makeFile(k: Kernel, v: Vfs, cred: Cred, f: Found, flags: number, creat
     case NodeType.Sock:
       throw new SysError(E.ENXIO);
     case NodeType.Fifo:
-      throw new SysError(E.ENOSYS, "opening a FIFO: pipes come with the process issue");
+      return yield* openFifo(k, v, cred, f, flags, keep);
     case NodeType.Chr:
     case NodeType.Blk:
       if ((f.node.mnt.flags & MS_NODEV) !== 0) throw new SysError(E.EACCES);

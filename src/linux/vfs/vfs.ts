@@ -10,6 +10,8 @@ import type { Attr, Cred } from "../../servers/fs/iface.js";
 import { E } from "../errno.js";
 import { SysError } from "../sys/guest-mem.js";
 import { Stream, type Console } from "./console.js";
+import type { FileObject } from "./file-object.js";
+import { plainWaiter, type Waiter } from "../sys/wait.js";
 import { FdTable } from "./fdtable.js";
 import { fsc, Stubs } from "./fs-call.js";
 import { LockManager } from "./locks.js";
@@ -38,6 +40,10 @@ export interface VfsOptions {
   readonly epoch: () => number;
   /** The lock manager shared by the machine's processes (default: the process's own). */
   readonly locks?: LockManager;
+  /** The pipe server's root handle (pipe, pipe2 and FIFO opens; without it they are ENOSYS). */
+  readonly pipes?: Handle;
+  /** How the file layer waits for an object (default: a plain kernel wait): sys/wait.ts waitOn of the calling thread. */
+  readonly wait?: Waiter;
   /**
    * How the process's thread waits where a signal may interrupt it (linux/signals'
    * interruptible): the block's wake-up value, or INTERRUPTED. Without it, waits are not
@@ -57,16 +63,27 @@ export class Vfs {
   cwd!: PNode;
   umask = 0o022;
   private nextId = 1;
+  /**
+   * How the file layer waits for an object (a pipe, an eventfd, a FIFO's partner): the
+   * personality's sys/wait.ts waitOn for the calling thread (VfsOptions.wait).
+   */
+  readonly wait: Waiter;
 
   constructor(private readonly opts: VfsOptions) {
     this.fds = new FdTable(opts.nofile);
     this.mounts = new MountTable(this.stubs, opts.ns, opts.epoch);
     this.locks = opts.locks ?? new LockManager();
     this.console = opts.console;
+    this.wait = opts.wait ?? plainWaiter;
   }
 
   get pid(): number {
     return this.opts.pid();
+  }
+
+  /** The pipe server's root handle, if the runner started one. */
+  get pipeServer(): Handle | undefined {
+    return this.opts.pipes;
   }
 
   /** An interruptible wait for `b` (VfsOptions.interruptible), if the process has one. */
@@ -103,9 +120,9 @@ export class Vfs {
     }
   }
 
-  newFile(kind: FileKind, flags: number, node: PNode | undefined, handle: Handle | undefined, stream?: Stream): OpenFile {
+  newFile(kind: FileKind, flags: number, node: PNode | undefined, handle: Handle | undefined, stream?: Stream, obj?: FileObject): OpenFile {
     const id = this.nextId++;
-    return new OpenFile(id, kind, new Description(`${this.pid}.${id}`, flags), node, handle, stream);
+    return new OpenFile(id, kind, new Description(`${this.pid}.${id}`, flags), node, handle, stream, obj);
   }
 
   /** A walk with the mount table made fresh first. */
@@ -163,23 +180,37 @@ export class Vfs {
    * /proc/<pid>/cwd and /proc/<pid>/root, reached through "self" or the pid.
    */
   magic(link: PNode): Jump | undefined {
+    const which = this.magicOf(link);
+    if (which === "cwd") return { node: this.cwd };
+    if (which === "root") return { node: this.root };
+    if (which === undefined) return undefined;
+    const e = this.fds.get(which);
+    if (e === undefined) throw new SysError(E.ENOENT);
+    const node = e.file.node;
+    if (node === undefined) throw new SysError(E.ENOENT);
+    return { node, file: e.file };
+  }
+
+  /**
+   * What readlink shows for a magic fd link whose open file has no node in the tree (a pipe:
+   * "pipe:[N]", an eventfd, the console), which magic() cannot jump to; undefined otherwise.
+   */
+  nodelessLink(link: PNode): string | undefined {
+    const which = this.magicOf(link);
+    if (typeof which !== "number") return undefined;
+    const f = this.fds.get(which)?.file;
+    return f === undefined || f.node !== undefined ? undefined : this.fdPath(which);
+  }
+
+  /** Which magic link `link` is: "cwd", "root", a descriptor's number, or none. */
+  private magicOf(link: PNode): "cwd" | "root" | number | undefined {
     if (link.mnt.fstype !== "proc") return undefined;
     const dir = link.parent;
     if (dir === undefined) return undefined;
     const pidDir = (n: PNode | undefined): boolean =>
       n !== undefined && n.name === String(this.pid) && n.parent !== undefined && n.parent.mnt.dev === n.mnt.dev && n.parent.ino === n.mnt.rootIno;
-    if (pidDir(dir)) {
-      if (link.name === "cwd") return { node: this.cwd };
-      if (link.name === "root") return { node: this.root };
-      return undefined;
-    }
-    if (dir.name === "fd" && pidDir(dir.parent) && /^(0|[1-9][0-9]*)$/.test(link.name)) {
-      const e = this.fds.get(Number(link.name));
-      if (e === undefined) throw new SysError(E.ENOENT);
-      const node = e.file.node;
-      if (node === undefined) throw new SysError(E.ENOENT);
-      return { node, file: e.file };
-    }
+    if (pidDir(dir)) return link.name === "cwd" || link.name === "root" ? link.name : undefined;
+    if (dir.name === "fd" && pidDir(dir.parent) && /^(0|[1-9][0-9]*)$/.test(link.name)) return Number(link.name);
     return undefined;
   }
 
@@ -188,6 +219,7 @@ export class Vfs {
     const f = this.fds.get(fd)?.file;
     if (f === undefined) return undefined;
     if (f.node !== undefined) return f.node.pathFrom(this.root);
+    if (f.obj !== undefined) return f.obj.link();
     return f.kind === "console" ? "/dev/console" : undefined;
   }
 
@@ -199,7 +231,7 @@ export class Vfs {
   procView(): { fds: { fd: number; link: string; flags: number; pos: number; dev: number; ino: number }[]; cwd: string; root: string; umask: number; fdTableSize: number } {
     const fds = [...this.fds.entries()].map(([fd, e]) => ({
       fd, link: this.fdPath(fd) ?? "anon_inode:[unknown]", flags: e.file.flags | (e.cloexec ? O.CLOEXEC : 0), pos: e.file.pos,
-      dev: e.file.node?.mnt.dev ?? 0, ino: e.file.node?.ino ?? 0,
+      dev: e.file.node?.mnt.dev ?? e.file.obj?.dev ?? 0, ino: e.file.node?.ino ?? e.file.obj?.ino ?? 0,
     }));
     return { fds, cwd: this.cwd.pathFrom(this.root), root: this.root.pathFrom(this.root), umask: this.umask, fdTableSize: Math.max(64, this.fds.end) };
   }
@@ -231,6 +263,15 @@ export class Vfs {
     if (key !== undefined && last) {
       this.locks.dropRecords(key, this.ofdOwner(f));
       this.locks.flock(key, this.ofdOwner(f), 8);
+    }
+    if (f.obj !== undefined) {
+      try {
+        yield* f.obj.release(k);
+      } catch (e) {
+        if (e instanceof SysError) return -e.errno;
+        throw e;
+      }
+      return 0;
     }
     if (f.handle === undefined) return 0;
     const h = f.handle;
@@ -267,7 +308,8 @@ export class Vfs {
       let c = copies.get(e.file);
       if (c === undefined) {
         const h = e.file.handle === undefined ? undefined : ((yield* fsc(this.stubs.file(k, e.file.handle).share(domain))) as Handle);
-        c = e.file.forked(child.nextId++, h);
+        const obj = e.file.obj === undefined ? undefined : yield* e.file.obj.share(k, domain);
+        c = e.file.forked(child.nextId++, h, obj);
         copies.set(e.file, c);
       } else {
         c.refs++;
