@@ -38,18 +38,20 @@ function qemuRun(t: Target, exe: string, linkage: Linkage): { out: string; statu
 }
 
 /**
- * qemu 7.2 also deadlocks at times in the same case (a forked child of a threaded guest waits
- * for ever): every qemu run is bounded, and GNU timeout kills its whole process group (the
- * forked children too); such a run is made again.
+ * qemu 7.2 also deadlocks at times in the same cases (a forked child of a threaded guest waits
+ * for ever; pthread_kill racing a thread's sigsuspend): every qemu run is bounded (a normal run
+ * takes under 2 s), and GNU timeout kills its whole process group (the forked children too);
+ * such a run is made again.
  */
-const QEMU_LIMIT_S = 60;
+const QEMU_LIMIT_S = 20;
 
 function qemuOnce(t: Target, exe: string, linkage: Linkage): { out: string; status: number; hung: boolean } {
   const [bin] = qemuCommand(t);
   const env: Record<string, string> = { QEMU_WRAP: `/usr/bin/${bin}`, QEMU_CPU: CPU[t] };
   if (linkage === "dynamic") env.QEMU_LD_PREFIX = SYSROOT[t];
   const q = runQemu(t, exe, [], env, ["timeout", "-s", "KILL", String(QEMU_LIMIT_S), ...qemuCommand(t)]);
-  const hung = q.status === 137;
+  // Killed at the limit: timeout's own status (124/137), or timeout itself killed with its group.
+  const hung = q.status === 124 || q.status === 137 || q.signal === "SIGKILL";
   const status = q.signal === null ? (q.status ?? -1) : 128 + constants.signals[q.signal];
   // qemu-user reports a guest's (or a child's) death on a signal on stderr itself; Linux does not.
   const err = q.stderr.toString().replace(/^qemu: uncaught target signal \d+ \([^)\n]*\)( - core dumped)?\n/gm, "");
