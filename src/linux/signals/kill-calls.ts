@@ -1,12 +1,10 @@
-// Signals a process sends (kernel/signal.c): kill, tkill, tgkill, rt_sigqueueinfo and
-// rt_tgsigqueueinfo, each with the siginfo Linux attaches — SI_USER and the sender's pid and
-// real uid for kill, SI_TKILL for tkill and tgkill, the caller's own siginfo for the sigqueue
-// calls (which may not pretend to be the kernel or kill/tgkill: si_code >= 0 or SI_TKILL is
+// Signals a process queues with its own siginfo (kernel/signal.c): rt_sigqueueinfo and
+// rt_tgsigqueueinfo (kill, tkill and tgkill are the processes family's, process/sys-proc.ts). The
+// sigqueue calls (which may not pretend to be the kernel or kill/tgkill: si_code >= 0 or SI_TKILL is
 // EPERM unless sent to oneself). Signal 0 sends nothing and only checks the target.
 //
-// The targets found are this process and its thread; any other pid is ESRCH for now (and says
-// so in the verbose log): the process table, with other processes to reach, comes with the
-// integrator's process work, which will route these calls through it.
+// The sigqueue calls reach this process and its threads; any other pid is ESRCH for now (and
+// says so in the verbose log): routing them over the pid space as kill is routed is still to do.
 
 import type { Handler, SysContext } from "../process/syscalls.js";
 import { guestMem } from "../process/syscalls.js";
@@ -14,7 +12,7 @@ import { E } from "../errno.js";
 import { readGuest } from "../sys/guest-mem.js";
 import { argInt, argPtr } from "../sys/user.js";
 import { NSIG } from "./numbers.js";
-import { SI, SIGINFO_SIZE, fromProcess, parseSiginfo, type SigInfo } from "./siginfo.js";
+import { SI, SIGINFO_SIZE, parseSiginfo, type SigInfo } from "./siginfo.js";
 import { receiverOf, sendSignal, type Scope } from "./send.js";
 
 /** check_kill_permission's first check, then the send (nothing for signal 0). */
@@ -30,36 +28,6 @@ function elsewhere(ctx: SysContext, call: string, who: string): number {
   ctx.log(`${call}: ${who} is not this process; other processes come with the process table (integrator): ESRCH`);
   return -E.ESRCH;
 }
-
-/** The sender's siginfo of kill (SI_USER) or tkill/tgkill (SI_TKILL). */
-const userInfo = (ctx: SysContext, sig: number, code: number): SigInfo => fromProcess(sig, code, ctx.task.pid, ctx.task.creds.uid);
-
-/** kill(pid, sig): this process by its pid, or by its process group (0, or -pgid); -1 (all but init and oneself) finds no one. */
-const kill: Handler = (ctx) => {
-  const pid = argInt(ctx, 0), sig = argInt(ctx, 1), t = ctx.task;
-  const found = pid > 0 ? pid === t.pid : pid === 0 ? true : pid === -1 ? false : pid !== -2147483648 && -pid === t.pgid;
-  if (!found) {
-    if (pid === -1) return -E.ESRCH; // every process but init and the caller: none exists
-    return elsewhere(ctx, "kill", pid > 0 ? `pid ${pid}` : `process group ${-pid}`);
-  }
-  return deliverTo(ctx, userInfo(ctx, sig, SI.USER), "process");
-};
-
-/** tkill(tid, sig). */
-const tkill: Handler = (ctx) => {
-  const tid = argInt(ctx, 0);
-  if (tid <= 0) return -E.EINVAL;
-  if (tid !== ctx.task.tid) return elsewhere(ctx, "tkill", `thread ${tid}`);
-  return deliverTo(ctx, userInfo(ctx, argInt(ctx, 1), SI.TKILL), "thread");
-};
-
-/** tgkill(tgid, tid, sig). */
-const tgkill: Handler = (ctx) => {
-  const tgid = argInt(ctx, 0), tid = argInt(ctx, 1);
-  if (tgid <= 0 || tid <= 0) return -E.EINVAL;
-  if (tid !== ctx.task.tid || tgid !== ctx.task.pid) return elsewhere(ctx, "tgkill", `thread ${tid} of ${tgid}`);
-  return deliverTo(ctx, userInfo(ctx, argInt(ctx, 2), SI.TKILL), "thread");
-};
 
 /** The caller's siginfo for `sig` (the kernel sets its si_signo). */
 const callerInfo = (ctx: SysContext, sig: number, va: number): SigInfo =>
@@ -92,4 +60,3 @@ const rtTgsigqueueinfo: Handler = (ctx) => {
 export const KILL_CALLS: Record<string, Handler> = {
   rt_sigqueueinfo: rtSigqueueinfo, rt_tgsigqueueinfo: rtTgsigqueueinfo,
 };
-void kill, void tkill, void tgkill;
