@@ -41,6 +41,9 @@ static void report(const char *what, int status) {
   else printf("%-28s status 0x%x\n", what, status);
 }
 
+static volatile int chld_count;
+static void on_chld_count(int sig) { (void)sig; chld_count++; }
+
 static int big[1 << 18]; /* 1 MiB of private memory */
 
 int main(int argc, char **argv) {
@@ -172,5 +175,27 @@ int main(int argc, char **argv) {
   printf("execv(no such file): %d %s\n", execv("/no/such/program", none), strerror(errno));
   errno = 0;
   printf("execv(a directory): %d %s\n", execv("/", none), strerror(errno));
+
+  /* 11. SIGCHLD ignored, then SA_NOCLDWAIT: children are not left as zombies (the wait blocks
+     until they are gone, then ECHILD); a handler with SA_NOCLDWAIT still runs */
+  signal(SIGCHLD, SIG_IGN);
+  for (int i = 0; i < 3; i++) if (fork() == 0) _exit(20 + i);
+  errno = 0;
+  printf("SIGCHLD ignored: wait %d %s\n", (int)wait(&status), strerror(errno));
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_chld_count;
+  sa.sa_flags = SA_NOCLDWAIT;
+  sigaction(SIGCHLD, &sa, NULL);
+  c = fork();
+  if (c == 0) _exit(30);
+  errno = 0;
+  int w = (int)waitpid(c, &status, 0);
+  printf("SA_NOCLDWAIT: waitpid %d %s, handler ran %d\n", w, strerror(errno), chld_count);
+  signal(SIGCHLD, SIG_DFL);
+  c = fork();
+  if (c == 0) _exit(31);
+  printf("SIG_DFL again: waitpid right pid %s\n", waitpid(c, &status, 0) == c ? "yes" : "no");
+  report("a zombie again", status);
   return 0;
 }

@@ -58,6 +58,17 @@ function qemuOnce(t: Target, exe: string, linkage: Linkage): { out: string; stat
   return { out: q.stdout.toString() + err, status, hung };
 }
 
+/**
+ * Where qemu 7.2 is not Linux, the line Linux prints instead (per program). fork.c: qemu passes
+ * only SA_RESTART of a guest's sa_flags to the host's sigaction, so the host never sees
+ * SA_NOCLDWAIT and keeps the child as a zombie that waitpid takes; Linux releases it at once,
+ * and the waitpid that was waiting for it ends with ECHILD (do_wait finds no such child before
+ * it looks at the pending SIGCHLD, whose handler still runs).
+ */
+const LINUX_NOT_QEMU: Record<string, [RegExp, string][]> = {
+  fork: [[/^SA_NOCLDWAIT: waitpid \d+ Success, handler ran 1$/m, "SA_NOCLDWAIT: waitpid -1 No child processes, handler ran 1"]],
+};
+
 async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Promise<{ out: string; status: number }> {
   const lib = libVolumes(t, linkage).volumes ?? [];
   const r = await runK42In(mode, new Uint8Array(readFileSync(exe)), {
@@ -75,6 +86,10 @@ for (const prog of ["fork", "threads", "sigproc"]) {
       test(`guest/proc/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {
         const exe = buildLinked(t, `proc/${prog}.c`, linkage);
         const want = qemuRun(t, exe, linkage);
+        for (const [qemuLine, linuxLine] of LINUX_NOT_QEMU[prog] ?? []) {
+          assert.match(want.out, qemuLine, "qemu's known deviation is no longer what it was: look again");
+          want.out = want.out.replace(qemuLine, linuxLine);
+        }
         const got = await k42Run(t, exe, linkage, mode);
         assert.equal(got.out, want.out);
         assert.equal(got.status, want.status);

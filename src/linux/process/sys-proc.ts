@@ -218,6 +218,9 @@ const WAIT_OPTIONS = WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE |
  */
 function* waitChild(ctx: SysContext, idtype: number, id: number, options: number): Generator<import("../../kernel/sched/thread.js").Block, WaitFound | undefined | number, unknown> {
   const s = sys(ctx), me = ctx.thread.proc.pid;
+  // do_wait looks at the children before it looks at signals: a wait woken by a signal scans
+  // once more (a child released by SA_NOCLDWAIT is ECHILD, a child that just ended is taken).
+  let interrupted = false;
   for (;;) {
     const seq = s.seq(me);
     let found: WaitFound;
@@ -232,11 +235,11 @@ function* waitChild(ctx: SysContext, idtype: number, id: number, options: number
       return found;
     }
     if ((options & WNOHANG) !== 0) return undefined;
-    if (ctx.thread.doomed) return -ERESTARTSYS;
+    if (interrupted || ctx.thread.doomed) return -ERESTARTSYS;
     if (s.seq(me) !== seq) continue;
     ctx.task.voluntarySwitches++;
     const got = yield* interruptible(ctx, childWait(me));
-    if (got === INTERRUPTED) return -ERESTARTSYS;
+    if (got === INTERRUPTED) interrupted = true;
   }
 }
 

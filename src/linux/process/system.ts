@@ -30,7 +30,8 @@ import { fsc } from "../vfs/fs-call.js";
 import { mapSource } from "../vfs/map-source.js";
 import { SysError } from "../sys/guest-mem.js";
 import { Rlimit } from "../task/resource-limits.js";
-import { defaultAction, DefaultAction, SIG } from "../task/signal-state.js";
+import { defaultAction, DefaultAction, SIG, SIG_IGN } from "../task/signal-state.js";
+import { SA } from "../signals/numbers.js";
 import type { Task, TaskAccounts } from "../task/task.js";
 import { OutOfMemoryError } from "../../machine/memory.js";
 import { SyscallDispatcher } from "../syscalls/dispatch.js";
@@ -487,15 +488,25 @@ export class LinuxSystem {
     if (notice.orphans.length > 0) this.childChanged(INIT_PID);
     if (notice.parent !== 0) {
       const parent = this.procs.get(notice.parent);
-      if (parent !== undefined && notice.signal !== 0) {
+      let sig = notice.signal;
+      // do_notify_parent: a parent that ignores SIGCHLD or set SA_NOCLDWAIT keeps no zombie
+      // (the child is released at once); only SIG_IGN also drops the signal itself.
+      if (parent !== undefined && sig === SIG.CHLD) {
+        const act = parent.task.signals.action(SIG.CHLD);
+        if (act.handler === SIG_IGN || (act.flags & SA.NOCLDWAIT) !== 0) {
+          yield* fsc(this.pids.release());
+          if (act.handler === SIG_IGN) sig = 0;
+        }
+      }
+      if (parent !== undefined && sig !== 0) {
         // do_notify_parent: the child's pid and uid, how it ended, its CPU times in clock ticks (USER_HZ 100).
         const u = this.usage.get(p.pid);
         const info: SigInfo = {
-          ...fromProcess(notice.signal, childCode(status), p.pid, p.task.creds.uid),
+          ...fromProcess(sig, childCode(status), p.pid, p.task.creds.uid),
           status: (status & 0x7f) === 0 ? (status >> 8) & 0xff : status & 0x7f,
           utime: Math.floor((u?.userNs ?? 0) / 1e7), stime: Math.floor((u?.systemNs ?? 0) / 1e7),
         };
-        this.signal(parent, notice.signal, info);
+        this.signal(parent, sig, info);
       }
       this.childChanged(notice.parent);
     }

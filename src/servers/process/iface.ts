@@ -79,6 +79,11 @@ export const ProcessIface = defineInterface("ProcessLinux", {
    * for a core): it becomes a zombie until its parent reaps it; its children go to init.
    */
   exit: method([u32], json),
+  /**
+   * The caller ended and its parent does not keep zombies (SIGCHLD ignored or SA_NOCLDWAIT, which
+   * the parent's personality knows): its record goes now, and no wait will report it.
+   */
+  release: method([], none),
   /** execve replaced the caller's image: a thread group leader's pid stays, the others' tids go. */
   exec: method([], none),
   /** wait4/waitid by the caller: idtype, id, options. WaitFound, or ECHILD. */

@@ -162,6 +162,12 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
     return asJson(notice);
   }
 
+  release(ctx: CallContext): void {
+    const me = this.self(ctx);
+    if (!me.zombie) throw new ServerErrno(EINVAL);
+    this.space.procs.delete(me.pid);
+  }
+
   exec(ctx: CallContext): void {
     const me = this.self(ctx);
     me.execed = true;
