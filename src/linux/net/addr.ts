@@ -83,7 +83,7 @@ export function* bindPath(ctx: SysContext, space: SocketSpace, s: UnixSocket, pa
 export function* findPeer(ctx: SysContext, space: SocketSpace, a: UnixAddr, type: number): Generator<Block, UnixSocket, unknown> {
   let key: string;
   if (a.kind === "family") throw new SysError(E.EINVAL);
-  if (a.kind === "abstract") key = abstractName(a.bytes).key;
+  if (a.kind === "abstract") key = abstractName(a.bytes, type).key;
   else {
     const f = yield* ctx.vfs.lookupAt(ctx.k, credOf(ctx), AT_FDCWD, dec.decode(a.path), true);
     if (!permits(f.attr, credOf(ctx), MAY_WRITE)) throw new SysError(E.EACCES);

@@ -16,7 +16,7 @@ import { O, type OpenFile } from "../vfs/open-file.js";
 import { AF_INET, AF_INET6, AF_MAX, AF_NETLINK, AF_UNIX, SHUT_RDWR, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK, SockType } from "./abi.js";
 import { bindPath, findPeer, parseUnix, putSockaddr, readSockaddr, sockaddrOf, familyOf } from "./addr.js";
 import { SocketFile, waitFor } from "./socket-file.js";
-import { accept, connectStream, listen, pair, shutdown, type SocketSpace, type UnixSocket } from "./unix.js";
+import { abstractName, accept, connectStream, listen, pair, shutdown, type SocketSpace, type UnixSocket } from "./unix.js";
 
 /** A call's arguments: full-width from registers, or from socketcall's block. */
 export interface Args {
@@ -114,7 +114,7 @@ function* bind(ctx: SysContext, a: Args): Pending {
       return 0;
     case "abstract":
       if (s.name !== undefined) return -E.EINVAL;
-      space.bind(s, { bytes: addr.bytes.slice(), key: `@${Buffer.from(addr.bytes).toString("hex")}` });
+      space.bind(s, abstractName(addr.bytes, s.type));
       return 0;
     case "path":
       yield* bindPath(ctx, space, s, addr.path);

@@ -185,7 +185,7 @@ export class SocketSpace {
       this.nextAuto = (this.nextAuto + 1) & 0xfffff;
       const bytes = new Uint8Array(6);
       bytes.set(new TextEncoder().encode(num.toString(16).padStart(5, "0")), 1);
-      const n = abstractName(bytes);
+      const n = abstractName(bytes, s.type);
       if (!this.names.has(n.key)) return this.bind(s, n);
     }
     throw new SysError(E.ENOSPC);
@@ -199,9 +199,13 @@ export class SocketSpace {
   }
 }
 
-/** An abstract name (sun_path[0] == 0): its bytes exactly as given. */
-export function abstractName(bytes: Uint8Array): UnixName {
-  return { bytes: bytes.slice(), key: `@${Buffer.from(bytes).toString("hex")}` };
+/**
+ * An abstract name (sun_path[0] == 0): its bytes exactly as given. Linux files abstract names
+ * by type (the hash includes it): sockets of different types may share one, and a connect finds
+ * only its own type (ECONNREFUSED, where a path of another type is EPROTOTYPE).
+ */
+export function abstractName(bytes: Uint8Array, type: SockType): UnixName {
+  return { bytes: bytes.slice(), key: `@${type}:${Buffer.from(bytes).toString("hex")}` };
 }
 
 /** A path name: the path's bytes and a NUL (the length getsockname shows), filed by node. */
