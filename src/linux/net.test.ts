@@ -18,10 +18,19 @@ import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 
 const MARKER = "--- linux only ---\n";
 
-/** Linux's answers where qemu-user is not Linux (the programs print the reasons). */
-const LINUX_ONLY: Readonly<Record<string, string>> = {};
+/**
+ * Linux's answers where qemu-user is not Linux (the programs print the reasons). rights.c: a
+ * control buffer too short for three descriptors — Linux installs what fits (two on ppc64,
+ * where CMSG_SPACE(4) has padding, one on ppc32) and sets MSG_CTRUNC; qemu-user 7.2 loses the
+ * MSG_CTRUNC.
+ */
+function linuxOnly(prog: string, t: Target): string | undefined {
+  if (prog !== "rights") return undefined;
+  const n = t === "ppc32" ? 1 : 2;
+  return ["send 3 = 1", "recv with CMSG_SPACE(sizeof(int)) = 1", `  ${n} descriptors (${n} per word size), ctrunc 1`, "  the first reads the pipe: 1", ""].join("\n");
+}
 
-const PROGRAMS = ["pair", "server"] as const;
+const PROGRAMS = ["pair", "server", "rights"] as const;
 
 function split(out: string): [string, string | undefined] {
   const i = out.indexOf(MARKER);
@@ -37,7 +46,7 @@ async function compare(t: Target, mode: Mode, prog: string): Promise<void> {
   const what = `${prog} ${t} ${mode}`;
   const [kout, klinux] = split(k.stdout), [qout] = split(q.stdout.toString());
   assert.equal(kout, qout, `${what}: stdout (k42ts: ${k.error ?? `exit ${k.status}`})`);
-  assert.equal(klinux, LINUX_ONLY[prog], `${what}: the part where Linux, not qemu, is the oracle`);
+  assert.equal(klinux, linuxOnly(prog, t), `${what}: the part where Linux, not qemu, is the oracle`);
   assert.equal(k.stderr, q.stderr.toString(), `${what}: stderr`);
   const sig = q.signal === null ? 0 : constants.signals[q.signal];
   assert.equal(k.signal, sig === 0 ? undefined : sig, `${what}: ${k.error}`);
@@ -50,4 +59,7 @@ for (const t of TARGETS) {
   });
 }
 
-test("guest/net server matches qemu-user (ppc64le, static, parallel on 2 processors)", () => compare("ppc64le", "parallel", "server"));
+test("guest/net server and rights match qemu-user (ppc64le, static, parallel on 2 processors)", async () => {
+  await compare("ppc64le", "parallel", "server");
+  await compare("ppc64le", "parallel", "rights");
+});
