@@ -26,6 +26,7 @@ import type { Console } from "../vfs/console.js";
 import { Vfs } from "../vfs/vfs.js";
 import type { Space } from "../../kernel/mem/space.js";
 import { LockManager } from "../vfs/locks.js";
+import { SocketSpace } from "../net/unix.js";
 import { fsc } from "../vfs/fs-call.js";
 import { mapSource } from "../vfs/map-source.js";
 import { SysError } from "../sys/guest-mem.js";
@@ -93,6 +94,13 @@ export class LinuxSystem {
   readonly ipc = new IpcNamespace();
   /** Record, OFD and flock locks of every process (they conflict between processes). */
   readonly locks = new LockManager();
+  /** Unix-domain sockets' names and numbering (linux/net), with the calling process's credentials. */
+  readonly sockets = new SocketSpace((effective) => {
+    const t = this.current();
+    if (t === undefined) throw new Error("a socket call outside a guest thread's call");
+    const c = t.ctx.task.creds;
+    return { pid: t.proc.pid, uid: effective ? c.euid : c.uid, gid: effective ? c.egid : c.gid };
+  });
   private readonly dispatchers = new Map<Arch, SyscallDispatcher>();
   /** Counts changes of each process's children (a wait that found nothing blocks only if none came since). */
   private readonly childSeq = new Map<number, number>();

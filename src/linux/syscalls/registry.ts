@@ -23,6 +23,8 @@ import { IPC_CALLS, IPC_PARTIAL } from "../ipc/calls.js";
 import { PIPE_CALLS, PIPE_PARTIAL } from "../sys/pipe.js";
 import { POLL_CALLS, POLL_PARTIAL } from "../sys/poll.js";
 import { EVENTFD_CALLS } from "../sys/eventfd.js";
+import { SOCKET_CALLS, SOCKET_PARTIAL } from "../net/family.js";
+import { EPOLL_CALLS, EPOLL_PARTIAL } from "../sys/epoll.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -47,6 +49,8 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "pipe", handlers: PIPE_CALLS, partial: PIPE_PARTIAL },
   { name: "poll", handlers: POLL_CALLS, partial: POLL_PARTIAL },
   { name: "eventfd", handlers: EVENTFD_CALLS },
+  { name: "socket", handlers: SOCKET_CALLS, partial: SOCKET_PARTIAL },
+  { name: "epoll", handlers: EPOLL_CALLS, partial: EPOLL_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */

@@ -125,6 +125,14 @@ export class Vfs {
     return new OpenFile(id, kind, new Description(`${this.pid}.${id}`, flags), node, handle, stream, obj);
   }
 
+  /**
+   * Another process's description taken in by this one (a descriptor received with
+   * SCM_RIGHTS): this process's own OpenFile on it, over `handle` and `obj` made for its domain.
+   */
+  adopt(f: OpenFile, handle: Handle | undefined, obj: FileObject | undefined): OpenFile {
+    return f.forked(this.nextId++, handle, obj);
+  }
+
   /** A walk with the mount table made fresh first. */
   *walk(k: Kernel, cred: Cred, restrict?: Restrict): Generator<Block, Walk, unknown> {
     yield* this.mounts.fresh(k);
