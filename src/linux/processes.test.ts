@@ -161,3 +161,20 @@ test("a memory hog is killed (SIGKILL, as Linux's OOM killer) and its parent liv
   assert.equal(r.out, "hog killed by signal 9\nthe parent lives on\n");
   assert.equal(r.status, 0);
 });
+
+test("robust mutexes: the owner thread's or process's end gives the next locker EOWNERDEAD (Linux's robust-list walk; k42ts only)", async () => {
+  // qemu-user 7.2 answers set_robust_list with ENOSYS, so under it the next locker would wait for
+  // ever: the expected lines are what Linux gives (pthread_mutex_lock(3)), on all three targets.
+  const want = [
+    "after the owner thread ended: EOWNERDEAD", "consistent: 0", "lock again: 0",
+    "waiting thread: lock EOWNERDEAD", "after the owner process ended: EOWNERDEAD",
+    "owner gone again: EOWNERDEAD", "after unlock without consistent: ENOTRECOVERABLE", "",
+  ].join("\n");
+  for (const t of TARGETS) {
+    for (const mode of ["deterministic", "parallel"] as const) {
+      const got = await k42Run(t, buildLinked(t, "proc/robust.c", "static"), "static", mode);
+      assert.equal(got.out, want, `${t} ${mode}`);
+      assert.equal(got.status, 0, `${t} ${mode}`);
+    }
+  }
+});

@@ -44,6 +44,7 @@ import type { MapSource } from "../sys/map-source.js";
 import { choiceOf } from "./syscalls.js";
 import type { GuestTime } from "./guest-time.js";
 import { FutexTable } from "../sys/futex-table.js";
+import { exitRobustList } from "../sys/robust.js";
 import { IpcNamespace } from "../ipc/namespace.js";
 import { LinuxProcess, LinuxThread, type ThreadCtx } from "./lprocess.js";
 import { INTERRUPTED, interruptible } from "../signals/interruptible.js";
@@ -453,6 +454,13 @@ export class LinuxSystem {
     p.retired.kernelCycles += t.clock.kernelCycles;
     p.retired.faults += t.clock.faults;
     this.clocks.delete(t.clock);
+    // Robust mutexes it still holds are marked OWNER_DIED and a waiter woken (mm_release walks
+    // the robust list before it clears the child tid), the last thread's too: a process-shared
+    // mutex in shared memory outlives the process.
+    if (t.robustList !== 0) {
+      t.ctx.cpu; // attach
+      exitRobustList(t.ctx, this.futexes, t.robustList, t.tid);
+    }
     // CLONE_CHILD_CLEARTID: the word is zeroed and one waiter woken (pthread_join), while the memory lives.
     if (t.clearChildTid !== 0 && p.threads.size > 0) {
       try {
