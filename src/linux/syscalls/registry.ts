@@ -23,6 +23,7 @@ import { IPC_CALLS, IPC_PARTIAL } from "../ipc/calls.js";
 import { PIPE_CALLS, PIPE_PARTIAL } from "../sys/pipe.js";
 import { POLL_CALLS, POLL_PARTIAL } from "../sys/poll.js";
 import { EVENTFD_CALLS } from "../sys/eventfd.js";
+import { TIMER_CALLS, TIMER_PARTIAL } from "../timers/calls.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -47,6 +48,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "pipe", handlers: PIPE_CALLS, partial: PIPE_PARTIAL },
   { name: "poll", handlers: POLL_CALLS, partial: POLL_PARTIAL },
   { name: "eventfd", handlers: EVENTFD_CALLS },
+  { name: "timers", handlers: TIMER_CALLS, partial: TIMER_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */
