@@ -94,6 +94,7 @@ export function sendSignal(r: Receiver, info: SigInfo, scope: Scope): Sent {
   const room = override || queued < r.sigpendingLimit();
   if (!room && sig >= SIGRTMIN && info.code !== SI.USER) return "overflow";
   pending.add(info, room);
+  r.proc.signalfd?.notify();
   complete(r, sig);
   return "queued";
 }
@@ -109,6 +110,7 @@ export function sendSigqueue(r: Receiver, info: SigInfo, scope: Scope): boolean 
   const pending = scope === "thread" ? r.thread.pending : r.proc.shared;
   pending.set |= bit(sig);
   pending.queue.push(info);
+  r.proc.signalfd?.notify();
   complete(r, sig);
   return true;
 }

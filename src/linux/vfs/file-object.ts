@@ -28,7 +28,7 @@ export interface Readiness {
   readonly host?: boolean;
 }
 
-export type ObjectKind = "pipe" | "eventfd";
+export type ObjectKind = "pipe" | "eventfd" | "timerfd" | "signalfd";
 
 export interface FileObject {
   readonly kind: ObjectKind;
