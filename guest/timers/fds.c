@@ -54,10 +54,11 @@ static void timerfds(void) {
   uint64_t n = 0;
   struct pollfd p = { fd, POLLIN, 0 };
   printf("disarmed poll: %d revents %d\n", poll(&p, 1, 0), p.revents);
-  struct itimerspec v = its(5000000, 0), o;
-  printf("settime 5ms: %s\n", TRY(timerfd_settime(fd, 0, &v, NULL)));
+  /* Long enough that a loaded host does not reach the expiry before the poll that must not see it. */
+  struct itimerspec v = its(300000000, 0), o;
+  printf("settime 300ms: %s\n", TRY(timerfd_settime(fd, 0, &v, NULL)));
   timerfd_gettime(fd, &o);
-  printf("gettime: value in (0, 5ms] %s, interval %lld\n", ns(&o.it_value) > 0 && ns(&o.it_value) <= 5000000 ? "yes" : "no", ns(&o.it_interval));
+  printf("gettime: value in (0, 300ms] %s, interval %lld\n", ns(&o.it_value) > 0 && ns(&o.it_value) <= 300000000 ? "yes" : "no", ns(&o.it_interval));
   printf("poll with no timeout before expiry: %d\n", poll(&p, 1, 0));
   int r = poll(&p, 1, 1000);
   printf("poll waits for it: %d revents POLLIN %s\n", r, p.revents == POLLIN ? "yes" : "no");
