@@ -212,6 +212,16 @@ export class ProcInfo implements Impl<typeof ProcInfoIface> {
     return procStatus(this.get(pid)) as unknown as Json;
   }
 
+  thread(pid: number, tid: number): Json {
+    const p = this.get(pid);
+    const t = p.threads().find((x) => x.tid === tid);
+    if (t === undefined) throw new ServerErrno(E.ESRCH, `no thread ${tid} in process ${pid}`);
+    return {
+      ...procStatus(p), tid, state: t.state, utimeNs: t.utimeNs, stimeNs: t.stimeNs, minflt: t.minflt, majflt: t.majflt,
+      processor: t.cpu, voluntaryCtxtSwitches: t.voluntarySwitches, nonvoluntaryCtxtSwitches: t.involuntarySwitches,
+    } satisfies ProcStatus as unknown as Json;
+  }
+
   cmdline(pid: number): Uint8Array {
     return this.get(pid).cmdline();
   }

@@ -17,6 +17,7 @@ import { Pte } from "../machine/pagetable.js";
 import type { FdEntry, IdQuad, MmLayout, ProcState } from "../servers/proc/iface.js";
 import type { SysContext } from "./process/syscalls.js";
 import { effectiveArgv } from "./exec/stack.js";
+import { processThreads, threadState } from "./proc-threads.js";
 import type { ProcMemory, ProcSignals, ProcSource, ProcTable, ThreadInfo } from "./proc-info.js";
 
 /** SIGCHLD: what a parent is sent when the process ends (exit_signal of a forked task). */
@@ -78,7 +79,13 @@ export function processSource(ctx: SysContext, o: ProcessSourceOptions): ProcSou
     }
     return regionName(r);
   };
-  const state = (): ProcState => (o.ended() ? "Z" : "R");
+  const proc = ctx.thread.proc;
+  /** The process's state: its leader's (a zombie once every thread ended). */
+  const state = (): ProcState => {
+    if (o.ended()) return "Z";
+    const leader = proc.leader() ?? [...proc.threads.values()][0];
+    return leader === undefined ? "Z" : threadState(leader);
+  };
   return {
     pid: task.pid, domain: o.domain, startNs: o.startNs,
     comm: () => new TextDecoder().decode(task.attrs.comm),
@@ -93,12 +100,7 @@ export function processSource(ctx: SysContext, o: ProcessSourceOptions): ProcSou
     root: () => ctx.vfs.procView().root,
     fds: (): FdEntry[] => ctx.vfs.procView().fds,
     fdTableSize: () => ctx.vfs.procView().fdTableSize,
-    threads: (): ThreadInfo[] => [{
-      tid: task.tid, state: state(), cpu: o.cpu(),
-      utimeNs: Number(task.accounts.userNs()), stimeNs: Number(task.accounts.systemNs()),
-      minflt: task.accounts.minorFaults(), majflt: 0,
-      voluntarySwitches: task.voluntarySwitches, involuntarySwitches: 0,
-    }],
+    threads: (): ThreadInfo[] => processThreads(proc, ctx.k.port.cost.instruction, task.voluntarySwitches),
     childTimes: () => ({ utimeNs: 0, stimeNs: 0, minflt: 0, majflt: 0 }),
     memory: (): ProcMemory => {
       const regions = o.ended() ? [] : ctx.space.labelledNow();

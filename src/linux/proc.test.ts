@@ -101,7 +101,7 @@ function checkProc(o: Record<string, unknown>, where: string): void {
   // self is the caller's process, from its kernel-stamped domain
   assert.equal(o.self, "42", where);
   assert.deepEqual(o.strangerSelf, errno(E.ENOENT), `${where}: a domain that is no process's has no /proc/self`);
-  assert.deepEqual(o.lsSelf, [".", "..", "fd", "fdinfo", "environ", "status", "limits", "comm", "cmdline", "stat", "statm", "maps", "cwd", "root", "exe", "mounts", "mountinfo"], where);
+  assert.deepEqual(o.lsSelf, [".", "..", "task", "fd", "fdinfo", "environ", "status", "limits", "comm", "cmdline", "stat", "statm", "maps", "cwd", "root", "exe", "mounts", "mountinfo"], where);
   assert.equal(o.exe, "/usr/bin/cat", where);
   assert.equal(o.cwd, "/home/u", where);
   assert.equal(o.root, "/", where);

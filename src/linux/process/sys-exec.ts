@@ -22,6 +22,7 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from "../vfs/vfs.js";
 import { MS_NOEXEC } from "../../servers/fs/ops.js";
 import { Rlimit } from "../task/resource-limits.js";
 import { commOf } from "../task/attributes.js";
+import { deleteAllTimers } from "../timers/posix-timers.js";
 import { SIG_DFL, SIG_IGN, NSIG } from "../task/signal-state.js";
 import type { Handler, Pending, SysContext } from "./syscalls.js";
 import { readGuest } from "../sys/guest-mem.js";
@@ -210,6 +211,7 @@ function* replaceImage(ctx: SysContext, r: Resolved, argv: string[], envp: strin
   if (sys.leaveSpace(old)) yield* old.teardown();
   sys.releaseVfork(p);
   yield* p.vfs.closeOnExec(k);
+  deleteAllTimers(p); // POSIX timers do not survive execve (exit_itimers)
   // Caught signals go back to their default action; ignored ones stay ignored; the alternate stack goes.
   const sig = ctx.task.signals;
   for (let s = 1; s <= NSIG; s++) {

@@ -231,7 +231,8 @@ function* waitChild(ctx: SysContext, idtype: number, id: number, options: number
       throw e;
     }
     if (!("none" in found)) {
-      s.reaped(found);
+      // A look with WNOWAIT leaves the zombie (and its /proc/PID) for a later wait.
+      if ((options & WNOWAIT) === 0) s.reaped(found);
       return found;
     }
     if ((options & WNOHANG) !== 0) return undefined;

@@ -589,7 +589,7 @@ export class LinuxSystem {
   }
 
   /** A send that made the process's death certain (a fatal signal): every thread is told. */
-  private settle(p: LinuxProcess): void {
+  settle(p: LinuxProcess): void {
     const g = p.task.signals.groupExit;
     if (g !== undefined && p.groupExit === undefined) {
       p.groupExit = g;

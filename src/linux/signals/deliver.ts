@@ -69,7 +69,8 @@ export function returnToUser(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefi
   ctx.cpu = c;
   const t = ctx.sig, p = ctx.task.signals, its = p.itimers;
   if (t.pending.set === 0n && p.shared.set === 0n && t.entry === INTERRUPT_ENTRY && t.savedMask === undefined &&
-    p.groupExit === undefined && !p.stopped && its.virt.expiry === undefined && its.prof.expiry === undefined) return undefined;
+    p.groupExit === undefined && !p.stopped && its.virt.expiry === undefined && its.prof.expiry === undefined &&
+    its.posix.cpuArmed.size === 0) return undefined;
   checkCpuTimers(ctx);
   if (!work(ctx, c)) {
     t.entry = INTERRUPT_ENTRY;

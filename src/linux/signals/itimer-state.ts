@@ -9,6 +9,8 @@ export interface ITimer {
   interval: bigint;
 }
 
+import { PosixTimerTable } from "../timers/timer-table.js";
+
 export class ITimerState {
   readonly real: ITimer = { expiry: undefined, interval: 0n };
   readonly virt: ITimer = { expiry: undefined, interval: 0n };
@@ -18,4 +20,6 @@ export class ITimerState {
    * `rearm` wakes it when the timer changes, `stop` ends it with the process.
    */
   runner: { rearm(): void; stop(): void } | undefined;
+  /** The process's POSIX timers (timer_create; linux/timers), which share this life: none after fork. */
+  readonly posix = new PosixTimerTable();
 }

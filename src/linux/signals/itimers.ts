@@ -19,6 +19,7 @@ import { SIG } from "./numbers.js";
 import { fromKernel } from "./siginfo.js";
 import { receiverOf, sendSignal } from "./send.js";
 import type { ITimer } from "./itimer-state.js";
+import { checkPosixCpuTimers, deleteAllTimers } from "../timers/posix-timers.js";
 
 export const ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 const US = 1000n;
@@ -52,6 +53,7 @@ export function checkCpuTimers(ctx: SysContext): void {
     else it.expiry = undefined;
     sendSignal(receiverOf(ctx), fromKernel(sig), "process");
   }
+  checkPosixCpuTimers(ctx);
 }
 
 /** The kernel thread of ITIMER_REAL, started at its first arming. */
@@ -83,8 +85,9 @@ function realRunner(ctx: SysContext): { rearm(): void; stop(): void } {
   };
 }
 
-/** The process's end: its ITIMER_REAL thread stops. */
+/** The process's end: its ITIMER_REAL thread stops, its POSIX timers go. */
 export function stopTimers(ctx: SysContext): void {
+  deleteAllTimers(ctx.thread.proc);
   const its = ctx.task.signals.itimers;
   its.real.expiry = undefined;
   its.runner?.stop();

@@ -83,9 +83,10 @@ export class SigPending {
     return q !== undefined && (bit(q.signo) & blocked) === 0n ? q : undefined;
   }
 
-  /** What taking `sig` would give, without taking it. */
+  /** What taking `sig` would give, without taking it (a timer's signal is rearmed by the look: info.taken). */
   peek(sig: number): SigInfo {
-    return this.queue.find((i) => i.signo === sig) ?? { signo: sig, errno: 0, code: SI.USER, pid: 0, uid: 0 };
+    const q = this.queue.find((i) => i.signo === sig);
+    return q === undefined ? { signo: sig, errno: 0, code: SI.USER, pid: 0, uid: 0 } : q.taken?.() ?? q;
   }
 
   /**
@@ -97,7 +98,7 @@ export class SigPending {
     if (i < 0) i = this.queue.findIndex((q) => q.signo === sig);
     const info = i >= 0 ? this.queue.splice(i, 1)[0] : { signo: sig, errno: 0, code: SI.USER, pid: 0, uid: 0 };
     if (!this.queue.some((q) => q.signo === sig)) this.set &= ~bit(sig);
-    return info;
+    return info.taken?.() ?? info;
   }
 
   /** Forget every pending instance of the signals in `mask` (flush_sigqueue_mask). */

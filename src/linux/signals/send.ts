@@ -94,8 +94,25 @@ export function sendSignal(r: Receiver, info: SigInfo, scope: Scope): Sent {
   const room = override || queued < r.sigpendingLimit();
   if (!room && sig >= SIGRTMIN && info.code !== SI.USER) return "overflow";
   pending.add(info, room);
+  r.proc.signalfd?.notify();
   complete(r, sig);
   return "queued";
+}
+
+/**
+ * send_sigqueue: a POSIX timer's own siginfo (timers/), queued even when a standard signal of
+ * its number is pending already (each timer has one siginfo, which the timer tracks itself).
+ * False when the receiver ignores the signal (nothing is queued).
+ */
+export function sendSigqueue(r: Receiver, info: SigInfo, scope: Scope): boolean {
+  const sig = info.signo;
+  if (!prepare(r, sig)) return false;
+  const pending = scope === "thread" ? r.thread.pending : r.proc.shared;
+  pending.set |= bit(sig);
+  pending.queue.push(info);
+  r.proc.signalfd?.notify();
+  complete(r, sig);
+  return true;
 }
 
 /** complete_signal for the one thread: wake it if it takes the signal; a fatal one starts the exit. */

@@ -78,6 +78,12 @@ export interface SigInfo {
    * the run reports if the signal kills.
    */
   readonly why?: string;
+  /**
+   * Host-side only: a POSIX timer's signal (timers/posix-timers.ts). Asked when the signal is
+   * looked at for delivery or taken, it rearms a periodic timer once (posixtimer_rearm) and
+   * gives the siginfo with its si_overrun; later calls give the same answer.
+   */
+  readonly taken?: () => SigInfo;
 }
 
 /** A signal a process sends with kill/tkill (SI_USER, SI_TKILL): its pid and real uid. */

@@ -18,6 +18,8 @@ import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
 import { argInt, argPtr, newStruct, readStruct, writeStruct, wordOf } from "./user.js";
 import { restartableSleep, waitForSignal } from "../signals/sleep.js";
+import { CPUCLOCK_SCHED, cpuClock as cpuClockOf, sampleCpu, type CpuClock } from "../timers/cpu-clocks.js";
+import { cpuSleep } from "../timers/cpu-sleep.js";
 
 export const NS = 1_000_000_000n;
 /** The kernel's tick (CONFIG_HZ 100) and USER_HZ. */
@@ -73,7 +75,7 @@ export const CLOCK = {
 } as const;
 
 /** What each clock can do (struct k_clock): read, resolution, sleep, set, adjust. */
-interface Clock {
+export interface Clock {
   now(): bigint;
   res: bigint;
   /** clock_nanosleep: "mono"/"real" sleep on that time line; "cpu": on the process's CPU time; else the errno. */
@@ -82,12 +84,8 @@ interface Clock {
   set: "real" | number;
   /** clock_adjtime is allowed (CLOCK_REALTIME only). */
   adj: boolean;
-}
-
-/** CPU time of the task in the CPUCLOCK_* kinds: PROF (user + system), VIRT (user), SCHED (run time). */
-function cpuTime(ctx: SysContext, which: number): bigint {
-  const a = ctx.task.accounts;
-  return which === 1 ? a.userNs() : a.userNs() + a.systemNs();
+  /** A CPU-time clock: what it counts (timers/cpu-clocks.ts). */
+  cpu?: CpuClock;
 }
 
 /** The clock named `id`, or undefined (EINVAL): fixed ids, and the negative CPU-clock ids of clock_getcpuclockid. */
@@ -106,23 +104,25 @@ export function clockOf(ctx: SysContext, id: number): Clock | undefined {
     // The alarm clocks (the machine has a real-time clock to wake it): sleeping needs CAP_WAKE_ALARM.
     case CLOCK.REALTIME_ALARM: return { now: () => t.realtimeNs(), res: fine, sleep: "alarm", set: E.EINVAL, adj: false };
     case CLOCK.BOOTTIME_ALARM: return { now: () => t.monotonicNs(), res: fine, sleep: "alarm", set: E.EINVAL, adj: false };
-    case CLOCK.PROCESS_CPUTIME_ID: return { now: () => cpuTime(ctx, 2), res: fine, sleep: "cpu", set: E.EINVAL, adj: false };
-    case CLOCK.THREAD_CPUTIME_ID: return { now: () => cpuTime(ctx, 2), res: fine, sleep: E.EOPNOTSUPP, set: E.EINVAL, adj: false };
+    case CLOCK.PROCESS_CPUTIME_ID: case CLOCK.THREAD_CPUTIME_ID:
+      return cpuClock(ctx, id);
     default:
       return id < 0 ? cpuClock(ctx, id) : undefined;
   }
 }
 
 /**
- * A CPU-clock id: ~pid << 3 | thread << 2 | which (PROF 0, VIRT 1, SCHED 2); which 3 names a
- * posix clock device by descriptor (none exist here). Only this process's clocks are found.
+ * A CPU-clock id (timers/cpu-clocks.ts): ~pid << 3 | thread << 2 | which (PROF 0, VIRT 1,
+ * SCHED 2); which 3 names a posix clock device by descriptor (none exist here). A thread may
+ * not sleep on its own thread clock (EINVAL: nothing would advance it); CLOCK_THREAD_CPUTIME_ID
+ * is EINVAL to clock_nanosleep as well (posix_cpu_nsleep's check).
  */
 function cpuClock(ctx: SysContext, id: number): Clock | undefined {
-  const which = id & 3, thread = (id & 4) !== 0, pid = ~(id >> 3);
-  if (which === 3) return undefined;
-  if (!(pid === 0 || pid === (thread ? ctx.task.tid : ctx.task.pid))) return undefined;
+  const c = cpuClockOf(ctx, id);
+  if (c === undefined) return undefined;
   // Only the run-time clock is exact; profiling and virtual time tick (resolution 1/HZ).
-  return { now: () => cpuTime(ctx, which), res: which === 2 ? 1n : TICK_NS, sleep: thread ? E.EINVAL : "cpu", set: E.EPERM, adj: false };
+  const sleep = c.thread !== undefined && c.own ? E.EINVAL : "cpu";
+  return { now: () => sampleCpu(c), res: c.which === CPUCLOCK_SCHED ? 1n : TICK_NS, sleep, set: E.EPERM, adj: false, cpu: c };
 }
 
 const clockGettime = (abi?: TimespecAbi): Handler => (ctx) => {
@@ -171,9 +171,15 @@ const clockNanosleep = (abi?: TimespecAbi): Handler => (ctx) => {
   const now = c.now();
   const delta = abs ? t - now : t;
   if (delta <= 0n) return 0;
-  // Nothing else runs the process's CPU clock forward while its only thread sleeps: Linux
-  // sleeps until a signal; so does the thread here (the machine reports it if nothing else can run).
-  if (c.sleep === "cpu") return waitForSignal(ctx, "its own process CPU clock (the process's only thread is the sleeper)");
+  if (c.sleep === "cpu" && c.cpu !== undefined) {
+    // Nothing else runs the process's CPU clock forward while its only thread sleeps: Linux
+    // sleeps until a signal; so does the thread here (the machine reports it if nothing else can run).
+    if (c.cpu.own && c.cpu.thread === undefined && c.cpu.proc.threads.size <= 1) {
+      return waitForSignal(ctx, "its own process CPU clock (the process's only thread is the sleeper)");
+    }
+    const rm = abs ? 0 : argPtr(ctx, 3), ab = abi ?? timespecAbi(ctx);
+    return cpuSleep(ctx, c.cpu, now + delta, abs, rm === 0 ? undefined : (left) => putTimespec(ctx, rm, left, ab));
+  }
   // A relative sleep interrupted by a signal writes the time left to rmtp (an absolute one never does).
   const rmtp = abs ? 0 : argPtr(ctx, 3), a = abi ?? timespecAbi(ctx);
   return restartableSleep(ctx, ctx.time.monotonicNs() + delta, abs, rmtp === 0 ? undefined : (left) => putTimespec(ctx, rmtp, left, a));

@@ -35,15 +35,6 @@ const NEXT_ISSUE_CALLS = [
   "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
   // threads
   "futex_waitv",
-  // signal descriptors
-  "signalfd", "signalfd4",
-  // timers
-  "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
-  "timer_settime64", "timer_gettime64", "timerfd_create", "timerfd_settime", "timerfd_gettime",
-  "timerfd_settime64", "timerfd_gettime64",
-  // POSIX message queues
-  "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
-  "mq_notify", "mq_getsetattr", "mq_timedsend_time64", "mq_timedreceive_time64",
 ];
 
 /** Calls with a reason of their own. */

@@ -25,6 +25,7 @@ import { POLL_CALLS, POLL_PARTIAL } from "../sys/poll.js";
 import { EVENTFD_CALLS } from "../sys/eventfd.js";
 import { SOCKET_CALLS, SOCKET_PARTIAL } from "../net/family.js";
 import { EPOLL_CALLS, EPOLL_PARTIAL } from "../sys/epoll.js";
+import { TIMER_CALLS, TIMER_PARTIAL } from "../timers/calls.js";
 import { buildTable, type Arch, type SyscallFamily, type SyscallTable } from "./status.js";
 
 export const FAMILIES: readonly SyscallFamily[] = [
@@ -51,6 +52,7 @@ export const FAMILIES: readonly SyscallFamily[] = [
   { name: "eventfd", handlers: EVENTFD_CALLS },
   { name: "socket", handlers: SOCKET_CALLS, partial: SOCKET_PARTIAL },
   { name: "epoll", handlers: EPOLL_CALLS, partial: EPOLL_PARTIAL },
+  { name: "timers", handlers: TIMER_CALLS, partial: TIMER_PARTIAL },
 ];
 
 /** The system-call table of an architecture, with every family's handlers. */

@@ -48,6 +48,12 @@ export class SignalState {
    * `va`: mapped at the first delivery to a handler (signals/trampoline.ts).
    */
   trampoline: { readonly space: object; readonly va: number } | undefined;
+  /**
+   * The wait channel the process's signal descriptors wait and poll on (timers/signalfd.ts),
+   * made at the first use: `notify` is called whenever a signal is queued to the process or
+   * one of its threads (signalfd_notify).
+   */
+  signalfd: { readonly channel: number; readonly notify: () => void } | undefined;
 
   /** fork: the child's state — the same actions; nothing pending, no timers, no exit under way. */
   forked(): SignalState {

@@ -28,7 +28,7 @@ export interface Readiness {
   readonly host?: boolean;
 }
 
-export type ObjectKind = "pipe" | "eventfd" | "socket" | "epoll";
+export type ObjectKind = "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd";
 
 export interface FileObject {
   readonly kind: ObjectKind;

@@ -47,6 +47,8 @@ export function* readiness(k: Kernel, f: OpenFile): Generator<Block, Readiness, 
     case "eventfd":
     case "socket":
     case "epoll":
+    case "timerfd":
+    case "signalfd":
       throw new Error(`open file of kind ${f.kind} without its object`);
     default:
       return assertNever(f.kind);

@@ -53,6 +53,8 @@ export interface MmLayout {
 /** Everything /proc/PID/{stat,statm,status,comm} and the links need about one process. */
 export interface ProcStatus {
   pid: number;
+  /** A thread's view (/proc/PID/task/TID): the thread's id; absent for the process's own files. */
+  tid?: number;
   comm: string;
   state: ProcState;
   ppid: number;
@@ -166,6 +168,8 @@ export const ProcInfoIface = defineInterface("ProcInfo", {
   ident: method([u32], json, Rights.Read),
   /** ProcStatus of a pid. */
   status: method([u32], json, Rights.Read),
+  /** ProcStatus of thread `tid` of process `pid` (its state, its CPU time; ESRCH when it is gone). */
+  thread: method([u32, u32], json, Rights.Read),
   /** The argument area: NUL-terminated strings, as /proc/PID/cmdline. */
   cmdline: method([u32], bytes, Rights.Read),
   /** The environment area, as /proc/PID/environ. */

@@ -31,12 +31,12 @@ export function statusText(s: ProcStatus, cpus: number): string {
     `Name:\t${s.comm}\n`,
     `Umask:\t${s.umask.toString(8).padStart(4, "0")}\n`,
     `State:\t${STATE_NAMES[s.state]}\n`,
-    `Tgid:\t${s.pid}\n`, "Ngid:\t0\n", `Pid:\t${s.pid}\n`, `PPid:\t${s.ppid}\n`, "TracerPid:\t0\n",
+    `Tgid:\t${s.pid}\n`, "Ngid:\t0\n", `Pid:\t${s.tid ?? s.pid}\n`, `PPid:\t${s.ppid}\n`, "TracerPid:\t0\n",
     `Uid:\t${s.uid.join("\t")}\n`, `Gid:\t${s.gid.join("\t")}\n`,
     `FDSize:\t${s.fdSize}\n`,
     // Linux prints each group followed by a space (the trailing one "shouldn't have been added").
     `Groups:\t${s.groups.join(" ")} \n`,
-    `NStgid:\t${s.pid}\n`, `NSpid:\t${s.pid}\n`, `NSpgid:\t${s.pgrp}\n`, `NSsid:\t${s.sid}\n`,
+    `NStgid:\t${s.pid}\n`, `NSpid:\t${s.tid ?? s.pid}\n`, `NSpgid:\t${s.pgrp}\n`, `NSsid:\t${s.sid}\n`,
     vmLine("VmPeak", v.VmPeak), vmLine("VmSize", v.VmSize), vmLine("VmLck", v.VmLck), vmLine("VmPin", v.VmPin),
     vmLine("VmHWM", v.VmHWM), vmLine("VmRSS", v.VmRSS), vmLine("RssAnon", v.RssAnon), vmLine("RssFile", v.RssFile),
     vmLine("RssShmem", v.RssShmem), vmLine("VmData", v.VmData), vmLine("VmStk", v.VmStk), vmLine("VmExe", v.VmExe),
@@ -67,7 +67,7 @@ export function statText(s: ProcStatus, limits: readonly Limit[], permitted: boo
   const l = s.layout;
   const rsslim = limits[RLIMIT_RSS]?.[0] ?? "unlimited";
   const f: (number | string)[] = [
-    s.pid, `(${s.comm})`, s.state, s.ppid, s.pgrp, s.sid, s.tty, s.tpgid, s.flags,
+    s.tid ?? s.pid, `(${s.comm})`, s.state, s.ppid, s.pgrp, s.sid, s.tty, s.tpgid, s.flags,
     s.minflt, s.cminflt, s.majflt, s.cmajflt,
     ticks(s.utimeNs), ticks(s.stimeNs), ticks(s.cutimeNs), ticks(s.cstimeNs),
     s.policy === 0 ? 20 + s.nice : -1 - s.rtPriority, s.nice, s.tids.length, 0, ticks(s.startNs),

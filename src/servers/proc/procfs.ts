@@ -68,7 +68,22 @@ const PID_POS = 1024;
 const KEY_FDINFO = 2 ** 31;
 
 /** A process's nodes (sub numbers), in the order its directory lists them. */
-const enum Sub { Dir = 1, Fd, FdInfo, Environ, Status, Limits, Comm, Cmdline, Stat, Statm, Maps, Cwd, Root, Exe, Mounts, MountInfo }
+const enum Sub { Dir = 1, Fd, FdInfo, Environ, Status, Limits, Comm, Cmdline, Stat, Statm, Maps, Cwd, Root, Exe, Mounts, MountInfo, Task }
+
+/**
+ * task/TID and its files: sub = TASK + tid × TASK_STRIDE + the file's place (0 the directory).
+ * A thread's files are its own view of stat, status and comm, and the process's cmdline.
+ */
+const TASK = 2 ** 22;
+const TASK_STRIDE = 8;
+const enum TaskSub { Dir = 0, Stat, Status, Comm, Cmdline, Statm }
+const TASK_ENTRIES: readonly { name: string; sub: TaskSub }[] = [
+  { name: "stat", sub: TaskSub.Stat }, { name: "status", sub: TaskSub.Status }, { name: "comm", sub: TaskSub.Comm },
+  { name: "cmdline", sub: TaskSub.Cmdline }, { name: "statm", sub: TaskSub.Statm },
+];
+const taskSub = (tid: number, e: TaskSub): number => TASK + tid * TASK_STRIDE + e;
+const splitTask = (sub: number): { tid: number; e: TaskSub } | undefined =>
+  sub >= TASK && sub < TASK + PID_SPAN * TASK_STRIDE ? { tid: Math.floor((sub - TASK) / TASK_STRIDE), e: (sub - TASK) % TASK_STRIDE } : undefined;
 
 interface PidEntry {
   readonly name: string;
@@ -78,6 +93,7 @@ interface PidEntry {
 }
 
 const PID_ENTRIES: readonly PidEntry[] = [
+  { name: "task", sub: Sub.Task, type: NodeType.Dir, perm: 0o555 },
   { name: "fd", sub: Sub.Fd, type: NodeType.Dir, perm: 0o500 },
   { name: "fdinfo", sub: Sub.FdInfo, type: NodeType.Dir, perm: 0o555 },
   { name: "environ", sub: Sub.Environ, type: NodeType.Reg, perm: 0o400 },
@@ -190,6 +206,13 @@ export class ProcTree implements PseudoTree {
       return this.fixed.node(sub - 1);
     }
     const s = yield* this.info.ident(pid);
+    const task = splitTask(sub);
+    if (task !== undefined) {
+      if (!(yield* this.info.status(pid)).tids.includes(task.tid)) refuse(ENOENT, `no thread ${task.tid} in process ${pid}`);
+      if (task.e === TaskSub.Dir) return this.pidNode(s, sub, { name: "", sub: Sub.Dir, type: NodeType.Dir, perm: 0o555 });
+      if (!TASK_ENTRIES.some((x) => x.sub === task.e)) refuse(ENOENT);
+      return this.pidNode(s, sub, { name: "", sub: Sub.Stat, type: NodeType.Reg, perm: 0o444 });
+    }
     if (sub >= FD_INFO && sub < FD_INFO + MAX_FD) {
       yield* this.fdEntry(pid, sub - FD_INFO);
       return this.pidNode(s, sub, { name: "", sub: Sub.Dir, type: NodeType.Reg, perm: 0o444 });
@@ -207,6 +230,8 @@ export class ProcTree implements PseudoTree {
     const { pid, sub } = split(dir.ino);
     if (pid === 0) return this.fixed.node(this.fixed.get(sub - 1).parent);
     if (sub === Sub.Dir) return this.fixed.node(0);
+    const task = splitTask(sub);
+    if (task !== undefined) return yield* this.node(inoOf(pid, task.e === TaskSub.Dir ? Sub.Task : taskSub(task.tid, TaskSub.Dir)), c);
     return yield* this.node(inoOf(pid, Sub.Dir), c);
   }
 
@@ -222,6 +247,16 @@ export class ProcTree implements PseudoTree {
       const e = PID_ENTRIES.find((x) => x.name === name);
       if (e === undefined) refuse(ENOENT);
       return yield* this.node(inoOf(pid, e.sub), c);
+    }
+    if (sub === Sub.Task) {
+      if (!/^[1-9][0-9]{0,6}$/.test(name) || Number(name) >= PID_SPAN) refuse(ENOENT);
+      return yield* this.node(inoOf(pid, taskSub(Number(name), TaskSub.Dir)), c);
+    }
+    const task = splitTask(sub);
+    if (task !== undefined && task.e === TaskSub.Dir) {
+      const e = TASK_ENTRIES.find((x) => x.name === name);
+      if (e === undefined) refuse(ENOENT);
+      return yield* this.node(inoOf(pid, taskSub(task.tid, e.sub)), c);
     }
     if (sub === Sub.Fd || sub === Sub.FdInfo) {
       if (!/^(0|[1-9][0-9]{0,6})$/.test(name) || Number(name) >= MAX_FD) refuse(ENOENT);
@@ -242,6 +277,15 @@ export class ProcTree implements PseudoTree {
     if (sub === Sub.Dir) {
       return PID_ENTRIES.filter((e) => this.entry(e.sub) !== undefined)
         .map((e, k): ListEntry => ({ name: e.name, ino: inoOf(pid, e.sub), type: e.type, pos: 3 + k }));
+    }
+    if (sub === Sub.Task) {
+      const tids = [...(yield* this.info.status(pid)).tids].sort((a, b) => a - b);
+      return tids.map((t, k): ListEntry => ({ name: String(t), ino: inoOf(pid, taskSub(t, TaskSub.Dir)), type: NodeType.Dir, pos: 3 + k }));
+    }
+    const task = splitTask(sub);
+    if (task !== undefined) {
+      if (task.e !== TaskSub.Dir) refuse(ENOTDIR);
+      return TASK_ENTRIES.map((e, k): ListEntry => ({ name: e.name, ino: inoOf(pid, taskSub(task.tid, e.sub)), type: NodeType.Reg, pos: 3 + k }));
     }
     if (sub === Sub.FdInfo) yield* this.mayRead(pid, c);
     const base = sub === Sub.Fd ? FD_LINK : FD_INFO;
@@ -281,6 +325,8 @@ export class ProcTree implements PseudoTree {
       return utf8(yield* text(c));
     }
     const info = this.info;
+    const task = splitTask(sub);
+    if (task !== undefined) return yield* this.taskContent(pid, task.tid, task.e, c);
     if (sub >= FD_INFO && sub < FD_INFO + MAX_FD) {
       yield* this.mayRead(pid, c);
       return utf8(fdinfoText(yield* this.fdEntry(pid, sub - FD_INFO), yield* this.mounts()));
@@ -311,7 +357,28 @@ export class ProcTree implements PseudoTree {
         return utf8(mountsText(yield* this.mounts(), (yield* info.ident(pid)).root));
       case Sub.MountInfo:
         return utf8(mountinfoText(yield* this.mounts(), (yield* info.ident(pid)).root));
-      case Sub.Dir: case Sub.Fd: case Sub.FdInfo: case Sub.Cwd: case Sub.Root: case Sub.Exe:
+      case Sub.Dir: case Sub.Fd: case Sub.FdInfo: case Sub.Cwd: case Sub.Root: case Sub.Exe: case Sub.Task:
+        return refuse(ENOENT);
+    }
+  }
+
+  /** A file of /proc/PID/task/TID: the thread's own stat, status and comm, the process's cmdline and statm. */
+  private *taskContent(pid: number, tid: number, e: TaskSub, c: Caller): Gen<Uint8Array> {
+    const info = this.info;
+    switch (e) {
+      case TaskSub.Stat: {
+        const s = yield* info.thread(pid, tid);
+        return utf8(statText(s, yield* info.limits(pid), yield* this.allowed(s, c)));
+      }
+      case TaskSub.Status:
+        return utf8(statusText(yield* info.thread(pid, tid), this.machine.cpus));
+      case TaskSub.Comm:
+        return utf8(`${(yield* info.thread(pid, tid)).comm}\n`);
+      case TaskSub.Cmdline:
+        return yield* info.cmdline(pid);
+      case TaskSub.Statm:
+        return utf8(statmText(yield* info.thread(pid, tid)));
+      case TaskSub.Dir:
         return refuse(ENOENT);
     }
   }

@@ -76,6 +76,10 @@ export class ProcInfoClient {
     return this.about(pid, (s) => s.status(pid) as Gen<unknown> as Gen<ProcStatus>);
   }
 
+  thread(pid: number, tid: number): Gen<ProcStatus> {
+    return this.about(pid, (s) => s.thread(pid, tid) as Gen<unknown> as Gen<ProcStatus>);
+  }
+
   cmdline(pid: number): Gen<Uint8Array> {
     return this.about(pid, (s) => s.cmdline(pid));
   }
