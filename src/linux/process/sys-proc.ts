@@ -218,6 +218,9 @@ const WAIT_OPTIONS = WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE |
  */
 function* waitChild(ctx: SysContext, idtype: number, id: number, options: number): Generator<import("../../kernel/sched/thread.js").Block, WaitFound | undefined | number, unknown> {
   const s = sys(ctx), me = ctx.thread.proc.pid;
+  // A signal ends the wait only after one more look (do_wait scans before it checks for
+  // signals): the SIGCHLD of the change that woke it must not hide the change.
+  let interrupted = false;
   for (;;) {
     const seq = s.seq(me);
     let found: WaitFound;
@@ -232,11 +235,11 @@ function* waitChild(ctx: SysContext, idtype: number, id: number, options: number
       return found;
     }
     if ((options & WNOHANG) !== 0) return undefined;
-    if (ctx.thread.doomed) return -ERESTARTSYS;
+    if (ctx.thread.doomed || interrupted) return -ERESTARTSYS;
     if (s.seq(me) !== seq) continue;
     ctx.task.voluntarySwitches++;
     const got = yield* interruptible(ctx, childWait(me));
-    if (got === INTERRUPTED) return -ERESTARTSYS;
+    if (got === INTERRUPTED) interrupted = true;
   }
 }
 

@@ -50,6 +50,7 @@ import { synchronousSignal } from "../signals/faults.js";
 import { stopTimers } from "../signals/itimers.js";
 import { getReg } from "../signals/regs.js";
 import { sendSignal, type Receiver } from "../signals/send.js";
+import { STOPPED_WHAT } from "../signals/job-stop.js";
 import { fromProcess, SI, type SigInfo } from "../signals/siginfo.js";
 import { waitOn } from "../sys/wait.js";
 import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
@@ -485,6 +486,13 @@ export class LinuxSystem {
       if (c !== undefined) c.task.ppid = INIT_PID;
     }
     if (notice.orphans.length > 0) this.childChanged(INIT_PID);
+    // Groups this exit orphaned with stopped members: SIGHUP, then SIGCONT (kill_orphaned_pgrp).
+    for (const sig of [SIG.HUP, SIG.CONT]) {
+      for (const n of notice.hangup) {
+        const o = this.procs.get(n);
+        if (o !== undefined) this.signal(o, sig);
+      }
+    }
     if (notice.parent !== 0) {
       const parent = this.procs.get(notice.parent);
       if (parent !== undefined && notice.signal !== 0) {
@@ -544,6 +552,8 @@ export class LinuxSystem {
     const t = p.leader() ?? [...p.threads.values()][0];
     if (p.ended || t === undefined) return "dropped";
     const sent = sendSignal(this.receiver(p, t), info ?? fromProcess(sig, SI.KERNEL, 0, 0), "process");
+    // SIGCONT wakes every stopped thread of the process (send.ts woke the one it chose).
+    if (sig === SIG.CONT) for (const o of p.threads.values()) if (o.kthread?.block?.kind === "event" && o.kthread.block.what === STOPPED_WHAT) o.sig.interrupt?.();
     this.settle(p);
     return sent;
   }
