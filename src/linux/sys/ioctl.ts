@@ -15,6 +15,7 @@ import { O, type OpenFile } from "../vfs/open-file.js";
 import { isReg } from "../vfs/perm.js";
 import { gm, intArg } from "./fs-common.js";
 import { argAddr, readGuest, Struct, writeGuest } from "./guest-mem.js";
+import { isTerminal, ttyIoctl } from "../tty/ioctl.js";
 
 export const FIOCLEX = 0x20006601, FIONCLEX = 0x20006602, FIOASYNC = 0x8004667d, FIONBIO = 0x8004667e, FIONREAD = 0x4004667f;
 export const FIGETBSZ = 0x20000002;
@@ -109,6 +110,7 @@ const ioctl: Handler = (ctx, a) => {
         return 0;
       })();
     default:
+      if (isTerminal(f)) return ttyIoctl(ctx, f, cmd, argp, intArg(a, 2));
       if (isTtyCmd(cmd)) return tty(ctx, f, cmd, argp);
       return -E.ENOTTY;
   }

@@ -135,6 +135,11 @@ export class Console {
     this.termios = t;
   }
 
+  /** The host terminal's size now, if it has one (the console terminal's SIGWINCH). */
+  hostWinsize(): { rows: number; cols: number } | undefined {
+    return this.opts.tty?.winsize?.();
+  }
+
   winsize(): { rows: number; cols: number; xpixel: number; ypixel: number } {
     if (this.size !== undefined) return this.size;
     const w = this.opts.tty?.winsize?.();

@@ -28,7 +28,7 @@ export interface Readiness {
   readonly host?: boolean;
 }
 
-export type ObjectKind = "pipe" | "eventfd";
+export type ObjectKind = "pipe" | "eventfd" | "tty";
 
 export interface FileObject {
   readonly kind: ObjectKind;

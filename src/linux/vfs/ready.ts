@@ -45,6 +45,7 @@ export function* readiness(k: Kernel, f: OpenFile): Generator<Block, Readiness, 
     }
     case "pipe":
     case "eventfd":
+    case "tty":
       throw new Error(`open file of kind ${f.kind} without its object`);
     default:
       return assertNever(f.kind);
