@@ -144,7 +144,9 @@ int main(int argc, char **argv) {
   kill(c, SIGCONT);
   r = waitpid(c, &st, 0);
   show("SIGTERM after SIGCONT", st);
-  chld_seen("exit");
+  /* qemu-user delivers the stop and continue SIGCHLDs that SA_NOCLDSTOP should have
+   * suppressed, some after this wait: the last one's code is Linux's only. */
+  if (linux_only) chld_seen("exit");
 
   c = sleeper();
   kill(c, SIGSTOP);

@@ -183,12 +183,18 @@ export class TtyTable implements CharDevices {
   hangup(tty: Tty): void {
     tty.hungUp = true;
     const leader = tty.session !== 0 ? this.sys.procs.get(tty.session) : undefined;
+    const pgrp = tty.pgrp;
     tty.session = 0;
     tty.pgrp = 0;
     tty.notify();
     if (leader !== undefined && !leader.ended) {
       this.sys.signal(leader, SIG.HUP);
       this.sys.signal(leader, SIG.CONT);
+    } else if (leader !== undefined && pgrp > 0) {
+      // The leader is exiting (its files close first): the group it would have hung up at its
+      // exit (tty_old_pgrp) gets SIGHUP and SIGCONT now.
+      this.signalGroup(pgrp, SIG.HUP);
+      this.signalGroup(pgrp, SIG.CONT);
     }
   }
 
