@@ -1,6 +1,8 @@
 // ioctl: the generic file commands (FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC, FIONREAD, FIGETBSZ)
-// for every descriptor, and the terminal commands for the console when the host stream behind
-// it is a terminal (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP). Anything else
+// for every descriptor; every other command on a terminal's file (a pty's sides, the console
+// terminal) goes to linux/tty/ioctl.ts; and the few terminal commands of a console file whose
+// host stream is a terminal while the console is not one (stdout a terminal, stdin not:
+// TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP). Anything else
 // is ENOTTY, Linux's answer for a command a file does not know — except a terminal command on
 // the terminal that is not built yet, which says so in the verbose log.
 //
