@@ -7,6 +7,7 @@
 // executed (not an executable, a directory, a malformed or foreign ELF); 127 the program or
 // its ELF interpreter was not found. Otherwise the guest's status (128+N for a signal).
 
+import { spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEADLOCK_EXIT_STATUS } from "../machine/port.js";
@@ -80,6 +81,57 @@ const DEFAULT_JOB = [
     "print('sha256(k42) =', hashlib.sha256(b'k42').hexdigest())",
   ].join("\n"),
 ];
+
+/** The host terminal's size now (synchronous: asks the terminal itself), if stdout is one. */
+function hostWinsize(): { rows: number; cols: number } | undefined {
+  if (process.stdout.isTTY !== true) return undefined;
+  const [cols, rows] = process.stdout.getWindowSize();
+  return { rows, cols };
+}
+
+/**
+ * Put the host terminal on stdin in raw mode, if it is one: the function that restores it (once;
+ * also at exit). All of the terminal's processing is the guest's line discipline's, output too
+ * (stty raw -echo: no OPOST, which Node's setRawMode keeps); setRawMode where stty is missing.
+ */
+function rawHostTerminal(): () => void {
+  const stdin = process.stdin;
+  if (stdin.isTTY !== true) return () => {};
+  const stty = (...args: string[]): string | undefined => {
+    const r = spawnSync("stty", args, { stdio: [0, "pipe", "ignore"], encoding: "utf8" });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  const saved = stty("-g");
+  let viaNode = false;
+  if (saved === undefined || stty("raw", "-echo") === undefined) {
+    if (typeof stdin.setRawMode !== "function") return () => {};
+    stdin.setRawMode(true);
+    viaNode = true;
+  }
+  let done = false;
+  const restore = (): void => {
+    if (done) return;
+    done = true;
+    if (viaNode) stdin.setRawMode(false);
+    else if (saved !== undefined) stty(saved);
+    process.removeListener("exit", restore);
+  };
+  process.on("exit", restore);
+  return restore;
+}
+
+/** The interactive shell of a root: bash -i, else sh -i (found on the guest's PATH). */
+function interactiveShell(root: string, env: readonly string[], cwd: string): string[] {
+  for (const sh of ["bash", "sh"]) {
+    try {
+      findProgram(root, sh, env, cwd);
+      return [sh, "-i"];
+    } catch (e) {
+      if (!(e instanceof RunFailure)) throw e;
+    }
+  }
+  throw new RunFailure(`no shell (bash or sh) on the guest's PATH in ${root}`, 127);
+}
 
 class RunFailure extends Error {
   constructor(message: string, readonly status: number) {
@@ -194,7 +246,9 @@ async function run(req: RunRequest, write: { out: (s: string) => void; err: (s: 
   } else {
     root = await ensureDefaultRoot();
   }
-  const program = req.program.length > 0 ? req.program : DEFAULT_JOB;
+  // No program and a terminal on stdin: an interactive shell of the root (bash, else sh).
+  const interactive = req.program.length === 0 && process.stdin.isTTY === true;
+  const program = req.program.length > 0 ? req.program : interactive ? interactiveShell(root, req.env, req.cwd) : DEFAULT_JOB;
   const found = findProgram(root, program[0], req.env, req.cwd);
   const straceOut = req.strace === undefined ? undefined : openStraceOutput(req.strace);
   if (typeof straceOut === "string") throw new RunFailure(`--strace: ${straceOut}`, 2);
@@ -215,16 +269,21 @@ async function run(req: RunRequest, write: { out: (s: string) => void; err: (s: 
     // The console is a terminal where the host's stream is one (isatty, the terminal's size).
     tty: {
       stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true,
-      winsize: () => (process.stdout.isTTY === true ? { rows: process.stdout.rows, cols: process.stdout.columns } : undefined),
+      // Asked of the host terminal each time (the event loop that would report a resize may be busy running the machine).
+      winsize: hostWinsize,
     },
     ...(req.verbose ? { log: (m: string) => write.err(`k42: ${m}\n`) } : {}),
     ...straceOut?.options,
   };
   const t0 = process.hrtime.bigint();
   let r: RunResult;
+  // A host terminal on stdin: raw for the run (the guest's line discipline does the editing,
+  // echoes and ^C), restored after it whatever happens.
+  const restore = rawHostTerminal();
   try {
     r = req.parallel ? await runProgramParallel(found.image, opts) : runProgram(found.image, opts);
   } finally {
+    restore();
     straceOut?.close();
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;

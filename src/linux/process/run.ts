@@ -320,6 +320,8 @@ function startPersonality(k: Kernel, plan: ExecPlan, opts: RunOptions, pt: Proce
     // The process's files: root and working directory, the console on descriptors 0, 1, 2.
     sys.spawn(t, function* () {
       yield* vfs.start(k, credOf(t.ctx), opts.cwd ?? "/");
+      // A host terminal on stdin: descriptors 0-2 become the console terminal (linux/tty).
+      yield* sys.ttys.adoptConsole(k, vfs, p);
     });
   }
   sys.startInit(pid);

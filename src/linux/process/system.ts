@@ -53,6 +53,8 @@ import { synchronousSignal } from "../signals/faults.js";
 import { stopTimers } from "../signals/itimers.js";
 import { getReg } from "../signals/regs.js";
 import { sendSignal, type Receiver } from "../signals/send.js";
+import { STOPPED_WHAT } from "../signals/job-stop.js";
+import { TtyTable } from "../tty/table.js";
 import { fromProcess, SI, type SigInfo } from "../signals/siginfo.js";
 import { waitOn } from "../sys/wait.js";
 import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
@@ -113,6 +115,8 @@ export class LinuxSystem {
   private readonly clocks = new Set<ThreadClock>();
 
   readonly pids: ProcessStub;
+  /** The terminals: ptys, the console terminal, controlling terminals (linux/tty). */
+  readonly ttys: TtyTable;
   /** Every live thread, by tid. */
   readonly threadsByTid = new Map<number, LinuxThread>();
   /** Live guest threads per processor (placement). */
@@ -129,6 +133,7 @@ export class LinuxSystem {
     readonly table: ProcessTable,
   ) {
     this.pids = k.ppc.stub(ProcessIface, pidServer);
+    this.ttys = new TtyTable(this);
     this.load = new Array<number>(k.topology.cpus).fill(0);
     this.installHome();
   }
@@ -266,7 +271,7 @@ export class LinuxSystem {
         if (t === undefined) throw new Error("an interruptible wait outside a guest thread's call");
         return interruptible(t.ctx, b);
       },
-      ns: this.ns, console: this.console, locks: this.locks,
+      ns: this.ns, console: this.console, locks: this.locks, devices: this.ttys,
       nofile: () => Number(task.limits.get(Rlimit.NOFILE)?.cur ?? 1024n), pid: () => pid, epoch: () => this.k.port.now(),
       ...(this.opts.pipes !== undefined ? { pipes: this.opts.pipes } : {}),
       // The file layer's waits (pipes, eventfds, FIFO opens): the calling thread's (sys/wait.ts).
@@ -494,6 +499,7 @@ export class LinuxSystem {
     // System V IPC: SEM_UNDO adjustments applied; removed segments whose last attach went, gone.
     yield* this.ipc.processEnded(this.k, p.pid, Number(this.time.realtimeNs() / 1_000_000_000n));
     this.releaseVfork(p);
+    this.ttys.processEnded(p);
     const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
     this.noteMain(p);
     this.procs.delete(p.pid);
@@ -502,6 +508,13 @@ export class LinuxSystem {
       if (c !== undefined) c.task.ppid = INIT_PID;
     }
     if (notice.orphans.length > 0) this.childChanged(INIT_PID);
+    // Groups this exit orphaned with stopped members: SIGHUP, then SIGCONT (kill_orphaned_pgrp).
+    for (const sig of [SIG.HUP, SIG.CONT]) {
+      for (const n of notice.hangup) {
+        const o = this.procs.get(n);
+        if (o !== undefined) this.signal(o, sig);
+      }
+    }
     if (notice.parent !== 0) {
       const parent = this.procs.get(notice.parent);
       let sig = notice.signal;
@@ -571,6 +584,8 @@ export class LinuxSystem {
     const t = p.leader() ?? [...p.threads.values()][0];
     if (p.ended || t === undefined) return "dropped";
     const sent = sendSignal(this.receiver(p, t), info ?? fromProcess(sig, SI.KERNEL, 0, 0), "process");
+    // SIGCONT wakes every stopped thread of the process (send.ts woke the one it chose).
+    if (sig === SIG.CONT) for (const o of p.threads.values()) if (o.kthread?.block?.kind === "event" && o.kthread.block.what === STOPPED_WHAT) o.sig.interrupt?.();
     this.settle(p);
     return sent;
   }
@@ -650,7 +665,10 @@ export class LinuxSystem {
         try {
           found = (yield* fsc(sys.pids.wait(P_ALL, 0, WEXITED | __WALL))) as unknown as WaitFound;
         } catch (e) {
-          if (e instanceof SysError && e.errno === 10) return; // ECHILD: nobody left
+          if (e instanceof SysError && e.errno === 10) { // ECHILD: nobody left
+            sys.ttys.shutdown();
+            return;
+          }
           throw e;
         }
         if ("none" in found) {

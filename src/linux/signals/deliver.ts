@@ -42,6 +42,7 @@ import { ERESTARTNOHAND, ERESTARTNOINTR, ERESTARTSYS, ERESTART_RESTARTBLOCK } fr
 import { checkCpuTimers } from "./itimers.js";
 import { fpStore } from "../../machine/power/fpu/fpscr.js";
 import { deliveryLine } from "./strace-line.js";
+import { STOPPED_WHAT, continuedWait, stopWait } from "./job-stop.js";
 
 /** restart_syscall's number (0 on both PowerPC ABIs). */
 const NR_RESTART_SYSCALL = 0;
@@ -49,7 +50,7 @@ const NR_RESTART_SYSCALL = 0;
 /** Anything for delivery to do (the cheap test made at every return to user mode). */
 function work(ctx: SysContext, c: Cpu): boolean {
   const t = ctx.sig, p = ctx.task.signals;
-  return p.groupExit !== undefined || p.stopped || signalPending(p, t) || t.savedMask !== undefined ||
+  return p.groupExit !== undefined || p.stopped || p.continuedNotice || signalPending(p, t) || t.savedMask !== undefined ||
     (t.entry.kind === "syscall" && restartCode(c) !== 0);
 }
 
@@ -69,7 +70,7 @@ export function returnToUser(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefi
   ctx.cpu = c;
   const t = ctx.sig, p = ctx.task.signals, its = p.itimers;
   if (t.pending.set === 0n && p.shared.set === 0n && t.entry === INTERRUPT_ENTRY && t.savedMask === undefined &&
-    p.groupExit === undefined && !p.stopped && its.virt.expiry === undefined && its.prof.expiry === undefined &&
+    p.groupExit === undefined && !p.stopped && !p.continuedNotice && its.virt.expiry === undefined && its.prof.expiry === undefined &&
     its.posix.cpuArmed.size === 0) return undefined;
   checkCpuTimers(ctx);
   if (!work(ctx, c)) {
@@ -103,6 +104,7 @@ function doSignal(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefined {
   for (;;) {
     if (p.groupExit !== undefined) return death(ctx, p.groupExit, pendingInfo(ctx, p.groupExit));
     if (p.stopped) return stopped(ctx);
+    if (p.continuedNotice) return continuedWait(ctx);
     const n = nextSignal(ctx);
     if (n === undefined) break;
     const act = p.action(n.sig);
@@ -121,9 +123,7 @@ function doSignal(ctx: SysContext, c: Cpu): ThreadEnd | Wait | undefined {
       case DefaultAction.Continue:
         continue;
       case DefaultAction.Stop:
-        p.stopped = true;
-        ctx.log(`${signalName(n.sig)}: the process stops until SIGCONT (no parent is told: processes come with the integrator)`);
-        return stopped(ctx);
+        return stopWait(ctx, n.sig, stopped(ctx));
       case DefaultAction.Terminate:
       case DefaultAction.Core:
         return death(ctx, n.sig, n.info);
@@ -158,7 +158,7 @@ function death(ctx: SysContext, sig: number, info: SigInfo | undefined): ThreadE
 /** The stopped process's thread waits for SIGCONT (or SIGKILL), then delivery goes on. */
 function stopped(ctx: SysContext): Wait {
   const p = ctx.task.signals, t = ctx.sig;
-  const what = "stopped (SIGCONT continues it)";
+  const what = STOPPED_WHAT;
   return {
     what,
     *run(): Generator<Block, ThreadEnd | undefined, unknown> {

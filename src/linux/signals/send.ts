@@ -70,6 +70,7 @@ function prepare(r: Receiver, sig: number): boolean {
     r.thread.pending.drop(STOP_SIGNALS);
     if (p.stopped) {
       p.stopped = false;
+      p.continuedNotice = true; // the continued process tells its parent (job-stop.ts)
       r.thread.interrupt?.(); // the stopped thread runs again
     }
   }

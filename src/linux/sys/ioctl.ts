@@ -1,6 +1,8 @@
 // ioctl: the generic file commands (FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC, FIONREAD, FIGETBSZ)
-// for every descriptor, and the terminal commands for the console when the host stream behind
-// it is a terminal (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP). Anything else
+// for every descriptor; every other command on a terminal's file (a pty's sides, the console
+// terminal) goes to linux/tty/ioctl.ts; and the few terminal commands of a console file whose
+// host stream is a terminal while the console is not one (stdout a terminal, stdin not:
+// TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP). Anything else
 // is ENOTTY, Linux's answer for a command a file does not know — except a terminal command on
 // the terminal that is not built yet, which says so in the verbose log.
 //
@@ -15,6 +17,7 @@ import { O, type OpenFile } from "../vfs/open-file.js";
 import { isReg } from "../vfs/perm.js";
 import { gm, intArg } from "./fs-common.js";
 import { argAddr, readGuest, Struct, writeGuest } from "./guest-mem.js";
+import { isTerminal, ttyIoctl } from "../tty/ioctl.js";
 
 export const FIOCLEX = 0x20006601, FIONCLEX = 0x20006602, FIOASYNC = 0x8004667d, FIONBIO = 0x8004667e, FIONREAD = 0x4004667f;
 export const FIGETBSZ = 0x20000002;
@@ -109,6 +112,7 @@ const ioctl: Handler = (ctx, a) => {
         return 0;
       })();
     default:
+      if (isTerminal(f)) return ttyIoctl(ctx, f, cmd, argp, intArg(a, 2));
       if (isTtyCmd(cmd)) return tty(ctx, f, cmd, argp);
       return -E.ENOTTY;
   }

@@ -39,6 +39,8 @@ export class SignalState {
   readonly shared = new SigPending();
   /** The process is stopped by a stop signal (SIGNAL_STOP_STOPPED) until SIGCONT or SIGKILL. */
   stopped = false;
+  /** SIGCONT continued the stopped process: its parent is still to be told (SIGNAL_CLD_CONTINUED). */
+  continuedNotice = false;
   /** The signal whose default action is taking the whole process down (SIGNAL_GROUP_EXIT). */
   groupExit: number | undefined;
   /** ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF (setitimer, alarm). */

@@ -6,9 +6,10 @@
 //
 // The console is a terminal only when the host stream behind it is one: then TCGETS answers
 // with the settings the program last set (Linux's defaults at first) and TIOCGWINSZ with the
-// host terminal's size; otherwise both are ENOTTY, as for a pipe or a file. Settings are kept,
-// not applied to the host terminal (raw mode and the line discipline come with the terminal
-// issue).
+// host terminal's size; otherwise both are ENOTTY, as for a pipe or a file. When stdin is a
+// terminal, the personality makes the console a real terminal instead (linux/tty/table.ts
+// adoptConsole: the line discipline in k42, the host terminal raw), and these settings serve
+// only console files left over (a stream that is not a terminal).
 
 import { ERESTARTSYS, INTERRUPTED } from "../signals/interruptible.js";
 import type { Kernel } from "../../kernel/kernel.js";
@@ -133,6 +134,11 @@ export class Console {
     const t = b.slice(0, TERMIOS_SIZE);
     if (le) for (const o of [0, 4, 8, 12, 36, 40]) t.subarray(o, o + 4).reverse();
     this.termios = t;
+  }
+
+  /** The host terminal's size now, if it has one (the console terminal's SIGWINCH). */
+  hostWinsize(): { rows: number; cols: number } | undefined {
+    return this.opts.tty?.winsize?.();
   }
 
   winsize(): { rows: number; cols: number; xpixel: number; ypixel: number } {

@@ -128,6 +128,10 @@ function* makeFile(k: Kernel, v: Vfs, cred: Cred, f: Found, flags: number, creat
     case NodeType.Chr:
     case NodeType.Blk:
       if ((f.node.mnt.flags & MS_NODEV) !== 0) throw new SysError(E.EACCES);
+      if (type === NodeType.Chr && v.devices !== undefined) {
+        const dev = yield* v.devices.open(k, v, cred, f, flags, keep);
+        if (dev !== undefined) return dev;
+      }
       if (type === NodeType.Chr && (a.rdev === DEV_TTY || a.rdev === DEV_CONSOLE)) {
         if (a.rdev === DEV_TTY && !v.console.isTty(Stream.Device)) throw new SysError(E.ENXIO); // no controlling terminal
         return v.newFile("console", keep, f.node, undefined, Stream.Device);

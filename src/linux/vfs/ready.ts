@@ -49,6 +49,7 @@ export function* readiness(k: Kernel, f: OpenFile): Generator<Block, Readiness, 
     case "epoll":
     case "timerfd":
     case "signalfd":
+    case "tty":
       throw new Error(`open file of kind ${f.kind} without its object`);
     default:
       return assertNever(f.kind);

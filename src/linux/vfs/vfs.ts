@@ -50,6 +50,14 @@ export interface VfsOptions {
    * interruptible.
    */
   readonly interruptible?: (b: Block) => Generator<Block, unknown, unknown>;
+  /** Character devices the personality drives itself (terminals: linux/tty/table.ts). */
+  readonly devices?: CharDevices;
+}
+
+/** The file layer's hook for devices the personality drives (opened in open.ts). */
+export interface CharDevices {
+  /** Open the character device `found` (flags: open's; keep: what F_GETFL shows): an open file, or undefined when the file server drives it. */
+  open(k: Kernel, v: Vfs, cred: Cred, found: Found, flags: number, keep: number): Generator<Block, OpenFile | undefined, unknown>;
 }
 
 export class Vfs {
@@ -84,6 +92,11 @@ export class Vfs {
   /** The pipe server's root handle, if the runner started one. */
   get pipeServer(): Handle | undefined {
     return this.opts.pipes;
+  }
+
+  /** The personality's character devices (VfsOptions.devices). */
+  get devices(): CharDevices | undefined {
+    return this.opts.devices;
   }
 
   /** An interruptible wait for `b` (VfsOptions.interruptible), if the process has one. */

@@ -2,8 +2,8 @@
 // drivers/char/mem.c and random.c — null (1:3), zero (1:5), full (1:7), random (1:8), urandom
 // (1:9). random and urandom come from a generator seeded at start, so a deterministic run reads
 // the same bytes every time. The terminal devices tty (5:0) and console (5:1) belong to the
-// Linux personality, which owns the console and opens them itself; ptmx (5:2) waits for the
-// pseudo-terminal server.
+// Linux personality, which owns the console and the pseudo-terminals (ptmx 5:2, pts 136:N) and
+// opens them itself.
 
 import { Errno, fail } from "./errno.js";
 import type { DeviceIo, DeviceTable } from "./memfs/open.js";
@@ -111,7 +111,7 @@ export class MemoryDevices implements DeviceTable {
       case DEV_TTY: case DEV_CONSOLE:
         return fail(Errno.ENXIO, "the terminal is opened by the Linux personality, not the file server");
       case DEV_PTMX:
-        return fail(Errno.ENODEV, "pseudo-terminals come with the terminal server (issue 10)");
+        return fail(Errno.ENODEV, "pseudo-terminals are opened by the Linux personality, not the file server");
       default:
         return undefined;
     }

@@ -105,6 +105,13 @@ export const ProcessIface = defineInterface("ProcessLinux", {
   stopped: method([u32], json),
   /** Every live process (for /proc and the end of the machine). */
   list: method([], json),
+  /**
+   * Is process group `pgid` (0: the caller's) orphaned — no live member has a parent in another
+   * group of the same session (will_become_orphaned_pgrp)? 1 or 0. Job control asks it: stop
+   * signals from the terminal are dropped for such a group, and its reads from the terminal in
+   * the background are EIO.
+   */
+  orphaned: method([f64], u32),
 });
 
 export type ProcessStub = Stub<typeof ProcessIface>;

@@ -39,6 +39,8 @@ interface Rec {
   /** A stop or a continue not yet reported to a wait (WUNTRACED / WCONTINUED). */
   stop: number | undefined;
   continued: boolean;
+  /** Stopped now (between a stop and its continue), whether reported or not: orphaned groups' hangup. */
+  halted: boolean;
   /** execve happened (setpgid by the parent is EACCES afterwards). */
   execed: boolean;
   /** Thread ids of the group other than the leader's (its pid). */
@@ -97,7 +99,7 @@ export class PidSpace {
 }
 
 function record(pid: number, ppid: number, pgid: number, sid: number, uid: number, exitSignal: number): Rec {
-  return { pid, ppid, pgid, sid, uid, exitSignal, zombie: false, status: 0, stop: undefined, continued: false, execed: false, threads: new Set() };
+  return { pid, ppid, pgid, sid, uid, exitSignal, zombie: false, status: 0, stop: undefined, continued: false, halted: false, execed: false, threads: new Set() };
 }
 
 const idsOf = (r: Rec): ProcessIds => ({ pid: r.pid, ppid: r.ppid, pgid: r.pgid, sid: r.sid });
@@ -150,6 +152,7 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
     me.status = status;
     me.stop = undefined;
     me.continued = false;
+    me.halted = false;
     const orphans: number[] = [];
     for (const r of s.procs.values()) {
       if (r.ppid === me.pid) {
@@ -158,7 +161,7 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
       }
     }
     const parent = s.procs.get(me.ppid);
-    const notice: ExitNotice = { parent: parent === undefined ? 0 : parent.pid, signal: me.exitSignal, orphans, hangup: [] };
+    const notice: ExitNotice = { parent: parent === undefined ? 0 : parent.pid, signal: me.exitSignal, orphans, hangup: this.hangups(me, parent, orphans) };
     return asJson(notice);
   }
 
@@ -166,6 +169,46 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
     const me = this.self(ctx);
     if (!me.zombie) throw new ServerErrno(EINVAL);
     this.space.procs.delete(me.pid);
+  }
+
+  /**
+   * kill_orphaned_pgrp at `me`'s exit: its own group, when its parent linked it to the session,
+   * and each child's group in the same session, if the exit orphaned the group and a member is
+   * stopped: the live members of those groups (they get SIGHUP, then SIGCONT).
+   */
+  private hangups(me: Rec, parent: Rec | undefined, children: readonly number[]): number[] {
+    const groups = new Set<number>();
+    const consider = (pgid: number): void => {
+      if (!groups.has(pgid) && this.isOrphaned(pgid) && this.hasHalted(pgid)) groups.add(pgid);
+    };
+    if (parent !== undefined && parent.pgid !== me.pgid && parent.sid === me.sid) consider(me.pgid);
+    for (const c of children) {
+      const r = this.space.procs.get(c);
+      if (r !== undefined && r.pgid !== me.pgid && r.sid === me.sid) consider(r.pgid);
+    }
+    const out: number[] = [];
+    for (const r of this.space.procs.values()) if (groups.has(r.pgid) && !r.zombie) out.push(r.pid);
+    return out;
+  }
+
+  /** will_become_orphaned_pgrp: no live member has a parent (other than init) in another group of its session. */
+  private isOrphaned(pgid: number): boolean {
+    for (const r of this.space.procs.values()) {
+      if (r.pgid !== pgid || r.zombie || r.ppid === INIT_PID) continue;
+      const p = this.space.procs.get(r.ppid);
+      if (p !== undefined && p.pgid !== pgid && p.sid === r.sid) return false;
+    }
+    return true;
+  }
+
+  private hasHalted(pgid: number): boolean {
+    for (const r of this.space.procs.values()) if (r.pgid === pgid && r.halted && !r.zombie) return true;
+    return false;
+  }
+
+  orphaned(pgid: number, ctx: CallContext): number {
+    const g = pgid === 0 ? this.self(ctx).pgid : pgid;
+    return this.isOrphaned(g) ? 1 : 0;
   }
 
   exec(ctx: CallContext): void {
@@ -283,9 +326,11 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
     if (signal !== 0) {
       me.stop = signal;
       me.continued = false;
+      me.halted = true;
     } else {
       me.stop = undefined;
       me.continued = true;
+      me.halted = false;
     }
     return asJson({ parent: me.ppid });
   }
