@@ -151,3 +151,13 @@ test("the trace records the seed and epoch a run used (they repeat it)", () => {
   const ev = trace.find((e) => e.major === Major.Linux && e.minor === Linux.GuestTime);
   assert.deepEqual(ev?.data.slice(0, 2), [99, 1_234_567]);
 });
+
+test("a parallel machine of one processor ends when its program does (the quiescence token passed to itself)", { timeout: 120_000 }, async () => {
+  // On one processor the token of the global generation went to the processor itself as a ring
+  // message, which the same poll took again, for ever, while anyone waited for a global
+  // generation: `k42 run --parallel` (one processor by default) never ended. Bounded by the
+  // test's own timeout, so a regression fails instead of hanging the suite.
+  const exe = buildGuest("ppc64le", "mm/touch.c");
+  const r = await runProgramParallel(new Uint8Array(readFileSync(exe)), { argv: [exe, "30"], exePath: exe, memBytes: 64 << 20, cpus: 1 });
+  assert.equal(r.exitCode, 0, r.error ?? "");
+});

@@ -52,8 +52,19 @@ export class Quiescence {
     this.active[t.gen]--;
   }
 
+  /**
+   * The token passed to this processor itself (a machine of one processor): it arrives at the
+   * next quiescent point. Sent as a message it would be received in the same poll of the ring,
+   * again and again for as long as someone waits: the processor would never leave that poll.
+   */
+  private tokenToSelf = false;
+
   /** Try to switch generations (called at every quiescent point: between thread steps, when idle). */
   advance(): void {
+    if (this.tokenToSelf) {
+      this.tokenToSelf = false;
+      this.tokenArrived(false);
+    }
     const other = this.cur ^ 1;
     if (this.active[other] === 0) {
       this.cur = other;
@@ -117,6 +128,8 @@ export class Quiescence {
   private passToken(): void {
     this.holdingToken = false;
     this.tokensPassed++;
-    this.msg.send((this.port.cpu + 1) % this.port.topology.cpus, MsgKind.Token);
+    const next = (this.port.cpu + 1) % this.port.topology.cpus;
+    if (next === this.port.cpu) this.tokenToSelf = true;
+    else this.msg.send(next, MsgKind.Token);
   }
 }
