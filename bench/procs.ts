@@ -34,8 +34,8 @@ function k42(bin: string, args: string[], mode: "deterministic" | "parallel", cp
     stdout: (b) => out.push(Buffer.from(b)), stderr: (b) => out.push(Buffer.from(b)),
   };
   const t0 = process.hrtime.bigint();
-  const check = (r: { exitCode: number; error?: string }, stdout: string): K42Timed => {
-    if (r.exitCode !== 0) throw new Error(`procs ${args.join(" ")} under k42ts: exit ${r.exitCode} ${r.error ?? ""}\n${stdout}`);
+  const check = (r: { exitCode: number; error?: string; deadlock?: string }, stdout: string): K42Timed => {
+    if (r.exitCode !== 0) throw new Error(`procs ${args.join(" ")} under k42ts (${mode}, ${cpus} cpus): exit ${r.exitCode} ${r.error ?? ""} ${r.deadlock ?? ""}\n${stdout}`);
     return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, stdout };
   };
   if (mode === "deterministic") {
@@ -67,7 +67,7 @@ export async function benchProcs(h: ProcsHooks): Promise<number> {
     { label: "fork + _exit + waitpid", mode: "fork", n: 200, cpus: 1 },
     { label: "fork + exec (static `true`) + waitpid", mode: "exec", n: 40, cpus: 1, extra: [bin] },
     { label: "pipe round trip, two processes", mode: "pipe", n: 2000, cpus: 1 },
-    { label: "futex ping-pong, two threads on two processors", mode: "futex", n: 2000, cpus: 2 },
+    { label: "futex ping-pong, two threads on two processors", mode: "futex", n: 20000, cpus: 2 },
   ];
   for (const c of cases) {
     const args = (n: number): string[] => [c.mode, String(n), ...(c.extra ?? [])];

@@ -73,9 +73,13 @@ export class Quiescence {
     if (this.holdingToken && this.genCount >= this.tokenArrivalGen + 2) this.passToken();
   }
 
-  /** True when this processor holds the token and could pass it by advancing (no active threads). */
+  /**
+   * True when this processor holds the token and could pass it by advancing (no active threads),
+   * or passed it to itself: either way the next quiescent point moves it, so the processor has
+   * work (a machine of one processor must not go idle with the token in hand).
+   */
   get tokenCanMove(): boolean {
-    return this.holdingToken && this.active[0] + this.active[1] === 0;
+    return this.tokenToSelf || (this.holdingToken && this.active[0] + this.active[1] === 0);
   }
 
   get activeThreads(): number {
