@@ -1,4 +1,5 @@
-// Processes against qemu-user: guest/proc/*.c (fork, vfork, execve, wait, kill, process groups
+// Processes against qemu-user: guest/proc/*.c (fork, vfork, execve, wait, kill, process groups,
+// record locks and flock between processes
 // and sessions; pthreads) built for ppc64, ppc64le and ppc32, static and dynamic, run under
 // qemu-user (the oracle) and k42ts in both run modes: stdout, stderr and the exit status must
 // be identical.
@@ -80,7 +81,7 @@ async function k42Run(t: Target, exe: string, linkage: Linkage, mode: Mode): Pro
 
 const CELLS: readonly [Linkage, Mode][] = [["static", "deterministic"], ["dynamic", "deterministic"], ["static", "parallel"]];
 
-for (const prog of ["fork", "threads", "sigproc"]) {
+for (const prog of ["fork", "threads", "sigproc", "locks"]) {
   for (const t of TARGETS) {
     for (const [linkage, mode] of CELLS) {
       test(`guest/proc/${prog}.c matches qemu-user (${t}, ${linkage}, ${mode})`, async () => {
