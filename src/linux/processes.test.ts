@@ -1,6 +1,5 @@
-// Processes against qemu-user: guest/proc/*.c (fork, vfork, execve, wait, kill, process groups,
-// record locks and flock between processes
-// and sessions; pthreads) built for ppc64, ppc64le and ppc32, static and dynamic, run under
+// Processes against qemu-user: guest/proc/*.c (fork, vfork, execve, wait, kill, process groups
+// and sessions; pthreads; record locks and flock between processes) built for ppc64, ppc64le and ppc32, static and dynamic, run under
 // qemu-user (the oracle) and k42ts in both run modes: stdout, stderr and the exit status must
 // be identical.
 //
