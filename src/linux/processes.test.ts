@@ -1,7 +1,7 @@
 // Processes against qemu-user: guest/proc/*.c (fork, vfork, execve, wait, kill, process groups
 // and sessions; pthreads; record locks and flock between processes) built for ppc64, ppc64le
-// and ppc32, static and dynamic, run under qemu-user (the oracle) and k42ts in both run modes: stdout, stderr and the exit status must
-// be identical.
+// and ppc32, static and dynamic, run under qemu-user (the oracle) and k42ts in both run modes:
+// stdout, stderr and the exit status must be identical.
 //
 // A program that execs another PowerPC program cannot do so under qemu-user without the host's
 // binfmt_misc (which CI containers lack): the programs exec through the qemu binary named by
