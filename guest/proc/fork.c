@@ -197,5 +197,6 @@ int main(int argc, char **argv) {
   if (c == 0) _exit(31);
   printf("SIG_DFL again: waitpid right pid %s\n", waitpid(c, &status, 0) == c ? "yes" : "no");
   report("a zombie again", status);
+
   return 0;
 }

@@ -500,14 +500,19 @@ export class LinuxSystem {
     yield* this.ipc.processEnded(this.k, p.pid, Number(this.time.realtimeNs() / 1_000_000_000n));
     this.releaseVfork(p);
     this.ttys.processEnded(p);
-    const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
+    const notice = (yield* fsc(this.pids.exit(status, this.reaperOf(p)))) as unknown as ExitNotice;
     this.noteMain(p);
     this.procs.delete(p.pid);
+    // The children go to the nearest child subreaper, else init; a child that asked for a
+    // parent-death signal gets it (forget_original_parent), from the ended parent.
     for (const o of notice.orphans) {
       const c = this.procs.get(o);
-      if (c !== undefined) c.task.ppid = INIT_PID;
+      if (c === undefined) continue;
+      c.task.ppid = notice.reaper;
+      const sig = c.task.attrs.pdeathsig;
+      if (sig !== 0) this.signal(c, sig, fromProcess(sig, SI.USER, p.pid, p.task.creds.uid));
     }
-    if (notice.orphans.length > 0) this.childChanged(INIT_PID);
+    if (notice.orphans.length > 0) this.childChanged(notice.reaper);
     // Groups this exit orphaned with stopped members: SIGHUP, then SIGCONT (kill_orphaned_pgrp).
     for (const sig of [SIG.HUP, SIG.CONT]) {
       for (const n of notice.hangup) {
@@ -539,6 +544,19 @@ export class LinuxSystem {
       }
       this.childChanged(notice.parent);
     }
+  }
+
+  /**
+   * find_new_reaper: where `p`'s children go at its end — the nearest live ancestor that set
+   * PR_SET_CHILD_SUBREAPER, else init.
+   */
+  private reaperOf(p: LinuxProcess): number {
+    const seen = new Set<number>();
+    for (let a = this.procs.get(p.task.ppid); a !== undefined && !seen.has(a.pid); a = this.procs.get(a.task.ppid)) {
+      seen.add(a.pid);
+      if (a.task.attrs.childSubreaper && !a.ended) return a.pid;
+    }
+    return INIT_PID;
   }
 
   /** The wait of an execve for the other threads of process `pid` to end. */

@@ -206,5 +206,5 @@ function capAmbient(ctx: SysContext, op: bigint, cap: bigint, a4: bigint, a5: bi
 export const PRCTL_CALLS: Record<string, Handler> = { prctl };
 
 export const PRCTL_PARTIAL: Readonly<Record<string, string>> = {
-  prctl: "PR_SET_FPEXC: PR_FP_EXC_DISABLED only; PR_SET_ENDIAN: the process's own byte order only; PR_SET_MM: EPERM; PR_GET/SET_UNALIGN, PR_MCE_KILL(_GET), PR_SET_SECCOMP, PR_SET_VMA: EINVAL; PR_SET_PDEATHSIG and PR_SET_CHILD_SUBREAPER are recorded (no parent or children yet)",
+  prctl: "PR_SET_FPEXC: PR_FP_EXC_DISABLED only; PR_SET_ENDIAN: the process's own byte order only; PR_SET_MM: EPERM; PR_GET/SET_UNALIGN, PR_MCE_KILL(_GET), PR_SET_SECCOMP, PR_SET_VMA: EINVAL",
 };

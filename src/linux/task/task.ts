@@ -92,6 +92,9 @@ export class Task {
     t.voluntarySwitches = 0;
     t.hiwaterRss = 0;
     t.clearChildTid = 0;
+    // copy_process: the parent-death signal and the subreaper flag are not inherited.
+    t.attrs.pdeathsig = 0;
+    t.attrs.childSubreaper = false;
     return t;
   }
 

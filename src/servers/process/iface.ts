@@ -54,8 +54,10 @@ export interface ExitNotice {
   readonly parent: number;
   /** The exit signal the parent is sent (SIGCHLD unless clone said otherwise; 0: none). */
   readonly signal: number;
-  /** Children given to init by this exit (init may now reap them). */
+  /** Children given to a new parent by this exit (it may now reap them). */
   readonly orphans: readonly number[];
+  /** Their new parent: the nearest child subreaper among the ancestors, else init. */
+  readonly reaper: number;
   /**
    * Process groups this exit orphaned that have stopped members: POSIX sends them SIGHUP then
    * SIGCONT (the personality does, to these pids).
@@ -76,9 +78,11 @@ export const ProcessIface = defineInterface("ProcessLinux", {
   threadExit: method([u32], none),
   /**
    * The caller's process ended with wait status `status` (exit code << 8, or the signal | 0x80
-   * for a core): it becomes a zombie until its parent reaps it; its children go to init.
+   * for a core): it becomes a zombie until its parent reaps it; its children go to
+   * `reaper` (the nearest child subreaper among its ancestors, which the personality knows, or
+   * init; anything else that is not a live process of the caller's ancestry is taken as init).
    */
-  exit: method([u32], json),
+  exit: method([u32, u32], json),
   /**
    * The caller ended and its parent does not keep zombies (SIGCHLD ignored or SA_NOCLDWAIT, which
    * the parent's personality knows): its record goes now, and no wait will report it.

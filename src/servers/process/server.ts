@@ -143,7 +143,7 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
     if (me.threads.delete(tid)) this.space.tids.delete(tid);
   }
 
-  exit(status: number, ctx: CallContext): Json {
+  exit(status: number, reaper: number, ctx: CallContext): Json {
     const me = this.self(ctx);
     const s = this.space;
     for (const t of me.threads) s.tids.delete(t);
@@ -153,16 +153,27 @@ export class ProcessServer implements Impl<typeof ProcessIface> {
     me.stop = undefined;
     me.continued = false;
     me.halted = false;
+    const newParent = this.reaperFor(me, reaper);
     const orphans: number[] = [];
     for (const r of s.procs.values()) {
       if (r.ppid === me.pid) {
-        r.ppid = INIT_PID;
+        r.ppid = newParent;
         orphans.push(r.pid);
       }
     }
     const parent = s.procs.get(me.ppid);
-    const notice: ExitNotice = { parent: parent === undefined ? 0 : parent.pid, signal: me.exitSignal, orphans, hangup: this.hangups(me, parent, orphans) };
+    const notice: ExitNotice = { parent: parent === undefined ? 0 : parent.pid, signal: me.exitSignal, orphans, reaper: newParent, hangup: this.hangups(me, parent, orphans) };
     return asJson(notice);
+  }
+
+  /** The reaper the personality named, if it is a live ancestor of `me`; else init. */
+  private reaperFor(me: Rec, named: number): number {
+    const seen = new Set<number>();
+    for (let r = this.space.procs.get(me.ppid); r !== undefined && r.pid !== INIT_PID && !seen.has(r.pid); r = this.space.procs.get(r.ppid)) {
+      seen.add(r.pid);
+      if (r.pid === named && !r.zombie) return r.pid;
+    }
+    return INIT_PID;
   }
 
   release(ctx: CallContext): void {
