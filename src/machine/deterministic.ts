@@ -30,6 +30,7 @@ interface Pending {
 
 class DeterministicPort implements ProcessorPort {
   readonly clockUnit = "cycles";
+  readonly selfSendImmediate = false;
   clock = 0;
   /** Messages taken off the ring, ordered by (arrival, sequence): a binary heap. */
   private readonly heap: Pending[] = [];

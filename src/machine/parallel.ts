@@ -48,6 +48,7 @@ export interface ParallelBoot {
 
 class ParallelPort implements ProcessorPort {
   readonly clockUnit = "ns";
+  readonly selfSendImmediate = true;
   private readonly originOffsetMs: number;
 
   constructor(

@@ -33,6 +33,12 @@ export interface ProcessorPort {
   send(to: number, kind: number, payload?: Uint8Array): boolean;
   /** The next message that has arrived (in the deterministic mode: whose arrival time has come). */
   receive(): RingMessage | undefined;
+  /**
+   * Whether a message a processor sends itself can be received at once (parallel mode: it is
+   * in the ring) rather than after the interconnect's latency (deterministic mode). A handler
+   * that answers a message to itself with another would then never let its poll end.
+   */
+  readonly selfSendImmediate: boolean;
   /** True when a message has arrived and waits (a soft interrupt: preempt at the next safe point). */
   pending(): boolean;
   /** The machine's host input device (k42's stdin), the same device on every processor. */

@@ -53,9 +53,11 @@ export class Quiescence {
   }
 
   /**
-   * The token passed to this processor itself (a machine of one processor): it arrives at the
-   * next quiescent point. Sent as a message it would be received in the same poll of the ring,
-   * again and again for as long as someone waits: the processor would never leave that poll.
+   * The token passed to this processor itself (a machine of one processor) where such a
+   * message could be received at once (the parallel mode): it arrives at the next quiescent
+   * point instead. Sent through the ring it would be received in the same poll, again and again
+   * for as long as someone waits: the processor would never leave that poll. (In the
+   * deterministic mode the message's latency spaces the rounds; it goes as a message there.)
    */
   private tokenToSelf = false;
 
@@ -133,7 +135,7 @@ export class Quiescence {
     this.holdingToken = false;
     this.tokensPassed++;
     const next = (this.port.cpu + 1) % this.port.topology.cpus;
-    if (next === this.port.cpu) this.tokenToSelf = true;
+    if (next === this.port.cpu && this.port.selfSendImmediate) this.tokenToSelf = true;
     else this.msg.send(next, MsgKind.Token);
   }
 }
