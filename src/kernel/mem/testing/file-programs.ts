@@ -375,11 +375,18 @@ export function fileTruncate(k: Kernel, a: unknown): Finisher | void {
  * Page-ins that race the end of their mapping: a guest waits for a page whose read takes long
  * while processor 0 unmaps the region (the guest's retry is SIGSEGV), and a second page-in is
  * under way when the last mapping goes (the cache ends after it); nothing leaks.
+ *
+ * Each read is held (the pager's gate) until the unmap has returned: the unmap falls inside the
+ * read in both run modes. A read that merely took long (a delay) left the order to the host in
+ * the parallel mode: a driver held up past the read's end — a busy host pausing processor 0's
+ * worker — unmapped after the guest had its page, and the guest, rightly, read it (exit 0).
  */
 export function fileRace(k: Kernel, a: unknown): Finisher | void {
   const args = a as { objects?: MemoryChoices };
   return twoProcessors(k, args.objects, function* (d, log) {
-    const file = new FakeFile(k, pattern(4 * P), 200_000);
+    const file = new FakeFile(k, pattern(4 * P), 20_000);
+    let unmapped = false;
+    file.gate = () => unmapped;
     const files = d.ms.files;
     const cache = yield* files.acquire(source(file, 9));
     const A = d.space();
@@ -388,14 +395,17 @@ export function fileRace(k: Kernel, a: unknown): Finisher | void {
     const g = d.start(1, A, READER, { 4: FA, 6: 1, 7: OUT });
     while (file.ins === 0) yield* sleep(k, 1000); // the read is under way
     yield* A.unmap(FA, FA + 4 * P); // the last mapping: only the page-in holds the cache now
+    unmapped = true;
     log.push(`shared mapping unmapped during its page-in: guest ${show(yield* g)}; still cached ${(yield* files.find([0x802, 9])) !== undefined}`);
     // A private mapping: its copy-on-write FCM goes at once, the cache when its page-in ends.
+    unmapped = false;
     const again = yield* files.acquire(source(file, 9));
     yield* A.mapFile(FA, FA + 4 * P, { prot: RW, kind: RegionKind.File, flags: 0, file: again.id, offset: 0, shared: false });
     yield* again.release();
     const g2 = d.start(1, A, STORE, { 4: FA + 2 * P, 5: 1 });
     while (file.ins < 2) yield* sleep(k, 1000);
     yield* A.unmap(FA, FA + 4 * P);
+    unmapped = true;
     log.push(`private mapping unmapped during its page-in: guest ${show(yield* g2)}; still cached ${(yield* files.find([0x802, 9])) !== undefined}; pages read ${file.ins}`);
     yield* A.teardown();
     d.atEnd.push(() => `pager released ${file.released}`);
