@@ -516,3 +516,28 @@ export function fileProtectRace(k: Kernel, a: unknown): Finisher | void {
     yield* A.teardown();
   });
 }
+
+/**
+ * Page migration racing a writer (not a file's page, but the same two-processor driver): a guest
+ * on processor 1 increments a word of an anonymous page in a loop while processor 0 moves the
+ * page to a new frame again and again. No store may be lost: the final count is the number of
+ * increments. Known to fail in the parallel mode (migrate-race.test.ts): FCM.migrate copies the
+ * page before the shootdown of its translation, so stores made through a stale TLB entry in
+ * between land in the old frame and are lost.
+ */
+export function migrateRace(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { n: number };
+  return twoProcessors(k, {}, function* (d, log) {
+    const A = d.space();
+    yield* A.map(FA, FA + P, { prot: RW, kind: RegionKind.Anonymous, flags: 0 });
+    const g = d.start(1, A, COUNTER, { 4: FA, 6: args.n });
+    let moves = 0;
+    while (d.box.load(ACK) === 0) {
+      if ((yield* A.migrate([FA], { nodes: [0], strict: true })) === 0) moves++;
+      yield* sleep(k, 2000);
+    }
+    const end = yield* g;
+    log.push(`counter ${show(end)}; moved while it ran: ${moves > 3}; count ${yield* d.read(A, FA)} of ${args.n}`);
+    yield* A.teardown();
+  });
+}
