@@ -223,12 +223,15 @@ const sysMovePages: Handler = (ctx, a) => {
         if (!m.moved) left++;
         pending.flush ||= m.rel.flush;
         pending.frames.push(...m.rel.frames);
+        // The copies are made after the shootdown (Space.settle), with the FCMs' references.
+        pending.drops.push(...m.rel.drops);
+        (pending.moves ??= []).push(...(m.rel.moves ?? []));
       }
       return left;
     },
   }, { maxNumNodes: abiOf(ctx).maxNumNodes, memoryNodes: online(ctx), allowed: online(ctx) });
   // The old frames go back only after the shootdown that removes their translations.
-  if (!pending.flush && pending.frames.length === 0) return r;
+  if (!pending.flush && pending.frames.length === 0 && pending.drops.length === 0) return r;
   return (function* (): Pending {
     yield* ctx.space.settle(pending);
     return r;
