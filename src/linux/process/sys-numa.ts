@@ -13,6 +13,7 @@ import { GuestFault } from "../../machine/power/mmu.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { Placement } from "../../kernel/mem/system.js";
 import type { Release } from "../../kernel/mem/process.js";
+import { PageWait } from "../../kernel/mem/region.js";
 import { MpolMode, MPOL_MODE_FLAGS, getMempolicy, installTaskPolicy, parseSetMempolicy, type MemPolicy, type TaskPolicy } from "../numa/mempolicy.js";
 import { mbindResult, parseMbind, queueMisplacedPages, type MbindVma } from "../numa/mbind.js";
 import { checkMovePagesFlags, movePages } from "../numa/move-pages.js";
@@ -91,6 +92,7 @@ const sysSetMempolicy: Handler = (ctx, a) => {
 /** The node of the frame mapped at `va` after faulting it in for reading, or -EFAULT. */
 function pageNode(ctx: SysContext, va: number): number {
   const r = ctx.space.faultNow(va - (va % PAGE_SIZE), 0);
+  if (r.kind === "in progress") throw new PageWait(r.obj); // being migrated (or read): the call runs again after
   if (r.kind !== "mapped") return -E.EFAULT;
   return ctx.k.port.mem.frameNode(r.pa >>> 12);
 }
