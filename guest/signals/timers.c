@@ -17,6 +17,14 @@
  * SA_RESTART (a sleep is never restarted after a handler); a futex wait interrupted: EINTR
  * without SA_RESTART, restarted with it (the handler changes the word: EAGAIN); ITIMER_VIRTUAL
  * and ITIMER_PROF firing on CPU time.
+ *
+ * Nothing here depends on how long the program takes between arming a timer and entering the
+ * call the timer is to interrupt (the first call through a lazily bound PLT entry, a page-in,
+ * the host pausing the emulator can all take longer than a timer's 10 ms): a wait that only a
+ * signal ends is interrupted by a periodic timer (an expiry before the call runs the handler
+ * early, the next one interrupts the call) and the output says whether the handler ran during
+ * the call, not how often; a sigsuspend's timer signal is blocked until the call unblocks it.
+ * A one-shot timer is kept where an early expiry gives the same outcome.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +73,19 @@ static void once(long us) {
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/** ITIMER_REAL every `us` microseconds: whatever the call after it waits for, one expiry comes during it. */
+static void every(long us) {
+    struct itimerval it = { { us / 1000000, us % 1000000 }, { us / 1000000, us % 1000000 } };
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm(void) {
+    struct itimerval zero = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &zero, NULL);
+}
+
+static const char *yes(int b) { return b ? "yes" : "no"; }
+
 static void alarms(void) {
     printf("alarm(5) -> %u\n", alarm(5));
     printf("alarm(3) -> %u\n", alarm(3));
@@ -96,8 +117,9 @@ static void periodic(void) {
     struct itimerval it = { { 0, 10 * MS }, { 0, 10 * MS } };
     setitimer(ITIMER_REAL, &it, NULL);
     for (int i = 0; i < 3; i++) {
+        int before = alrm;
         int r = pause();
-        printf("pause -> %d %s, alarms so far %d\n", r, err(r), alrm);
+        printf("pause -> %d %s, the handler ran: %s\n", r, err(r), yes(alrm > before));
     }
     struct itimerval zero = { { 0, 0 }, { 0, 0 } };
     setitimer(ITIMER_REAL, &zero, NULL);
@@ -105,7 +127,8 @@ static void periodic(void) {
 
 /* sigsuspend woken by a signal whose action is SIG_IGN (pending while blocked): delivery finds
    nothing to run, so the call starts again (ERESTARTNOHAND without a handler) with its mask,
-   and the next signal, caught, ends it with EINTR. */
+   and the next signal, caught, ends it with EINTR. SIGALRM is blocked until sigsuspend unblocks
+   it, so that an early expiry waits for the call. */
 static void suspend_restarted(void) {
     sigset_t block, empty, pend;
     signal(SIGUSR1, SIG_IGN);
@@ -117,6 +140,8 @@ static void suspend_restarted(void) {
     printf("ignored SIGUSR1 pending while blocked: %d\n", sigismember(&pend, SIGUSR1));
     install(SIGALRM, on_alrm, 0);
     alrm = 0;
+    sigaddset(&block, SIGALRM);
+    sigprocmask(SIG_BLOCK, &block, NULL);
     once(10 * MS);
     sigemptyset(&empty);
     int r = sigsuspend(&empty);
@@ -167,32 +192,38 @@ static void timedwait(void) {
     printf("sigtimedwait for a timer -> %d %s, handler ran %d\n", r, code(info.si_code), alrm);
     sigprocmask(SIG_UNBLOCK, &alrmset, NULL);
 
-    once(10 * MS);
+    alrm = 0;
+    every(10 * MS);
     r = sigtimedwait(&set, &info, &long_);
-    printf("sigtimedwait USR1, SIGALRM comes -> %d %s, handler ran %d\n", r, err(r), alrm);
+    disarm();
+    printf("sigtimedwait USR1, SIGALRM comes -> %d %s, the handler ran: %s\n", r, err(r), yes(alrm > 0));
     sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static void sleeps(int restart) {
     install(SIGALRM, on_alrm, restart ? SA_RESTART : 0);
     alrm = 0;
-    once(10 * MS);
+    every(10 * MS);
     struct timespec req = { 2, 0 }, rem = { 0, 0 };
     int r = nanosleep(&req, &rem);
-    printf("nanosleep 2 s%s, SIGALRM -> %d %s, handler ran %d, time left in (0, 2 s): %s\n", restart ? " (SA_RESTART)" : "", r, err(r), alrm,
+    disarm();
+    printf("nanosleep 2 s%s, SIGALRM -> %d %s, the handler ran: %s, time left in (0, 2 s): %s\n", restart ? " (SA_RESTART)" : "", r, err(r), yes(alrm > 0),
            (rem.tv_sec > 0 || rem.tv_nsec > 0) && rem.tv_sec < 2 ? "yes" : "no");
     alrm = 0;
-    once(10 * MS);
+    every(10 * MS);
     r = pause();
-    printf("pause%s -> %d %s, handler ran %d\n", restart ? " (SA_RESTART)" : "", r, err(r), alrm);
+    disarm();
+    printf("pause%s -> %d %s, the handler ran: %s\n", restart ? " (SA_RESTART)" : "", r, err(r), yes(alrm > 0));
 }
 
 static void futexes(void) {
     install(SIGALRM, on_alrm, 0);
     word = 0;
-    once(10 * MS);
+    every(10 * MS);
     long r = syscall(SYS_futex, &word, FUTEX_WAIT, 0, NULL, NULL, 0);
+    disarm();
     printf("futex wait, SIGALRM -> %ld %s\n", r, err((int)r));
+    /* An expiry before the call sets the word first: EAGAIN at once, the same answer. */
     install(SIGALRM, on_alrm_word, SA_RESTART);
     word = 0;
     once(10 * MS);
@@ -229,13 +260,16 @@ int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "read") == 0) {
         char buf[16];
         install(SIGALRM, on_alrm, 0);
-        once(10 * MS);
+        every(10 * MS);
         int r = (int)read(0, buf, sizeof buf);
-        printf("read of an empty pipe, SIGALRM -> %d %s, handler ran %d\n", r, err(r), alrm);
+        disarm();
+        printf("read of an empty pipe, SIGALRM -> %d %s, the handler ran: %s\n", r, err(r), yes(alrm > 0));
+        /* An expiry before the call closes descriptor 0 first: EBADF at once, the same answer. */
         install(SIGALRM, on_alrm_close, SA_RESTART);
+        alrm = 0;
         once(10 * MS);
         r = (int)read(0, buf, sizeof buf);
-        printf("the same with SA_RESTART (the handler closes it) -> %d %s, handler ran %d\n", r, r < 0 && errno == EBADF ? "EBADF" : err(r), alrm);
+        printf("the same with SA_RESTART (the handler closes it) -> %d %s, the handler ran: %s\n", r, r < 0 && errno == EBADF ? "EBADF" : err(r), yes(alrm > 0));
         return 0;
     }
     alarms();

@@ -78,11 +78,18 @@ export interface FCM {
   /** Is `page` held by this FCM itself (not only by an ancestor)? */
   holds(page: number): boolean;
   /**
-   * Move the FCM's own copy of `page` to a new frame from `choice` (page migration): returns the
-   * old frame (freed by the caller after the shootdown), or -1 if the FCM does not hold the page
-   * or no frame is free where `choice` allows.
+   * Page migration, step 1 (Process.migrate): mark the FCM's own copy of `page` as moving and
+   * return its frame; -1 if the page cannot move here (not held, a file's page, or shared memory
+   * that another mapping may reach). A fault on the page from now on waits for the move.
    */
-  migrate(page: number, choice: NodeChoice): number;
+  markMove(page: number): number;
+  /**
+   * Page migration, step 3 (after the shootdown of the page's translation, Space.settle): if the
+   * page is still marked with frame `old`, copy it to a new frame from `choice` and switch the
+   * entry. `old` is returned for the caller to free (-1: not moved — the page went meanwhile, or
+   * no frame is free there); `wake`: processors with faults waiting for the move.
+   */
+  move(page: number, old: number, choice: NodeChoice): { old: number; wake: number[] };
   /** Drop pages [first, first + count) from the cache; returns their frames (the caller frees them after shootdown). */
   release(first: number, count: number): number[];
   /** Adjust the count of references (regions, holders, page-ins under way); returns the new count. */
@@ -136,7 +143,10 @@ export interface FCM {
 
 /** Flag bits of an index entry (the page-table format's protection bits, unused by the index). */
 const enum Ix {
+  /** A file's page: written since its last write-back. */
   Dirty = 2,
+  /** An anonymous object's page (which has no dirty tracking: the same bit): being migrated. */
+  Moving = 2,
   /** Being read; the frame is not the page yet. */
   Pending = 4,
   /** With Pending: the file changed under the read (read again). Alone: the read failed. */
@@ -238,7 +248,11 @@ class FcmRep implements FCM {
       this.own.add(FAULTS, 1);
       if (this.w.load(FILE) !== 0) return this.filePage(page, write, choice);
       const e = this.entry(page);
-      if (e !== EMPTY) return { pa: frameOf(e), readOnly: false, zeroed: false, copied: false };
+      if (e !== EMPTY) {
+        if ((e & Ix.Moving) === 0) return { pa: frameOf(e), readOnly: false, zeroed: false, copied: false };
+        this.wantWake(); // being migrated: wait for the object's event (its move wakes us)
+        return { wait: this.ctx.id };
+      }
       const parent = this.w.load(PARENT);
       const k = this.ctx.k;
       const from = parent === 0 ? -1 : k.cos.callNow(parent as ObjRef<FCM>, (p) => p.supply(page, choice));
@@ -369,24 +383,44 @@ class FcmRep implements FCM {
     }
   }
 
-  migrate(page: number, choice: NodeChoice): number {
+  // Page migration, Linux's order (migration entries): the page is made unreachable first —
+  // marked, its translation removed and shot down — and copied only then, so that no store made
+  // through a translation another processor still held can land in the old frame after the copy
+  // (it would be lost). A fault on a marked page waits for the move, as one on a page being read
+  // waits for the read. A file's pages, and shared memory that another region (another address
+  // space's) may map, stay where they are: only the caller's own translation is removed.
+
+  markMove(page: number): number {
     const l = this.lockOf(page);
     acquire(this.w, l);
     try {
       const e = this.entry(page);
-      // A file's pages may be mapped by many address spaces: they stay where they are.
-      if (e === EMPTY || (e & (Ix.Pending | Ix.Stale)) !== 0 || this.w.load(FILE) !== 0) return -1;
-      const old = frameOf(e);
+      if (e === EMPTY || this.w.load(FILE) !== 0 || (this.w.load(SHARED) !== 0 && this.w.load(REFS) > 1)) return -1;
+      this.setEntry(page, frameOf(e), Ix.Moving);
+      return frameOf(e);
+    } finally {
+      release(this.w, l);
+    }
+  }
+
+  move(page: number, old: number, choice: NodeChoice): { old: number; wake: number[] } {
+    const l = this.lockOf(page);
+    acquire(this.w, l);
+    try {
+      const e = this.entry(page);
+      // Gone meanwhile (munmap, MADV_DONTNEED, fork handed the page to a new parent): nothing to move.
+      if (e === EMPTY || frameOf(e) !== old || (e & Ix.Moving) === 0) return { old: -1, wake: this.takeWaiters() };
       let pa: number;
       try {
         pa = this.ms.allocFrame(choice);
       } catch (err) {
-        if (err instanceof OutOfMemoryError) return -1; // no frame on the nodes asked for: the page stays
-        throw err;
+        if (!(err instanceof OutOfMemoryError)) throw err;
+        this.setEntry(page, old, 0); // no frame on the nodes asked for: the page stays
+        return { old: -1, wake: this.takeWaiters() };
       }
       this.ctx.k.port.mem.bytes.copyWithin(pa, old, old + PAGE_SIZE);
-      this.setEntry(page, pa, e & Ix.All);
-      return old;
+      this.setEntry(page, pa, 0);
+      return { old, wake: this.takeWaiters() };
     } finally {
       release(this.w, l);
     }
@@ -414,10 +448,11 @@ class FcmRep implements FCM {
    */
   private dropRange(first: number, end: number, out: number[]): void {
     let dirty = 0, pages = 0;
+    const file = this.w.load(FILE) !== 0;
     forEachLeaf(this.ctx.k.port.mem.i32, this.w.load(ROOT), first, end, (page, e) => {
       this.clearEntry(page);
       if ((e & Ix.Pending) !== 0) return;
-      if ((e & Ix.Dirty) !== 0) dirty++;
+      if (file && (e & Ix.Dirty) !== 0) dirty++;
       if ((e & Ix.Stale) === 0) pages++;
       out.push(frameOf(e));
     });

@@ -416,6 +416,11 @@ export class FileCaches {
     return p;
   }
 
+  /** Wake the faults waiting for `fcm`'s event on the processors `cpus` (an anonymous page's migration ended). */
+  wakeFaults(fcm: ObjRef<FCM>, cpus: readonly number[]): void {
+    this.wake(fcm, cpus);
+  }
+
   /** Step 4: wake the threads waiting for `fcm`'s event on each processor of `cpus`. */
   private wake(fcm: ObjRef<FCM>, cpus: readonly number[]): void {
     for (const c of cpus) {

@@ -41,6 +41,22 @@ export interface Release {
    * cleared the mark meanwhile).
    */
   redirty?: { cache: ObjRef<FCM>; pages: { page: number; pa: number }[] }[];
+  /**
+   * Pages marked for migration whose translation went (Process.migrate): after the shootdown
+   * each is copied to its new frame (FCM.move), its old frame freed and the faults that waited
+   * for it woken; `done` says whether it moved (the page may have gone meanwhile). Each holds a
+   * reference to its FCM, in `drops`.
+   */
+  moves?: PageMove[];
+}
+
+/** A page migration between its two steps (Release.moves). */
+export interface PageMove {
+  readonly fcm: ObjRef<FCM>;
+  readonly page: number;
+  readonly old: number;
+  readonly choice: NodeChoice;
+  done: boolean;
 }
 
 export const noRelease = (): Release => ({ flush: false, frames: [], objects: [], drops: [] });
@@ -110,7 +126,11 @@ export interface Process {
    * of the range is unmapped, unless `holes` (then the mapped parts get it).
    */
   setPolicy(start: number, end: number, mode: number, nodes: number, holes?: boolean): Release | undefined;
-  /** Move the page at `va` to a frame from `choice` (move_pages, mbind MPOL_MF_MOVE); false if it is not the FCM's own page. */
+  /**
+   * Start moving the page at `va` to a frame from `choice` (move_pages, mbind MPOL_MF_MOVE):
+   * false if it cannot move (not the FCM's own page, a file's, shared). The move completes in
+   * Space.settle (Release.moves), after the shootdown; faults on the page wait until then.
+   */
   migrate(va: number, choice: NodeChoice): { moved: boolean; rel: Release };
   /** Is every page of [start, end) in some region? */
   covered(start: number, end: number): boolean;
@@ -323,12 +343,17 @@ class ProcessRep implements Process {
       const cos = this.ctx.k.cos;
       const info = this.infoOf(id);
       const page = info.offset + (va - (va % PAGE_SIZE) - info.start) / PAGE_SIZE;
-      const old = cos.callNow(info.fcm, (f) => f.migrate(page, choice));
+      const old = cos.callNow(info.fcm, (f) => f.markMove(page));
       if (old < 0) return recs;
       moved = true;
-      r.frames.push(old);
-      // The translation goes; the next access maps the new frame.
-      if (cos.callNow(this.hat, (h) => h.unmapRange(va - (va % PAGE_SIZE), va - (va % PAGE_SIZE) + PAGE_SIZE)) > 0) r.flush = true;
+      // The translation goes, and every processor's copy of it with the shootdown (always made:
+      // another change may have removed the entry without its shootdown being complete); then
+      // the copy (Space.settle). The FCM lives until then: a reference, dropped after.
+      cos.callNow(this.hat, (h) => h.unmapRange(va - (va % PAGE_SIZE), va - (va % PAGE_SIZE) + PAGE_SIZE));
+      r.flush = true;
+      cos.callNow(info.fcm, (f) => f.addRef(1));
+      r.drops.push(info.fcm);
+      (r.moves ??= []).push({ fcm: info.fcm, page, old, choice, done: false });
       return recs;
     }) as Release;
     return { moved, rel };

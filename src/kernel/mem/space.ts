@@ -231,15 +231,17 @@ export class Space {
   /** Move the pages at `vas` to frames from `choice`; returns how many could not be moved. */
   *migrate(vas: readonly number[], choice: NodeChoice): Generator<Block, number, unknown> {
     let failed = 0;
-    const all: Release = { flush: false, frames: [], objects: [], drops: [] };
+    const all: Release = { flush: false, frames: [], objects: [], drops: [], moves: [] };
     for (const va of vas) {
       const r = yield* this.retrying(() => this.call((p) => p.migrate(va, choice)));
       if (!r.moved) failed++;
       all.flush ||= r.rel.flush;
       all.frames.push(...r.rel.frames);
+      all.drops.push(...r.rel.drops);
+      all.moves?.push(...(r.rel.moves ?? []));
     }
     yield* this.settle(all);
-    return failed;
+    return failed + (all.moves ?? []).filter((m) => !m.done).length;
   }
 
   /** Shoot down what a synchronous fault replaced (copy-on-write), if anything. */
@@ -275,6 +277,13 @@ export class Space {
   *settle(rel: Release): Generator<Block, void, unknown> {
     let seq = 0;
     if (rel.flush) seq = yield* shootdown(this.k, this.hat);
+    // Migrations: no processor holds the pages' translations now; copy them, wake their faults.
+    for (const m of rel.moves ?? []) {
+      const r = yield* this.ms.files.call(m.fcm, (f) => f.move(m.page, m.old, m.choice));
+      m.done = r.old >= 0;
+      if (m.done) rel.frames.push(r.old);
+      this.ms.files.wakeFaults(m.fcm, r.wake);
+    }
     if (rel.frames.length > 0) {
       const ms = this.ms;
       for (const pa of rel.frames) ms.freeFrame(pa);

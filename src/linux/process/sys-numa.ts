@@ -13,6 +13,7 @@ import { GuestFault } from "../../machine/power/mmu.js";
 import type { NodeChoice } from "../../kernel/mem/page-allocator.js";
 import type { Placement } from "../../kernel/mem/system.js";
 import type { Release } from "../../kernel/mem/process.js";
+import { PageWait } from "../../kernel/mem/region.js";
 import { MpolMode, MPOL_MODE_FLAGS, getMempolicy, installTaskPolicy, parseSetMempolicy, type MemPolicy, type TaskPolicy } from "../numa/mempolicy.js";
 import { mbindResult, parseMbind, queueMisplacedPages, type MbindVma } from "../numa/mbind.js";
 import { checkMovePagesFlags, movePages } from "../numa/move-pages.js";
@@ -91,6 +92,7 @@ const sysSetMempolicy: Handler = (ctx, a) => {
 /** The node of the frame mapped at `va` after faulting it in for reading, or -EFAULT. */
 function pageNode(ctx: SysContext, va: number): number {
   const r = ctx.space.faultNow(va - (va % PAGE_SIZE), 0);
+  if (r.kind === "in progress") throw new PageWait(r.obj); // being migrated (or read): the call runs again after
   if (r.kind !== "mapped") return -E.EFAULT;
   return ctx.k.port.mem.frameNode(r.pa >>> 12);
 }
@@ -223,12 +225,15 @@ const sysMovePages: Handler = (ctx, a) => {
         if (!m.moved) left++;
         pending.flush ||= m.rel.flush;
         pending.frames.push(...m.rel.frames);
+        // The copies are made after the shootdown (Space.settle), with the FCMs' references.
+        pending.drops.push(...m.rel.drops);
+        (pending.moves ??= []).push(...(m.rel.moves ?? []));
       }
       return left;
     },
   }, { maxNumNodes: abiOf(ctx).maxNumNodes, memoryNodes: online(ctx), allowed: online(ctx) });
   // The old frames go back only after the shootdown that removes their translations.
-  if (!pending.flush && pending.frames.length === 0) return r;
+  if (!pending.flush && pending.frames.length === 0 && pending.drops.length === 0) return r;
   return (function* (): Pending {
     yield* ctx.space.settle(pending);
     return r;

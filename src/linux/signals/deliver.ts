@@ -155,16 +155,22 @@ function death(ctx: SysContext, sig: number, info: SigInfo | undefined): ThreadE
   return { exitCode: 128 + sig, error: info?.why ?? `killed by ${name}`, signal: sig };
 }
 
-/** The stopped process's thread waits for SIGCONT (or SIGKILL), then delivery goes on. */
+/**
+ * The stopped process's thread waits for SIGCONT, or for its death: SIGKILL, or the thread told
+ * to die without a signal (LinuxSystem.kill: init ending what is left at the program's end, a
+ * fault's death, another thread's exit_group), which wakes it through the same hook. Then
+ * delivery goes on (a doomed thread ends at its return to user mode).
+ */
 function stopped(ctx: SysContext): Wait {
   const p = ctx.task.signals, t = ctx.sig;
   const what = STOPPED_WHAT;
+  const dying = (): boolean => t.pending.has(SIG.KILL) || p.groupExit !== undefined || ctx.thread.doomed;
   return {
     what,
     *run(): Generator<Block, ThreadEnd | undefined, unknown> {
       const sched = ctx.k.sched, me = sched.current;
       if (me === undefined) throw new Error("stop outside a thread");
-      while (p.stopped && !t.pending.has(SIG.KILL) && p.groupExit === undefined) {
+      while (p.stopped && !dying()) {
         t.interrupt = () => sched.wake(me);
         try {
           yield { kind: "event", what };
@@ -172,7 +178,7 @@ function stopped(ctx: SysContext): Wait {
           t.interrupt = undefined;
         }
       }
-      if (t.pending.has(SIG.KILL)) p.stopped = false;
+      if (dying()) p.stopped = false;
       return undefined;
     },
   };

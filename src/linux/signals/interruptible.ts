@@ -23,8 +23,14 @@ export const INTERRUPTED: unique symbol = Symbol("interrupted by a signal");
 /** The kernel's restart codes (include/linux/errno.h), as negated results of a call. */
 export const ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514, ERESTART_RESTARTBLOCK = 516;
 
-/** Is a signal pending for the calling thread (signal_pending(current))? */
-export const pendingFor = (ctx: SysContext): boolean => signalPending(ctx.task.signals, ctx.sig) || ctx.task.signals.groupExit !== undefined;
+/**
+ * Is a signal pending for the calling thread (signal_pending(current))? A thread told to die
+ * (LinuxSystem.doom) counts as one, as a pending SIGKILL does in Linux: the doom's wake-up may
+ * have come while the thread was not in an interruptible wait (inside a PPC, say), and a wait it
+ * begins afterwards must not sleep through it.
+ */
+export const pendingFor = (ctx: SysContext): boolean =>
+  signalPending(ctx.task.signals, ctx.sig) || ctx.task.signals.groupExit !== undefined || ctx.thread.doomed;
 
 /** Wait for `block` unless a signal interrupts: INTERRUPTED, or the value the thread was woken with. */
 export function* interruptible(ctx: SysContext, block: Block): Generator<Block, unknown, unknown> {

@@ -26,7 +26,7 @@ import { RegionKind } from "../region.js";
 import { Space } from "../space.js";
 import { MemorySystem, type MemoryChoices } from "../system.js";
 import { hi32, lo32 } from "../va.js";
-import { CODE_VA, DATA_VA, Mailbox, SC, SYS_EXIT, addi, bne, cmpwi0, lwz, newThread, sleep, stw, words } from "./programs.js";
+import { CODE_VA, DATA_VA, Mailbox, SC, SYS_EXIT, addi, b, bne, cmpwi0, lwz, newThread, sleep, stw, words } from "./programs.js";
 
 /** stwx rs,ra,rb */
 const stwx = (rs: number, ra: number, rb: number): number => ((31 << 26) | (rs << 21) | (ra << 16) | (rb << 11) | (151 << 1)) >>> 0;
@@ -36,10 +36,13 @@ type Gen<T = void> = Generator<Block, T, unknown>;
 const P = PAGE_SIZE;
 const FILE_BOX = 21;
 /** Mailbox words: a request to processor 1 and its answer. */
-const REQ = 0, ACK = 1, PROC = 2, STATE = 3, STOP = 4, EXIT = 5, SIGNAL = 6, CODE = 7, ADDR_LO = 8, ADDR_HI = 9;
+const REQ = 0, ACK = 1, PROC = 2, STATE = 3, STOP = 4, EXIT = 5, SIGNAL = 6, CODE = 7, ADDR_LO = 8, ADDR_HI = 9, BUDGET = 10;
+
+/** A guest's instructions before it is ended (unless the request names another budget). */
+const DEFAULT_BUDGET = 1e7;
 
 /** Guest routines at fixed offsets of each space's code page. */
-const READER = CODE_VA, STORE = CODE_VA + 0x100, STORE_LOOP = CODE_VA + 0x200, COUNTER = CODE_VA + 0x300;
+const READER = CODE_VA, STORE = CODE_VA + 0x100, STORE_LOOP = CODE_VA + 0x200, COUNTER = CODE_VA + 0x300, TICKER = CODE_VA + 0x400;
 /** Where each space maps the file (shared, a second shared view, private), and the reader's output. */
 const FA = 0x20000000, FB = 0x30000000, FZ = 0x40000000, OUT = DATA_VA;
 
@@ -120,10 +123,10 @@ interface End {
 const show = (e: End): string => (e.signal === 0 ? `exit ${e.exit}` : `signal ${e.signal} code ${e.code} at +0x${(e.addr % 0x10000000).toString(16)}`);
 
 /** Run a guest thread of `space` at `pc` here; its end (exceptions end it). */
-function* runHere(k: Kernel, space: Space, state: number): Gen<End> {
+function* runHere(k: Kernel, space: Space, state: number, maxInstructions = DEFAULT_BUDGET): Gen<End> {
   const end: End = { exit: -1, signal: 0, code: 0, addr: 0 };
   yield* guestThread(k, {
-    name: "guest", space, state, maxInstructions: 1e7,
+    name: "guest", space, state, maxInstructions,
     choice: () => undefined,
     syscall: (cpu: Cpu): SyscallResult => (cpu.r[0] === SYS_EXIT ? { exitCode: 0 } : { exitCode: 100, error: `system call ${cpu.r[0]}` }),
     exception: (_cpu, signal, code, addr) => {
@@ -145,7 +148,7 @@ function remoteRunner(k: Kernel, box: SharedWords): void {
         continue;
       }
       seen = req;
-      const e = yield* runHere(k, new Space(k, box.load(PROC) as ObjRef<Process>), box.load(STATE));
+      const e = yield* runHere(k, new Space(k, box.load(PROC) as ObjRef<Process>), box.load(STATE), box.load(BUDGET) || DEFAULT_BUDGET);
       box.store(EXIT, e.exit);
       box.store(SIGNAL, e.signal);
       box.store(CODE, e.code);
@@ -176,6 +179,8 @@ class Driver {
     s.poke(STORE_LOOP, words([stwx(5, 4, 8), addi(4, 4, P), addi(6, 6, -1), cmpwi0(6), bne(-16), addi(0, 0, SYS_EXIT), SC]));
     // COUNTER: r6 times, the word at r4 plus one.
     s.poke(COUNTER, words([lwz(5, 0, 4), addi(5, 5, 1), stw(5, 0, 4), addi(6, 6, -1), cmpwi0(6), bne(-20), addi(0, 0, SYS_EXIT), SC]));
+    // TICKER: the word at r4 plus one, and r9 plus one, until the word at r7 is not 0; then r9 to r7 + 4.
+    s.poke(TICKER, words([lwz(5, 0, 4), addi(5, 5, 1), stw(5, 0, 4), addi(9, 9, 1), lwz(10, 0, 7), cmpwi0(10), bne(8), b(-28), stw(9, 4, 7), addi(0, 0, SYS_EXIT), SC]));
     return s;
   }
 
@@ -185,8 +190,11 @@ class Driver {
     return st;
   }
 
-  /** Start a guest thread on processor `where`; the returned generator waits for its end. */
-  start(where: 0 | 1, space: Space, pc: number, regs: Record<number, number>): Gen<End> {
+  /**
+   * Start a guest thread on processor `where`; the returned generator waits for its end.
+   * `budget`: its instructions before it is ended (processor 1; default 10 million).
+   */
+  start(where: 0 | 1, space: Space, pc: number, regs: Record<number, number>, budget = DEFAULT_BUDGET): Gen<End> {
     const state = this.thread(pc, regs);
     const k = this.k;
     if (where === 0) {
@@ -202,6 +210,7 @@ class Driver {
     const box = this.box, seq = ++this.seq;
     box.store(PROC, space.proc);
     box.store(STATE, state);
+    box.store(BUDGET, budget);
     box.store(REQ, seq);
     return (function* (): Gen<End> {
       while (box.load(ACK) !== seq) yield* sleep(k, 1000);
@@ -375,11 +384,18 @@ export function fileTruncate(k: Kernel, a: unknown): Finisher | void {
  * Page-ins that race the end of their mapping: a guest waits for a page whose read takes long
  * while processor 0 unmaps the region (the guest's retry is SIGSEGV), and a second page-in is
  * under way when the last mapping goes (the cache ends after it); nothing leaks.
+ *
+ * Each read is held (the pager's gate) until the unmap has returned: the unmap falls inside the
+ * read in both run modes. A read that merely took long (a delay) left the order to the host in
+ * the parallel mode: a driver held up past the read's end — a busy host pausing processor 0's
+ * worker — unmapped after the guest had its page, and the guest, rightly, read it (exit 0).
  */
 export function fileRace(k: Kernel, a: unknown): Finisher | void {
   const args = a as { objects?: MemoryChoices };
   return twoProcessors(k, args.objects, function* (d, log) {
-    const file = new FakeFile(k, pattern(4 * P), 200_000);
+    const file = new FakeFile(k, pattern(4 * P), 20_000);
+    let unmapped = false;
+    file.gate = () => unmapped;
     const files = d.ms.files;
     const cache = yield* files.acquire(source(file, 9));
     const A = d.space();
@@ -388,14 +404,17 @@ export function fileRace(k: Kernel, a: unknown): Finisher | void {
     const g = d.start(1, A, READER, { 4: FA, 6: 1, 7: OUT });
     while (file.ins === 0) yield* sleep(k, 1000); // the read is under way
     yield* A.unmap(FA, FA + 4 * P); // the last mapping: only the page-in holds the cache now
+    unmapped = true;
     log.push(`shared mapping unmapped during its page-in: guest ${show(yield* g)}; still cached ${(yield* files.find([0x802, 9])) !== undefined}`);
     // A private mapping: its copy-on-write FCM goes at once, the cache when its page-in ends.
+    unmapped = false;
     const again = yield* files.acquire(source(file, 9));
     yield* A.mapFile(FA, FA + 4 * P, { prot: RW, kind: RegionKind.File, flags: 0, file: again.id, offset: 0, shared: false });
     yield* again.release();
     const g2 = d.start(1, A, STORE, { 4: FA + 2 * P, 5: 1 });
     while (file.ins < 2) yield* sleep(k, 1000);
     yield* A.unmap(FA, FA + 4 * P);
+    unmapped = true;
     log.push(`private mapping unmapped during its page-in: guest ${show(yield* g2)}; still cached ${(yield* files.find([0x802, 9])) !== undefined}; pages read ${file.ins}`);
     yield* A.teardown();
     d.atEnd.push(() => `pager released ${file.released}`);
@@ -503,6 +522,37 @@ export function fileProtectRace(k: Kernel, a: unknown): Finisher | void {
     const last = new DataView(k.port.mem.buffer).getUint32(frame, true);
     log.push(`writer ${show(end)}; flushes during the change ${flushes > 0}; the file has the last count the writer stored: ${file.word(P) === last}`);
     yield* cache.release();
+    yield* A.teardown();
+  });
+}
+
+/**
+ * Page migration racing a writer (not a file's page, but the same two-processor driver): a guest
+ * on processor 1 increments a word of an anonymous page in a loop, counting in a register too,
+ * while processor 0 moves the page to a new frame again and again (each move after the count
+ * changed: the writer runs through every one). Told to stop, the guest stores its own count:
+ * the page must hold every increment (migrate-race.test.ts: stores through a translation another
+ * processor still held once landed in the old frame after the copy).
+ */
+export function migrateRace(k: Kernel, a: unknown): Finisher | void {
+  const args = a as { moves: number };
+  return twoProcessors(k, {}, function* (d, log) {
+    const A = d.space();
+    yield* A.map(FA, FA + P, { prot: RW, kind: RegionKind.Anonymous, flags: 0 });
+    A.poke(FA, new Uint8Array(4)); // the page exists before the first move
+    // A budget far above what the moves take (they wait for the writer, not the other way), so
+    // that a host that holds processor 0 up does not end the writer first.
+    const g = d.start(1, A, TICKER, { 4: FA, 7: OUT, 9: 0 }, 1e9);
+    let moved = 0, last = 0;
+    for (let i = 0; i < args.moves && d.box.load(ACK) === 0; i++) {
+      for (let c = yield* d.read(A, FA); c === last && d.box.load(ACK) === 0; c = yield* d.read(A, FA)) yield* sleep(k, 2000);
+      last = (yield* d.read(A, FA)) as number;
+      if ((yield* A.migrate([FA], { nodes: [0], strict: true })) === 0) moved++;
+    }
+    A.poke(OUT, new Uint8Array([1, 1, 1, 1])); // stop
+    const end = yield* g;
+    const count = yield* d.read(A, FA), own = yield* d.read(A, OUT + 4);
+    log.push(`writer ${show(end)}; moved ${moved} of ${args.moves}; the page holds every increment: ${count === own} (${typeof own === "number" && own > 0})`);
     yield* A.teardown();
   });
 }
