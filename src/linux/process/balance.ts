@@ -122,6 +122,17 @@ export class Balancer {
     this.moveTo(t, this.place(t.affinity));
   }
 
+  /** The wait of a sched_setaffinity for thread `t` to leave the processor it runs on. */
+  moveWait(t: LinuxThread): Block {
+    return { kind: "event", what: `thread ${t.tid} to leave processor ${t.runsOn}` };
+  }
+
+  /** Thread `t` left its processor (it moves, or ended): a sched_setaffinity waiting for that goes on. */
+  left(t: LinuxThread): void {
+    const what = (this.moveWait(t) as { what: string }).what;
+    this.host.k.sched.wakeWhere((b) => b.kind === "event" && b.what === what);
+  }
+
   /** Is `t` due to leave its processor now (its next return to user mode)? */
   leaving(t: LinuxThread): boolean {
     if (t.moveTo === undefined) return false;

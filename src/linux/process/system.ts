@@ -229,6 +229,7 @@ export class LinuxSystem {
     const from = t.runsOn;
     const to = t.doomed ? this.k.cpu : t.moveTo ?? from;
     t.moveTo = undefined;
+    this.balance.left(t);
     this.balance.stopped(t);
     if (to !== from) this.k.trace.ev3(Major.Linux, Linux.ThreadMoved, t.tid, from, to);
     if (to === this.k.cpu) this.spawn(t);
@@ -494,6 +495,7 @@ export class LinuxSystem {
     this.threadsByTid.delete(t.tid);
     this.balance.stopped(t);
     this.balance.wakeIfIdle();
+    this.balance.left(t);
     this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === this.threadsGone(p.pid).what);
     this.retired += t.clock.instructions;
     p.retired.instructions += t.clock.instructions;

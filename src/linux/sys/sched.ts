@@ -204,8 +204,16 @@ const schedSetaffinity: Handler = (ctx) => {
   t.affinity = mask;
   // /proc/PID/status's Cpus_allowed is the process's leader's.
   if (t.tid === t.proc.pid) t.proc.task.sched.affinity = mask;
-  t.proc.sys.balance.affinityChanged(t);
-  return 0;
+  const sys = t.proc.sys;
+  sys.balance.affinityChanged(t);
+  // Another thread running user code on another processor now: like Linux (affine_move_task),
+  // the call returns once it has left for its new processor. A thread in a call, or ready on
+  // the home, moves before it runs guest code again anyway: no need to wait for it.
+  if (t === ctx.thread || t.moveTo === undefined || t.runsOn === ctx.k.cpu || t.kthread !== undefined) return 0;
+  return (function* (): Pending {
+    while (t.moveTo !== undefined && sys.threadsByTid.get(t.tid) === t && t.kthread === undefined) yield sys.balance.moveWait(t);
+    return 0;
+  })();
 };
 
 /** The guest byte holding bits 8i..8i+7 of a bitmap of `w`-byte words. */
