@@ -152,6 +152,8 @@ export class LinuxSystem {
       this.takeCounts(t, m.counts);
       const body = function* (): Generator<Block, void, unknown> {
         t.kthread = k.sched.current;
+        // A sched_setaffinity waiting for it to leave its processor need not: it runs no guest code now.
+        if (t.moveTo !== undefined) sys.balance.left(t);
         let r: SyscallResult;
         if (m.deliver === true) r = undefined;
         else if (m.exception === undefined) r = sys.syscall(t, t.ctx.cpu);
