@@ -9,7 +9,8 @@
 // With "pin" it expects 4 processors and prints where pinned threads run (k42 only: the host
 // may have fewer): its own pins, pins by other threads of running and spinning threads, fork's
 // inherited mask, EPERM for another user's process. guest/proc/rebalance.c makes an imbalance
-// placement cannot mend; the trace shows the balancer's moves, and two runs are identical.
+// placement cannot mend; the trace shows the balancer's moves, and two runs are identical;
+// with "stay" its long workers pin themselves where they were placed, and nothing moves.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -130,4 +131,15 @@ test("the balancer moves threads from busy processors to idle ones, once, and th
   assert.equal(rb.out, ra.out);
   assert.equal(b.length, a.length);
   assert.deepEqual(b, a);
+});
+
+test("the balancer leaves threads pinned where they run (ppc64le, 4 processors)", () => {
+  const trace: TraceEvent[] = [];
+  const r = on4("ppc64le", "proc/rebalance.c", ["stay"], trace);
+  assert.equal(r.status, 0);
+  // The same imbalance as above, but every long worker's affinity is the processor it was placed on.
+  assert.deepEqual(linuxEvents(trace, Linux.ThreadMoved), []);
+  assert.deepEqual(linuxEvents(trace, Linux.Rebalanced), []);
+  const longCpus = r.out.trim().split("\n").filter((l) => l.includes("(long)")).map((l) => Number(/cpu (\d+)/.exec(l)?.[1]));
+  assert.deepEqual(longCpus, [1, 0, 1, 0]);
 });
