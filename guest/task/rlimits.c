@@ -11,7 +11,7 @@
  *   rlimits linux     k42ts only: Linux's default limits for a fresh process on a 64 MiB
  *                     machine, ppc32's old getrlimit, and what root and the other "which"
  *                     values of setpriority do.
- *   rlimits affinity  k42ts only, on a two-processor machine: masks that would move the thread.
+ *   rlimits affinity  k42ts only, on a two-processor machine: masks that move the thread.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -267,7 +267,7 @@ static void affinity(void) {
     printf("sched_getaffinity: %ld bytes, %d processors\n", bytes, CPU_COUNT(&set));
     CPU_ZERO(&set);
     CPU_SET(1, &set);
-    /* Linux would move the thread to processor 1; that comes with threads (EINVAL until then). */
+    /* The thread moves to processor 1 (before it runs guest code again). */
     CHK("sched_setaffinity", "processor 1 only", syscall(SYS_sched_setaffinity, 0, sizeof set, &set));
     CPU_SET(0, &set);
     CHK("sched_setaffinity", "processors 0 and 1", syscall(SYS_sched_setaffinity, 0, sizeof set, &set));

@@ -44,7 +44,7 @@ export const PPC = { Call: 0, Return: 1, Error: 2, Refused: 3 } as const;
 export const Msg = { Send: 0, Receive: 1 } as const;
 /** Hot-swap phase starts (data: object id, round), in protocol order. */
 export const HotSwap = { Forward: 0, Block: 1, Transfer: 2, Complete: 3, Done: 4 } as const;
-export const Linux = { SyscallEnter: 0, SyscallExit: 1, GuestTime: 2, ThreadPlaced: 3 } as const;
+export const Linux = { SyscallEnter: 0, SyscallExit: 1, GuestTime: 2, ThreadPlaced: 3, ThreadMoved: 4, Rebalanced: 5 } as const;
 export const Exception = { Fault: 0, Trap: 1 } as const;
 export const User = { Mark: 0, Str: 1, Begin: 2, End: 3 } as const;
 
@@ -157,6 +157,10 @@ const DEFS: readonly (readonly Def[])[] = [
     { name: "GuestTime", fields: ["seed", "epoch"] },
     /** A guest thread placed on another processor than its process's home (its user code runs there). */
     { name: "ThreadPlaced", fields: ["tid", "cpu"] },
+    /** A guest thread's user code moved to another processor (its affinity, or the balancer's move). */
+    { name: "ThreadMoved", fields: ["tid", "from", "to"] },
+    /** The balancer moved threads: the most and fewest runnable threads of a processor afterwards, and the moves. */
+    { name: "Rebalanced", fields: ["most", "fewest", "moves"] },
   ],
   /* Exception */ [
     { name: "Fault", fields: ["pc", "addr", "access"] },

@@ -90,6 +90,15 @@ export class LinuxThread {
   kthread: Thread | undefined;
   /** The processor its user code runs on (the home's, or another: remote.ts). */
   runsOn = -1;
+  /** The processors it may run on (sched_setaffinity; a bit per processor). Set by its creator. */
+  affinity = 0n;
+  /**
+   * Where it is to move (its affinity, or the balancer decided): it goes at its next return to
+   * user mode, on the processor it runs on now (balance.ts).
+   */
+  moveTo: number | undefined;
+  /** When the balancer last moved it (machine time; its hysteresis), or -Infinity. */
+  movedAt = -Infinity;
   /** exit(): this thread alone ends, with this code. */
   exitCode: number | undefined;
   /** The thread's memory policy (set_mempolicy). */

@@ -11,6 +11,11 @@
 //                           (execve replaces it)
 //   runner → home   Ended   the thread's guest code ended (a limit reached, told to die)
 //   home → runner   Doom    the thread must end at its next return to user mode
+//   home → runner   Poke    a signal came: at its next return to user mode, ask home to deliver
+//   home → runner   Move    the thread must leave at its next return to user mode (its
+//                           affinity, or the balancer: balance.ts); the home then starts it
+//                           where it goes, with Run
+//   runner → home   Left    it left (not running guest code, its registers in its state block)
 //
 // Messages carry plain values only (they cross workers in the parallel mode). The runner half
 // is installed on every processor; the home half by the home's LinuxSystem.
@@ -32,6 +37,10 @@ export const enum LinuxMsg {
   Doom = 113,
   /** A signal came for a thread running here: at its next return to user mode it asks home to deliver. */
   Poke = 114,
+  /** The thread must leave this processor at its next return to user mode (a migration). */
+  Move = 115,
+  /** The thread left its runner for a migration (its accounts so far). */
+  Left = 116,
 }
 
 export interface RunMsg {
@@ -42,6 +51,10 @@ export interface RunMsg {
   readonly proc: number;
   readonly name: string;
   readonly maxInstructions?: number;
+  /** A migrated thread's accounts so far (a new thread starts from zero). */
+  readonly counts?: Counts;
+  /** Look for signals at once (a migrated thread: a Poke may have gone to where it was). */
+  readonly poke?: true;
 }
 
 /** The accounts a runner reports with every message (the home keeps the process's totals). */
@@ -66,18 +79,28 @@ export interface CallReply {
   readonly proc: number;
 }
 
+export interface LeftMsg {
+  readonly tid: number;
+  readonly counts: Counts;
+}
+
 export interface EndedMsg {
   readonly tid: number;
   readonly end: ThreadEnd;
   readonly counts: Counts;
 }
 
-const countsOf = (c: ThreadClock): Counts => ({ instructions: c.instructions, kernelCycles: c.kernelCycles, faults: c.faults });
+export const countsOf = (c: ThreadClock): Counts => ({ instructions: c.instructions, kernelCycles: c.kernelCycles, faults: c.faults });
 
 /** The runner half, on every processor: runs the threads placed here. */
 export class RemoteRunner {
   private readonly doomed = new Set<number>();
   private readonly poked = new Set<number>();
+  /** Threads running here now, and those told to leave (Move). */
+  private readonly running = new Set<number>();
+  private readonly leaving = new Set<number>();
+  /** The end a thread's loop reports when it leaves for another processor (compared by identity). */
+  private readonly left: ThreadEnd = Object.freeze({ exitCode: 0 });
 
   constructor(
     private readonly k: Kernel,
@@ -87,6 +110,10 @@ export class RemoteRunner {
     k.msg.on(LinuxMsg.Run, (_from, b) => this.run(b as RunMsg));
     k.msg.on(LinuxMsg.Doom, (_from, b) => this.doom(b as number));
     k.msg.on(LinuxMsg.Poke, (_from, b) => this.poked.add(b as number));
+    k.msg.on(LinuxMsg.Move, (_from, b) => {
+      // A Move for a thread that ended or left already is stale: nothing to do.
+      if (this.running.has(b as number)) this.leaving.add(b as number);
+    });
   }
 
   private doom(tid: number): void {
@@ -97,6 +124,17 @@ export class RemoteRunner {
     const k = this.k, runner = this;
     let space = new Space(k, m.proc as ObjRef<Process>);
     const clock = new ThreadClock();
+    if (m.counts !== undefined) {
+      clock.instructions = m.counts.instructions;
+      clock.kernelCycles = m.counts.kernelCycles;
+      clock.faults = m.counts.faults;
+    }
+    // A new stay here: what was noted for an earlier one (or an earlier thread of this tid) is stale.
+    this.doomed.delete(m.tid);
+    this.poked.delete(m.tid);
+    this.leaving.delete(m.tid);
+    if (m.poke === true) this.poked.add(m.tid);
+    this.running.add(m.tid);
     /** A call shipped home: the answer, and the space to run in afterwards. */
     const ship = (msg: Omit<CallMsg, "counts">): SyscallResult => ({
       what: `${msg.exception === undefined ? "a system call" : "an exception"} of thread ${m.tid}, on processor ${m.home}`,
@@ -121,8 +159,10 @@ export class RemoteRunner {
       emulate: this.emulate,
       returnToUser: () => {
         if (runner.doomed.has(m.tid)) return { exitCode: 0 };
-        if (!runner.poked.delete(m.tid)) return undefined;
-        return ship({ tid: m.tid, deliver: true }); // a signal came: home delivers it
+        if (runner.poked.delete(m.tid)) return ship({ tid: m.tid, deliver: true }); // a signal came: home delivers it
+        // Told to move: the loop ends here, between two kernel entries, its state all in its block.
+        if (runner.leaving.delete(m.tid)) return runner.left;
+        return undefined;
       },
     };
     const body = function* (): Generator<Block, void, unknown> {
@@ -135,7 +175,10 @@ export class RemoteRunner {
         end = { exitCode: 128 + 9, signal: 9, error: `out of memory (${e.message})` };
       }
       runner.doomed.delete(m.tid);
-      k.msg.send(m.home, LinuxMsg.Ended, { tid: m.tid, end, counts: countsOf(clock) } satisfies EndedMsg);
+      runner.running.delete(m.tid);
+      runner.leaving.delete(m.tid);
+      if (end === runner.left) k.msg.send(m.home, LinuxMsg.Left, { tid: m.tid, counts: countsOf(clock) } satisfies LeftMsg);
+      else k.msg.send(m.home, LinuxMsg.Ended, { tid: m.tid, end, counts: countsOf(clock) } satisfies EndedMsg);
     };
     k.sched.spawn(m.name, body(), m.domain, { guest: true });
   }

@@ -114,7 +114,8 @@ function* newThread(ctx: SysContext, a: CloneArgs): Pending {
   c.sig.setBlocked(t.sig.blocked);
   if ((a.flags & CLONE.CHILD_CLEARTID) !== 0) c.clearChildTid = a.childTid;
   c.robustList = 0;
-  s.spawnOn(c, s.place());
+  c.affinity = t.affinity; // the creator's affinity (per thread)
+  s.spawnOn(c, s.place(c.affinity));
   return tid;
 }
 
@@ -142,7 +143,11 @@ function* newProcess(ctx: SysContext, a: CloneArgs): Pending {
   // CLONE_CHILD_SETTID writes into the child's memory (a copy of the parent's, after the fork).
   if ((a.flags & CLONE.CHILD_SETTID) !== 0) putI32(c.ctx, a.childTid, cid);
   if ((a.flags & CLONE.VFORK) !== 0) child.vforkParent = t;
-  s.spawn(c);
+  // The forking thread's affinity is the child's; the child starts on the home if that allows it.
+  c.affinity = t.affinity;
+  child.task.sched.affinity = t.affinity;
+  if (((c.affinity >> BigInt(k.cpu)) & 1n) !== 0n) s.spawn(c);
+  else s.spawnOn(c, s.place(c.affinity));
   if ((a.flags & CLONE.VFORK) !== 0) {
     // The parent sleeps until the child has exec'd or ended (it may share our memory until then).
     while (child.vforkParent !== undefined) yield vforkWait(cid);

@@ -80,8 +80,14 @@ export type Pending = Generator<Block, number, unknown>;
 /** Handlers answer at once (the fast path) or hand back the wait that produces the answer. */
 export type Handler = (ctx: SysContext, a: number[]) => number | Pending;
 
-/** The processor and NUMA node the thread runs on now (getcpu). */
-export const cpuOf = (ctx: SysContext): { cpu: number; node: number } => ({ cpu: ctx.k.cpu, node: ctx.k.topology.nodeOf(ctx.k.cpu) });
+/**
+ * The processor and NUMA node the thread's user code runs on now (getcpu): its system calls run
+ * on its process's home, but it runs where it was placed or moved (process/balance.ts).
+ */
+export function cpuOf(ctx: SysContext): { cpu: number; node: number } {
+  const c = ctx.thread.runsOn >= 0 ? ctx.thread.runsOn : ctx.k.cpu;
+  return { cpu: c, node: ctx.k.topology.nodeOf(c) };
+}
 
 /** The page-allocation choice of the thread's policy. */
 export function choiceOf(ctx: SysContext, index = 0): NodeChoice | undefined {

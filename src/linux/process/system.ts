@@ -9,9 +9,9 @@
 // die (exit_group, execve, a fatal signal) is woken from an interruptible wait and ends at its
 // next return to user mode.
 //
-// For now every process of a run lives on the processor the program started on (its "home");
-// fork and clone place children there too. Placing processes and threads on other processors
-// (their state crossing to another worker in the parallel mode) is the next step.
+// Every process of a run lives on the processor the program started on (its "home"): its
+// system calls run there. Its threads' user code runs wherever the Balancer (balance.ts)
+// places and moves it: on the home itself, or on another processor through remote.ts.
 
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Handle } from "../../kernel/ppc/values.js";
@@ -57,7 +57,8 @@ import { STOPPED_WHAT } from "../signals/job-stop.js";
 import { TtyTable } from "../tty/table.js";
 import { fromProcess, SI, type SigInfo } from "../signals/siginfo.js";
 import { waitOn } from "../sys/wait.js";
-import { LinuxMsg, type CallMsg, type CallReply, type Counts, type EndedMsg, type RunMsg } from "./remote.js";
+import { LinuxMsg, countsOf, type CallMsg, type CallReply, type Counts, type EndedMsg, type LeftMsg, type RunMsg } from "./remote.js";
+import { Balancer } from "./balance.js";
 
 /** A child's resource use as wait4 reports it. */
 export interface ChildUsage {
@@ -119,8 +120,10 @@ export class LinuxSystem {
   readonly ttys: TtyTable;
   /** Every live thread, by tid. */
   readonly threadsByTid = new Map<number, LinuxThread>();
-  /** Live guest threads per processor (placement). */
-  private readonly load: number[];
+  /** Where threads run and when they move (placement, affinity, rebalancing). */
+  readonly balance: Balancer;
+  /** The end a home thread's loop reports when it leaves for another processor (compared by identity). */
+  private readonly moved: ThreadEnd = Object.freeze({ exitCode: 0 });
 
   constructor(
     readonly k: Kernel,
@@ -134,7 +137,7 @@ export class LinuxSystem {
   ) {
     this.pids = k.ppc.stub(ProcessIface, pidServer);
     this.ttys = new TtyTable(this);
-    this.load = new Array<number>(k.topology.cpus).fill(0);
+    this.balance = new Balancer(this);
     this.installHome();
   }
 
@@ -149,6 +152,8 @@ export class LinuxSystem {
       this.takeCounts(t, m.counts);
       const body = function* (): Generator<Block, void, unknown> {
         t.kthread = k.sched.current;
+        // A sched_setaffinity waiting for it to leave its processor need not: it runs no guest code now.
+        if (t.moveTo !== undefined) sys.balance.left(t);
         let r: SyscallResult;
         if (m.deliver === true) r = undefined;
         else if (m.exception === undefined) r = sys.syscall(t, t.ctx.cpu);
@@ -177,6 +182,13 @@ export class LinuxSystem {
       this.takeCounts(t, m.counts);
       k.sched.spawn(`${t.proc.argv[0] ?? "a.out"} (thread ${t.tid}'s end)`, sys.threadEnded(t, m.end), t.proc.domain);
     });
+    k.msg.on(LinuxMsg.Left, (_from, b) => {
+      const m = b as LeftMsg;
+      const t = this.threadsByTid.get(m.tid);
+      if (t === undefined) throw new Error(`thread ${m.tid} left its processor, but this processor does not know it`);
+      this.takeCounts(t, m.counts);
+      this.arrive(t);
+    });
   }
 
   private takeCounts(t: LinuxThread, c: Counts): void {
@@ -185,11 +197,9 @@ export class LinuxSystem {
     t.clock.faults = c.faults;
   }
 
-  /** The processor for a new thread: the one with the fewest live guest threads (the lowest such). */
-  place(): number {
-    let best = 0;
-    for (let c = 1; c < this.load.length; c++) if (this.load[c] < this.load[best]) best = c;
-    return best;
+  /** The processor for a new thread allowed `mask`: the fewest live guest threads (the lowest such). */
+  place(mask: bigint): number {
+    return this.balance.place(mask);
   }
 
   /** Run thread `t` on processor `cpu` (the home's own, or another's runner). */
@@ -198,13 +208,34 @@ export class LinuxSystem {
       this.spawn(t);
       return;
     }
-    t.runsOn = cpu;
-    this.load[cpu]++;
     this.k.trace.ev2(Major.Linux, Linux.ThreadPlaced, t.tid, cpu);
+    this.runOn(t, cpu, false);
+  }
+
+  /** Start `t`'s user code on another processor's runner (a new thread, or one that moved: its accounts go along). */
+  private runOn(t: LinuxThread, cpu: number, moved: boolean): void {
+    this.balance.started(t, cpu);
     this.k.msg.send(cpu, LinuxMsg.Run, {
       home: this.k.cpu, tid: t.tid, domain: t.proc.domain, state: t.state, proc: t.proc.space.proc, name: t.proc.argv[0] ?? "a.out",
       ...(this.opts.maxInstructions !== undefined ? { maxInstructions: this.opts.maxInstructions } : {}),
+      ...(moved ? { counts: countsOf(t.clock), poke: true } : {}),
     } satisfies RunMsg);
+  }
+
+  /**
+   * Thread `t` left the processor it ran on (at a return to user mode, its registers in its
+   * state block): it starts again where it was told to go — or, told to die meanwhile, on the
+   * home, where its return to user mode ends it.
+   */
+  private arrive(t: LinuxThread): void {
+    const from = t.runsOn;
+    const to = t.doomed ? this.k.cpu : t.moveTo ?? from;
+    t.moveTo = undefined;
+    this.balance.left(t);
+    this.balance.stopped(t);
+    if (to !== from) this.k.trace.ev3(Major.Linux, Linux.ThreadMoved, t.tid, from, to);
+    if (to === this.k.cpu) this.spawn(t);
+    else this.runOn(t, to, true);
   }
 
   log(msg: string): void {
@@ -298,7 +329,7 @@ export class LinuxSystem {
     if (ctx === undefined) return;
     this.table.add(processSource(ctx, {
       domain: p.domain, startNs: this.k.port.now(), argv: p.argv, env: p.env, programPath: p.programPath, exe: p.exePath,
-      startStack, cpu: () => this.k.cpu, nodes: this.opts.nodes, randomized: this.opts.randomize, ended: () => p.ended,
+      startStack, cpu: () => runsOn(p.leader()) ?? this.k.cpu, nodes: this.opts.nodes, randomized: this.opts.randomize, ended: () => p.ended,
     }));
   }
 
@@ -306,6 +337,7 @@ export class LinuxSystem {
   newThread(proc: LinuxProcess, tid: number, state: number, policy: LinuxThread["policy"]): LinuxThread {
     const clock = new ThreadClock();
     const t = new LinuxThread(proc, tid, state, clock, this.k, policy);
+    t.affinity = proc.task.sched.affinity; // the process's first thread: its task's mask (a creator sets its own)
     proc.threads.set(tid, t);
     this.threadsByTid.set(tid, t);
     this.clocks.add(clock);
@@ -318,8 +350,7 @@ export class LinuxSystem {
    */
   spawn(t: LinuxThread, first?: () => Generator<Block, void, unknown>): void {
     const sys = this;
-    t.runsOn = this.k.cpu;
-    this.load[this.k.cpu]++;
+    this.balance.started(t, this.k.cpu);
     const spec = this.spec(t);
     const body = function* (): Generator<Block, void, unknown> {
       let end: ThreadEnd | undefined;
@@ -330,6 +361,11 @@ export class LinuxSystem {
         // Physical memory ran out while populating a page: Linux's OOM killer sends SIGKILL.
         if (!(e instanceof OutOfMemoryError)) throw e;
         end = { exitCode: 128 + 9, signal: 9, error: `out of memory (${e.message})` };
+      }
+      if (end === sys.moved) {
+        t.kthread = undefined; // its calls are served by a kernel thread of theirs from now (remote.ts)
+        sys.arrive(t);
+        return;
       }
       yield* sys.threadEnded(t, end ?? { exitCode: 0 });
     };
@@ -350,8 +386,14 @@ export class LinuxSystem {
       syscall: (c: Cpu): SyscallResult => sys.syscall(t, c),
       exception: (c, signal, code, addr) => sys.exception(t, signal, code, addr, c.describeExit()),
       emulate: emulatePrivileged,
-      // Told to die first; else signal delivery (and the restart of interrupted calls).
-      returnToUser: (c) => (t.doomed ? this.doomEnd(t) : returnToUser(t.ctx, c)),
+      // Told to die first; else signal delivery (and the restart of interrupted calls); then a
+      // move to another processor (its frame, if a signal was delivered, is in its state already).
+      returnToUser: (c) => {
+        if (t.doomed) return this.doomEnd(t);
+        const r = returnToUser(t.ctx, c);
+        if (r !== undefined) return r;
+        return this.balance.leaving(t) ? this.moved : undefined;
+      },
     };
   }
 
@@ -372,6 +414,7 @@ export class LinuxSystem {
   private syscall(t: LinuxThread, c: Cpu): SyscallResult {
     const k = this.k;
     const nr = c.r[0];
+    this.balance.changed();
     // A system call's first argument, for its restart after a signal (orig_gpr3).
     t.sig.entry = { kind: "syscall", origR3: getReg(c, 3) };
     k.trace.ev4(Major.Linux, Linux.SyscallEnter, nr, c.r[6], c.r[8], c.r[10]);
@@ -452,7 +495,9 @@ export class LinuxSystem {
     }
     p.threads.delete(t.tid);
     this.threadsByTid.delete(t.tid);
-    if (t.runsOn >= 0) this.load[t.runsOn]--;
+    this.balance.stopped(t);
+    this.balance.wakeIfIdle();
+    this.balance.left(t);
     this.k.sched.wakeWhere((b) => b.kind === "event" && b.what === this.threadsGone(p.pid).what);
     this.retired += t.clock.instructions;
     p.retired.instructions += t.clock.instructions;
@@ -709,6 +754,11 @@ export class LinuxSystem {
   noteMain(p: LinuxProcess): void {
     if (p.pid === this.mainPid && p.deathNote !== undefined) this.mainNote = p.deathNote;
   }
+}
+
+/** The processor a thread's user code runs on (undefined: none yet, or no thread). */
+function runsOn(t: LinuxThread | undefined): number | undefined {
+  return t !== undefined && t.runsOn >= 0 ? t.runsOn : undefined;
 }
 
 /** SIGCHLD's si_code for a child's wait status: CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3. */

@@ -3,15 +3,17 @@
 // checks (kernel/sys.c, kernel/sched/core.c) on the task's Scheduling record. Raising one's
 // priority needs RLIMIT_NICE / RLIMIT_RTPRIO room or CAP_SYS_NICE.
 //
-// What the record changes: with one guest thread per process nothing competes with it, so a
-// nice value or policy has no observable effect yet; an affinity mask is accepted only if it
-// keeps the processor the thread runs on (moving a running thread to another processor comes
-// with threads, the next issue: until then such a mask is refused with EINVAL and logged).
-// getcpu is in the NUMA family (process/sys-numa.ts).
+// What the record changes: a nice value or policy has no observable effect yet (the kernel's
+// scheduler does not weigh them). The affinity mask is a thread's (per thread, as Linux keeps
+// it): sched_setaffinity may name any thread of any process the caller may affect, and a
+// thread outside its new mask moves into it before it runs guest code again
+// (process/balance.ts); placement and rebalancing keep to it. getcpu is in the memory family
+// (process/sys-mm.ts).
 
 import { E } from "../errno.js";
 import type { Handler, Pending, SysContext } from "../process/syscalls.js";
 import { Cap } from "../task/credentials.js";
+import type { LinuxThread } from "../process/lprocess.js";
 import { Rlimit } from "../task/resource-limits.js";
 import { RT_PRIO_MAX, Policy, SCHED_RESET_ON_FORK, isRealtime, niceToRlimit, validPolicy } from "../task/scheduling.js";
 import { argInt, argPtr, argU32, newStruct, putI32, readStruct, writeStruct, wordOf } from "./user.js";
@@ -148,13 +150,24 @@ const priorityLimit = (max: boolean): Handler => (ctx) => {
 /** cpumask_size(): whole words enough for the machine's processors (nr_cpu_ids). */
 const maskBytes = (ctx: SysContext): number => Math.ceil(ctx.k.topology.cpus / (8 * wordOf(ctx))) * wordOf(ctx);
 
+/** The thread `pid` names (0: the caller; any thread of any process by its tid), or undefined (ESRCH). */
+function threadOf(ctx: SysContext, pid: number): LinuxThread | undefined {
+  if (pid === 0) return ctx.thread;
+  if (pid < 0) return undefined;
+  return ctx.thread.proc.sys.threadsByTid.get(pid);
+}
+
+/** The machine's processors (all online): a mask of nr_cpu_ids bits. */
+const online = (ctx: SysContext): bigint => (1n << BigInt(ctx.k.topology.cpus)) - 1n;
+
 /** sched_getaffinity(pid, len, mask): returns the bytes written. */
 const schedGetaffinity: Handler = (ctx) => {
   const pid = argInt(ctx, 0), len = argU32(ctx, 1), p = argPtr(ctx, 2), w = wordOf(ctx);
   if (Math.imul(len, 8) >>> 0 < ctx.k.topology.cpus || len % w !== 0) return -E.EINVAL; // unsigned int arithmetic, as in C
-  if (pid < 0 || !ctx.task.isSelf(pid)) return -E.ESRCH;
+  const t = threadOf(ctx, pid);
+  if (t === undefined) return -E.ESRCH;
   const n = Math.min(len, maskBytes(ctx));
-  writeStruct(ctx, p, maskStruct(ctx, ctx.task.sched.affinity, n));
+  writeStruct(ctx, p, maskStruct(ctx, t.affinity & online(ctx), n));
   return n;
 };
 
@@ -180,16 +193,27 @@ const schedSetaffinity: Handler = (ctx) => {
     const s = readStruct(ctx, p, n);
     for (let i = 0; i < n; i++) mask |= BigInt(s.b[wordByteIndex(i, w, s.le)]) << BigInt(8 * i);
   }
-  if (pid < 0 || !ctx.task.isSelf(pid)) return -E.ESRCH;
-  const cpus = ctx.k.topology.cpus;
-  mask &= (1n << BigInt(cpus)) - 1n;
+  const t = threadOf(ctx, pid);
+  if (t === undefined) return -E.ESRCH;
+  // check_same_owner: the caller's euid is the target's euid or uid; else CAP_SYS_NICE.
+  const me = ctx.task.creds, them = t.proc.task.creds;
+  if (me.euid !== them.euid && me.euid !== them.uid && !me.capable(Cap.SYS_NICE)) return -E.EPERM;
+  // The mask is cut to the processors there are (cpuset: all of them); none left is EINVAL.
+  mask &= online(ctx);
   if (mask === 0n) return -E.EINVAL;
-  if ((mask & (1n << BigInt(ctx.k.cpu))) === 0n) {
-    ctx.log(`sched_setaffinity: a mask without processor ${ctx.k.cpu}, where the thread runs, would move it: not built (threads and migration come with the next issue), returning EINVAL`);
-    return -E.EINVAL;
-  }
-  ctx.task.sched.affinity = mask;
-  return 0;
+  t.affinity = mask;
+  // /proc/PID/status's Cpus_allowed is the process's leader's.
+  if (t.tid === t.proc.pid) t.proc.task.sched.affinity = mask;
+  const sys = t.proc.sys;
+  sys.balance.affinityChanged(t);
+  // Another thread running user code on another processor now: like Linux (affine_move_task),
+  // the call returns once it has left for its new processor. A thread in a call, or ready on
+  // the home, moves before it runs guest code again anyway: no need to wait for it.
+  if (t === ctx.thread || t.moveTo === undefined || t.runsOn === ctx.k.cpu || t.kthread !== undefined) return 0;
+  return (function* (): Pending {
+    while (t.moveTo !== undefined && sys.threadsByTid.get(t.tid) === t && t.kthread === undefined) yield sys.balance.moveWait(t);
+    return 0;
+  })();
 };
 
 /** The guest byte holding bits 8i..8i+7 of a bitmap of `w`-byte words. */
@@ -220,5 +244,4 @@ export const SCHED_CALLS: Record<string, Handler> = {
 const RECORDED = "recorded; with one thread per process nothing competes with it yet (the scheduler uses it with threads)";
 export const SCHED_PARTIAL: Readonly<Record<string, string>> = {
   setpriority: RECORDED, nice: RECORDED, sched_setscheduler: RECORDED, sched_setparam: RECORDED,
-  sched_setaffinity: "a mask without the processor the thread runs on: EINVAL (moving threads comes with the next issue)",
 };

@@ -1,10 +1,9 @@
 // A task's scheduling attributes as Linux reports them (kernel/sched/core.c): the nice value,
 // the policy with its static priority and SCHED_RESET_ON_FORK, and the CPU affinity mask.
 // The checks are Linux's (can_nice against RLIMIT_NICE, RLIMIT_RTPRIO for real-time policies,
-// CAP_SYS_NICE). What acts on them is the kernel's scheduler: with one guest thread per
-// process nothing competes with it yet, so nice and the policy change nothing observable; the
-// affinity mask is honoured only while it includes the processor the thread runs on (moving
-// a thread between processors comes with threads, in the next issue).
+// CAP_SYS_NICE). Nice and the policy change nothing observable yet. The affinity mask here is
+// the process's leader's (for /proc); each thread keeps its own (LinuxThread.affinity), which
+// placement and rebalancing honour (process/balance.ts).
 // Owned by the one task; changed only by its system calls.
 
 export const enum Policy {
