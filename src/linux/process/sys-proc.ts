@@ -378,7 +378,7 @@ const getRobustList: Handler = (ctx) => {
 // ---- kill ----
 
 /** May the caller signal `p` (kill_ok_by_cred: root, or a real or effective uid meeting the target's real or saved)? */
-function mayKill(ctx: SysContext, p: LinuxProcess): boolean {
+export function mayKill(ctx: SysContext, p: LinuxProcess): boolean {
   const me = ctx.task.creds, them = p.task.creds;
   if (me.capable(5 /* CAP_KILL */)) return true;
   const [uid, euid] = me.uids(), [tuid, , tsuid] = them.uids();

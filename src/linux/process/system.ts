@@ -600,7 +600,10 @@ export class LinuxSystem {
 
   /** Thread `t` of process `p` as a signal's receiver. */
   receiver(p: LinuxProcess, t: LinuxThread): Receiver {
-    return { proc: p.task.signals, thread: t.sig, sigpendingLimit: () => Number(p.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n) };
+    return {
+      proc: p.task.signals, thread: t.sig, sigpendingLimit: () => Number(p.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n),
+      threads: () => [...p.threads.values()].filter((o) => !o.doomed).map((o) => o.sig),
+    };
   }
 
   /** A send that made the process's death certain (a fatal signal): every thread is told. */
