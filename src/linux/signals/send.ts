@@ -52,11 +52,10 @@ export interface Receiver {
 
 /** The calling process and thread as a signal's receiver. */
 export function receiverOf(ctx: SysContext): Receiver {
-  const proc = ctx.thread.proc;
   return {
     proc: ctx.task.signals, thread: ctx.sig,
     sigpendingLimit: () => Number(ctx.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n),
-    threads: () => [...proc.threads.values()].filter((o) => !o.doomed).map((o) => o.sig),
+    threads: () => [...ctx.thread.proc.threads.values()].filter((o) => !o.doomed).map((o) => o.sig),
   };
 }
 
