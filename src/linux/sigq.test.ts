@@ -2,7 +2,8 @@
 // rt_tgsigqueueinfo to other processes and their threads (Linux's si_code, pid, signal and
 // credential rules; the siginfo arriving intact at a handler, sigwaitinfo and signalfd), and a
 // process-directed signal taken by a thread that does not block it while the main thread does
-// (complete_signal). Each program runs under qemu (the oracle) and k42ts on the same static
+// (complete_signal); an epoll registration living as long as its open file description does in
+// any process (eventpoll_release). Each program runs under qemu (the oracle) and k42ts on the same static
 // binary, for the three targets in the deterministic mode, and once in the parallel mode on 4
 // processors; stdout and the exit status must be identical.
 
@@ -76,9 +77,17 @@ for (const t of TARGETS) {
     assert.match(out, /handler ran in: worker \(value 7\)/);
     assert.match(out, /child killed by SIGTERM/);
   });
+
+  test(`an epoll registration lives while its description does anywhere: a forked child's close keeps it, the parent's close while the child holds it keeps it until the child's close (${t})`, async () => {
+    const out = await sameAsQemu(t, "epoll-fork", []);
+    assert.match(out, /after the parent's close of b \(the child holds it\): 2 /);
+    assert.match(out, /after the child's close of b too: 1 \[data 1/);
+    assert.match(out, /write to b: Broken pipe/, "the kept end closes with the description");
+  });
 }
 
 test("signals between processes and threads in the parallel mode on 4 processors (ppc64le) match qemu", async () => {
   await sameAsQemu("ppc64le", "queue", ARGS, true);
   await sameAsQemu("ppc64le", "threads", [], true);
+  await sameAsQemu("ppc64le", "epoll-fork", [], true);
 });
