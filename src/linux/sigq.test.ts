@@ -2,7 +2,9 @@
 // rt_tgsigqueueinfo to other processes and their threads (Linux's si_code, pid, signal and
 // credential rules; the siginfo arriving intact at a handler, sigwaitinfo and signalfd), and a
 // process-directed signal taken by a thread that does not block it while the main thread does
-// (complete_signal); an epoll registration living as long as its open file description does in
+// (complete_signal); AF_UNIX corners (FIONREAD on a listener, seqpacket EPIPE without SIGPIPE —
+// Linux's unix_dgram_sendmsg sends none, checked on the host's own kernel too — and MSG_WAITALL
+// against descriptors); an epoll registration living as long as its open file description does in
 // any process (eventpoll_release). Each program runs under qemu (the oracle) and k42ts on the same static
 // binary, for the three targets in the deterministic mode, and once in the parallel mode on 4
 // processors; stdout and the exit status must be identical.
@@ -83,6 +85,13 @@ for (const t of TARGETS) {
     assert.match(out, /after the parent's close of b \(the child holds it\): 2 /);
     assert.match(out, /after the child's close of b too: 1 \[data 1/);
     assert.match(out, /write to b: Broken pipe/, "the kept end closes with the description");
+  });
+
+  test(`AF_UNIX: FIONREAD on a listening socket is EINVAL, a seqpacket EPIPE raises no SIGPIPE (a stream's does), MSG_WAITALL stops after the piece carrying descriptors (${t})`, async () => {
+    const out = await sameAsQemu(t, "unix-edges", []);
+    assert.match(out, /FIONREAD listening: Invalid argument 77/);
+    assert.match(out, /seqpacket write, peer closed: Broken pipe, SIGPIPEs 0/);
+    assert.match(out, /MSG_WAITALL 9: 6 "abcdef" descriptors 1 \(the pipe\)/);
   });
 }
 
