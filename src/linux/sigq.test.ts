@@ -2,7 +2,7 @@
 // rt_tgsigqueueinfo to other processes and their threads (Linux's si_code, pid, signal and
 // credential rules; the siginfo arriving intact at a handler, sigwaitinfo and signalfd), and a
 // process-directed signal taken by a thread that does not block it while the main thread does
-// (complete_signal); AF_UNIX corners (FIONREAD on a listener, seqpacket EPIPE without SIGPIPE —
+// (complete_signal); process descriptors (pidfd_open, pidfd_send_signal, waitid P_PIDFD); AF_UNIX corners (FIONREAD on a listener, seqpacket EPIPE without SIGPIPE —
 // Linux's unix_dgram_sendmsg sends none, checked on the host's own kernel too — and MSG_WAITALL
 // against descriptors); an epoll registration living as long as its open file description does in
 // any process (eventpoll_release). Each program runs under qemu (the oracle) and k42ts on the same static
@@ -92,6 +92,13 @@ for (const t of TARGETS) {
     assert.match(out, /FIONREAD listening: Invalid argument 77/);
     assert.match(out, /seqpacket write, peer closed: Broken pipe, SIGPIPEs 0/);
     assert.match(out, /MSG_WAITALL 9: 6 "abcdef" descriptors 1 \(the pipe\)/);
+  });
+
+  test(`pidfd_open, pidfd_send_signal and waitid(P_PIDFD): checks, siginfo, readable at the end (poll, epoll), zombies, reaped processes (${t})`, async () => {
+    const out = await sameAsQemu(t, "pidfd", []);
+    assert.match(out, /child: SIGUSR1 code -1 value 31 from parent yes/);
+    assert.match(out, /epoll after the end: 1 data 9 events 0x1/);
+    assert.match(out, /waitid, nonblocking descriptor, running: EAGAIN/);
   });
 }
 

@@ -501,6 +501,7 @@ export class LinuxSystem {
     this.releaseVfork(p);
     this.ttys.processEnded(p);
     const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
+    for (const ch of p.exitWatch) this.k.waits.notify(ch); // its process descriptors poll readable
     this.noteMain(p);
     this.procs.delete(p.pid);
     for (const o of notice.orphans) {

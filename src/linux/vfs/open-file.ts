@@ -55,7 +55,7 @@ export const O_PATH_FLAGS = O.DIRECTORY | O.NOFOLLOW | O.PATH | O.CLOEXEC;
 /** What F_SETFL may change (Linux's SETFL_MASK). */
 export const SETFL_MASK = O.APPEND | O.ASYNC | O.NONBLOCK | O.DIRECT | O.NOATIME;
 
-export type FileKind = "file" | "dir" | "console" | "path" | "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd" | "tty";
+export type FileKind = "file" | "dir" | "console" | "path" | "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd" | "tty" | "pidfd";
 
 /** The page of directory entries last fetched (getdents continues in it while the position matches). */
 export interface DirCache {
