@@ -501,7 +501,6 @@ export class LinuxSystem {
     this.releaseVfork(p);
     this.ttys.processEnded(p);
     const notice = (yield* fsc(this.pids.exit(status))) as unknown as ExitNotice;
-    for (const ch of p.exitWatch) this.k.waits.notify(ch); // its process descriptors poll readable
     this.noteMain(p);
     this.procs.delete(p.pid);
     for (const o of notice.orphans) {
@@ -540,6 +539,7 @@ export class LinuxSystem {
       }
       this.childChanged(notice.parent);
     }
+    for (const ch of p.exitWatch) this.k.waits.notify(ch); // its process descriptors poll readable
   }
 
   /** The wait of an execve for the other threads of process `pid` to end. */
