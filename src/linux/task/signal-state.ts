@@ -5,8 +5,8 @@
 // (the blocked mask, the signals sent to the thread, the alternate stack, sigsuspend's saved
 // mask) is in linux/signals/thread-signals.ts; sending and delivery are in linux/signals/.
 //
-
-
+// Shared by the threads of the process; changed only on the processor that runs its system
+// calls (the process's home).
 
 import {
   ALL_SIGNALS, DefaultAction, SIG_DFL, SIG_IGN, UAPI_SA_FLAGS, UNBLOCKABLE, bit, defaultAction, NSIG,
