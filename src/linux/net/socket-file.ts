@@ -114,7 +114,7 @@ export class SocketFile implements FileObject {
 
   /**
    * A receive: a datagram socket's first message, or a stream's bytes (MSG_WAITALL: until `len`
-   * of them, the end, an error or a signal). 0 at the end.
+   * of them, the end, an error, a signal, or a piece that carried descriptors). 0 at the end.
    */
   *recv(k: Kernel, v: Vfs, nonblock: boolean, len: number, peek: boolean, waitall: boolean): Generator<Block, Received | 0, unknown> {
     const s = this.sock;
@@ -125,6 +125,7 @@ export class SocketFile implements FileObject {
     // MSG_WAITALL: more pieces until the length; an end, an error, or a signal returns what came.
     const parts = [first.bytes];
     let got = first.bytes.length;
+    let rights: Received["rights"] = first.rights;
     while (got < len) {
       let more: Received | 0;
       try {
@@ -136,7 +137,11 @@ export class SocketFile implements FileObject {
       if (more === 0) break;
       parts.push(more.bytes);
       got += more.bytes.length;
-      if (more.rights !== undefined) yield* dropRights(k, more.rights); // (MSG_WAITALL stops at descriptors in Linux; rare)
+      // A piece that carried descriptors ends the receive, MSG_WAITALL or not (unix_stream_read_generic).
+      if (more.rights !== undefined) {
+        rights = more.rights;
+        break;
+      }
     }
     const bytes = new Uint8Array(got);
     let o = 0;
@@ -144,7 +149,7 @@ export class SocketFile implements FileObject {
       bytes.set(p, o);
       o += p.length;
     }
-    return { ...first, bytes, size: got };
+    return { ...first, bytes, size: got, rights };
   }
 
   *poll(): Generator<Block, Readiness, unknown> {

@@ -107,9 +107,12 @@ export class UnixSocket {
     return this.type === SockType.Dgram;
   }
 
-  /** Bytes readable now (FIONREAD, unix_inq_len): a stream's or seqpacket's queued bytes, a datagram socket's first message. */
+  /**
+   * Bytes readable now (FIONREAD, unix_inq_len): a stream's or seqpacket's queued bytes, a
+   * datagram socket's first message; a listening socket has none to count (EINVAL).
+   */
   available(): number {
-    if (this.state === "listening") return 0;
+    if (this.state === "listening") throw new SysError(E.EINVAL);
     if (this.type === SockType.Dgram) return this.queue.length === 0 ? 0 : this.queue[0].data.length;
     let n = 0;
     for (const m of this.queue) n += m.data.length - m.off;

@@ -42,6 +42,8 @@ export class LinuxProcess {
   deathNote: string | undefined;
   /** The process has ended (its memory is gone, /proc shows a zombie). */
   ended = false;
+  /** Wait channels notified when it ends (its process descriptors': signals/pidfd.ts). */
+  readonly exitWatch = new Set<number>();
   /** The accounts of its threads that ended (getrusage, /proc). */
   readonly retired = { instructions: 0, kernelCycles: 0, faults: 0 };
   /** vfork: the parent's thread waiting for this child to exec or exit. */

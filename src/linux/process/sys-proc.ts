@@ -18,6 +18,7 @@ import { Rlimit } from "../task/resource-limits.js";
 import { NSIG, SIG } from "../task/signal-state.js";
 import { ERESTARTSYS, INTERRUPTED, interruptible } from "../signals/interruptible.js";
 import { fromProcess, SI } from "../signals/siginfo.js";
+import { pidfdTarget } from "../signals/pidfd.js";
 import type { Handler, Pending, SysContext } from "./syscalls.js";
 import { LinuxProcess, type LinuxThread } from "./lprocess.js";
 import { childWait, vforkWait } from "./system.js";
@@ -44,6 +45,9 @@ interface CloneArgs {
 
 const sys = (ctx: SysContext) => ctx.thread.proc.sys;
 
+/** waitid's idtype for a process descriptor (signals/pidfd.ts). */
+const P_PIDFD = 3;
+
 /** A PPC to ProcessLinux whose refusal is the call's errno. */
 function* pid<T>(call: Generator<import("../../kernel/sched/thread.js").Block, unknown, unknown>): Generator<import("../../kernel/sched/thread.js").Block, T, unknown> {
   return (yield* fsc(call)) as T;
@@ -64,7 +68,7 @@ function* cloneWith(ctx: SysContext, a: CloneArgs): Pending {
     return -E.EINVAL;
   }
   if ((f & CLONE.PIDFD) !== 0) {
-    ctx.log("clone: CLONE_PIDFD (pidfds) is not built, returning EINVAL");
+    ctx.log("clone: CLONE_PIDFD is not built (pidfd_open is), returning EINVAL");
     return -E.EINVAL;
   }
   if ((f & CLONE.THREAD) !== 0) {
@@ -268,15 +272,20 @@ const waitid: Handler = function* (ctx) {
   const idtype = argInt(ctx, 0), id = argInt(ctx, 1), infop = argPtr(ctx, 2), options = argInt(ctx, 3) >>> 0, ru = argPtr(ctx, 4);
   if ((options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) !== 0) return -E.EINVAL;
   if ((options & (WEXITED | WSTOPPED | WCONTINUED)) === 0) return -E.EINVAL;
-  if (idtype === 3) {
-    ctx.log("waitid: P_PIDFD (pidfds) is not built, returning EINVAL");
-    return -E.EINVAL;
-  }
-  if (idtype !== P_ALL && idtype !== P_PID && idtype !== P_PGID) return -E.EINVAL;
+  if (idtype !== P_ALL && idtype !== P_PID && idtype !== P_PGID && idtype !== P_PIDFD) return -E.EINVAL;
   if (idtype === P_PID && id <= 0) return -E.EINVAL;
   if (idtype === P_PGID && id < 0) return -E.EINVAL;
-  const r = yield* waitChild(ctx, idtype, idtype === P_ALL ? 0 : id, options);
+  let [type, who, opts, nonblock] = [idtype, idtype === P_ALL ? 0 : id, options, false];
+  if (idtype === P_PIDFD) {
+    // The process a descriptor names is waited for as P_PID; an O_NONBLOCK descriptor does not
+    // wait, and says EAGAIN where the caller did not ask for WNOHANG itself (kernel_waitid).
+    if (id < 0) return -E.EINVAL;
+    const t = pidfdTarget(ctx, id);
+    [type, who, opts, nonblock] = [P_PID, t.pidfd.pid, t.nonblock ? opts | WNOHANG : opts, t.nonblock && (options & WNOHANG) === 0];
+  }
+  const r = yield* waitChild(ctx, type, who, opts);
   if (typeof r === "number") return r;
+  if (nonblock && (r === undefined || "none" in r)) return -E.EAGAIN;
   const is64 = ctx.image.is64;
   const info = newStruct(ctx, 128);
   if (r !== undefined && !("none" in r)) {
@@ -383,7 +392,7 @@ const getRobustList: Handler = (ctx) => {
 // ---- kill ----
 
 /** May the caller signal `p` (kill_ok_by_cred: root, or a real or effective uid meeting the target's real or saved)? */
-function mayKill(ctx: SysContext, p: LinuxProcess): boolean {
+export function mayKill(ctx: SysContext, p: LinuxProcess): boolean {
   const me = ctx.task.creds, them = p.task.creds;
   if (me.capable(5 /* CAP_KILL */)) return true;
   const [uid, euid] = me.uids(), [tuid, , tsuid] = them.uids();
@@ -469,7 +478,6 @@ export const PROC_CALLS: Record<string, Handler> = {
 export const PROC_PARTIAL: Readonly<Record<string, string>> = {
   clone: "namespaces, CLONE_PIDFD, and sharing fs state or handlers between processes (not threads) are EINVAL, logged",
   clone3: "as clone; set_tid and CLONE_INTO_CGROUP EINVAL, logged",
-  waitid: "P_PIDFD EINVAL (no pidfds)",
   wait4: "rusage gives the child's user and system time, minor faults and peak RSS; the rest 0",
   set_robust_list: "kept; the list is not walked when a thread dies (a dead owner's robust mutexes are not marked)",
 };

@@ -589,6 +589,7 @@ export class LinuxSystem {
       }
       this.childChanged(notice.parent);
     }
+    for (const ch of p.exitWatch) this.k.waits.notify(ch); // its process descriptors poll readable
   }
 
   /**
@@ -663,7 +664,10 @@ export class LinuxSystem {
 
   /** Thread `t` of process `p` as a signal's receiver. */
   receiver(p: LinuxProcess, t: LinuxThread): Receiver {
-    return { proc: p.task.signals, thread: t.sig, sigpendingLimit: () => Number(p.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n) };
+    return {
+      proc: p.task.signals, thread: t.sig, sigpendingLimit: () => Number(p.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n),
+      threads: () => [...p.threads.values()].filter((o) => !o.doomed).map((o) => o.sig),
+    };
   }
 
   /** A send that made the process's death certain (a fatal signal): every thread is told. */

@@ -12,8 +12,10 @@
 //      that nothing blocks starts the process's exit at once (SIGKILL joins the thread's set).
 // Delivery (deliver.ts) takes it at the thread's next return to user mode.
 //
-// One thread per process for now: the thread given is the one chosen (complete_signal's search
-// among a process's threads comes with threads).
+// A process-directed signal is taken by one thread that does not block it (complete_signal): the
+// receiver's thread (the leader for kill and sigqueue) if it wants the signal, else the next
+// one that does, searching round from where the last search stopped (signal->curr_target); the
+// chosen thread is woken. A signal every thread blocks stays pending for the process.
 
 import type { SysContext } from "../process/syscalls.js";
 import { Rlimit } from "../task/resource-limits.js";
@@ -41,6 +43,11 @@ export interface Receiver {
   readonly thread: ThreadSignals;
   /** The soft RLIMIT_SIGPENDING of the receiver's user. */
   readonly sigpendingLimit: () => number;
+  /**
+   * The process's live threads (not told to end), in creation order: where a process-directed
+   * signal `thread` does not want looks for another taker. Absent: `thread` alone.
+   */
+  readonly threads?: () => readonly ThreadSignals[];
 }
 
 /** The calling process and thread as a signal's receiver. */
@@ -48,6 +55,7 @@ export function receiverOf(ctx: SysContext): Receiver {
   return {
     proc: ctx.task.signals, thread: ctx.sig,
     sigpendingLimit: () => Number(ctx.task.limits.get(Rlimit.SIGPENDING)?.cur ?? 0n),
+    threads: () => [...ctx.thread.proc.threads.values()].filter((o) => !o.doomed).map((o) => o.sig),
   };
 }
 
@@ -96,7 +104,7 @@ export function sendSignal(r: Receiver, info: SigInfo, scope: Scope): Sent {
   if (!room && sig >= SIGRTMIN && info.code !== SI.USER) return "overflow";
   pending.add(info, room);
   r.proc.signalfd?.notify();
-  complete(r, sig);
+  complete(r, sig, scope);
   return "queued";
 }
 
@@ -112,15 +120,47 @@ export function sendSigqueue(r: Receiver, info: SigInfo, scope: Scope): boolean 
   pending.set |= bit(sig);
   pending.queue.push(info);
   r.proc.signalfd?.notify();
-  complete(r, sig);
+  complete(r, sig, scope);
   return true;
 }
 
-/** complete_signal for the one thread: wake it if it takes the signal; a fatal one starts the exit. */
-function complete(r: Receiver, sig: number): void {
-  const t = r.thread, p = r.proc;
-  if ((t.blocked & bit(sig)) !== 0n) return;
-  if (p.stopped && sig !== SIG.KILL) return;
+/**
+ * wants_signal: `t` may take `sig` now — it does not block it, and (but for SIGKILL) the process
+ * is not stopped and `t` is not already on its way to a signal of its own while asleep (Linux's
+ * "running, or no signal pending": a thread that sleeps with one pending will take that first).
+ */
+function wants(p: SignalState, t: ThreadSignals, sig: number): boolean {
+  if ((t.blocked & bit(sig)) !== 0n) return false;
+  if (sig === SIG.KILL) return true;
+  if (p.stopped) return false;
+  // (The signal being sent is already in the thread's set when it is thread-directed: not counted.)
+  const asleep = t.interrupt !== undefined;
+  return !asleep || (t.pending.set & ~t.blocked & ~bit(sig)) === 0n;
+}
+
+/** complete_signal's choice: the thread to take `sig`, or undefined when none wants it now. */
+function chooseTaker(r: Receiver, sig: number, scope: Scope): ThreadSignals | undefined {
+  const p = r.proc;
+  if (wants(p, r.thread, sig)) return r.thread;
+  const all = scope === "process" ? r.threads?.() : undefined;
+  if (all === undefined || all.length <= 1) return undefined;
+  // Round from the last chosen thread (curr_target), as Linux balances signals over threads.
+  const from = p.currTarget !== undefined ? Math.max(0, all.indexOf(p.currTarget)) : 0;
+  for (let i = 0; i < all.length; i++) {
+    const t = all[(from + i) % all.length];
+    if (wants(p, t, sig)) {
+      p.currTarget = t;
+      return t;
+    }
+  }
+  return undefined;
+}
+
+/** complete_signal: wake the thread that takes the signal; a fatal one starts the exit. */
+function complete(r: Receiver, sig: number, scope: Scope): void {
+  const p = r.proc;
+  const t = chooseTaker(r, sig, scope);
+  if (t === undefined) return;
   if (fatal(p, sig) && defaultAction(sig) !== DefaultAction.Core && (t.realBlocked & bit(sig)) === 0n) {
     p.groupExit = sig;
     t.pending.set |= bit(SIG.KILL);

@@ -11,9 +11,11 @@
 // until EPOLL_CTL_MOD. Level-triggered items reported go to the back, so that a small maxevents
 // still sees every ready item in turn, as Linux's ready list rotates.
 //
-// An item goes when the description's last reference in the registering process closes
-// (Linux: the file's last reference anywhere; a description shared with a forked child that
-// the registering process closed loses its item here — a known difference).
+// An item lives as long as its open file description does anywhere (Linux's eventpoll_release at
+// the file's last close): a child's close of an inherited copy leaves it alone, and when the
+// registering process closes its own while another process still holds the description, the
+// item goes on through that process's OpenFile (each process reaches a description through its
+// own), reporting its events, until the description's last holder lets go.
 
 import type { Kernel } from "../../kernel/kernel.js";
 import type { Block } from "../../kernel/sched/thread.js";
@@ -35,7 +37,8 @@ const INPUT_FLAGS = EPOLL.EXCLUSIVE | EPOLL.WAKEUP | EPOLL.ONESHOT | EPOLL.ET;
 
 export interface Item {
   readonly fd: number;
-  readonly file: OpenFile;
+  /** The description, as one process that still holds it reaches it (prune moves it on). */
+  file: OpenFile;
   events: number;
   data: bigint;
   /** EPOLLONESHOT fired: nothing more until EPOLL_CTL_MOD. */
@@ -62,16 +65,35 @@ export class EpollInstance {
     return this.items.find((i) => i.fd === fd && i.file.desc === f.desc);
   }
 
-  /** Drop items whose open file this process closed for good. */
+  /**
+   * Items whose OpenFile its process closed for good: carried on through another holder of the
+   * description, or dropped when there is none (the description closed).
+   */
   prune(): void {
-    if (this.items.some((i) => i.file.refs <= 0)) this.items = this.items.filter((i) => i.file.refs > 0);
+    if (!this.items.some((i) => i.file.refs <= 0)) return;
+    this.items = this.items.filter((i) => {
+      const d = i.file.desc;
+      if (i.file.refs > 0) return true;
+      if (d.holders.size === 0) {
+        d.watchers--;
+        return false;
+      }
+      if (!d.parked.has(i.file)) i.file = d.holders.keys().next().value as OpenFile;
+      return true;
+    });
+  }
+
+  /** Forget every item (the instance closes). */
+  clear(): void {
+    for (const i of this.items) i.file.desc.watchers--;
+    this.items = [];
   }
 
   /**
    * Look at every item: the events to report (at most `max`; `consume`: an actual wait, which
    * fires ONESHOT items and re-arms ET ones), and the channels to wait on when there are none.
    */
-  *scan(k: Kernel, max: number, consume: boolean, depth = 0): Generator<Block, { events: Event[]; channels: number[]; host: boolean }, unknown> {
+  *scan(k: Kernel, max: number, consume: boolean, depth = 0, poller?: object): Generator<Block, { events: Event[]; channels: number[]; host: boolean }, unknown> {
     this.prune();
     const events: Event[] = [];
     const channels = [this.ch];
@@ -79,7 +101,7 @@ export class EpollInstance {
     const again: Item[] = [];
     for (const it of [...this.items]) {
       if (it.disabled) continue;
-      const r = yield* itemReadiness(k, it.file, depth);
+      const r = yield* itemReadiness(k, via(it, poller), depth, poller);
       const got = r.mask & (it.events & ~INPUT_FLAGS);
       let report = got !== 0 && events.length < max;
       if (report && (it.events & EPOLL.ET) !== 0 && it.seqs !== undefined) {
@@ -114,12 +136,25 @@ export class EpollInstance {
   }
 }
 
+/**
+ * The OpenFile to poll an item through: the polling process's own on the description (one it
+ * holds, or one it let go of that is kept for epoll), when it has one — a process's objects
+ * answer only to its domain — else the item's.
+ */
+function via(it: Item, poller: object | undefined): OpenFile {
+  if (poller === undefined) return it.file;
+  const d = it.file.desc;
+  for (const [f, owner] of d.holders) if (owner === poller && f.refs > 0) return f;
+  for (const [f, p] of d.parked) if (p.owner === poller) return f;
+  return it.file;
+}
+
 /** An item's readiness (a nested epoll is asked without consuming its events). */
-function* itemReadiness(k: Kernel, f: OpenFile, depth: number): Generator<Block, Readiness, unknown> {
+function* itemReadiness(k: Kernel, f: OpenFile, depth: number, poller: object | undefined): Generator<Block, Readiness, unknown> {
   const o = f.obj;
   if (o instanceof EpollFile) {
     if (depth >= MAX_NESTS) return { mask: 0, channels: [] };
-    const s = yield* o.ep.scan(k, 1, false, depth + 1);
+    const s = yield* o.ep.scan(k, 1, false, depth + 1, poller);
     return { mask: s.events.length > 0 ? POLL.IN | POLL.RDNORM : 0, channels: s.channels, host: s.host };
   }
   return yield* readiness(k, f);
@@ -160,7 +195,7 @@ export class EpollFile implements FileObject {
 
   *release(k: Kernel): Generator<Block, void, unknown> {
     if (--this.ep.refs > 0) return;
-    this.ep.items = [];
+    this.ep.clear();
     k.waits.destroy(this.ep.ch);
   }
 

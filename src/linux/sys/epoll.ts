@@ -59,6 +59,7 @@ const ctl: Handler = (ctx) => {
     case EPOLL_CTL_ADD:
       if (it !== undefined) return -E.EEXIST;
       if (tf.obj instanceof EpollFile && ep.reaches(tf.obj.ep)) return -E.ELOOP;
+      tf.desc.watchers++;
       ep.items.push({ fd, file: tf, events: (events | EPOLL.ERR | EPOLL.HUP) >>> 0, data, disabled: false, seqs: undefined });
       break;
     case EPOLL_CTL_MOD:
@@ -72,6 +73,7 @@ const ctl: Handler = (ctx) => {
     case EPOLL_CTL_DEL:
       if (it === undefined) return -E.ENOENT;
       ep.items = ep.items.filter((x) => x !== it);
+      it.file.desc.watchers--;
       break;
     default:
       return -E.EINVAL;
@@ -92,7 +94,7 @@ function* doWait(ctx: SysContext, epfd: number, evp: number, max: number, until:
   let found: Event[] = [];
   try {
     for (;;) {
-      const s = yield* ep.scan(k, max, true);
+      const s = yield* ep.scan(k, max, true, 0, ctx.vfs);
       if (s.events.length > 0 || k.port.now() >= until) {
         found = s.events;
         break;
@@ -168,5 +170,5 @@ export const EPOLL_CALLS: Record<string, Handler> = {
 };
 
 export const EPOLL_PARTIAL: Record<string, string> = {
-  epoll_ctl: "an item goes when the registering process's last reference to the description closes (Linux: the last anywhere)",
+  epoll_ctl: "an instance shared between processes polls each item through the polling process's own hold on the description; a process that never held it polls through the registering process's (its server may refuse: EIO)",
 };

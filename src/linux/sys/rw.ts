@@ -16,6 +16,8 @@ import { O, type OpenFile } from "../vfs/open-file.js";
 import { MAX_RW_COUNT, gm, intArg, isFault, loffArg, longArg, readIovec, ulongArg } from "./fs-common.js";
 import { argAddr, readGuest, Struct, SysError, writeGuest, type GuestMem } from "./guest-mem.js";
 import { raise } from "./signals.js";
+import { SocketFile } from "../net/socket-file.js";
+import { SockType } from "../net/abi.js";
 
 const SIGPIPE = 13;
 
@@ -92,12 +94,16 @@ export function guestSource(m: GuestMem, va: number): Source {
   return Object.assign(src, { prefault: (len: number) => prefault(m, va, len) });
 }
 
-/** A write's EPIPE also raises SIGPIPE (whose default action ends the process). */
-export function* withSigpipe(ctx: SysContext, g: Generator<Block, number, unknown>): Pending {
+/**
+ * A write's EPIPE also raises SIGPIPE (whose default action ends the process) — but not a
+ * datagram or seqpacket socket's: unix_dgram_sendmsg fails with EPIPE and sends no signal.
+ */
+export function* withSigpipe(ctx: SysContext, f: OpenFile, g: Generator<Block, number, unknown>): Pending {
   try {
     return yield* g;
   } catch (e) {
-    if (e instanceof SysError && e.errno === E.EPIPE) raise(ctx, SIGPIPE);
+    const quiet = f.obj instanceof SocketFile && f.obj.sock.type !== SockType.Stream;
+    if (e instanceof SysError && e.errno === E.EPIPE && !quiet) raise(ctx, SIGPIPE);
     throw e;
   }
 }
@@ -115,7 +121,7 @@ const write: Handler = (ctx, a) => {
   const f = ctx.vfs.file(intArg(a, 0));
   checkWrite(f);
   const m = gm(ctx);
-  return withSigpipe(ctx, writeFile(ctx.k, ctx.vfs, f, undefined, count(ulongArg(ctx, 2)), guestSource(m, argAddr(m, 1))));
+  return withSigpipe(ctx, f, writeFile(ctx.k, ctx.vfs, f, undefined, count(ulongArg(ctx, 2)), guestSource(m, argAddr(m, 1))));
 };
 
 const pread64: Handler = (ctx, a) => {
@@ -133,7 +139,7 @@ const pwrite64: Handler = (ctx, a) => {
   const [off] = loffArg(ctx, a, 3);
   checkSeekable(f, off);
   const m = gm(ctx);
-  return withSigpipe(ctx, writeFile(ctx.k, ctx.vfs, f, off, count(ulongArg(ctx, 2)), guestSource(m, argAddr(m, 1))));
+  return withSigpipe(ctx, f, writeFile(ctx.k, ctx.vfs, f, off, count(ulongArg(ctx, 2)), guestSource(m, argAddr(m, 1))));
 };
 
 /** Read into an iovec: the console is read once and the bytes scattered; files segment by segment. */
@@ -236,7 +242,7 @@ const sysReadv: Handler = (ctx, a) => {
 const sysWritev: Handler = (ctx, a) => {
   const f = ctx.vfs.file(intArg(a, 0));
   checkWrite(f);
-  return withSigpipe(ctx, writev(ctx, f, iov(ctx, a), undefined));
+  return withSigpipe(ctx, f, writev(ctx, f, iov(ctx, a), undefined));
 };
 
 /** preadv/pwritev's offset: (pos_l, pos_h) — pos_l alone on ppc64. */
@@ -260,7 +266,7 @@ function vectored(write: boolean, withFlags: boolean): Handler {
     if (at !== undefined) checkSeekable(f, at);
     const segs = iov(ctx, a);
     // RWF_DSYNC/RWF_SYNC: every server writes through; RWF_HIPRI and RWF_NOWAIT: nothing waits on a queue here.
-    return write ? withSigpipe(ctx, writev(ctx, f, segs, at, (flags & RWF_APPEND) !== 0)) : readv(ctx, f, segs, at);
+    return write ? withSigpipe(ctx, f, writev(ctx, f, segs, at, (flags & RWF_APPEND) !== 0)) : readv(ctx, f, segs, at);
   };
 }
 
@@ -368,7 +374,7 @@ function* copyData(ctx: SysContext, inp: OpenFile, inAt: number | undefined, out
     const buf = parts.length === 1 ? parts[0] : concat(parts, got);
     let put: number;
     try {
-      put = yield* withSigpipe(ctx, writeFile(ctx.k, v, out, out.kind === "console" ? undefined : op, got, (off, len) => buf.subarray(off, off + len)));
+      put = yield* withSigpipe(ctx, out, writeFile(ctx.k, v, out, out.kind === "console" ? undefined : op, got, (off, len) => buf.subarray(off, off + len)));
     } catch (e) {
       if (done > 0 && e instanceof SysError) break;
       throw e;

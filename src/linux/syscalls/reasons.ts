@@ -32,7 +32,7 @@ const NI_ARCH: Readonly<Record<Arch, readonly string[]>> = {
 const NEXT_ISSUE_CALLS = [
   // processes, process groups and sessions
   "unshare", "setns", "kcmp",
-  "pidfd_open", "pidfd_getfd", "pidfd_send_signal", "process_vm_readv", "process_vm_writev",
+  "pidfd_getfd", "process_vm_readv", "process_vm_writev",
   // threads
   "futex_waitv",
 ];

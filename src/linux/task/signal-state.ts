@@ -5,14 +5,15 @@
 // (the blocked mask, the signals sent to the thread, the alternate stack, sigsuspend's saved
 // mask) is in linux/signals/thread-signals.ts; sending and delivery are in linux/signals/.
 //
-// Shared by the threads of the process; changed only on the processor that runs them (one
-// thread for now).
+// Shared by the threads of the process; changed only on the processor that runs its system
+// calls (the process's home).
 
 import {
   ALL_SIGNALS, DefaultAction, SIG_DFL, SIG_IGN, UAPI_SA_FLAGS, UNBLOCKABLE, bit, defaultAction, NSIG,
 } from "../signals/numbers.js";
 import { SigPending } from "../signals/pending.js";
 import { ITimerState } from "../signals/itimer-state.js";
+import type { ThreadSignals } from "../signals/thread-signals.js";
 
 export * from "../signals/numbers.js";
 
@@ -56,6 +57,8 @@ export class SignalState {
    * one of its threads (signalfd_notify).
    */
   signalfd: { readonly channel: number; readonly notify: () => void } | undefined;
+  /** The thread the last process-directed signal went to (signal->curr_target; send.ts starts its search there). */
+  currTarget: ThreadSignals | undefined;
 
   /** fork: the child's state — the same actions; nothing pending, no timers, no exit under way. */
   forked(): SignalState {

@@ -28,7 +28,7 @@ export interface Readiness {
   readonly host?: boolean;
 }
 
-export type ObjectKind = "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd" | "tty";
+export type ObjectKind = "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd" | "tty" | "pidfd";
 
 export interface FileObject {
   readonly kind: ObjectKind;

@@ -55,7 +55,7 @@ export const O_PATH_FLAGS = O.DIRECTORY | O.NOFOLLOW | O.PATH | O.CLOEXEC;
 /** What F_SETFL may change (Linux's SETFL_MASK). */
 export const SETFL_MASK = O.APPEND | O.ASYNC | O.NONBLOCK | O.DIRECT | O.NOATIME;
 
-export type FileKind = "file" | "dir" | "console" | "path" | "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd" | "tty";
+export type FileKind = "file" | "dir" | "console" | "path" | "pipe" | "eventfd" | "socket" | "epoll" | "timerfd" | "signalfd" | "tty" | "pidfd";
 
 /** The page of directory entries last fetched (getdents continues in it while the position matches). */
 export interface DirCache {
@@ -73,6 +73,20 @@ export interface DirCache {
 export class Description {
   /** Per-process OpenFiles alive on it: OFD and flock locks go with the last. */
   users = 1;
+  /**
+   * The per-process OpenFiles alive on it, each with its process's file table (Vfs, identity
+   * only): through which process an epoll registration of the description is polled.
+   */
+  readonly holders = new Map<OpenFile, object>();
+  /**
+   * OpenFiles whose process let go of the description while an epoll instance watched it and
+   * another process still held it (Vfs.release): their objects are kept, uncounted in `users`,
+   * so that the registration can still be polled from that process, until the description's
+   * last holder lets go (Linux removes the registration only when the file itself closes).
+   */
+  readonly parked = new Map<OpenFile, { readonly owner: object; readonly domain: number }>();
+  /** Epoll registrations of the description (sys/epoll.ts). */
+  watchers = 0;
   /** The file position (a readdir cookie for directories). */
   pos = 0;
   dirCache: DirCache | undefined;

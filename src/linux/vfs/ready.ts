@@ -50,6 +50,7 @@ export function* readiness(k: Kernel, f: OpenFile): Generator<Block, Readiness, 
     case "timerfd":
     case "signalfd":
     case "tty":
+    case "pidfd":
       throw new Error(`open file of kind ${f.kind} without its object`);
     default:
       return assertNever(f.kind);

@@ -28,6 +28,22 @@ export const AT_SYMLINK_FOLLOW = 0x400;
 export const AT_NO_AUTOMOUNT = 0x800;
 export const AT_EMPTY_PATH = 0x1000;
 
+/**
+ * Run `body` with the current thread acting for protection domain `domain` (as a PPC handoff
+ * into a server does): the personality closing, on a process's behalf, what that process's
+ * domain holds.
+ */
+function* actingFor<T>(k: Kernel, domain: number, body: Generator<Block, T, unknown>): Generator<Block, T, unknown> {
+  const t = k.sched.current;
+  if (t === undefined) return yield* body;
+  (t.acting ??= []).push(domain);
+  try {
+    return yield* body;
+  } finally {
+    t.acting.pop();
+  }
+}
+
 export interface VfsOptions {
   /** The name-space server's root handle. */
   readonly ns: Handle;
@@ -135,7 +151,13 @@ export class Vfs {
 
   newFile(kind: FileKind, flags: number, node: PNode | undefined, handle: Handle | undefined, stream?: Stream, obj?: FileObject): OpenFile {
     const id = this.nextId++;
-    return new OpenFile(id, kind, new Description(`${this.pid}.${id}`, flags), node, handle, stream, obj);
+    return this.hold(new OpenFile(id, kind, new Description(`${this.pid}.${id}`, flags), node, handle, stream, obj));
+  }
+
+  /** `f` is this process's way to its description (Description.holders). */
+  private hold(f: OpenFile): OpenFile {
+    f.desc.holders.set(f, this);
+    return f;
   }
 
   /**
@@ -143,7 +165,7 @@ export class Vfs {
    * SCM_RIGHTS): this process's own OpenFile on it, over `handle` and `obj` made for its domain.
    */
   adopt(f: OpenFile, handle: Handle | undefined, obj: FileObject | undefined): OpenFile {
-    return f.forked(this.nextId++, handle, obj);
+    return this.hold(f.forked(this.nextId++, handle, obj));
   }
 
   /** A walk with the mount table made fresh first. */
@@ -280,20 +302,29 @@ export class Vfs {
    */
   *release(k: Kernel, f: OpenFile): Generator<Block, number, unknown> {
     const key = f.key;
-    const last = --f.desc.users === 0;
+    const d = f.desc;
+    d.holders.delete(f);
+    if (d.watchers > 0 && d.users > 1 && f.obj !== undefined) {
+      // An epoll instance watches the description and another process still holds it: the
+      // registration lives on, pollable from here through this object (kept until the last holder goes).
+      d.users--;
+      d.parked.set(f, { owner: this, domain: k.ppc.currentDomain() });
+      return 0;
+    }
+    const last = --d.users === 0;
+    if (last) {
+      // The description closes: the objects kept for epoll go too, each closed for its own
+      // process's domain (its handle answers only to that domain), as Linux's last fput does for all.
+      for (const [p, o] of [...d.parked]) {
+        d.parked.delete(p);
+        yield* actingFor(k, o.domain, this.releaseObject(k, p));
+      }
+    }
     if (key !== undefined && last) {
       this.locks.dropRecords(key, this.ofdOwner(f));
       this.locks.flock(key, this.ofdOwner(f), 8);
     }
-    if (f.obj !== undefined) {
-      try {
-        yield* f.obj.release(k);
-      } catch (e) {
-        if (e instanceof SysError) return -e.errno;
-        throw e;
-      }
-      return 0;
-    }
+    if (f.obj !== undefined) return yield* this.releaseObject(k, f);
     if (f.handle === undefined) return 0;
     const h = f.handle;
     try {
@@ -303,6 +334,17 @@ export class Vfs {
       throw e;
     } finally {
       this.stubs.dropFile(h);
+    }
+    return 0;
+  }
+
+  /** Release the object of `f` (a pipe end, a socket...): 0 or -errno. */
+  private *releaseObject(k: Kernel, f: OpenFile): Generator<Block, number, unknown> {
+    try {
+      if (f.obj !== undefined) yield* f.obj.release(k);
+    } catch (e) {
+      if (e instanceof SysError) return -e.errno;
+      throw e;
     }
     return 0;
   }
@@ -330,7 +372,7 @@ export class Vfs {
       if (c === undefined) {
         const h = e.file.handle === undefined ? undefined : ((yield* fsc(this.stubs.file(k, e.file.handle).share(domain))) as Handle);
         const obj = e.file.obj === undefined ? undefined : yield* e.file.obj.share(k, domain);
-        c = e.file.forked(child.nextId++, h, obj);
+        c = child.hold(e.file.forked(child.nextId++, h, obj));
         copies.set(e.file, c);
       } else {
         c.refs++;
