@@ -104,8 +104,14 @@ export function clockOf(ctx: SysContext, id: number): Clock | undefined {
     // The alarm clocks (the machine has a real-time clock to wake it): sleeping needs CAP_WAKE_ALARM.
     case CLOCK.REALTIME_ALARM: return { now: () => t.realtimeNs(), res: fine, sleep: "alarm", set: E.EINVAL, adj: false };
     case CLOCK.BOOTTIME_ALARM: return { now: () => t.monotonicNs(), res: fine, sleep: "alarm", set: E.EINVAL, adj: false };
-    case CLOCK.PROCESS_CPUTIME_ID: case CLOCK.THREAD_CPUTIME_ID:
-      return cpuClock(ctx, id);
+    // The caller's own CPU clocks by their fixed ids are clock_process and clock_thread in Linux:
+    // neither can be set (no clock_set: EINVAL, where the encoded ids say EPERM), and the thread's
+    // has no nsleep at all (EOPNOTSUPP).
+    case CLOCK.PROCESS_CPUTIME_ID: case CLOCK.THREAD_CPUTIME_ID: {
+      const c = cpuClock(ctx, id);
+      if (c === undefined) return undefined;
+      return { ...c, set: E.EINVAL, ...(id === CLOCK.THREAD_CPUTIME_ID ? { sleep: E.EOPNOTSUPP } : {}) };
+    }
     default:
       return id < 0 ? cpuClock(ctx, id) : undefined;
   }
