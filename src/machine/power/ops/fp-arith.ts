@@ -34,7 +34,10 @@ function fastDone(c: Cpu, w: number, t: number, fl: number): void {
   let fs = (c.r[S.FPSCR] & ~(Fp.FPRF | Fp.FI)) | (fprfOfNum(c.f[t]) << FPRF_SHIFT);
   if (fl !== 0) {
     fs |= Fp.FX | Fp.XX | Fp.FI;
-    if ((fs & Fp.XE) !== 0) fs |= Fp.FEX;
+    if ((fs & Fp.XE) !== 0) {
+      fs |= Fp.FEX;
+      c.fpNow = 1; // an enabled inexact: fpu/trap.ts
+    }
   }
   c.r[S.FPSCR] = fs;
   if ((w & 1) !== 0) c.r[S.CR + 1] = fs >>> 28;
