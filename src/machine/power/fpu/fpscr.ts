@@ -9,6 +9,8 @@
 //
 //   fpRN(c)                      rounding mode, FPSCR[RN]: 0 nearest-even, 1 toward zero,
 //                                2 toward +Inf, 3 toward -Inf (FpRound). NI is ignored (qemu).
+//   fpRoundRebias(c)             the same with softfloat's RB bits for UE and OE (the
+//                                exponent-adjusted results of enabled overflow and underflow).
 //   fpRaise(c, bits)             record exception bits (Fp.OX/UX/ZX/XX and Fp.VX* bits): ORs
 //                                them in, sets FX (qemu sets FX on every occurrence, not only on
 //                                a 0->1 change), VX when any VX* bit is given, and FEX when an
@@ -142,6 +144,15 @@ export const enum Fprf {
 
 export function fpRN(c: Cpu): number {
   return c.r[S.FPSCR] & 3;
+}
+
+/**
+ * The rounding mode with softfloat.ts's RB bits for FPSCR[UE] (4) and [OE] (8): what the exact
+ * core needs to give an enabled overflow or underflow its exponent-adjusted result.
+ */
+export function fpRoundRebias(c: Cpu): number {
+  const v = c.r[S.FPSCR];
+  return (v & 3) | ((v & Fp.UE) !== 0 ? 4 : 0) | ((v & Fp.OE) !== 0 ? 8 : 0);
 }
 
 /** FEX from the exception/enable pairs (XX..OX, VX at bits 25..29 against XE..VE at 3..7). */
