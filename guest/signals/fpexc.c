@@ -275,6 +275,26 @@ static int linux_part(const char *self) {
   /* An asynchronous mode traps too (precisely, as POWER8 does), and the frame's MSR says FE0. */
   handler_on();
   one(0, 0);
+  /* Traps turned on while an enabled exception is already set: SIGFPE on the return from prctl. */
+  {
+    volatile double zero = 0.0, one_ = 1.0, r;
+    clear_all();
+    r = one_ / zero;
+    set_fpscr(get_fpscr() | (FE_DIVBYZERO >> 22));
+    printf("ZX and ZE set with traps off (1/0 = %g): no signal\n", r);
+    print_codes = 1;
+    longjmp_out = 1;
+    if (sigsetjmp(jb, 1) == 0) {
+      prctl(PR_SET_FPEXC, PR_FP_EXC_PRECISE, 0, 0, 0);
+      printf("  no signal from prctl\n");
+    } else {
+      printf("  SIGFPE as prctl(PR_SET_FPEXC, PRECISE) returned\n");
+    }
+    longjmp_out = 0;
+    print_codes = 0;
+    disable_all();
+    clear_all();
+  }
   prctl(PR_SET_FPEXC, PR_FP_EXC_PRECISE, 0, 0, 0);
   pid_t p = fork();
   if (p == 0) {

@@ -128,6 +128,12 @@ for (const t of TARGETS) {
       "  FPSCR at the interrupt: exceptions 84000000 enables 10",
       "  after: result 0x7ff0000000000000",
       "  after: enabled now: none, raised: DIVBYZERO",
+      "ZX and ZE set with traps off (1/0 = inf): no signal",
+      // The ISA's delayed interrupt when MSR[FE0 FE1] turn nonzero with FEX set: at the
+      // instruction returned to (the saved NIP), si_code from the FPSCR.
+      "  signal 8 FPE_FLTDIV, NIP is si_addr: yes",
+      "  saved MSR FE0 1 FE1 1",
+      "  SIGFPE as prctl(PR_SET_FPEXC, PRECISE) returned",
       "child: PR_GET_FPEXC 3",
       // start_thread keeps thread.fpexc_mode and zeroes the FPSCR.
       "after exec: PR_GET_FPEXC 3, enabled 0",

@@ -9,7 +9,9 @@
 //   SPE: PR_FP_EXC_SW_ENABLE (and so the per-exception DIV/OVF/UND/RES/INV bits, SPE's) is
 //   EINVAL, a mode above PR_FP_EXC_PRECISE is EINVAL, and DISABLED (0), NONRECOV (1), ASYNC (2)
 //   or PRECISE (3) becomes the calling thread's MSR[FE0 FE1] (FE0 = 2, FE1 = 1). The FPSCR's
-//   enable bits are the program's (glibc's feenableexcept sets them with mtfsf) and untouched.
+//   enable bits are the program's (glibc's feenableexcept sets them with mtfsf) and untouched;
+//   if one is already enabled and set (FEX) when traps go from off to on, SIGFPE comes at
+//   the return from the call, as the ISA's delayed interrupt on an MSR[FE0 FE1] change.
 //   Any nonzero mode runs precise (POWER8 does: the ISA allows the imprecise modes to be); an
 //   enabled exception is then SIGFPE at its instruction (signals/faults.ts). The mode is the
 //   thread's: fork and clone copy it, exec keeps it (Linux's start_thread leaves
@@ -23,6 +25,11 @@ import { TASK_COMM_LEN, Dumpable, DEFAULT_TIMER_SLACK_NS, commOf } from "../task
 import { NSIG } from "../task/signal-state.js";
 import { PAGE_SIZE } from "../../machine/memory.js";
 import { S } from "../../machine/power/state.js";
+import { Fp } from "../../machine/power/fpu/fpscr.js";
+import { fpeCode } from "../signals/fpe.js";
+import { forceSignal, receiverOf } from "../signals/send.js";
+import { fault } from "../signals/siginfo.js";
+import { SIG } from "../signals/numbers.js";
 import { readGuest, writeGuest } from "./guest-mem.js";
 import { argInt, argPtr, argULong, mem, putI32, putLong, putU32 } from "./user.js";
 
@@ -108,7 +115,17 @@ const prctl: Handler = (ctx) => {
     case PR.SET_FPEXC: {
       const v = Number(a2 & 0xffffffffn);
       if ((v & PR_FP_EXC_SW_ENABLE) !== 0 || v > PR_FP_EXC_PRECISE) return -E.EINVAL; // no SPE; no such mode
-      ctx.cpu.setFpExceptionMode(v);
+      const c = ctx.cpu;
+      const was = c.r[S.FE];
+      c.setFpExceptionMode(v);
+      const fpscr = c.r[S.FPSCR];
+      if (was === 0 && v !== 0 && (fpscr & Fp.FEX) !== 0) {
+        // Traps turned on with an enabled exception already set (glibc's feenableexcept writes
+        // the FPSCR before this call): the processor interrupts as it returns to user mode
+        // with FE0/FE1 nonzero (the ISA's delayed form: SRR0 the address returned to).
+        const nip = (c.r[S.PC + 1] >>> 0) * 2 ** 32 + (c.r[S.PC] >>> 0);
+        forceSignal(receiverOf(ctx), fault(SIG.FPE, fpeCode(fpscr), ctx.image.is64 ? nip : nip % 2 ** 32, "floating-point enabled exception pending when prctl(PR_SET_FPEXC) enabled traps"));
+      }
       return 0;
     }
     case PR.GET_TIMING:
