@@ -97,6 +97,17 @@ for (const config of CONFIGS) {
     assert.equal(m.c.r[S.FPSCR] & (Fp.OX | Fp.XX | Fp.FX | Fp.FEX | Fp.FPRF), Fp.OX | Fp.XX | Fp.FX | Fp.FEX | POS_NORMAL);
   });
 
+  test(`single precision: an enabled overflow is adjusted by 2^-192, an underflow by 2^192 (${config})`, () => {
+    const fdivs = (t: number, a: number, b: number): number => ((59 << 26) | (t << 21) | (a << 16) | (b << 11) | (18 << 1)) >>> 0;
+    const o = run(config, { fpscr: Fp.OE, a: 2 ** 100, b: 2 ** -100, fe: 3, insn: fdivs(10, 11, 12) });
+    stoppedAtInsn(o, "fdivs 2^100/2^-100");
+    assert.equal(o.c.f[fprIndex(10)], 2 ** 8, "2^200 × 2^-192");
+    const u = run(config, { fpscr: Fp.UE, a: 2 ** -100, b: 2 ** 100, fe: 3, insn: fdivs(10, 11, 12) });
+    stoppedAtInsn(u, "fdivs 2^-100/2^100");
+    assert.equal(u.c.f[fprIndex(10)], 2 ** -8, "2^-200 × 2^192, exact yet an underflow (UE = 1)");
+    assert.equal(u.c.r[S.FPSCR] & (Fp.UX | Fp.XX), Fp.UX);
+  });
+
   test(`underflow with UE, inexact with XE: the instruction's result written (${config})`, () => {
     const u = run(config, { fpscr: Fp.UE, a: 1e-300, b: 1e300, fe: 3, insn: fdiv(10, 11, 12) });
     stoppedAtInsn(u, "1e-300/1e300");
