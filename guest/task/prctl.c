@@ -109,10 +109,12 @@ static void linux_only(int root) {
     CHK("PR_GET_FPEXC", "", pr(PR_GET_FPEXC, (long)&u, 0, 0, 0));
     printf("%-16s %-40s -> %u\n", "PR_GET_FPEXC", "value", u);
     CHK("PR_SET_FPEXC", "DISABLED", pr(PR_SET_FPEXC, PR_FP_EXC_DISABLED, 0, 0, 0));
-    /* Not Linux (which records the mode): trapping modes wait for the processor's FP traps. */
-    CHK("PR_SET_FPEXC", "PRECISE (k42ts: no traps yet)", pr(PR_SET_FPEXC, PR_FP_EXC_PRECISE, 0, 0, 0));
+    CHK("PR_SET_FPEXC", "PRECISE", pr(PR_SET_FPEXC, PR_FP_EXC_PRECISE, 0, 0, 0));
+    CHK("PR_GET_FPEXC", "after PRECISE", pr(PR_GET_FPEXC, (long)&u, 0, 0, 0));
+    printf("%-16s %-40s -> %u\n", "PR_GET_FPEXC", "value", u);
     CHK("PR_SET_FPEXC", "SW_ENABLE (no SPE)", pr(PR_SET_FPEXC, PR_FP_EXC_SW_ENABLE, 0, 0, 0));
     CHK("PR_SET_FPEXC", "4", pr(PR_SET_FPEXC, 4, 0, 0, 0));
+    CHK("PR_SET_FPEXC", "DISABLED", pr(PR_SET_FPEXC, PR_FP_EXC_DISABLED, 0, 0, 0));
     CHK("PR_GET_ENDIAN", "", pr(PR_GET_ENDIAN, (long)&u, 0, 0, 0));
     printf("%-16s %-40s -> %u\n", "PR_GET_ENDIAN", "value", u);
     CHK("PR_SET_ENDIAN", "its own", pr(PR_SET_ENDIAN, u, 0, 0, 0));

@@ -317,10 +317,14 @@ for (const t of TARGETS) {
       line("PR_GET_FPEXC", "", "0 0"),
       `${"PR_GET_FPEXC".padEnd(16)} ${"value".padEnd(40)} -> 0`,
       line("PR_SET_FPEXC", "DISABLED", "0 0"),
-      // Not Linux (which records a trapping mode): the processor's FP traps come with the next issue.
-      line("PR_SET_FPEXC", "PRECISE (k42ts: no traps yet)", "-1 EINVAL"),
+      // set_fpexc_mode: a mode up to PRECISE is the thread's MSR[FE0 FE1]; SPE's bits and
+      // larger modes are EINVAL (traps themselves: fpexc.test.ts).
+      line("PR_SET_FPEXC", "PRECISE", "0 0"),
+      line("PR_GET_FPEXC", "after PRECISE", "0 0"),
+      `${"PR_GET_FPEXC".padEnd(16)} ${"value".padEnd(40)} -> 3`,
       line("PR_SET_FPEXC", "SW_ENABLE (no SPE)", "-1 EINVAL"),
       line("PR_SET_FPEXC", "4", "-1 EINVAL"),
+      line("PR_SET_FPEXC", "DISABLED", "0 0"),
       line("PR_GET_ENDIAN", "", "0 0"),
       `${"PR_GET_ENDIAN".padEnd(16)} ${"value".padEnd(40)} -> ${t === "ppc64le" ? 1 : 0}`,
       line("PR_SET_ENDIAN", "its own", "0 0"),

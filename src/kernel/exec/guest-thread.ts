@@ -258,6 +258,17 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
         if (end !== undefined) return finish(end);
         continue;
       }
+      case Exit.FpEnabled: {
+        // A floating-point enabled exception (program interrupt): SIGFPE, at the instruction
+        // (the PC is on it, as after a fault); the personality reads the FPSCR for the code.
+        let end = spec.exception(cpu, 8, 0, cpu.exitPc >>> 0);
+        if (end !== undefined && "run" in end) {
+          clock.cpu = undefined;
+          end = yield* end.run();
+        }
+        if (end !== undefined) return finish(end);
+        continue;
+      }
       case Exit.Trap: {
         k.trace.ev2(Major.Exception, Exception.Trap, cpu.exitPc >>> 0, 0);
         let end = spec.exception(cpu, 5, 0, cpu.exitPc >>> 0);

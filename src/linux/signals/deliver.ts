@@ -34,7 +34,7 @@ import { fromKernel, siginfoBytes, type SigInfo } from "./siginfo.js";
 import { forceSignal, receiverOf, signalPending } from "./send.js";
 import { INTERRUPT_ENTRY, type ThreadSignals } from "./thread-signals.js";
 import { capture, getReg, nipOf, setCtr, setLr, setNip, setReg } from "./regs.js";
-import { userMsr, type EntryRegs } from "./frame-common.js";
+import { userMsr, feMsr, type EntryRegs } from "./frame-common.js";
 import { F64, build64 } from "./frame64.js";
 import { RT32, SIG32, buildRt32, buildSig32 } from "./frame32.js";
 import { SIGNAL_FRAMESIZE, TRAMP, mapTrampoline, trampolineOf } from "./trampoline.js";
@@ -235,7 +235,7 @@ function syscallRestart(ctx: SysContext, c: Cpu, act: SigAction | undefined): vo
 function entryRegs(ctx: SysContext, c: Cpu): EntryRegs {
   const e = ctx.sig.entry, is64 = ctx.image.is64;
   const ppr = (BigInt(c.r[S.PPR + 1] >>> 0) << 32n) | BigInt(c.r[S.PPR] >>> 0);
-  const base = { msr: userMsr(is64, ctx.image.le), ppr };
+  const base = { msr: userMsr(is64, ctx.image.le) | feMsr(c.r[S.FE]), ppr };
   switch (e.kind) {
     case "syscall": {
       const so = (c.r[S.CR] & 1) !== 0, r3 = getReg(c, 3);

@@ -12,12 +12,18 @@
 //   illegal instruction             SIGILL  ILL_ILLOPC   the instruction      (0x700)
 //   privileged instruction or SPR   SIGILL  ILL_PRVOPC   the instruction
 //   trap instruction (tw, td, ...)  SIGTRAP TRAP_BRKPT   the instruction
+//   FP enabled exception            SIGFPE  from the FPSCR (fpe.ts)  the instruction  (0x700)
+//                                   (only with MSR[FE0 FE1] != 0: prctl PR_SET_FPEXC)
 //
 // The engine leaves the PC past an instruction that stopped it (trap, illegal, privileged) and
-// on one that faulted; the frame must hold the instruction's own address, as SRR0 would.
+// on one that faulted or took an FP enabled exception; the frame must hold the instruction's
+// own address, as SRR0 would. A SIGFPE handler that returns runs the instruction again (Linux
+// does not step over it): it must change the saved FPSCR, or leave by longjmp.
 
 import { Exit, type Cpu } from "../../machine/power/cpu.js";
 import { Access } from "../../machine/power/mmu.js";
+import { S } from "../../machine/power/state.js";
+import { fpeCode } from "./fpe.js";
 import type { SysContext } from "../process/syscalls.js";
 import { SIG } from "./numbers.js";
 import { BUS_ADRALN, ILL_ILLOPC, ILL_PRVOPC, SEGV_ACCERR, TRAP_BRKPT, fault } from "./siginfo.js";
@@ -57,6 +63,12 @@ export function synchronousSignal(ctx: SysContext, c: Cpu, signal: number, code:
       break;
     case SIG.TRAP:
       sicode = TRAP_BRKPT;
+      break;
+    case SIG.FPE:
+      // The PC is on the instruction (the processor may be another's, the state is the thread's).
+      sicode = fpeCode(c.r[S.FPSCR]);
+      at = (c.r[S.PC + 1] >>> 0) * 2 ** 32 + (c.r[S.PC] >>> 0);
+      if (!ctx.image.is64) at %= 2 ** 32;
       break;
   }
   ctx.sig.entry = { kind: "fault", trap, dar: at, dsisr };

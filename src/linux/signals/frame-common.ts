@@ -25,6 +25,15 @@ export function userMsr(is64: boolean, le: boolean): bigint {
   return (is64 ? MSR.SF : 0n) | MSR.VEC | MSR.VSX | MSR.EE | MSR.PR | MSR.FP | MSR.ME | MSR.IR | MSR.DR | MSR.RI | (le ? MSR.LE : 0n);
 }
 
+/**
+ * MSR[FE0] (0x800) and MSR[FE1] (0x100) of a thread whose FP exception mode (the state's
+ * S.FE word: FE0 = 2, FE1 = 1, set by PR_SET_FPEXC) is `fe`: Linux's saved MSR carries them
+ * while the thread owns the FPU, which every k42ts thread does (MSR_FP above).
+ */
+export function feMsr(fe: number): bigint {
+  return ((fe & 2) !== 0 ? 0x800n : 0n) | ((fe & 1) !== 0 ? 0x100n : 0n);
+}
+
 /** The pt_regs slots past the GPRs that a frame records (besides what RegImage holds). */
 export interface EntryRegs {
   msr: bigint;

@@ -5,10 +5,17 @@
 // unknown options answer EINVAL.
 //
 // Two decisions:
-// - PR_SET_FPEXC accepts only PR_FP_EXC_DISABLED: the processor does not trap on enabled
-//   floating-point exceptions yet (the next issue builds the traps and their SIGFPE), so the
-//   trapping modes are refused (EINVAL, logged) rather than recorded and silently not honoured.
-//   PR_GET_FPEXC reports PR_FP_EXC_DISABLED, which is what runs.
+// - PR_SET_FPEXC / PR_GET_FPEXC are set_fpexc_mode / get_fpexc_mode of a processor without
+//   SPE: PR_FP_EXC_SW_ENABLE (and so the per-exception DIV/OVF/UND/RES/INV bits, SPE's) is
+//   EINVAL, a mode above PR_FP_EXC_PRECISE is EINVAL, and DISABLED (0), NONRECOV (1), ASYNC (2)
+//   or PRECISE (3) becomes the calling thread's MSR[FE0 FE1] (FE0 = 2, FE1 = 1). The FPSCR's
+//   enable bits are the program's (glibc's feenableexcept sets them with mtfsf) and untouched;
+//   if one is already enabled and set (FEX) when traps go from off to on, SIGFPE comes at
+//   the return from the call, as the ISA's delayed interrupt on an MSR[FE0 FE1] change.
+//   Any nonzero mode runs precise (POWER8 does: the ISA allows the imprecise modes to be); an
+//   enabled exception is then SIGFPE at its instruction (signals/faults.ts). The mode is the
+//   thread's: fork and clone copy it, exec keeps it (Linux's start_thread leaves
+//   thread.fpexc_mode alone; the FPSCR, zeroed, enables nothing).
 // - PR_SET_VMA is EINVAL, as on a kernel built without CONFIG_ANON_VMA_NAME.
 
 import { E } from "../errno.js";
@@ -17,6 +24,12 @@ import { CAP_LAST_CAP, Cap, SECURE_NO_CAP_AMBIENT_RAISE } from "../task/credenti
 import { TASK_COMM_LEN, Dumpable, DEFAULT_TIMER_SLACK_NS, commOf } from "../task/attributes.js";
 import { NSIG } from "../task/signal-state.js";
 import { PAGE_SIZE } from "../../machine/memory.js";
+import { S } from "../../machine/power/state.js";
+import { Fp } from "../../machine/power/fpu/fpscr.js";
+import { fpeCode } from "../signals/fpe.js";
+import { forceSignal, receiverOf } from "../signals/send.js";
+import { fault } from "../signals/siginfo.js";
+import { SIG } from "../signals/numbers.js";
 import { readGuest, writeGuest } from "./guest-mem.js";
 import { argInt, argPtr, argULong, mem, putI32, putLong, putU32 } from "./user.js";
 
@@ -34,7 +47,7 @@ export const PR = {
   GET_IO_FLUSHER: 58, SET_VMA: 0x53564d41,
 } as const;
 
-const PR_FP_EXC_SW_ENABLE = 0x80, PR_FP_EXC_DISABLED = 0, PR_FP_EXC_PRECISE = 3;
+const PR_FP_EXC_SW_ENABLE = 0x80, PR_FP_EXC_PRECISE = 3;
 const PR_TIMING_STATISTICAL = 0;
 const PR_ENDIAN_BIG = 0, PR_ENDIAN_LITTLE = 1;
 const PR_CAP_AMBIENT_IS_SET = 1n, PR_CAP_AMBIENT_RAISE = 2n, PR_CAP_AMBIENT_LOWER = 3n, PR_CAP_AMBIENT_CLEAR_ALL = 4n;
@@ -97,14 +110,23 @@ const prctl: Handler = (ctx) => {
       at.dumpable = a2 === 0n ? Dumpable.Disable : Dumpable.User;
       return 0;
     case PR.GET_FPEXC:
-      putU32(ctx, ptr(), PR_FP_EXC_DISABLED);
+      putU32(ctx, ptr(), ctx.cpu.r[S.FE] & 3);
       return 0;
     case PR.SET_FPEXC: {
       const v = Number(a2 & 0xffffffffn);
       if ((v & PR_FP_EXC_SW_ENABLE) !== 0 || v > PR_FP_EXC_PRECISE) return -E.EINVAL; // no SPE; no such mode
-      if (v === PR_FP_EXC_DISABLED) return 0;
-      ctx.log(`prctl(PR_SET_FPEXC, ${v}): floating-point exception traps come with the next issue; returning EINVAL`);
-      return -E.EINVAL;
+      const c = ctx.cpu;
+      const was = c.r[S.FE];
+      c.setFpExceptionMode(v);
+      const fpscr = c.r[S.FPSCR];
+      if (was === 0 && v !== 0 && (fpscr & Fp.FEX) !== 0) {
+        // Traps turned on with an enabled exception already set (glibc's feenableexcept writes
+        // the FPSCR before this call): the processor interrupts as it returns to user mode
+        // with FE0/FE1 nonzero (the ISA's delayed form: SRR0 the address returned to).
+        const nip = (c.r[S.PC + 1] >>> 0) * 2 ** 32 + (c.r[S.PC] >>> 0);
+        forceSignal(receiverOf(ctx), fault(SIG.FPE, fpeCode(fpscr), ctx.image.is64 ? nip : nip % 2 ** 32, "floating-point enabled exception pending when prctl(PR_SET_FPEXC) enabled traps"));
+      }
+      return 0;
     }
     case PR.GET_TIMING:
       return PR_TIMING_STATISTICAL;

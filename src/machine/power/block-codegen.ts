@@ -21,6 +21,7 @@ import { type Handler, type OpDef, OpFlag } from "./decode.js";
 import { JIT } from "./jit.js";
 import { S } from "./state.js";
 import { illegal } from "./step-engine.js";
+import { mayTrap, trapping } from "./fpu/trap.js";
 
 export const enum BranchKind {
   None = 0,
@@ -61,6 +62,11 @@ export interface Trace {
   /** The mode the code was traced in (64-bit, little-endian): constants of the code. */
   readonly sf: boolean;
   readonly le: boolean;
+  /**
+   * Traced with FP enabled-exception traps on (MSR[FE0 FE1] != 0): FP instructions call their
+   * trapping wrappers (fpu/trap.ts), never a code template.
+   */
+  readonly fe: boolean;
   readonly words: readonly number[];
   readonly defs: readonly (OpDef | undefined)[];
   readonly pcs: readonly number[];
@@ -88,7 +94,8 @@ function segmentLength(t: Trace, k: number): number {
 }
 
 export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
-  const { lo, hi, sf, words, defs, pcs, follow, loops } = t;
+  const { lo, hi, sf, fe, words, defs, pcs, follow, loops } = t;
+  const execOf = (d: OpDef): Handler => (fe && mayTrap(d) ? trapping(d) : d.exec);
   const n = words.length;
   const ret = "return -1;";
   const handlers: Handler[] = [];
@@ -121,9 +128,9 @@ export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
         : loops && tl === lo && th === hi
         ? `c.icount += ${k + 1}; if (${again}) continue; r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; ${ret}`
         : `r[${S.PC}] = ${tl}; r[${S.PC + 1}] = ${th}; c.icount += ${k + 1}; ${ret}`;
-    const gen = d === undefined ? undefined : JIT.get(d.mnemonic);
+    const gen = d === undefined || (fe && mayTrap(d)) ? undefined : JIT.get(d.mnemonic);
     const handler = (): string => {
-      handlers.push(d === undefined ? illegal : d.exec);
+      handlers.push(d === undefined ? illegal : execOf(d));
       return `h${handlers.length - 1}(c, ${w}, ${pc});`;
     };
     const code = gen?.(w, { sf, le: t.le, pc, pcHi: hi, jump, leave, handler });
@@ -136,7 +143,7 @@ export function blockFunction(t: Trace): { fn: BlockFn; firstSegment: number } {
       continue;
     }
     const h = handlers.length;
-    handlers.push(d === undefined ? illegal : d.exec);
+    handlers.push(d === undefined ? illegal : execOf(d));
     const flags = d === undefined ? 0 : d.flags ?? 0;
     // The fall-through PC is in place before a branch (handler contract), and before the last.
     if (br !== BranchKind.None || last) lines.push(`r[${S.PC}] = ${next}; r[${S.PC + 1}] = ${nhi};`);

@@ -30,6 +30,7 @@ import { BranchKind, blockFunction, branchKind, staticTarget } from "./block-cod
 import { CodeCache, type Block } from "./codecache.js";
 import { S } from "./state.js";
 import { faulted, illegal, stepInstruction } from "./step-engine.js";
+import { FpEnabledTrap, MODE_FE, mayTrap, trapping } from "./fpu/trap.js";
 
 // A block function calls a few dozen handlers; V8's default budget for inlining into one
 // function (920 bytes of bytecode) would inline only the first few and leave the rest as
@@ -168,7 +169,7 @@ export class BlockEngine implements ExecutionEngine {
         try {
           stop = b.fn(c, room);
         } catch (e) {
-          if (e instanceof GuestFault) {
+          if (e instanceof GuestFault || e instanceof FpEnabledTrap) {
             this.blockFault(b, e);
             return;
           }
@@ -189,7 +190,7 @@ export class BlockEngine implements ExecutionEngine {
   }
 
   /** A storage fault inside block `b`'s function: the instructions before it retired. */
-  private blockFault(b: Block, e: GuestFault): void {
+  private blockFault(b: Block, e: GuestFault | FpEnabledTrap): void {
     const c = this.c;
     // Every instruction that can fault records its address (OpFlag.Mem, or the templates' slow
     // paths); anything else is a bug in an instruction definition.
@@ -231,7 +232,7 @@ export class BlockEngine implements ExecutionEngine {
       try {
         handlers[k](c, insns[k], pc);
       } catch (e) {
-        if (e instanceof GuestFault) {
+        if (e instanceof GuestFault || e instanceof FpEnabledTrap) {
           faulted(c, e, pc, hi);
           return;
         }
@@ -345,11 +346,12 @@ export class BlockEngine implements ExecutionEngine {
       if (br === BranchKind.None && ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0) break;
       if ((a & 0xfff) === 0) break;
     }
-    const { fn, firstSegment } = blockFunction({ lo, hi, sf: c.sf, le: c.le, words, defs, pcs, follow, loops });
+    const fe = (c.modeBits & MODE_FE) !== 0;
+    const { fn, firstSegment } = blockFunction({ lo, hi, sf: c.sf, le: c.le, fe, words, defs, pcs, follow, loops });
     const codeWords = frames.map((f) => this.cache.markCode(f));
     const blk: Block = {
       fn, firstSegment, lo, hi, n: words.length, pcs: Int32Array.from(pcs),
-      insns: Int32Array.from(words), handlers: defs.map((d) => (d === undefined ? illegal : d.exec)),
+      insns: Int32Array.from(words), handlers: defs.map((d) => (d === undefined ? illegal : fe && mayTrap(d) ? trapping(d) : d.exec)),
       vpns: Int32Array.from(vpns), frames: Int32Array.from(frames), words: Int32Array.from(codeWords), used: 0,
     };
     this.cache.put(c.modeBits, key, blk);

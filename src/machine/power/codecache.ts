@@ -43,8 +43,11 @@ const MAX_BLOCKS = 1 << 16;
 const caches = new WeakMap<PhysicalMemory, CodeCache>();
 
 export class CodeCache {
-  /** Blocks per mode (bit 0: 64-bit, bit 1: little-endian), keyed by hi * 2^32 + lo. */
-  private readonly maps: Map<number, Block>[] = [new Map(), new Map(), new Map(), new Map()];
+  /**
+   * Blocks per mode (bit 0: 64-bit, bit 1: little-endian, bit 2: FP enabled-exception traps,
+   * whose blocks run FP instructions through fpu/trap.ts's wrappers), keyed by hi * 2^32 + lo.
+   */
+  private readonly maps: Map<number, Block>[] = Array.from({ length: 8 }, () => new Map<number, Block>());
   private size = 0;
   private sweep = 0;
   /** Blocks compiled since creation, and dropped as stale (statistics). */

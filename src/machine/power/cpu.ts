@@ -14,6 +14,7 @@ import { StepEngine } from "./step-engine.js";
 import { CodeCache } from "./codecache.js";
 import { Access, GuestFault, GuestMemory } from "./mmu.js";
 import { Mode, S, STATE_BYTES } from "./state.js";
+import { MODE_FE } from "./fpu/trap.js";
 
 export const enum Exit {
   /** Still running (or the budget ran out: check exit === None after run()). */
@@ -28,6 +29,11 @@ export const enum Exit {
   Fault = 4,
   /** A privileged instruction or SPR in problem state; exitPc/exitWord say which. */
   Privileged = 5,
+  /**
+   * A floating-point enabled exception (program interrupt, fpu/trap.ts): as a fault, the
+   * instruction did not retire and the PC is on it (exitPc); the FPSCR says which exception.
+   */
+  FpEnabled = 6,
 }
 
 /** Source of the time base (mftb): a 64-bit tick count as a JS number. */
@@ -43,8 +49,15 @@ export class Cpu extends GuestMemory {
   f: Float64Array;
   /** The state block's physical address (the guest thread this processor runs). */
   stateAddr: number;
-  /** Mode of the state: bit 0 64-bit, bit 1 little-endian (the code cache's mode key). */
+  /**
+   * Mode of the state: bit 0 64-bit, bit 1 little-endian, bit 2 (MODE_FE) FP enabled-exception
+   * traps on, i.e. MSR[FE0 FE1] != 0 (the code cache's mode key).
+   */
   modeBits = 0;
+  /** The state's MSR[FE0 FE1] word when the mode was last read (S.FE). */
+  private feSeen = 0;
+  /** Set where an FP instruction sets FEX for an exception occurring now (fpu/trap.ts). */
+  fpNow = 0;
   /** Address space whose translations the TLBs hold (0: none). */
   space = 0;
   /** The engine executing this processor's code (engine.ts); switch with `engineKind`. */
@@ -103,9 +116,20 @@ export class Cpu extends GuestMemory {
     const m = this.r[S.MODE];
     this.sf = (m & Mode.SF) !== 0;
     this.le = (m & Mode.LE) !== 0;
-    this.modeBits = (this.sf ? 1 : 0) | (this.le ? 2 : 0);
+    this.feSeen = this.r[S.FE];
+    this.modeBits = (this.sf ? 1 : 0) | (this.le ? 2 : 0) | (this.feSeen !== 0 ? MODE_FE : 0);
   }
 
+  /**
+   * Set MSR[FE0 FE1] (PR_SET_FPEXC): `fe` is the 2-bit mode, FE0 in bit 1 and FE1 in bit 0
+   * (Linux's PR_FP_EXC_* values). Nonzero: FP enabled exceptions interrupt (precise).
+   */
+  setFpExceptionMode(fe: number): void {
+    this.r[S.FE] = fe & 3;
+    this.syncMode();
+  }
+
+  /** Set the 64-bit and byte-order modes (MSR[SF], MSR[LE]); FE0/FE1 stay as they are. */
   setMode(sixtyFour: boolean, littleEndian: boolean): void {
     this.r[S.MODE] = (sixtyFour ? Mode.SF : 0) | (littleEndian ? Mode.LE : 0);
     this.syncMode();
@@ -143,6 +167,9 @@ export class Cpu extends GuestMemory {
    */
   run(budget: number): Exit {
     this.exit = Exit.None;
+    // FE0/FE1 may have been changed in the state by another processor (a system call shipped
+    // to the process's home): one comparison per run, none per instruction.
+    if (this.r[S.FE] !== this.feSeen) this.syncMode();
     this.eng.run(this.icount + budget);
     return this.exit;
   }
@@ -212,6 +239,8 @@ export class Cpu extends GuestMemory {
         return `privileged instruction at ${at}: ${describeWord(this.exitWord)}`;
       case Exit.Fault:
         return `storage fault at ${at}: ${this.fault?.message ?? "?"}`;
+      case Exit.FpEnabled:
+        return `floating-point enabled exception at ${at} (FPSCR 0x${(this.r[S.FPSCR] >>> 0).toString(16).padStart(8, "0")})`;
     }
   }
 }

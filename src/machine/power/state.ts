@@ -30,6 +30,9 @@
 //   0x598   8           reservation value, second doubleword (lqarx)
 //   0x5a0   4           XER bits 0:31 (reserved; always 0, as in qemu 7.2 -cpu power8)
 //   0x5a4   4           VRSAVE bits 0:31 (qemu keeps VRSAVE as a 64-bit SPR; we match it)
+//   0x5a8   4           MSR[FE0 FE1] as a 2-bit mode: FE0 = 2, FE1 = 1 (Linux's PR_FP_EXC_*
+//                       values; 0 = FP enabled exceptions do not interrupt). Kept across exec
+//                       (Linux keeps thread.fpexc_mode), copied by fork with the rest.
 //   size    0x600
 
 export const STATE_BYTES = 0x600;
@@ -62,6 +65,7 @@ export const S = {
   RESV_VAL2: 0x598 >> 2,
   XER_HI: 0x5a0 >> 2,
   VRSAVE_HI: 0x5a4 >> 2,
+  FE: 0x5a8 >> 2,
 } as const;
 
 /** Float64 index of FPR n (= doubleword 0 of VSR n). */

@@ -10,6 +10,7 @@ import type { Decoder, Handler } from "./decode.js";
 import { decoder, type EngineKind, type ExecutionEngine } from "./engine.js";
 import { GuestFault } from "./mmu.js";
 import { S } from "./state.js";
+import { FpEnabledTrap, MODE_FE, mayTrap, trapping } from "./fpu/trap.js";
 
 /** The handler of a word no definition matches. */
 export const illegal: Handler = (c, w, pc) => c.stop(Exit.Illegal, pc, w);
@@ -33,15 +34,17 @@ export function stepInstruction(c: Cpu, dec: Decoder): void {
     throw e;
   }
   const def = dec.decode(w);
+  // With FP enabled-exception traps on, FP instructions run through their wrappers.
+  const exec = def === undefined ? illegal : (c.modeBits & MODE_FE) !== 0 && mayTrap(def) ? trapping(def) : def.exec;
   // The fall-through PC is in place before the handler (what a branch or an exit expects).
   const next = (lo + 4) | 0;
   r[S.PC] = next;
   r[S.PC + 1] = c.sf && next === 0 ? (hi + 1) | 0 : hi;
   c.fpc = lo;
   try {
-    (def === undefined ? illegal : def.exec)(c, w, lo);
+    exec(c, w, lo);
   } catch (e) {
-    if (e instanceof GuestFault) {
+    if (e instanceof GuestFault || e instanceof FpEnabledTrap) {
       faulted(c, e, lo, hi);
       return;
     }
@@ -50,12 +53,15 @@ export function stepInstruction(c: Cpu, dec: Decoder): void {
   c.icount++;
 }
 
-/** Record a storage fault of the instruction at (lo, hi): it did not retire, the PC stays on it. */
-export function faulted(c: Cpu, e: GuestFault, lo: number, hi: number): void {
-  c.fault = e;
+/**
+ * Record a storage fault (or an FP enabled-exception interrupt, which the ISA makes precise the
+ * same way) of the instruction at (lo, hi): it did not retire, the PC stays on it.
+ */
+export function faulted(c: Cpu, e: GuestFault | FpEnabledTrap, lo: number, hi: number): void {
+  c.fault = e instanceof GuestFault ? e : undefined;
   c.r[S.PC] = lo;
   c.r[S.PC + 1] = hi;
-  c.stop(Exit.Fault, lo, 0);
+  c.stop(e instanceof GuestFault ? Exit.Fault : Exit.FpEnabled, lo, 0);
   // stop() derives the high word from an advanced PC; this one was not advanced.
   c.exitPcHi = hi;
 }

@@ -9,6 +9,8 @@
 //
 //   fpRN(c)                      rounding mode, FPSCR[RN]: 0 nearest-even, 1 toward zero,
 //                                2 toward +Inf, 3 toward -Inf (FpRound). NI is ignored (qemu).
+//   fpRoundRebias(c)             the same with softfloat's RB bits for UE and OE (the
+//                                exponent-adjusted results of enabled overflow and underflow).
 //   fpRaise(c, bits)             record exception bits (Fp.OX/UX/ZX/XX and Fp.VX* bits): ORs
 //                                them in, sets FX (qemu sets FX on every occurrence, not only on
 //                                a 0->1 change), VX when any VX* bit is given, and FEX when an
@@ -46,13 +48,18 @@
 //                                enable) pairs; FX is stored as given.
 //   fpNormalize(lo)              that normalisation of a low word (returns the new word).
 //
-// Traps: qemu-user behaves as if MSR[FE0,FE1] were nonzero (fp_exceptions_enabled() is true in
-// user mode) and raises SIGFPE when an enabled exception occurs; Linux starts processes with
-// FE0 = FE1 = 0 (PR_FP_EXC_DISABLED), and so does k42ts: FEX is set, nothing traps. Tests must
-// therefore not combine an enable bit with an exception of that kind.
+// Traps: with MSR[FE0,FE1] = 0 (how Linux starts a process: PR_FP_EXC_DISABLED) FEX is set
+// and nothing traps. A thread that asked for traps (prctl PR_SET_FPEXC) runs its FP
+// instructions through fpu/trap.ts's wrappers: an enabled exception is then a program
+// interrupt (Exit.FpEnabled). Where FEX gets set for an exception occurring now, the code
+// tells fpu/trap.ts (fpEnabledNow, or `c.fpNow = 1` in the inline fast paths), and only there.
+// qemu-user behaves as if FE0/FE1 were always nonzero (fp_exceptions_enabled() is true in user
+// mode): differential tests that run with traps off must not combine an enable bit with an
+// exception of that kind.
 
 import type { Cpu } from "../cpu.js";
 import { S } from "../state.js";
+import { fpEnabledNow } from "./trap.js";
 
 /** FPSCR bit masks on the S.FPSCR word (bits 32:63). */
 export const enum Fp {
@@ -139,6 +146,15 @@ export function fpRN(c: Cpu): number {
   return c.r[S.FPSCR] & 3;
 }
 
+/**
+ * The rounding mode with softfloat.ts's RB bits for FPSCR[UE] (4) and [OE] (8): what the exact
+ * core needs to give an enabled overflow or underflow its exponent-adjusted result.
+ */
+export function fpRoundRebias(c: Cpu): number {
+  const v = c.r[S.FPSCR];
+  return (v & 3) | ((v & Fp.UE) !== 0 ? 4 : 0) | ((v & Fp.OE) !== 0 ? 8 : 0);
+}
+
 /** FEX from the exception/enable pairs (XX..OX, VX at bits 25..29 against XE..VE at 3..7). */
 function fexOf(v: number): number {
   return ((v >>> 22) & v & 0xf8) !== 0 ? Fp.FEX : 0;
@@ -149,7 +165,11 @@ export function fpRaise(c: Cpu, bits: number): void {
   if ((bits & Fp.VXALL) !== 0) v |= Fp.VX;
   // FEX for the exceptions that occur now (not for old ones).
   const now = bits | ((bits & Fp.VXALL) !== 0 ? Fp.VX : 0);
-  if (((now >>> 22) & v & 0xf8) !== 0) v |= Fp.FEX;
+  if (((now >>> 22) & v & 0xf8) !== 0) {
+    c.r[S.FPSCR] = v | Fp.FEX;
+    fpEnabledNow(c, now); // may interrupt here (fpu/trap.ts)
+    return;
+  }
   c.r[S.FPSCR] = v;
 }
 

@@ -19,8 +19,11 @@
 //  - Multiply-add rounds once; fnmadd/fnmsub negate before rounding, so directed modes round
 //    the negated value; an exact zero sum is +0 (-0 when rounding toward -Inf), then negated.
 //  - Inf × 0 + NaN raises the Inf × 0 invalid operation and returns the NaN addend.
-// The enabled-exception forms (OE/UE = 1 rebias the exponent in qemu) are not modelled: with
-// an enable bit set qemu-user raises SIGFPE, which k42ts does not model yet.
+//  - Enabled overflow and underflow (FPSCR[OE], [UE] = 1, passed as RB bits with the rounding
+//    mode): the ISA's exponent-adjusted result, as qemu 7.2's rebias_overflow/_underflow: an
+//    overflowing result is rounded with its exponent decreased by 1536 (192 for single
+//    precision), a tiny one with its exponent increased by as much, rounded as a normal number
+//    and flagged Underflow even when exact (the ISA's underflow with UE = 1).
 //
 // Results are written as two int32 words (out[o] = low, out[o + 1] = high) so that NaN
 // payloads are exact; each function returns the flags (SF) that the operation raised.
@@ -48,6 +51,12 @@ export const enum SF {
   InvCvti = 1024,
   /** The invalid-operation kinds other than SNaN that clear FR/FI (qemu finish_invalid_op_arith). */
   InvArith = InvIsi | InvImz | InvIdi | InvZdz | InvSqrt,
+}
+
+/** Bits ORed into the rounding mode: FPSCR[UE] and [OE] are set (rebias the result's exponent). */
+export const enum RB {
+  Underflow = 4,
+  Overflow = 8,
 }
 
 /** FPSCR[RN] encodings. */
@@ -149,15 +158,27 @@ export function roundPack(
   const P = single ? 24 : 53;
   const EMIN = single ? -126 : -1022;
   const EMAX = single ? 127 : 1023;
+  const BIAS = single ? 192 : 1536;
+  const rebias = rm & (RB.Underflow | RB.Overflow);
+  rm &= 3;
   if (sticky) {
     m = (m << 2n) | 1n;
     e -= 2;
   }
-  const top = e + bitLen(m) - 1;
-  const tiny = top < EMIN;
+  let top = e + bitLen(m) - 1;
+  let tiny = top < EMIN;
+  let flags = 0;
+  let scaledUp = false;
+  if (tiny && (rebias & RB.Underflow) !== 0) {
+    // Enabled underflow: the result is the exact one times 2^BIAS, rounded as a normal number.
+    e += BIAS;
+    top += BIAS;
+    tiny = false;
+    scaledUp = true;
+    flags = SF.Underflow;
+  }
   let q = Math.max(top - (P - 1), EMIN - (P - 1));
   let kept: bigint;
-  let flags = 0;
   if (q <= e) {
     kept = m << BigInt(e - q);
   } else {
@@ -165,7 +186,7 @@ export function roundPack(
     kept = m >> sh;
     const rem = m - (kept << sh);
     if (rem !== 0n) {
-      flags = SF.Inexact;
+      flags |= SF.Inexact;
       let inc: boolean;
       switch (rm) {
         case RM.Nearest: {
@@ -190,6 +211,11 @@ export function roundPack(
   if (kept === 0n) {
     putZero(out, o, s);
     return flags;
+  }
+  if (!scaledUp && q + bitLen(kept) - 1 > EMAX && (rebias & RB.Overflow) !== 0) {
+    // Enabled overflow: the rounded result times 2^-BIAS (rounding did not depend on the range).
+    putFinite(out, o, s, kept, q - BIAS);
+    return flags | SF.Overflow;
   }
   if (q + bitLen(kept) - 1 > EMAX) {
     // Overflow: Inf, or the largest finite number when the mode rounds toward zero from here.
@@ -230,7 +256,7 @@ export function sfAdd(
     return 0;
   }
   if (a.k === K.Zero && b.k === K.Zero) {
-    putZero(out, o, a.s === bs ? a.s : rm === RM.Down ? 1 : 0);
+    putZero(out, o, a.s === bs ? a.s : (rm & 3) === RM.Down ? 1 : 0);
     return 0;
   }
   let s: number, m: bigint, e: number;
@@ -238,7 +264,7 @@ export function sfAdd(
   else if (b.k === K.Zero) [s, m, e] = [a.s, a.m, a.e];
   else [s, m, e] = addExact(a.s, a.m, a.e, bs, b.m, b.e);
   if (m === 0n) {
-    putZero(out, o, rm === RM.Down ? 1 : 0);
+    putZero(out, o, (rm & 3) === RM.Down ? 1 : 0);
     return 0;
   }
   return roundPack(out, o, s, m, e, false, rm, single);
@@ -389,7 +415,7 @@ export function sfMulAdd(
   }
   if (a.k === K.Zero || b.k === K.Zero) {
     if (c.k === K.Zero) {
-      putZero(out, o, (ps !== cs ? (rm === RM.Down ? 1 : 0) : ps) ^ ns);
+      putZero(out, o, (ps !== cs ? ((rm & 3) === RM.Down ? 1 : 0) : ps) ^ ns);
       return 0;
     }
     return roundPack(out, o, cs ^ ns, c.m, c.e, false, rm, single);
@@ -397,7 +423,7 @@ export function sfMulAdd(
   let s = ps, m = a.m * b.m, e = a.e + b.e;
   if (c.k !== K.Zero) [s, m, e] = addExact(ps, m, e, cs, c.m, c.e);
   if (m === 0n) {
-    putZero(out, o, (rm === RM.Down ? 1 : 0) ^ ns);
+    putZero(out, o, ((rm & 3) === RM.Down ? 1 : 0) ^ ns);
     return 0;
   }
   return roundPack(out, o, s ^ ns, m, e, false, rm, single);

@@ -13,15 +13,16 @@
 //  - Multiply-add with Inf × 0 and a NaN addend: VXIMZ only (not VXSNAN, even for an SNaN
 //    addend), and the result is the (quieted) addend (qemu's PowerPC NaN rules).
 //  - Rc = 1: CR1 := FPSCR[FX FEX VX OX].
-// Enabled exceptions (VE OE UE ZE XE) set FEX but do not trap: qemu-user raises SIGFPE there
-// (it treats MSR[FE0,FE1] as nonzero), Linux processes start with FE0 = FE1 = 0; traps are not
-// modelled, and with OE/UE = 1 qemu's exponent-rebiased results are not reproduced either.
+// Enabled exceptions (VE OE UE ZE XE) set FEX; they interrupt only when the thread's
+// MSR[FE0 FE1] are nonzero (fpu/trap.ts). With OE/UE = 1 an overflowing or tiny result is the
+// ISA's exponent-adjusted one (as qemu 7.2's rebias), whether or not it interrupts: the slow
+// path computes it (fpRoundRebias); the fast paths never take such results.
 
 import type { Cpu } from "../cpu.js";
 import { type OpDef, fRT, fRA, fRB, fRC } from "../decode.js";
 import { S, fprIndex } from "../state.js";
 import {
-  Fp, FPRF_SHIFT, fprfOfNum, fpCR1, fpFinish, fpInvalidArith, fpSetFPRF, fpVxsnan, fpZeroDivide,
+  Fp, FPRF_SHIFT, fprfOfNum, fpCR1, fpRoundRebias, fpFinish, fpInvalidArith, fpSetFPRF, fpVxsnan, fpZeroDivide,
 } from "../fpu/fpscr.js";
 import { addF, divF, fmaF, mulF, sqrtF, toSingleF } from "../fpu/fast.js";
 import { SF, sfAdd, sfDiv, sfMul, sfMulAdd, sfSqrt, sfToSingle } from "../fpu/softfloat.js";
@@ -34,7 +35,10 @@ function fastDone(c: Cpu, w: number, t: number, fl: number): void {
   let fs = (c.r[S.FPSCR] & ~(Fp.FPRF | Fp.FI)) | (fprfOfNum(c.f[t]) << FPRF_SHIFT);
   if (fl !== 0) {
     fs |= Fp.FX | Fp.XX | Fp.FI;
-    if ((fs & Fp.XE) !== 0) fs |= Fp.FEX;
+    if ((fs & Fp.XE) !== 0) {
+      fs |= Fp.FEX;
+      c.fpNow = 1; // an enabled inexact: fpu/trap.ts
+    }
   }
   c.r[S.FPSCR] = fs;
   if ((w & 1) !== 0) c.r[S.CR + 1] = fs >>> 28;
@@ -70,7 +74,7 @@ const fT = (w: number): number => fprIndex(fRT(w));
 
 function addSlow(c: Cpu, w: number, sub: boolean, single: boolean): void {
   const r = c.r, a = fprLo(fRA(w)), b = fprLo(fRB(w)), t = fprLo(fRT(w));
-  slowDone(c, w, t, sfAdd(r, t, r[a + 1], r[a], r[b + 1], r[b], sub, r[S.FPSCR] & 3, single));
+  slowDone(c, w, t, sfAdd(r, t, r[a + 1], r[a], r[b + 1], r[b], sub, fpRoundRebias(c), single));
 }
 
 function addOp(c: Cpu, w: number, sub: boolean, single: boolean): void {
@@ -89,7 +93,7 @@ const fsubs = (c: Cpu, w: number): void => addOp(c, w, true, true);
 
 function mulSlow(c: Cpu, w: number, single: boolean): void {
   const r = c.r, a = fprLo(fRA(w)), b = fprLo(fRC(w)), t = fprLo(fRT(w));
-  slowDone(c, w, t, sfMul(r, t, r[a + 1], r[a], r[b + 1], r[b], r[S.FPSCR] & 3, single));
+  slowDone(c, w, t, sfMul(r, t, r[a + 1], r[a], r[b + 1], r[b], fpRoundRebias(c), single));
 }
 
 function mulOp(c: Cpu, w: number, single: boolean): void {
@@ -106,7 +110,7 @@ const fmuls = (c: Cpu, w: number): void => mulOp(c, w, true);
 
 function divSlow(c: Cpu, w: number, single: boolean): void {
   const r = c.r, a = fprLo(fRA(w)), b = fprLo(fRB(w)), t = fprLo(fRT(w));
-  slowDone(c, w, t, sfDiv(r, t, r[a + 1], r[a], r[b + 1], r[b], r[S.FPSCR] & 3, single));
+  slowDone(c, w, t, sfDiv(r, t, r[a + 1], r[a], r[b + 1], r[b], fpRoundRebias(c), single));
 }
 
 function divOp(c: Cpu, w: number, single: boolean): void {
@@ -123,7 +127,7 @@ const fdivs = (c: Cpu, w: number): void => divOp(c, w, true);
 
 function sqrtSlow(c: Cpu, w: number, single: boolean): void {
   const r = c.r, b = fprLo(fRB(w)), t = fprLo(fRT(w));
-  slowDone(c, w, t, sfSqrt(r, t, r[b + 1], r[b], r[S.FPSCR] & 3, single));
+  slowDone(c, w, t, sfSqrt(r, t, r[b + 1], r[b], fpRoundRebias(c), single));
 }
 
 function sqrtOp(c: Cpu, w: number, single: boolean): void {
@@ -140,7 +144,7 @@ const fsqrts = (c: Cpu, w: number): void => sqrtOp(c, w, true);
 
 function maddSlow(c: Cpu, w: number, negB: boolean, negR: boolean, single: boolean): void {
   const r = c.r, a = fprLo(fRA(w)), b = fprLo(fRB(w)), m = fprLo(fRC(w)), t = fprLo(fRT(w));
-  const fl = sfMulAdd(r, t, r[a + 1], r[a], r[m + 1], r[m], r[b + 1], r[b], negB, negR, r[S.FPSCR] & 3, single);
+  const fl = sfMulAdd(r, t, r[a + 1], r[a], r[m + 1], r[m], r[b + 1], r[b], negB, negR, fpRoundRebias(c), single);
   slowDone(c, w, t, fl);
 }
 
@@ -220,7 +224,7 @@ const frsqrtes = (c: Cpu, w: number): void => rsqrteOp(c, w, true);
 
 function frspSlow(c: Cpu, w: number): void {
   const r = c.r, b = fprLo(fRB(w)), t = fprLo(fRT(w));
-  slowDone(c, w, t, sfToSingle(r, t, r[b + 1], r[b], r[S.FPSCR] & 3));
+  slowDone(c, w, t, sfToSingle(r, t, r[b + 1], r[b], fpRoundRebias(c)));
 }
 
 function frsp(c: Cpu, w: number): void {

@@ -26,8 +26,9 @@
 //  - mcrfs copies FPSCR field BFA to CR field BF and clears the exception bits of that field
 //    (FX OX UX ZX XX VX*; not FEX or VX, which are recomputed).
 //  - Rc = 1: CR1 := FX FEX VX OX after the update.
-//  - qemu-user raises SIGFPE after mtfsf/mtfsfi/mtfsb1 when an enabled exception bit is now set
-//    (it runs as if MSR[FE0,FE1] were nonzero); k42ts, like Linux, runs with them 0: no trap.
+//  - mtfsf/mtfsfi/mtfsb1 that leave an enabled exception bit set (FEX) interrupt after the
+//    write when the thread's MSR[FE0,FE1] are nonzero (fpu/trap.ts; qemu-user always runs as
+//    if they were); with them 0, as Linux starts a process, nothing traps.
 
 import type { Cpu } from "../cpu.js";
 import { type OpDef, fRT, fRB } from "../decode.js";

@@ -24,7 +24,10 @@ function ctiDone(c: Cpu, w: number, fl: number): void {
     c.r[S.FPSCR] &= ~Fp.FI;
   } else if (fl === SF.Inexact) {
     let fs = c.r[S.FPSCR] | Fp.FX | Fp.XX | Fp.FI;
-    if ((fs & Fp.XE) !== 0) fs |= Fp.FEX;
+    if ((fs & Fp.XE) !== 0) {
+      fs |= Fp.FEX;
+      c.fpNow = 1; // an enabled inexact: fpu/trap.ts
+    }
     c.r[S.FPSCR] = fs;
   } else {
     fpInvalidArith(c, Fp.VXCVI | ((fl & SF.InvSnan) !== 0 ? Fp.VXSNAN : 0), true);
@@ -55,7 +58,10 @@ function cfiOp(c: Cpu, w: number, signed: boolean, single: boolean, setFprf: boo
   if (setFprf) fs = (fs & ~Fp.FPRF) | (fprfOfNum(c.f[t]) << FPRF_SHIFT);
   if (fl !== 0) {
     fs |= Fp.FX | Fp.XX | Fp.FI;
-    if ((fs & Fp.XE) !== 0) fs |= Fp.FEX;
+    if ((fs & Fp.XE) !== 0) {
+      fs |= Fp.FEX;
+      c.fpNow = 1; // an enabled inexact: fpu/trap.ts
+    }
   }
   r[S.FPSCR] = fs;
   if ((w & 1) !== 0) r[S.CR + 1] = fs >>> 28;

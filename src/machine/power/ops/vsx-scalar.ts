@@ -22,7 +22,7 @@
 import type { Cpu } from "../cpu.js";
 import type { OpDef } from "../decode.js";
 import { S } from "../state.js";
-import { Fp, FPRF_SHIFT, fpRaise } from "../fpu/fpscr.js";
+import { Fp, FPRF_SHIFT, fpRaise, fpRoundRebias } from "../fpu/fpscr.js";
 import { addF, divF, fmaF, mulF, sqrtF } from "../fpu/fast.js";
 import { SF, sfAdd, sfDiv, sfMul, sfMulAdd, sfSqrt } from "../fpu/softfloat.js";
 import {
@@ -45,12 +45,15 @@ const enum Op2 {
 function arith2Slow(c: Cpu, w: number, op: Op2, single: boolean): void {
   const r = c.r, a = vLo(xA(w)), b = vLo(xB(w)), t = xT(w), ti = vLo(t), rm = r[S.FPSCR] & 3;
   const ahi = r[a + 1], alo = r[a], bhi = r[b + 1], blo = r[b];
+  // Double forms: the exponent-adjusted result of an enabled overflow/underflow (fp-arith.ts).
+  // The "sp" forms round twice (double, then single): not adjusted (not built).
+  const rd = single ? rm : fpRoundRebias(c);
   let fl: number;
   switch (op) {
-    case Op2.Add: fl = sfAdd(r, ti, ahi, alo, bhi, blo, false, rm, false); break;
-    case Op2.Sub: fl = sfAdd(r, ti, ahi, alo, bhi, blo, true, rm, false); break;
-    case Op2.Mul: fl = sfMul(r, ti, ahi, alo, bhi, blo, rm, false); break;
-    case Op2.Div: fl = sfDiv(r, ti, ahi, alo, bhi, blo, rm, false); break;
+    case Op2.Add: fl = sfAdd(r, ti, ahi, alo, bhi, blo, false, rd, false); break;
+    case Op2.Sub: fl = sfAdd(r, ti, ahi, alo, bhi, blo, true, rd, false); break;
+    case Op2.Mul: fl = sfMul(r, ti, ahi, alo, bhi, blo, rd, false); break;
+    case Op2.Div: fl = sfDiv(r, ti, ahi, alo, bhi, blo, rd, false); break;
   }
   slowSpDone(c, ti, fl, single, rm);
   clearDw1(c, t);

@@ -35,7 +35,10 @@ export function fastDone(c: Cpu, ft: number, fl: number): void {
   let fs = (c.r[S.FPSCR] & ~(Fp.FPRF | Fp.FI)) | (fprfOfNum(c.f[ft]) << FPRF_SHIFT);
   if (fl !== 0) {
     fs |= Fp.FX | Fp.XX | Fp.FI;
-    if ((fs & Fp.XE) !== 0) fs |= Fp.FEX;
+    if ((fs & Fp.XE) !== 0) {
+      fs |= Fp.FEX;
+      c.fpNow = 1; // an enabled inexact: fpu/trap.ts
+    }
   }
   c.r[S.FPSCR] = fs;
 }

@@ -132,7 +132,10 @@ function ctiOp(c: Cpu, w: number, kind: IntKind): void {
     r[S.FPSCR] &= ~Fp.FI;
   } else if (fl === SF.Inexact) {
     let fs = r[S.FPSCR] | Fp.FX | Fp.XX | Fp.FI;
-    if ((fs & Fp.XE) !== 0) fs |= Fp.FEX;
+    if ((fs & Fp.XE) !== 0) {
+      fs |= Fp.FEX;
+      c.fpNow = 1; // an enabled inexact: fpu/trap.ts
+    }
     r[S.FPSCR] = fs;
   } else {
     fpInvalidArith(c, Fp.VXCVI | ((fl & SF.InvSnan) !== 0 ? Fp.VXSNAN : 0), false);
