@@ -16,6 +16,10 @@
 // The old frame (handlers without SA_SIGINFO): 0 struct sigcontext — +0 _unused[4] (the mask's
 // high word in _unused[3]), +16 signal, +20 handler, +24 oldmask, +28 regs (→ the mcontext) —
 // 32 the mcontext, then abigap[56]: 1504 bytes. The handler's stack pointer is 64 bytes below.
+//
+// Neither abigap is written (Linux only leaves it as room): the bytes just below the
+// interrupted stack pointer stay as the interrupted code left them, as on ppc64 (frame64.ts),
+// where they are the ABI's red zone.
 
 import { Struct } from "../sys/guest-mem.js";
 import { SIGINFO_SIZE } from "./siginfo.js";
@@ -27,8 +31,8 @@ import {
 } from "./frame-common.js";
 
 export const MC32 = { FREGS: 192, VREGS: 464, VSREGS: 992, SIZE: 1248 } as const;
-export const RT32 = { INFO: 0, UC: 128, UC_STACK: 136, UC_REGS: 176, UC_SIGMASK: 180, MCONTEXT: 320, UC_SIZE: 1440, SIZE: 1792 } as const;
-export const SIG32 = { SCTX: 0, UNUSED3: 12, SIGNAL: 16, HANDLER: 20, OLDMASK: 24, REGS: 28, MCONTEXT: 32, SIZE: 1504 } as const;
+export const RT32 = { INFO: 0, UC: 128, UC_STACK: 136, UC_REGS: 176, UC_SIGMASK: 180, MCONTEXT: 320, UC_SIZE: 1440, ABIGAP: 1568, SIZE: 1792 } as const;
+export const SIG32 = { SCTX: 0, UNUSED3: 12, SIGNAL: 16, HANDLER: 20, OLDMASK: 24, REGS: 28, MCONTEXT: 32, ABIGAP: 1280, SIZE: 1504 } as const;
 
 /** An mcontext's bytes (save_user_regs). */
 function putMcontext(s: Struct, o: number, img: RegImage, entry: EntryRegs): void {
@@ -48,9 +52,9 @@ export interface Frame32Args {
   readonly entry: EntryRegs;
 }
 
-/** The rt frame's bytes. */
+/** The rt frame's bytes, up to its abigap (left as it is). */
 export function buildRt32(a: Frame32Args & { readonly info: Uint8Array; readonly stack: AltStack }): Uint8Array {
-  const s = new Struct(RT32.SIZE, false);
+  const s = new Struct(RT32.ABIGAP, false);
   s.b.set(a.info.subarray(0, SIGINFO_SIZE), RT32.INFO);
   s.u32(RT32.UC_STACK, a.stack.sp).u32(RT32.UC_STACK + 4, a.stack.flags).u32(RT32.UC_STACK + 8, a.stack.size);
   s.u32(RT32.UC_REGS, a.frame + RT32.MCONTEXT);
@@ -59,9 +63,9 @@ export function buildRt32(a: Frame32Args & { readonly info: Uint8Array; readonly
   return s.b;
 }
 
-/** The old frame's bytes. */
+/** The old frame's bytes, up to its abigap (left as it is). */
 export function buildSig32(a: Frame32Args): Uint8Array {
-  const s = new Struct(SIG32.SIZE, false);
+  const s = new Struct(SIG32.ABIGAP, false);
   s.u32(SIG32.UNUSED3, Number(a.oldmask >> 32n)).i32(SIG32.SIGNAL, a.sig).u32(SIG32.HANDLER, a.handler);
   s.u32(SIG32.OLDMASK, Number(a.oldmask & 0xffffffffn)).u32(SIG32.REGS, a.frame + SIG32.MCONTEXT);
   putMcontext(s, SIG32.MCONTEXT, a.img, a.entry);

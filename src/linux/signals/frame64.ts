@@ -16,6 +16,11 @@
 //   1888  abigap[512] (USER_REDZONE_SIZE: the interrupted code's red zone)
 //   2400  end
 //
+// The abigap is room, never written: it lies over the 288 bytes below the interrupted stack
+// pointer, where a function may keep saved registers without moving r1 (the ELF ABIs' red
+// zone) — a function interrupted between its `std r31,-8(r1)` and its `stdu` must find them
+// there after sigreturn. So the frame's bytes end at ABIGAP.
+//
 // The handler's stack pointer is 128 bytes (__SIGNAL_FRAMESIZE) below the frame, where the
 // interrupted r1 is stored as the back chain; after the handler the trampoline adds the 128
 // back, so rt_sigreturn finds the ucontext at r1.
@@ -31,7 +36,7 @@ import type { AltStack } from "../task/signal-state.js";
 
 export const F64 = {
   UC_STACK: 16, UC_SIGMASK: 40, MCONTEXT: 168, SIGNAL: 200, HANDLER: 208, OLDMASK: 216, REGS: 224, GP_REGS: 232,
-  FP_REGS: 616, V_REGS: 880, VMX: 896, VSX: 896 + 34 * 16, UC_SIZE: 1696, PINFO: 1744, PUC: 1752, INFO: 1760, SIZE: 2400,
+  FP_REGS: 616, V_REGS: 880, VMX: 896, VSX: 896 + 34 * 16, UC_SIZE: 1696, PINFO: 1744, PUC: 1752, INFO: 1760, ABIGAP: 1888, SIZE: 2400,
 } as const;
 
 /** What goes into a 64-bit frame besides the registers. */
@@ -49,9 +54,9 @@ export interface Frame64Args {
   readonly entry: EntryRegs;
 }
 
-/** The frame's bytes. */
+/** The frame's bytes: up to the abigap, which is left as it is (the interrupted code's red zone). */
 export function build64(a: Frame64Args): Uint8Array {
-  const s = new Struct(F64.SIZE, a.le);
+  const s = new Struct(F64.ABIGAP, a.le);
   s.u64(F64.UC_STACK, a.stack.sp).u32(F64.UC_STACK + 8, a.stack.flags).u64(F64.UC_STACK + 16, a.stack.size);
   s.u64(F64.UC_SIGMASK, a.oldmask);
   s.i32(F64.SIGNAL, a.sig).u64(F64.HANDLER, a.handler).u64(F64.REGS, a.frame + F64.GP_REGS);
