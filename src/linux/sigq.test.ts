@@ -74,7 +74,7 @@ for (const t of TARGETS) {
   });
 
   test(`a process-directed signal the main thread blocks goes to a worker that does not (in pause, sigwaitinfo, or computing) and wakes it; pending when all block; tgkill stays with its thread; a fatal one kills the process (${t})`, async () => {
-    const out = await sameAsQemu(t, "threads", []);
+    const out = await sameAsQemu(t, "sigthreads", []);
     assert.equal(out.split("\n").filter((l) => l === "  handler ran in: worker (value -1)").length, 3, "kill's SIGUSR1 ran in the worker each time");
     assert.match(out, /handler ran in: worker \(value 7\)/);
     assert.match(out, /child killed by SIGTERM/);
@@ -104,6 +104,6 @@ for (const t of TARGETS) {
 
 test("signals between processes and threads in the parallel mode on 4 processors (ppc64le) match qemu", async () => {
   await sameAsQemu("ppc64le", "queue", ARGS, true);
-  await sameAsQemu("ppc64le", "threads", [], true);
+  await sameAsQemu("ppc64le", "sigthreads", [], true);
   await sameAsQemu("ppc64le", "epoll-fork", [], true);
 });

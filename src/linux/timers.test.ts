@@ -72,7 +72,7 @@ async function linuxLines(t: Target, name: string): Promise<string[]> {
 
 for (const t of TARGETS) {
   test(`POSIX timers and CPU clocks: signals, siginfo, overruns, intervals, SIGEV_NONE, errors, fork, SIGEV_THREAD_ID and SIGEV_THREAD match qemu (${t})`, async () => {
-    await sameAsQemu(t, "posix");
+    await sameAsQemu(t, "ptimers");
   });
 
   test(`timerfd and signalfd: poll, select, blocking and non-blocking reads, a child's SIGUSR1 and SIGCHLD, a timer's signal match qemu (${t})`, async () => {
@@ -80,7 +80,7 @@ for (const t of TARGETS) {
   });
 
   test(`timer ids, si_timerid and the default si_value as Linux gives them, where qemu-user has its own ids (${t})`, async () => {
-    const lines = await linuxLines(t, "posix");
+    const lines = await linuxLines(t, "ptimers");
     assert.ok(lines.includes("ids: 0 1"), "the first timers of a process are 0 and 1");
     assert.ok(lines.includes("si_timerid is the id: yes"));
     assert.ok(lines.includes("default si_value is the id: yes"));
@@ -95,6 +95,6 @@ for (const t of TARGETS) {
 }
 
 test("POSIX timers and timer/signal descriptors in the parallel mode on 4 processors (ppc64le) match qemu", async () => {
-  await sameAsQemu("ppc64le", "posix", true);
+  await sameAsQemu("ppc64le", "ptimers", true);
   await sameAsQemu("ppc64le", "fds", true);
 });
