@@ -59,10 +59,11 @@ export interface K42Run {
 export type MatrixOptions = Omit<RunOptions, "stdout" | "stderr" | "outputFds" | "cpus" | "cpu">;
 
 /**
- * Run a program on k42 in `mode`. Parallel: a 2-processor machine with the program on processor
- * 1; the workers write its output to host files, read back once the run is over.
+ * Run a program on k42 in `mode`. Parallel: a machine of `parallelCpus` processors (2 unless
+ * said) with the program on processor 1; the workers write its output to host files, read back
+ * once the run is over.
  */
-export async function runK42In(mode: Mode, image: Uint8Array, opts: MatrixOptions): Promise<K42Run> {
+export async function runK42In(mode: Mode, image: Uint8Array, opts: MatrixOptions, parallelCpus = 2): Promise<K42Run> {
   switch (mode) {
     case "deterministic": {
       const out: Buffer[] = [], err: Buffer[] = [];
@@ -74,7 +75,7 @@ export async function runK42In(mode: Mode, image: Uint8Array, opts: MatrixOption
       const outFile = join(dir, "out"), errFile = join(dir, "err");
       const fo = openSync(outFile, "w"), fe = openSync(errFile, "w");
       try {
-        const r = await runProgramParallel(image, { ...opts, cpus: 2, cpu: 1, outputFds: [fo, fe] });
+        const r = await runProgramParallel(image, { ...opts, cpus: parallelCpus, cpu: 1, outputFds: [fo, fe] });
         return withOutcome(readFileSync(outFile, "utf8"), readFileSync(errFile, "utf8"), r);
       } finally {
         closeSync(fo);
