@@ -11,12 +11,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runProgramParallel } from "./process.js";
+import { readFileSync } from "node:fs";
 import { buildGuest, runQemu } from "./testing/cross.js";
-import { removeTree } from "./testing/fs-tree.js";
 import { runK42In, TARGETS, type K42Run } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 
@@ -31,20 +27,7 @@ const options = (exe: string, args: string[]) => ({
 
 /** The program on a 4-processor machine in the parallel mode. */
 async function runParallel4(exe: string, args: string[]): Promise<K42Run> {
-  const dir = mkdtempSync(join(tmpdir(), "k42-sigq-par-"));
-  const outFile = join(dir, "out"), errFile = join(dir, "err");
-  const fo = openSync(outFile, "w"), fe = openSync(errFile, "w");
-  try {
-    const r = await runProgramParallel(new Uint8Array(readFileSync(exe)), { ...options(exe, args), cpus: 4, cpu: 0, outputFds: [fo, fe] });
-    return {
-      stdout: readFileSync(outFile, "utf8"), stderr: readFileSync(errFile, "utf8"), status: r.exitCode,
-      ...(r.error !== undefined ? { error: r.error } : {}),
-    };
-  } finally {
-    closeSync(fo);
-    closeSync(fe);
-    removeTree(dir);
-  }
+  return runK42In("parallel", new Uint8Array(readFileSync(exe)), options(exe, args), 4);
 }
 
 /** qemu's run of `exe`, bounded (qemu 7.2 can hang with threads). */
