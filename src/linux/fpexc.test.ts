@@ -23,14 +23,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { constants } from "node:os";
-import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
-import { runK42In, TARGETS, type K42Run, type Mode } from "./testing/matrix.js";
+import { buildGuest, runQemu } from "./testing/cross.js";
+import { assertSameEnd, runK42In, TARGETS, type K42Run, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 
 const build = (t: Target): string => buildGuest(t, "signals/fpexc.c", ["-O2", "-static", "-lm"]);
 
-const signalOf = (q: QemuRun): number => (q.signal === null ? 0 : constants.signals[q.signal]);
 
 async function runK42(t: Target, args: string[], mode: Mode = "deterministic"): Promise<K42Run> {
   const exe = build(t);
@@ -49,13 +47,7 @@ async function sameAsQemu(t: Target, args: string[], mode: Mode = "deterministic
   const k = await runK42(t, args, mode);
   const what = `${t} ${mode} fpexc ${args.join(" ")}`;
   assert.equal(k.stdout, q.stdout.toString(), `${what}: stdout (k42ts: ${k.error ?? `exit ${k.status}`})`);
-  const sig = signalOf(q);
-  if (sig === 0) {
-    assert.equal(k.status, q.status, `${what}: exit status`);
-    assert.equal(k.signal, undefined, `${what}: ${k.error}`);
-  } else {
-    assert.equal(k.signal, sig, `${what}: qemu died of ${q.signal}, k42ts: ${k.error ?? `exit ${k.status}`}`);
-  }
+  assertSameEnd(k, q, what);
   return k;
 }
 

@@ -16,11 +16,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { constants, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { removeTree } from "./testing/fs-tree.js";
-import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
-import { libVolumes, qemuLibArgs, runK42In, TARGETS, type K42Run, type Linkage, type Mode } from "./testing/matrix.js";
+import { buildGuest, runQemu } from "./testing/cross.js";
+import { assertSameEnd, libVolumes, qemuLibArgs, runK42In, TARGETS, type K42Run, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 
 /** guest/signals/<name>.c built for `t`, static or dynamic (with extra flags for the dynamic build). */
@@ -30,7 +30,6 @@ function build(t: Target, name: string, linkage: Linkage, dynFlags: string[] = [
 }
 
 /** The signal number a qemu run died of (0: it exited). */
-const signalOf = (q: QemuRun): number => (q.signal === null ? 0 : constants.signals[q.signal]);
 
 async function runK42(t: Target, exe: string, args: string[], linkage: Linkage, mode: Mode): Promise<K42Run> {
   return runK42In(mode, new Uint8Array(readFileSync(exe)), {
@@ -46,14 +45,7 @@ async function sameAsQemu(t: Target, name: string, args: string[], linkage: Link
   const k = await runK42(t, exe, args, linkage, mode);
   const what = `${t} ${linkage} ${mode} ${name} ${args.join(" ")}`;
   assert.equal(k.stdout, q.stdout.toString(), `${what}: stdout (k42ts: ${k.error ?? `exit ${k.status}`})`);
-  const sig = signalOf(q);
-  if (sig === 0) {
-    assert.equal(k.status, q.status, `${what}: exit status`);
-    assert.equal(k.signal, undefined, `${what}: ${k.error}`);
-  } else {
-    assert.equal(k.signal, sig, `${what}: qemu died of ${q.signal}, k42ts: ${k.error ?? `exit ${k.status}`}`);
-    assert.equal(k.status, 128 + sig, `${what}: the exit status of a death by signal`);
-  }
+  assertSameEnd(k, q, what);
   return k;
 }
 

@@ -20,10 +20,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { constants } from "node:os";
 import { runProgram, type RunOptions } from "./process.js";
 import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
-import { buildLinked, libVolumes, qemuLibArgs, runK42In, TARGETS, type K42Run as MatrixRun, type Linkage, type Mode } from "./testing/matrix.js";
+import { assertSameEnd, buildLinked, libVolumes, qemuLibArgs, runK42In, TARGETS, type K42Run as MatrixRun, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
 
 type Extra = Pick<RunOptions, "uid" | "gid" | "groups" | "cpus">;
@@ -59,7 +58,6 @@ function qemuAs(t: Target, exe: string, args: string[], nobody: boolean, linkage
 }
 
 /** The signal number a qemu run died of (0: it exited). */
-const signalOf = (q: QemuRun): number => (q.signal === null ? 0 : constants.signals[q.signal]);
 
 /**
  * What the guest wrote to stderr under qemu: less the line qemu-user itself adds when the guest
@@ -89,14 +87,7 @@ async function sameAsQemu(t: Target, src: string, args: string[], nobody: boolea
   const what = `${t} ${linkage} ${mode} ${src} ${args.join(" ")}${nobody ? " as nobody" : ""}`;
   assert.equal(k.stdout, q.stdout.toString(), `${what}: stdout (k42ts: ${k.error ?? `exit ${k.status}`})`);
   assert.equal(k.stderr, guestStderr(q), `${what}: stderr`);
-  const sig = signalOf(q);
-  if (sig === 0) {
-    assert.equal(k.status, q.status, `${what}: exit status`);
-    assert.equal(k.signal, undefined, `${what}: ${k.error}`);
-  } else {
-    assert.equal(k.signal, sig, `${what}: qemu died of ${q.signal}, k42ts: ${k.error ?? `exit ${k.status}`}`);
-    assert.equal(k.status, 128 + sig, `${what}: the exit status of a death by signal`);
-  }
+  assertSameEnd(k, q, what);
   return k;
 }
 

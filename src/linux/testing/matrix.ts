@@ -6,10 +6,11 @@
 // qemu-user's.
 
 import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
+import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runProgram, runProgramParallel, type RunOptions } from "../process.js";
-import { buildGuest } from "./cross.js";
+import { buildGuest, type QemuRun } from "./cross.js";
 import { removeTree } from "./fs-tree.js";
 import type { BindMount } from "../../servers/fs/start.js";
 import { assertNever } from "../../machine/assert.js";
@@ -90,4 +91,22 @@ export async function runK42In(mode: Mode, image: Uint8Array, opts: MatrixOption
 
 function withOutcome(stdout: string, stderr: string, r: { exitCode: number; signal?: number; error?: string }): K42Run {
   return { stdout, stderr, status: r.exitCode, ...(r.signal !== undefined ? { signal: r.signal } : {}), ...(r.error !== undefined ? { error: r.error } : {}) };
+}
+
+/** The signal a qemu run died of (0: it exited). */
+export const signalOf = (q: QemuRun): number => (q.signal === null ? 0 : constants.signals[q.signal]);
+
+/**
+ * k42's run ended as qemu's did: the same exit status, or death by the same signal with Linux's
+ * status for it (128 + the signal). `what` names the run in the messages.
+ */
+export function assertSameEnd(k: K42Run, q: QemuRun, what: string): void {
+  const sig = signalOf(q);
+  if (sig === 0) {
+    assert.equal(k.status, q.status, `${what}: exit status`);
+    assert.equal(k.signal, undefined, `${what}: ${k.error}`);
+  } else {
+    assert.equal(k.signal, sig, `${what}: qemu died of ${q.signal}, k42ts: ${k.error ?? `exit ${k.status}`}`);
+    assert.equal(k.status, 128 + sig, `${what}: the exit status of a death by signal`);
+  }
 }
