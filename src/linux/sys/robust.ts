@@ -1,6 +1,6 @@
 // Robust futexes at a thread's end (Linux's exit_robust_list, kernel/futex/core.c): the thread
 // registered with set_robust_list the head of a list, in its own memory, of the robust mutexes it
-// holds. When it ends (or execs) without unlocking them, each mutex word that still names it as
+// holds. When it ends without unlocking them, each mutex word that still names it as
 // owner gets FUTEX_OWNER_DIED, keeps FUTEX_WAITERS, and wakes one waiter — whose lock then
 // returns EOWNERDEAD instead of sleeping for ever.
 //
@@ -16,9 +16,9 @@
 
 import type { SysContext } from "../process/syscalls.js";
 import { GuestFault } from "../../machine/power/mmu.js";
-import { SysError, readGuest, writeGuest } from "./guest-mem.js";
+import { SysError } from "./guest-mem.js";
 import type { FutexTable } from "./futex-table.js";
-import { mem } from "./user.js";
+import { getU32, putU32, readStruct } from "./user.js";
 
 const FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
 const ROBUST_LIST_LIMIT = 2048;
@@ -26,41 +26,23 @@ const ROBUST_LIST_LIMIT = 2048;
 /** The robust list's work for thread `tid` whose head is at `head` (0: none registered). */
 export function exitRobustList(ctx: SysContext, futexes: FutexTable, head: number, tid: number): void {
   if (head === 0) return;
-  const m = mem(ctx);
-  const word = ctx.image.is64 ? 8 : 4;
-  const le = m.le;
-  const readWord = (va: number): number => {
-    const b = readGuest(m, va, word);
-    const dv = new DataView(b.buffer, b.byteOffset, word);
-    return word === 8 ? Number(dv.getBigUint64(0, le)) : dv.getUint32(0, le);
-  };
-  const readSigned = (va: number): number => {
-    const b = readGuest(m, va, word);
-    const dv = new DataView(b.buffer, b.byteOffset, word);
-    return word === 8 ? Number(dv.getBigInt64(0, le)) : dv.getInt32(0, le);
-  };
-  const u32 = (va: number): number => {
-    const b = readGuest(m, va, 4);
-    return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, le);
-  };
-  const setU32 = (va: number, v: number): void => {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, v >>> 0, le);
-    writeGuest(m, va, b);
-  };
+  const is64 = ctx.image.is64;
+  const word = is64 ? 8 : 4;
+  const readWord = (va: number): number => readStruct(ctx, va, word).getULong(0, is64);
+  const readSigned = (va: number): number => readStruct(ctx, va, word).getLong(0, is64);
   /** An address in the process's word size (a 32-bit sum wraps). */
   const wrap = (va: number): number => (word === 8 ? va : va >>> 0);
   /** handle_futex_death for the futex word at `uaddr`; `pending`: the list_op_pending entry. */
   const death = (uaddr: number, pi: boolean, pending: boolean): void => {
     if (uaddr % 4 !== 0) return;
-    const uval = u32(uaddr);
+    const uval = getU32(ctx, uaddr);
     // A lock that was being taken when the thread died: nobody owns it, but a waiter may sleep.
     if (pending && !pi && uval === 0) {
       futexes.wake(futexes.key(ctx, uaddr, false), 1);
       return;
     }
     if ((uval & FUTEX_TID_MASK) !== tid) return;
-    setU32(uaddr, ((uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
+    putU32(ctx, uaddr, ((uval & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
     if (!pi && (uval & FUTEX_WAITERS) !== 0) futexes.wake(futexes.key(ctx, uaddr, false), 1);
   };
   try {
