@@ -95,7 +95,10 @@ export interface RunOptions {
   cpu?: number;
   /** Implementations chosen per customisable object type (`--object TYPE=IMPL`). */
   objects?: MemoryChoices;
-  /** The execution engine of every processor (default "block"; "step" is the reference interpreter). */
+  /**
+   * The execution engine of every processor (default "block"; "step" is the reference
+   * interpreter; "wasm" translates hot code to WebAssembly).
+   */
   engine?: EngineKind;
   /** Parallel mode: worker threads (default one per processor). */
   workers?: number;
