@@ -303,6 +303,7 @@ async function run(req: RunRequest, write: { out: (s: string) => void; err: (s: 
   if (req.stats) {
     write.err(`k42: ${r.instructions} guest instructions in ${secs.toFixed(3)} s (${(r.instructions / secs / 1e6).toFixed(1)} MIPS)\n`);
     if (r.frames !== undefined) write.err(`k42: frames taken per NUMA node: ${r.frames.allocated.join(" ")} (freed: ${r.frames.freed.join(" ")})\n`);
+    if (r.engine !== undefined) write.err(`k42: engine: ${Object.entries(r.engine).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
   }
   return r.exitCode;
 }

@@ -55,7 +55,12 @@ export interface ExecutionEngine extends CodeWatcher {
    * processors' backs, e.g. by a test or a loader, without going through a store).
    */
   flush(): void;
+  /** Counters of the engine's work (translations, their size and cost), if it keeps any. */
+  stats?(): EngineStats;
 }
+
+/** An engine's own counters (names and values), shown by `k42 run --stats`. */
+export type EngineStats = Readonly<Record<string, number>>;
 
 /** The shared decoder for all processors and engines (immutable after creation). */
 let sharedDecoder: Decoder | undefined;

@@ -26,7 +26,7 @@
 
 import { type Cpu, Exit } from "../cpu.js";
 import type { Decoder } from "../decode.js";
-import { decoder, type EngineKind, type ExecutionEngine } from "../engine.js";
+import { decoder, type EngineKind, type EngineStats, type ExecutionEngine } from "../engine.js";
 import { BlockEngine } from "../block-engine.js";
 import { BranchKind, branchKind, staticTarget } from "../block-codegen.js";
 import { CodeCache } from "../codecache.js";
@@ -111,6 +111,13 @@ export class WasmEngine implements ExecutionEngine {
   /** Blocks of the JavaScript tier compiled by this processor (statistics). */
   get blocksCompiled(): number {
     return this.be.compiled;
+  }
+
+  stats(): EngineStats {
+    return {
+      "wasm regions": this.regions, "wasm bytes": this.bytes, "wasm compile ms": Math.round(this.compileMs),
+      "handler calls from wasm": this.rt.fallbacks, "js blocks": this.be.compiled,
+    };
   }
 
   flush(): void {
