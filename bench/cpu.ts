@@ -16,7 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { measure, median, type Measured } from "./measure.js";
+import { BenchFailure, measure, median, type Measured } from "./measure.js";
 
 export interface CpuTarget {
   name: string;
@@ -55,14 +55,12 @@ interface CaseRow {
   engines: EngineResult[];
 }
 
-export class CpuBenchError extends Error {}
-
 function log(s: string): void {
   process.stderr.write(`${s}\n`);
 }
 
 function fail(what: string, m: Measured): never {
-  throw new CpuBenchError(`${what} exited ${m.status}\n${m.stdout}${m.stderr}`);
+  throw new BenchFailure(`${what} exited ${m.status}\n${m.stdout}${m.stderr}`);
 }
 
 export function benchCpu(o: CpuOptions): number {
@@ -92,7 +90,7 @@ export function benchCpu(o: CpuOptions): number {
             const m = measure([process.execPath, k42, "run", "--stats", ...(e !== undefined ? ["--engine", e] : []), "--", bin, ...c.args]);
             if (m.status !== 0) fail(`${t.name} under k42ts${e !== undefined ? ` (--engine ${e})` : ""}`, m);
             reference ??= m.stdout;
-            if (m.stdout !== reference) throw new CpuBenchError(`${t.name} under k42ts: output differs from the reference\n--- expected\n${reference}--- got\n${m.stdout}`);
+            if (m.stdout !== reference) throw new BenchFailure(`${t.name} under k42ts: output differs from the reference\n--- expected\n${reference}--- got\n${m.stdout}`);
             const r = row.engines[k]!;
             const n = /k42: (\d+) guest instructions/.exec(m.stderr);
             if (n !== null) r.instructions = Number(n[1]);
@@ -104,7 +102,7 @@ export function benchCpu(o: CpuOptions): number {
         const q = measure([...t.qemu, bin, ...c.args]);
         if (q.status !== 0) fail(`${t.name} under qemu`, q);
         reference ??= q.stdout;
-        if (q.stdout !== reference) throw new CpuBenchError(`${t.name} under qemu: output differs from the reference\n--- expected\n${reference}--- got\n${q.stdout}`);
+        if (q.stdout !== reference) throw new BenchFailure(`${t.name} under qemu: output differs from the reference\n--- expected\n${reference}--- got\n${q.stdout}`);
         row.qemu.push(q);
         ks.forEach((m, k) => row.engines[k]!.ratios.push(q.seconds / m.seconds));
         log(`${t.name} ${c.label} run ${i + 1}/${o.runs}: ` +

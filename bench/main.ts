@@ -11,7 +11,9 @@ import { benchKernel } from "./kernel.js";
 import { benchVm } from "./vm.js";
 import { benchStartup } from "./startup.js";
 import { benchProcs } from "./procs.js";
-import { benchCpu, CpuBenchError } from "./cpu.js";
+import { benchCpu } from "./cpu.js";
+import { BenchFailure } from "./measure.js";
+import { benchPrograms } from "./programs.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram, type RunResult } from "../src/linux/process.js";
@@ -61,7 +63,7 @@ function printUsage(out: (s: string) => void): void {
   out(`  --targets a,b         targets to run (default ${TARGETS.map((t) => t.name).join(",")})`);
   out("  --qemu-only           skip k42ts (qemu times only; no instruction counts)");
   out("  --fp-scale N          cpu: scale of the FP phase measured alone (default 100)");
-  out("  --engines a,b         cpu: k42ts engines to compare (block, step, wasm, default; default: k42's default)");
+  out("  --engines a,b         cpu, programs: k42ts engines to compare (block, step, wasm, default; default: k42's default)");
 }
 
 function parseArgs(args: string[]): { name: string | undefined; opts: Options } {
@@ -198,18 +200,13 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
         if (t === undefined) throw new BenchError(`unknown target ${n} (known: ${TARGETS.map((x) => x.name).join(", ")})`);
         return t;
       });
-      try {
-        return benchCpu({
+      return benchCpu({
           root: ROOT, targets,
           binary: (t) => buildIfStale(TARGETS.find((x) => x.name === t.name)!.cc, source, `cpu-${t.name}`),
           native: spawnSync("gcc", ["--version"]).status === 0 ? buildIfStale("gcc", source, "cpu-native") : undefined,
           scale: opts.scale, fpScale: opts.fpScale, runs: opts.runsGiven ? opts.runs : 5,
           engines: opts.engines ?? [undefined], qemuOnly: opts.qemuOnly,
         });
-      } catch (e) {
-        if (e instanceof CpuBenchError) throw new BenchError(e.message);
-        throw e;
-      }
     },
   },
   kernel: {
@@ -262,6 +259,10 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
       },
     }),
   },
+  programs: {
+    description: "a bash script of dynamically linked Debian commands (sort, grep, sed, sha256sum, …, a python step; ~290 processes; --scale = rounds, default 20) on the default root: k42ts vs qemu-user, whole processes",
+    run: (opts) => benchPrograms({ root: ROOT, runs: opts.runsGiven ? opts.runs : 5, rounds: opts.scale ?? 20, engines: opts.engines ?? [undefined] }),
+  },
   startup: {
     description: "start-up of `busybox true` and `python3 -c pass` on the default root (Debian 12 ppc64el, built on first use): k42ts vs qemu-user, whole processes",
     run: (opts) => benchStartup({ root: ROOT, runs: opts.runsGiven ? opts.runs : 10 }),
@@ -295,7 +296,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await bench.run(opts);
   } catch (e) {
-    if (!(e instanceof BenchError)) throw e;
+    if (!(e instanceof BenchError) && !(e instanceof BenchFailure)) throw e;
     log(`bench ${name}: ${e.message}`);
     return 1;
   }

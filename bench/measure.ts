@@ -5,6 +5,9 @@
 
 import { spawnSync } from "node:child_process";
 
+/** A benchmark that cannot go on (a program failed or printed something else): one message, no stack. */
+export class BenchFailure extends Error {}
+
 export interface Measured {
   /** Wall-clock seconds from fork to exit. */
   seconds: number;
