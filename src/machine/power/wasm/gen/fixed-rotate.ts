@@ -238,7 +238,7 @@ const srawi: WasmGen = (e) => {
   const x = pop(e);
   if (e.xerLive(Xer.CA)) {
     if (sh === 0) f.i32(0);
-    else f.get(x).i64(0).op(Op.i64_lt_s).get(x).i64((1 << sh) - 1).op(Op.i64_and, Op.i64_eqz, Op.i32_eqz, Op.i32_and);
+    else f.get(x).i64(0).op(Op.i64_lt_s).get(x).i64(2 ** sh - 1).op(Op.i64_and, Op.i64_eqz, Op.i32_eqz, Op.i32_and);
     e.setXer(Xer.CA);
   }
   f.get(x);
