@@ -444,6 +444,75 @@ const divwe: WasmGen = (e) => {
   return true;
 };
 
+/**
+ * Push floor((a || 0^64) / b) for the i64 locals a <u b (unsigned; the quotient fits 64 bits):
+ * restoring division, one quotient bit per turn of a 64-turn loop (the handler's udiv128e).
+ * The remainder stays below b, so with the bit shifted out on top it never needs 65 bits.
+ */
+function pushDivExtended(e: Emit, a: number, b: number): void {
+  const f = e.f;
+  const r = e.temp(T.i64), q = e.temp(T.i64), n = e.temp(T.i32), top = e.temp(T.i32);
+  f.get(a).set(r).i64(0).set(q).i32(64).set(n);
+  const lp = f.loop();
+  f.get(r).i64(63).op(Op.i64_shr_u, Op.i32_wrap_i64).set(top);
+  f.get(r).i64(1).op(Op.i64_shl).set(r);
+  f.get(q).i64(1).op(Op.i64_shl).set(q);
+  f.get(top).get(r).get(b).op(Op.i64_ge_u, Op.i32_or);
+  f.if_();
+  f.get(r).get(b).op(Op.i64_sub).set(r);
+  f.get(q).i64(1).op(Op.i64_or).set(q);
+  f.end();
+  f.get(n).i32(1).op(Op.i32_sub).tee(n);
+  f.brIf(lp);
+  f.end();
+  f.get(q);
+}
+
+/** divdeu: (RA || 0^64) / RB, unsigned; RT = 0 and overflow unless RA < RB. */
+const divdeu: WasmGen = (e) => {
+  const w = e.w, f = e.f;
+  const a = gprLocal(e, RA(w)), b = gprLocal(e, RB(w));
+  f.get(a).get(b).op(Op.i64_lt_u);
+  const ok = pop(e, T.i32);
+  f.get(ok).i32(1).op(Op.i32_xor);
+  const bad = pop(e, T.i32);
+  const so = divOverflow(e, bad);
+  f.get(ok).if_(T.i64);
+  pushDivExtended(e, a, b);
+  f.else_().i64(0).end();
+  finish(e, RT(w), so);
+  return true;
+};
+
+/**
+ * divde: (RA || 0^64) / RB, signed, on the magnitudes: RT = 0 and overflow unless |RA| < |RB|;
+ * a quotient of 2^63 or more in magnitude is truncated without overflow (the handler, after
+ * qemu).
+ */
+const divde: WasmGen = (e) => {
+  const w = e.w, f = e.f;
+  const a = gprLocal(e, RA(w)), b = gprLocal(e, RB(w));
+  f.get(a).get(b).op(Op.i64_xor).i64(0).op(Op.i64_lt_s);
+  const negative = pop(e, T.i32);
+  const abs = (x: number): number => {
+    f.get(x).get(x).i64(63).op(Op.i64_shr_s, Op.i64_xor).get(x).i64(63).op(Op.i64_shr_s, Op.i64_sub);
+    return pop(e);
+  };
+  const ua = abs(a), ub = abs(b);
+  f.get(ua).get(ub).op(Op.i64_lt_u);
+  const ok = pop(e, T.i32);
+  f.get(ok).i32(1).op(Op.i32_xor);
+  const bad = pop(e, T.i32);
+  const so = divOverflow(e, bad);
+  f.get(ok).if_(T.i64);
+  pushDivExtended(e, ua, ub);
+  const q = pop(e);
+  f.i64(0).get(q).op(Op.i64_sub).get(q).get(negative).op(Op.select);
+  f.else_().i64(0).end();
+  finish(e, RT(w), so);
+  return true;
+};
+
 // ---- compare (into CR field BF; L = bit 10 selects the 64-bit compare) ----
 
 const BF = (w: number): number => (w >>> 23) & 7;
@@ -520,6 +589,8 @@ export const FIXED_ARITH_GENS: ReadonlyMap<string, WasmGen> = new Map<string, Wa
   ["divdu", divDouble(false)],
   ["divweu", divweu],
   ["divwe", divwe],
+  ["divdeu", divdeu],
+  ["divde", divde],
   ["cmp", cmpReg(true)],
   ["cmpl", cmpReg(false)],
   ["cmpi", cmpImm(true)],

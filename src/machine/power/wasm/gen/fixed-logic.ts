@@ -3,7 +3,7 @@
 // the whole 64-bit register in either mode (32-bit mode only changes how CR0 reads the result),
 // so each emitter is a handful of i64 operations.
 
-import { type WasmGen, RT, RA, RB, RC, Rc } from "../emit.js";
+import { type WasmGen, T, RT, RA, RB, RC, Rc } from "../emit.js";
 import { Op, OpSimd } from "../encoder.js";
 import { pop, finish, pushRA0 } from "./fixed-util.js";
 
@@ -158,6 +158,31 @@ const cmpb: WasmGen = (e) => {
   return true;
 };
 
+/**
+ * bpermd: bit i (from the right, i < 8) of RA = bit number (byte i of RS, from the right) of
+ * RB in ISA numbering, 0 for numbers of 64 or more.
+ */
+const bpermd: WasmGen = (e) => {
+  const w = e.w, f = e.f;
+  e.gpr(RT(w));
+  const rs = pop(e);
+  e.gpr(RB(w));
+  const rb = pop(e);
+  const idx = e.temp(T.i64);
+  f.i64(0);
+  for (let i = 0; i < 8; i++) {
+    f.get(rs);
+    if (i !== 0) f.i64(8 * i).op(Op.i64_shr_u);
+    f.i64(0xff).op(Op.i64_and).set(idx);
+    f.get(rb).i64(63).get(idx).op(Op.i64_sub, Op.i64_shr_u).i64(1).op(Op.i64_and);
+    f.i64(0).get(idx).i64(64).op(Op.i64_lt_u, Op.select);
+    if (i !== 0) f.i64(i).op(Op.i64_shl);
+    f.op(Op.i64_or);
+  }
+  e.setGpr(RA(w));
+  return true;
+};
+
 /** isel RT,RA,RB,BC: RT = CR bit BC ? (RA|0) : RB. */
 const isel: WasmGen = (e) => {
   const w = e.w, bc = RC(w), f = e.f;
@@ -196,5 +221,6 @@ export const FIXED_LOGIC_GENS: ReadonlyMap<string, WasmGen> = new Map<string, Wa
   ["prtyw", prtyw],
   ["prtyd", prtyd],
   ["cmpb", cmpb],
+  ["bpermd", bpermd],
   ["isel", isel],
 ]);
