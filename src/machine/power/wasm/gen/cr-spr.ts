@@ -195,6 +195,9 @@ function withMftb(name: string, n: number, g: WasmGen): [string, WasmGen][] {
   return [[name, g], [`mftb(${n})`, g]];
 }
 
+/** SPRs 808-811: reserved no-ops of ISA 2.07 (RT unchanged). */
+const sprNop: WasmGen = () => true;
+
 export const CR_SPR_GENS: ReadonlyMap<string, WasmGen> = new Map<string, WasmGen>([
   ["crand", crLogical(Op.i32_and)],
   ["cror", crLogical(Op.i32_or)],
@@ -218,4 +221,7 @@ export const CR_SPR_GENS: ReadonlyMap<string, WasmGen> = new Map<string, WasmGen
   ["mtctr", mtspr(Spr.CTR)],
   ["mttar", mtspr(Spr.TAR)],
   ["mtxer", mtxer],
+  ...[808, 809, 810, 811].flatMap((n): [string, WasmGen][] => [
+    [`mfspr(${n})`, sprNop], [`mftb(${n})`, sprNop], [`mtspr(${n})`, sprNop],
+  ]),
 ]);

@@ -5,12 +5,14 @@
 //   fixed-logic.ts  logical, extend, count, popcount/parity, cmpb, isel
 //   fixed-rotate.ts rotate-and-mask and shifts
 //   cr-spr.ts       CR logical and moves, mcrxr, LR/CTR/TAR/XER moves
+//   fixed-trap.ts   tw, twi, td, tdi (the comparison native, the trap itself by the handler)
 
 import type { WasmGen } from "../emit.js";
 import { FIXED_ARITH_GENS } from "./fixed-arith.js";
 import { FIXED_LOGIC_GENS } from "./fixed-logic.js";
 import { FIXED_ROTATE_GENS } from "./fixed-rotate.js";
 import { CR_SPR_GENS } from "./cr-spr.js";
+import { FIXED_TRAP_GENS } from "./fixed-trap.js";
 
 function union(...maps: ReadonlyMap<string, WasmGen>[]): ReadonlyMap<string, WasmGen> {
   const all = new Map<string, WasmGen>();
@@ -24,5 +26,5 @@ function union(...maps: ReadonlyMap<string, WasmGen>[]): ReadonlyMap<string, Was
 }
 
 export const FIXED_GENS: ReadonlyMap<string, WasmGen> = union(
-  FIXED_ARITH_GENS, FIXED_LOGIC_GENS, FIXED_ROTATE_GENS, CR_SPR_GENS,
+  FIXED_ARITH_GENS, FIXED_LOGIC_GENS, FIXED_ROTATE_GENS, CR_SPR_GENS, FIXED_TRAP_GENS,
 );
