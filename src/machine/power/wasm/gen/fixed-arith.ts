@@ -1,5 +1,5 @@
 // Translator emitters for fixed-point arithmetic: add/subtract (with and without carry),
-// negate, multiply, divide. The handlers are ops/fixed-arith.ts; what they leave in the high
+// negate, multiply, divide, compare. The handlers are ops/fixed-arith.ts; what they leave in the high
 // word in 32-bit mode, and what they give for undefined results (qemu's choices: division by
 // zero divides by one, ...), is reproduced here exactly.
 //
@@ -10,7 +10,9 @@
 //   carry out of bit 0 = bit 0 of ((a & b) | ((a | b) & ~sum))
 // which hold for any carry-in, so adde/addme/... need no special case. Divisions guard the
 // cases where wasm traps (division by zero, INT_MIN / -1) by dividing by one instead, which is
-// exactly what the handlers (after qemu) return there.
+// exactly what the handlers (after qemu) return there. The high doubleword of a 128-bit
+// product (mulhd, mulhdu, mulldo) comes from four 32 x 32-bit partial products; the extended
+// divisions divde/divdeu from a 64-step restoring division (wasm has no 128-bit operations).
 
 import { type Emit, type WasmGen, T, Xer, RT, RA, RB, SI, OE, Rc } from "../emit.js";
 import { Op } from "../encoder.js";
