@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PhysicalMemory } from "../../../memory.js";
-import { Cpu } from "../../cpu.js";
+import { Cpu, Exit } from "../../cpu.js";
 import { decoder } from "../../engine.js";
 import { type OpDef, OpFlag } from "../../decode.js";
 import { ALL_OPS } from "../../ops/index.js";
@@ -53,16 +53,21 @@ function randomState(rng: Rng, sf: boolean, le: boolean): Int32Array {
   return init;
 }
 
-test("sequences of fixed-point instructions in one region match the handlers run in order", () => {
+/**
+ * Random sequences through one region against the handlers in order. With `traps`, the trap
+ * instructions are in the mix too: each ends a block (the next block starts after it, in the
+ * same region), most fire (the region leaves through the handler's exit, the handlers' run
+ * stops there) and the others must leave every register as the straight path would.
+ */
+function sequences(traps: boolean): void {
   const seed = seedFromEnv();
   const rng = new Rng(seed);
   const dec = decoder();
-  // Straight-line code only: the traps end a block (a firing one leaves the region).
   const defs = [...FIXED_GENS.keys()].map((m) => {
     const d = ALL_OPS.find((o) => o.mnemonic === m);
     assert.ok(d !== undefined, m);
     return d;
-  }).filter((d) => ((d.flags ?? 0) & OpFlag.EndsBlock) === 0);
+  }).filter((d) => traps || ((d.flags ?? 0) & OpFlag.EndsBlock) === 0);
   const rounds = Number(process.env.K42_DIFF_CASES ?? "") || 40;
   let checked = 0;
   for (const sf of [true, false]) {
@@ -80,11 +85,19 @@ test("sequences of fixed-point instructions in one region match the handlers run
           const w = randomWord(rng, def, dec);
           if (w !== undefined) insns.push({ pc: pc0 + 4 * insns.length, w, def });
         }
+        // Blocks end after each block-ending instruction (the traps).
+        const blocks: { insns: RegionInsn[] }[] = [{ insns: [] }];
+        for (const ins of insns) {
+          blocks[blocks.length - 1].insns.push(ins);
+          if (((ins.def?.flags ?? 0) & OpFlag.EndsBlock) !== 0) blocks.push({ insns: [] });
+        }
+        if (blocks[blocks.length - 1].insns.length === 0) blocks.pop();
         const init = randomState(rng, sf, le);
         for (const c of [a, b]) {
           c.r.set(init);
           c.syncMode();
           c.icount = 1000;
+          c.exit = Exit.None;
           c.r[S.PC] = pc0;
           c.r[S.PC + 1] = 0;
         }
@@ -93,10 +106,11 @@ test("sequences of fixed-point instructions in one region match the handlers run
           a.fpc = ins.pc;
           ins.def?.exec(a, ins.w, ins.pc);
           a.icount++;
+          if (a.exit !== Exit.None) break;
         }
-        const region = compileRegion({ sf, le, fe: false, hi: 0, memPages: MEM_BYTES / 65536, blocks: [{ insns }] }, FIXED_GENS);
+        const region = compileRegion({ sf, le, fe: false, hi: 0, memPages: MEM_BYTES / 65536, blocks }, FIXED_GENS);
         rt.run(rt.instantiate(region, false, 0), 0, b.icount + LENGTH + 1);
-        const where = () => `${sf ? "64" : "32"}-bit ${le ? "LE" : "BE"} (seed ${seed}): ` +
+        const where = (): string => `${sf ? "64" : "32"}-bit ${le ? "LE" : "BE"} (seed ${seed}): ` +
           insns.map((i) => `${i.def?.mnemonic} 0x${(i.w >>> 0).toString(16)}`).join("; ");
         for (let i = 0; i < STATE_BYTES / 4; i++) {
           if (a.r[i] !== b.r[i]) {
@@ -105,9 +119,19 @@ test("sequences of fixed-point instructions in one region match the handlers run
           }
         }
         assert.equal(b.icount, a.icount, `instruction count after ${where()}`);
+        assert.equal(b.exit, a.exit, `exit after ${where()}`);
+        if (a.exit !== Exit.None) assert.equal(b.exitPc, a.exitPc, `exit PC after ${where()}`);
         checked++;
       }
     }
   }
   assert.ok(checked >= 100, `only ${checked} sequences`);
+}
+
+test("sequences of fixed-point instructions in one region match the handlers run in order", () => {
+  sequences(false);
+});
+
+test("sequences with traps ending blocks (firing or not) match the handlers run in order", () => {
+  sequences(true);
 });
