@@ -1,0 +1,250 @@
+// Translator emitters: the VSX scalar floating-point instructions gcc and glibc emit for POWER8
+// (ops/vsx-scalar.ts, vec/vsx-scalar-conv.ts): arithmetic, multiply-add, square root, compares,
+// sign operations, conversions to and from integers, xsrsp. They work on doubleword 0 of any
+// of the 64 VSRs and, as qemu's helpers, write doubleword 1 of the target as 0. The FPSCR is
+// updated as for the FPR forms without Rc; the "sp" forms of the two-operand arithmetic are
+// the double operation followed by frsp (two roundings, flags of both: vsx-scalar-common.ts
+// roundSpDone), the single multiply-adds round once.
+
+import { type Emit, type WasmGen, T } from "../emit.js";
+import { type Label, Op } from "../encoder.js";
+import {
+  Fs, fastOrFallback, finishSingleNearest, fpscrDone, fpscrNearest, keepF64, keepI32, setVsrF64, setVsrI64, vsrF64, vsrI64,
+} from "./fp-code.js";
+import { type Rounded, addCore, divCore, finishDoubleNearest, fmaCore, mulCore, one, sqrtCore } from "./fp-arith.js";
+import { Int, fromIntCore, roundIn, toIntImage } from "./fp-misc.js";
+
+/** XT of an XX2/XX3-form word: TX (bit 31) || T (bits 6:10). */
+const xT = (w: number): number => ((w & 1) << 5) | ((w >>> 21) & 31);
+/** XA of an XX3-form word: AX (bit 29) || A (bits 11:15). */
+const xA = (w: number): number => ((w & 4) << 3) | ((w >>> 16) & 31);
+/** XB of an XX2/XX3-form word: BX (bit 30) || B (bits 16:20). */
+const xB = (w: number): number => ((w & 2) << 4) | ((w >>> 11) & 31);
+
+function load(e: Emit, n: number, neg = false): number {
+  vsrF64(e, n);
+  if (neg) e.f.op(Op.f64_neg);
+  return keepF64(e);
+}
+
+const enum Kind {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Sqrt,
+  /** xsre: 1 / XB, exact in qemu (1 / 0 goes to the handler). */
+  Re,
+}
+
+function core2(e: Emit, kind: Kind, slow: Label): Rounded {
+  const w = e.w;
+  switch (kind) {
+    case Kind.Add: return addCore(e, load(e, xA(w)), load(e, xB(w)), slow);
+    case Kind.Sub: return addCore(e, load(e, xA(w)), load(e, xB(w), true), slow);
+    case Kind.Mul: return mulCore(e, load(e, xA(w)), load(e, xB(w)), slow);
+    case Kind.Div: return divCore(e, load(e, xA(w)), load(e, xB(w)), slow);
+    case Kind.Sqrt: return sqrtCore(e, load(e, xB(w)), slow);
+    case Kind.Re: return divCore(e, one(e), load(e, xB(w)), slow);
+  }
+}
+
+/** The result of a double operation, rounded again to single for the "sp" forms (frsp). */
+function roundSp(e: Emit, z: number, ne: number, slow: Label): { r: number; inexact: number } {
+  const zero = e.temp(T.i32);
+  e.f.i32(0).set(zero); // temps keep values of earlier instructions
+  const s = finishSingleNearest(e, z, zero, zero, slow);
+  e.f.get(ne).get(s.inexact).op(Op.i32_or).set(s.inexact);
+  return s;
+}
+
+/** xs{add,sub,mul,div,sqrt}{dp,sp}. */
+function arith(kind: Kind, single: boolean): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const fs = fpscrNearest(e, slow);
+      const c = core2(e, kind, slow);
+      let r = c.z, inexact = c.ne;
+      if (single) ({ r, inexact } = roundSp(e, c.z, c.ne, slow));
+      e.f.get(r);
+      setVsrF64(e, xT(e.w));
+      fpscrDone(e, fs, r, inexact, false);
+    });
+}
+
+/**
+ * Multiply-add. "A" forms: XT = ±(XA × XB ± XT); "M" forms: XT = ±(XA × XT ± XB). Rounded once
+ * (also the single forms).
+ */
+function madd(typeA: boolean, negB: boolean, negR: boolean, single: boolean): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const w = e.w, t = xT(w);
+      const fs = fpscrNearest(e, slow);
+      const a = load(e, xA(w), negR);
+      const m = load(e, typeA ? xB(w) : t);
+      const add = load(e, typeA ? t : xB(w), negB !== negR);
+      const c = fmaCore(e, a, m, add, slow);
+      let r = c.z, inexact = c.ne;
+      if (single) ({ r, inexact } = finishSingleNearest(e, c.z, c.ne, c.pos, slow));
+      else finishDoubleNearest(e, c, true, slow);
+      e.f.get(r);
+      setVsrF64(e, t);
+      fpscrDone(e, fs, r, inexact, false);
+    });
+}
+
+/** xsrsp: frsp on doubleword 0. */
+const xsrsp: WasmGen = (e) =>
+  fastOrFallback(e, (slow) => {
+    const f = e.f;
+    const fs = fpscrNearest(e, slow);
+    const b = load(e, xB(e.w));
+    f.get(b).get(b).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
+    const zero = e.temp(T.i32);
+    f.i32(0).set(zero);
+    const { r, inexact } = finishSingleNearest(e, b, zero, zero, slow);
+    f.get(r);
+    setVsrF64(e, xT(e.w));
+    fpscrDone(e, fs, r, inexact, false);
+  });
+
+// ---- sign operations (bit operations, no FPSCR change) ----
+
+const SIGN = -0x8000000000000000n;
+
+function sign(body: (e: Emit) => void): WasmGen {
+  return (e) => {
+    body(e);
+    setVsrI64(e, xT(e.w));
+    return true;
+  };
+}
+
+const xsabsdp = sign((e) => {
+  vsrI64(e, xB(e.w));
+  e.f.i64(~SIGN).op(Op.i64_and);
+});
+const xsnabsdp = sign((e) => {
+  vsrI64(e, xB(e.w));
+  e.f.i64(SIGN).op(Op.i64_or);
+});
+const xsnegdp = sign((e) => {
+  vsrI64(e, xB(e.w));
+  e.f.i64(SIGN).op(Op.i64_xor);
+});
+const xscpsgndp = sign((e) => {
+  vsrI64(e, xA(e.w));
+  e.f.i64(SIGN).op(Op.i64_and);
+  vsrI64(e, xB(e.w));
+  e.f.i64(~SIGN).op(Op.i64_and, Op.i64_or);
+});
+
+// ---- compares ----
+
+/** xscmpudp/xscmpodp of two numbers: CR[BF] and FPCC (FI untouched); NaNs: the handler. */
+const xscmp: WasmGen = (e) =>
+  fastOrFallback(e, (slow) => {
+    const f = e.f, w = e.w, bf = (w >>> 23) & 7;
+    const a = load(e, xA(w)), b = load(e, xB(w));
+    f.get(a).get(a).op(Op.f64_ne).get(b).get(b).op(Op.f64_ne, Op.i32_or).brIf(slow);
+    f.i32(8).i32(4).i32(2).get(a).get(b).op(Op.f64_gt, Op.select).get(a).get(b).op(Op.f64_lt, Op.select);
+    const cc = keepI32(e);
+    if (e.crLive(bf)) {
+      f.get(cc);
+      e.setCr(bf);
+    }
+    if (e.fpscrLive()) {
+      e.fpscr();
+      f.i32(~Fs.FPCC).op(Op.i32_and).get(cc).i32(12).op(Op.i32_shl, Op.i32_or);
+      e.setFpscr();
+    }
+  });
+
+// ---- conversions ----
+
+/** xscvdp[su]x[dw]s: truncated; the word forms put the 32-bit result in both words. */
+function xscvToInt(kind: Int): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const f = e.f;
+      const fs = e.temp(T.i32);
+      e.fpscr();
+      f.set(fs);
+      const x = load(e, xB(e.w));
+      f.get(x).get(x).op(Op.f64_ne).brIf(slow);
+      roundIn(e, x, undefined);
+      const r = keepF64(e);
+      toIntImage(e, r, kind, slow);
+      if (kind === Int.S32 || kind === Int.U32) {
+        const v = e.temp(T.i64);
+        f.tee(v).i64(32).op(Op.i64_shl).get(v).i64(0xffffffff).op(Op.i64_and, Op.i64_or);
+      }
+      setVsrI64(e, xT(e.w));
+      f.get(r).get(x).op(Op.f64_ne);
+      fpscrDone(e, fs, undefined, keepI32(e), false);
+    });
+}
+
+/** xscv[su]xd{dp,sp}: rounded to double (FPRF set); the sp forms then frsp. */
+function xscvFromInt(signed: boolean, single: boolean): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const fs = fpscrNearest(e, slow);
+      vsrI64(e, xB(e.w));
+      const v = e.temp(T.i64);
+      e.f.set(v);
+      const c = fromIntCore(e, v, signed);
+      let r = c.z, inexact = c.ne;
+      if (single) ({ r, inexact } = roundSp(e, c.z, c.ne, slow));
+      e.f.get(r);
+      setVsrF64(e, xT(e.w));
+      fpscrDone(e, fs, r, inexact, false);
+    });
+}
+
+export const FP_VSX_GENS: readonly (readonly [string, WasmGen])[] = [
+  ["xsadddp", arith(Kind.Add, false)],
+  ["xssubdp", arith(Kind.Sub, false)],
+  ["xsmuldp", arith(Kind.Mul, false)],
+  ["xsdivdp", arith(Kind.Div, false)],
+  ["xssqrtdp", arith(Kind.Sqrt, false)],
+  ["xsredp", arith(Kind.Re, false)],
+  ["xsresp", arith(Kind.Re, true)],
+  ["xsaddsp", arith(Kind.Add, true)],
+  ["xssubsp", arith(Kind.Sub, true)],
+  ["xsmulsp", arith(Kind.Mul, true)],
+  ["xsdivsp", arith(Kind.Div, true)],
+  ["xssqrtsp", arith(Kind.Sqrt, true)],
+  ["xsmaddadp", madd(true, false, false, false)],
+  ["xsmaddmdp", madd(false, false, false, false)],
+  ["xsmsubadp", madd(true, true, false, false)],
+  ["xsmsubmdp", madd(false, true, false, false)],
+  ["xsnmaddadp", madd(true, false, true, false)],
+  ["xsnmaddmdp", madd(false, false, true, false)],
+  ["xsnmsubadp", madd(true, true, true, false)],
+  ["xsnmsubmdp", madd(false, true, true, false)],
+  ["xsmaddasp", madd(true, false, false, true)],
+  ["xsmaddmsp", madd(false, false, false, true)],
+  ["xsmsubasp", madd(true, true, false, true)],
+  ["xsmsubmsp", madd(false, true, false, true)],
+  ["xsnmaddasp", madd(true, false, true, true)],
+  ["xsnmaddmsp", madd(false, false, true, true)],
+  ["xsnmsubasp", madd(true, true, true, true)],
+  ["xsnmsubmsp", madd(false, true, true, true)],
+  ["xsrsp", xsrsp],
+  ["xsabsdp", xsabsdp],
+  ["xsnabsdp", xsnabsdp],
+  ["xsnegdp", xsnegdp],
+  ["xscpsgndp", xscpsgndp],
+  ["xscmpudp", xscmp],
+  ["xscmpodp", xscmp],
+  ["xscvdpsxds", xscvToInt(Int.S64)],
+  ["xscvdpuxds", xscvToInt(Int.U64)],
+  ["xscvdpsxws", xscvToInt(Int.S32)],
+  ["xscvdpuxws", xscvToInt(Int.U32)],
+  ["xscvsxddp", xscvFromInt(true, false)],
+  ["xscvuxddp", xscvFromInt(false, false)],
+  ["xscvsxdsp", xscvFromInt(true, true)],
+  ["xscvuxdsp", xscvFromInt(false, true)],
+];
