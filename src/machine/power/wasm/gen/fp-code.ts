@@ -234,10 +234,10 @@ export function prodErr(e: Emit, a: number, b: number, p: number): void {
   const SPLIT = 134217729;
   const t = e.temp(T.f64), ah = e.temp(T.f64), al = e.temp(T.f64), bh = e.temp(T.f64), bl = e.temp(T.f64);
   f.f64(SPLIT).get(a).op(Op.f64_mul).tee(t);
-  f.get(t).get(a).op(Op.f64_sub, Op.f64_sub).tee(ah);
+  f.get(t).get(a).op(Op.f64_sub, Op.f64_sub).set(ah);
   f.get(a).get(ah).op(Op.f64_sub).set(al);
   f.f64(SPLIT).get(b).op(Op.f64_mul).tee(t);
-  f.get(t).get(b).op(Op.f64_sub, Op.f64_sub).tee(bh);
+  f.get(t).get(b).op(Op.f64_sub, Op.f64_sub).set(bh);
   f.get(b).get(bh).op(Op.f64_sub).set(bl);
   // ((((ah × bh - p) + ah × bl) + al × bh) + al × bl)
   f.get(ah).get(bh).op(Op.f64_mul).get(p).op(Op.f64_sub);
