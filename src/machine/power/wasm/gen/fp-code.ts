@@ -94,7 +94,7 @@ export function abs(e: Emit, x: number): void {
  * already shifted into place (bits 12:16). Normal 4 << neg, denormal 0x10 | 4 << neg, zero
  * 2 | neg << 4, where neg is the sign bit.
  */
-export function fprfOfFinite(e: Emit, z: number): void {
+export function fprfOfFinite(e: Emit, z: number, minNormal = DBL_MIN): void {
   const f = e.f;
   const neg = e.temp(T.i32);
   f.get(z).op(Op.i64_reinterpret_f64).i64(0).op(Op.i64_lt_s).set(neg);
@@ -106,7 +106,7 @@ export function fprfOfFinite(e: Emit, z: number): void {
   f.get(z).f64(0).op(Op.f64_eq, Op.select);
   f.get(base);
   abs(e, z);
-  f.f64(DBL_MIN).op(Op.f64_lt, Op.select);
+  f.f64(minNormal).op(Op.f64_lt, Op.select);
   f.i32(12).op(Op.i32_shl);
 }
 
@@ -123,17 +123,17 @@ export function orInexact(e: Emit, n: number, inexact: number): void {
 
 /**
  * Write the FPSCR (if it or CR1 is observed) after a finite result: FPRF := class of the f64
- * local z when `fprf`, FI := inexact, XX FX (FEX) on inexact; CR1 for Rc = 1. `clear` are
- * further bits cleared first (FI is always cleared).
+ * local z when given (classified as a single when `minNormal` is FLT_MIN), FI := inexact, XX FX
+ * (FEX) on inexact; CR1 for Rc = 1.
  */
-export function fpscrDone(e: Emit, fs: number, z: number | undefined, inexact: number, rc: boolean): void {
+export function fpscrDone(e: Emit, fs: number, z: number | undefined, inexact: number, rc: boolean, minNormal = DBL_MIN): void {
   const cr1 = rc && e.crLive(1);
   if (!e.fpscrLive() && !cr1) return;
   const f = e.f;
   const n = e.temp(T.i32);
   if (z !== undefined) {
     f.get(fs).i32(~(Fs.FPRF | Fs.FI)).op(Op.i32_and);
-    fprfOfFinite(e, z);
+    fprfOfFinite(e, z, minNormal);
     f.op(Op.i32_or).set(n);
   } else {
     f.get(fs).i32(~Fs.FI).op(Op.i32_and).set(n);
@@ -165,7 +165,11 @@ export function fastOrFallback(e: Emit, body: (slow: Label) => void): boolean {
   const f = e.f;
   const done = f.block();
   const slow = f.block();
+  // The body in a block of its own: WebAssembly validation then insists that it leaves
+  // nothing on the stack (before an unconditional `br`, stray values would go unnoticed).
+  f.block();
   body(slow);
+  f.end();
   f.br(done);
   f.end();
   e.fallback();
@@ -201,7 +205,7 @@ export function absGe(e: Emit, x: number, bound: number): void {
 export function finishSingleNearest(e: Emit, z: number, ne: number, pos: number, slow: Label): { r: number; inexact: number } {
   const f = e.f;
   const s = e.temp(T.f64), d = e.temp(T.f64), exact = e.temp(T.i32);
-  f.get(z).op(Op.f32_demote_f64, Op.f64_promote_f32).tee(s);
+  f.get(z).op(Op.f32_demote_f64, Op.f64_promote_f32).set(s);
   f.get(z).get(s).op(Op.f64_sub).set(d);
   // exact: d == 0 && !ne
   f.get(d).f64(0).op(Op.f64_eq).get(ne).op(Op.i32_eqz, Op.i32_and).set(exact);

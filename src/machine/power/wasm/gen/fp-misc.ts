@@ -72,12 +72,34 @@ const fsel = move((e) => {
 
 // ---- round to integral value ----
 
-const enum Rnd {
+export const enum Rnd {
   /** frin: to nearest, ties away from zero. */
   Away,
   Trunc,
   Ceil,
   Floor,
+}
+
+/** Push the f64 local x (finite) rounded to an integral value in mode `mode`. */
+export function roundTo(e: Emit, x: number, mode: Rnd): void {
+  const f = e.f;
+  switch (mode) {
+    case Rnd.Away: {
+      // t = trunc(x), d = x - t (exact): d >= 0.5 ? t + 1 : d <= -0.5 ? t - 1 : t
+      const t = e.temp(T.f64), d = e.temp(T.f64);
+      f.get(x).op(Op.f64_trunc).set(t);
+      f.get(x).get(t).op(Op.f64_sub).set(d);
+      f.get(t).f64(1).op(Op.f64_add);
+      f.get(t).f64(1).op(Op.f64_sub);
+      f.get(t);
+      f.get(d).f64(-0.5).op(Op.f64_le, Op.select);
+      f.get(d).f64(0.5).op(Op.f64_ge, Op.select);
+      break;
+    }
+    case Rnd.Trunc: f.get(x).op(Op.f64_trunc); break;
+    case Rnd.Ceil: f.get(x).op(Op.f64_ceil); break;
+    case Rnd.Floor: f.get(x).op(Op.f64_floor); break;
+  }
 }
 
 /** fri*: a finite operand rounded (FPRF := class, FI := 0); NaN and infinity go to the handler. */
@@ -89,23 +111,7 @@ function fri(mode: Rnd): WasmGen {
       const x = keepF64(e);
       f.get(x).get(x).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
       const y = e.temp(T.f64);
-      switch (mode) {
-        case Rnd.Away: {
-          // t = trunc(x), d = x - t: d >= 0.5 ? t + 1 : d <= -0.5 ? t - 1 : t
-          const t = e.temp(T.f64), d = e.temp(T.f64);
-          f.get(x).op(Op.f64_trunc).tee(t);
-          f.get(x).get(t).op(Op.f64_sub).set(d);
-          f.get(t).f64(1).op(Op.f64_add);
-          f.get(t).f64(1).op(Op.f64_sub);
-          f.get(t);
-          f.get(d).f64(-0.5).op(Op.f64_le, Op.select);
-          f.get(d).f64(0.5).op(Op.f64_ge, Op.select);
-          break;
-        }
-        case Rnd.Trunc: f.get(x).op(Op.f64_trunc); break;
-        case Rnd.Ceil: f.get(x).op(Op.f64_ceil); break;
-        case Rnd.Floor: f.get(x).op(Op.f64_floor); break;
-      }
+      roundTo(e, x, mode);
       f.tee(y);
       e.setFpr(RT(e.w));
       const cr1 = Rc(e.w) && e.crLive(1);
@@ -434,3 +440,4 @@ export const FP_MISC_GENS: readonly (readonly [string, WasmGen])[] = [
 ];
 
 export { Int };
+
