@@ -9,10 +9,10 @@
 import { type Emit, type WasmGen, T } from "../emit.js";
 import { type Label, Op } from "../encoder.js";
 import {
-  Fs, fastOrFallback, finishSingleNearest, fpscrDone, fpscrNearest, keepF64, keepI32, setVsrF64, setVsrI64, vsrF64, vsrI64,
+  FLT_MIN, Fs, fastOrFallback, finishSingleNearest, fprfOfFinite, fpscrDone, fpscrNearest, keepF64, keepI32, setVsrF64, setVsrI64, vsrF64, vsrI64,
 } from "./fp-code.js";
 import { type Rounded, addCore, divCore, finishDoubleNearest, fmaCore, mulCore, one, sqrtCore } from "./fp-arith.js";
-import { Int, fromIntCore, roundIn, toIntImage } from "./fp-misc.js";
+import { Int, Rnd, fromIntCore, roundIn, roundTo, toIntImage } from "./fp-misc.js";
 
 /** XT of an XX2/XX3-form word: TX (bit 31) || T (bits 6:10). */
 const xT = (w: number): number => ((w & 1) << 5) | ((w >>> 21) & 31);
@@ -203,6 +203,120 @@ function xscvFromInt(signed: boolean, single: boolean): WasmGen {
     });
 }
 
+// ---- maximum / minimum (numbers only; NaNs: the handler) ----
+
+/** xsmaxdp/xsmindp of two numbers: the larger (smaller), +0 above -0; XA when equal. */
+function maxMin(isMax: boolean): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const f = e.f, w = e.w;
+      const x = load(e, xA(w)), y = load(e, xB(w));
+      f.get(x).get(x).op(Op.f64_ne).get(y).get(y).op(Op.f64_ne, Op.i32_or).brIf(slow);
+      const a = e.temp(T.i64), b = e.temp(T.i64);
+      vsrI64(e, xA(w));
+      f.set(a);
+      vsrI64(e, xB(w));
+      f.set(b);
+      f.get(a).get(b);
+      // x != y ? (x > y or x < y) : signs differ ? (a >= 0 or a < 0) : true
+      f.get(x).get(y).op(isMax ? Op.f64_gt : Op.f64_lt);
+      f.get(a).i64(0).op(isMax ? Op.i64_ge_s : Op.i64_lt_s).i32(1);
+      f.get(a).get(b).op(Op.i64_xor).i64(0).op(Op.i64_lt_s, Op.select);
+      f.get(x).get(y).op(Op.f64_ne, Op.select);
+      f.op(Op.select);
+      setVsrI64(e, xT(w));
+    });
+}
+
+// ---- single <-> double ----
+
+/**
+ * xscvspdpn: word 0 of XB (a float32) widened bit-exactly (an SNaN stays one, so NaNs and
+ * infinities by bits: sign, all-ones exponent, the fraction shifted).
+ */
+const xscvspdpn: WasmGen = (e) => {
+  const f = e.f;
+  const s = e.temp(T.i32);
+  vsrI64(e, xB(e.w));
+  f.i64(32).op(Op.i64_shr_u, Op.i32_wrap_i64).set(s);
+  f.get(s).i32(0x80000000 | 0).op(Op.i32_and).i32(0x7ff00000).op(Op.i32_or);
+  f.get(s).i32(3).op(Op.i32_shr_u).i32(0xfffff).op(Op.i32_and, Op.i32_or);
+  f.op(Op.i64_extend_i32_u).i64(32).op(Op.i64_shl);
+  f.get(s).i32(29).op(Op.i32_shl, Op.i64_extend_i32_u, Op.i64_or);
+  f.get(s).op(Op.f32_reinterpret_i32, Op.f64_promote_f32, Op.i64_reinterpret_f64);
+  f.get(s).i32(0x7f800000).op(Op.i32_and).i32(0x7f800000).op(Op.i32_eq, Op.select);
+  setVsrI64(e, xT(e.w));
+  return true;
+};
+
+/** xscvspdp: the same for a number (exact; FPRF := class of the double, FI := 0); NaN, Inf: the handler. */
+const xscvspdp: WasmGen = (e) =>
+  fastOrFallback(e, (slow) => {
+    const f = e.f;
+    const s = e.temp(T.i32);
+    vsrI64(e, xB(e.w));
+    f.i64(32).op(Op.i64_shr_u, Op.i32_wrap_i64).tee(s);
+    f.i32(0x7f800000).op(Op.i32_and).i32(0x7f800000).op(Op.i32_eq).brIf(slow);
+    f.get(s).op(Op.f32_reinterpret_i32, Op.f64_promote_f32);
+    const r = keepF64(e);
+    f.get(r);
+    setVsrF64(e, xT(e.w));
+    if (e.fpscrLive()) {
+      e.fpscr();
+      f.i32(~(Fs.FPRF | Fs.FI)).op(Op.i32_and);
+      fprfOfFinite(e, r);
+      f.op(Op.i32_or);
+      e.setFpscr();
+    }
+  });
+
+/**
+ * xscvdpsp: rounded to single in RN (frsp's rule), the float32 in both words of doubleword 0;
+ * FPRF := class of the single (a single denormal is denormal here).
+ */
+const xscvdpsp: WasmGen = (e) =>
+  fastOrFallback(e, (slow) => {
+    const f = e.f;
+    const fs = fpscrNearest(e, slow);
+    const b = load(e, xB(e.w));
+    f.get(b).get(b).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
+    const zero = e.temp(T.i32);
+    f.i32(0).set(zero);
+    const { r, inexact } = finishSingleNearest(e, b, zero, zero, slow);
+    const v = e.temp(T.i64);
+    f.get(r).op(Op.f32_demote_f64, Op.i32_reinterpret_f32, Op.i64_extend_i32_u).tee(v);
+    f.i64(32).op(Op.i64_shl).get(v).op(Op.i64_or);
+    setVsrI64(e, xT(e.w));
+    fpscrDone(e, fs, r, inexact, false, FLT_MIN);
+  });
+
+// ---- round to integral value ----
+
+/**
+ * xsrdpi (ties away), xsrdpiz/p/m: FPRF := class, FI := 0, no XX. xsrdpic (mode RN): XX and
+ * FI from inexactness. NaN and infinity: the handler.
+ */
+function xsrdpi(mode: Rnd | undefined): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const f = e.f;
+      const fs = e.temp(T.i32);
+      e.fpscr();
+      f.set(fs);
+      const x = load(e, xB(e.w));
+      f.get(x).get(x).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
+      if (mode === undefined) roundIn(e, x, fs);
+      else roundTo(e, x, mode);
+      const y = keepF64(e);
+      f.get(y);
+      setVsrF64(e, xT(e.w));
+      const inexact = e.temp(T.i32);
+      if (mode === undefined) f.get(y).get(x).op(Op.f64_ne).set(inexact);
+      else f.i32(0).set(inexact);
+      fpscrDone(e, fs, y, inexact, false);
+    });
+}
+
 export const FP_VSX_GENS: readonly (readonly [string, WasmGen])[] = [
   ["xsadddp", arith(Kind.Add, false)],
   ["xssubdp", arith(Kind.Sub, false)],
@@ -233,6 +347,16 @@ export const FP_VSX_GENS: readonly (readonly [string, WasmGen])[] = [
   ["xsnmsubasp", madd(true, true, true, true)],
   ["xsnmsubmsp", madd(false, true, true, true)],
   ["xsrsp", xsrsp],
+  ["xsmaxdp", maxMin(true)],
+  ["xsmindp", maxMin(false)],
+  ["xscvspdpn", xscvspdpn],
+  ["xscvspdp", xscvspdp],
+  ["xscvdpsp", xscvdpsp],
+  ["xsrdpi", xsrdpi(Rnd.Away)],
+  ["xsrdpiz", xsrdpi(Rnd.Trunc)],
+  ["xsrdpip", xsrdpi(Rnd.Ceil)],
+  ["xsrdpim", xsrdpi(Rnd.Floor)],
+  ["xsrdpic", xsrdpi(undefined)],
   ["xsabsdp", xsabsdp],
   ["xsnabsdp", xsnabsdp],
   ["xsnegdp", xsnegdp],
