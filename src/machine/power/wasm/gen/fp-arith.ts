@@ -11,7 +11,7 @@
 import { type Emit, type WasmGen, T, RT, RA, RB, RC, Rc } from "../emit.js";
 import { type Label, Op } from "../encoder.js";
 import {
-  DBL_MAX, DBL_MIN, abs, absGe, absLt, fastOrFallback, finishSingleNearest, fpscrDone, fpscrNearest, keepF64, prodErr,
+  DBL_MAX, DBL_MIN, abs, absIn, absLt, fastOrFallback, finishSingleNearest, fpscrDone, fpscrNearest, keepF64, prodErr,
 } from "./fp-code.js";
 
 /** 2^996: operands below this can be split without overflow. */
@@ -65,15 +65,13 @@ export function mulCore(e: Emit, a: number, b: number, slow: Label): Rounded {
   const f = e.f;
   const p = e.temp(T.f64), ok = e.temp(T.i32), err = e.temp(T.f64);
   f.get(a).get(b).op(Op.f64_mul).set(p);
-  absGe(e, p, TINYP);
-  absLt(e, p, PMAX);
-  absLt(e, a, BIG);
-  absLt(e, b, BIG);
-  absGe(e, a, DBL_MIN);
-  absGe(e, b, DBL_MIN);
-  and(e, 6);
+  absIn(e, p, TINYP, PMAX);
+  absIn(e, a, DBL_MIN, BIG);
+  absIn(e, b, DBL_MIN, BIG);
+  and(e, 3);
   f.tee(ok);
-  // Else an exact zero product of finite operands.
+  // Else an exact zero product of finite operands (rare: off the straight path).
+  f.op(Op.i32_eqz).if_();
   f.get(p).f64(0).op(Op.f64_eq);
   f.get(a).f64(0).op(Op.f64_eq).get(b).f64(0).op(Op.f64_eq, Op.i32_or);
   abs(e, a);
@@ -81,7 +79,8 @@ export function mulCore(e: Emit, a: number, b: number, slow: Label): Rounded {
   abs(e, b);
   f.f64(DBL_MAX).op(Op.f64_le);
   and(e, 4);
-  f.op(Op.i32_or, Op.i32_eqz).brIf(slow);
+  f.op(Op.i32_eqz).brIf(slow);
+  f.end();
   prodErr(e, a, b, p);
   f.tee(err).f64(0).op(Op.f64_ne).get(ok).op(Op.i32_and);
   return { z: p, ...signOf(e, err) };
@@ -92,23 +91,21 @@ export function divCore(e: Emit, a: number, b: number, slow: Label): Rounded {
   const f = e.f;
   const q = e.temp(T.f64), ok = e.temp(T.i32), p = e.temp(T.f64), r = e.temp(T.f64);
   f.get(a).get(b).op(Op.f64_div).set(q);
-  abs(e, q);
-  f.f64(DBL_MIN).op(Op.f64_gt);
-  absLt(e, q, BIG);
-  absGe(e, b, DBL_MIN);
-  absLt(e, b, BIG);
-  absGe(e, a, TINYP);
-  absLt(e, a, PMAX);
-  and(e, 6);
+  absIn(e, q, DBL_MIN, BIG, true);
+  absIn(e, b, DBL_MIN, BIG);
+  absIn(e, a, TINYP, PMAX);
+  and(e, 3);
   f.tee(ok);
-  // Else a zero dividend over a finite nonzero divisor.
+  // Else a zero dividend over a finite nonzero divisor (rare: off the straight path).
+  f.op(Op.i32_eqz).if_();
   f.get(a).f64(0).op(Op.f64_eq);
   abs(e, b);
   f.f64(0).op(Op.f64_gt);
   abs(e, b);
   f.f64(DBL_MAX).op(Op.f64_le);
   and(e, 3);
-  f.op(Op.i32_or, Op.i32_eqz).brIf(slow);
+  f.op(Op.i32_eqz).brIf(slow);
+  f.end();
   // The remainder a - q × b, exact.
   f.get(q).get(b).op(Op.f64_mul).set(p);
   f.get(a).get(p).op(Op.f64_sub);
@@ -144,14 +141,11 @@ export function fmaCore(e: Emit, a: number, b: number, c: number, slow: Label): 
   const L = (): number => e.temp(T.f64);
   const uh = L(), ul = L(), th = L(), tl = L(), w = L(), z = L(), zerr = L(), b2 = L(), werr = L(), h = L();
   f.get(a).get(b).op(Op.f64_mul).set(uh);
-  absGe(e, uh, TINYP);
-  absLt(e, uh, HUGE);
+  absIn(e, uh, TINYP, HUGE);
   absLt(e, c, HUGE);
-  absLt(e, a, BIG);
-  absLt(e, b, BIG);
-  absGe(e, a, DBL_MIN);
-  absGe(e, b, DBL_MIN);
-  and(e, 7);
+  absIn(e, a, DBL_MIN, BIG);
+  absIn(e, b, DBL_MIN, BIG);
+  and(e, 4);
   f.op(Op.i32_eqz).brIf(slow);
   prodErr(e, a, b, uh);
   f.set(ul);

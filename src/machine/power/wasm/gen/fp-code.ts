@@ -97,17 +97,19 @@ export function abs(e: Emit, x: number): void {
 export function fprfOfFinite(e: Emit, z: number, minNormal = DBL_MIN): void {
   const f = e.f;
   const neg = e.temp(T.i32);
-  f.get(z).op(Op.i64_reinterpret_f64).i64(0).op(Op.i64_lt_s).set(neg);
-  const base = e.temp(T.i32);
-  f.i32(4).get(neg).op(Op.i32_shl).set(base);
-  // small (zero or denormal) ? (zero ? 2 | neg << 4 : 0x10 | base) : base
-  f.i32(2).get(neg).i32(4).op(Op.i32_shl, Op.i32_or);
-  f.i32(0x10).get(base).op(Op.i32_or);
-  f.get(z).f64(0).op(Op.f64_eq, Op.select);
-  f.get(base);
+  f.get(z).op(Op.i64_reinterpret_f64).i64(63).op(Op.i64_shr_u, Op.i32_wrap_i64).set(neg);
+  // Normal results are the rule: the other classes in a branch of their own.
   abs(e, z);
-  f.f64(minNormal).op(Op.f64_lt, Op.select);
+  f.f64(minNormal).op(Op.f64_lt);
+  f.if_(T.i32);
+  // zero ? 2 | neg << 4 : 0x10 | 4 << neg
+  f.i32(2).get(neg).i32(4).op(Op.i32_shl, Op.i32_or);
+  f.i32(0x10).i32(4).get(neg).op(Op.i32_shl, Op.i32_or);
+  f.get(z).f64(0).op(Op.f64_eq, Op.select);
   f.i32(12).op(Op.i32_shl);
+  f.else_();
+  f.i32(4 << 12).get(neg).op(Op.i32_shl);
+  f.end();
 }
 
 /**
@@ -194,6 +196,25 @@ export function absLt(e: Emit, x: number, bound: number): void {
 export function absGe(e: Emit, x: number, bound: number): void {
   abs(e, x);
   e.f.f64(bound).op(Op.f64_ge);
+}
+
+const bitsBuf = new DataView(new ArrayBuffer(8));
+
+/** The IEEE encoding of a non-negative double as a bigint. */
+function bitsOf(x: number): bigint {
+  bitsBuf.setFloat64(0, x);
+  return bitsBuf.getBigUint64(0);
+}
+
+/**
+ * Push 1 if lo <= |x| < hi (lo < |x| when `loOpen`) for the f64 local x and non-negative
+ * bounds, else 0 (also for a NaN): one unsigned compare of the encodings, which order like
+ * the magnitudes.
+ */
+export function absIn(e: Emit, x: number, lo: number, hi: number, loOpen = false): void {
+  const l = bitsOf(lo) + (loOpen ? 1n : 0n);
+  e.f.get(x).op(Op.i64_reinterpret_f64).i64(0x7fffffffffffffffn).op(Op.i64_and);
+  e.f.i64(l).op(Op.i64_sub).i64(bitsOf(hi) - l).op(Op.i64_lt_u);
 }
 
 /**
