@@ -11,7 +11,7 @@
 import { type Emit, type WasmGen, T, RT, RA, RB, RC, Rc } from "../emit.js";
 import { type Label, Op } from "../encoder.js";
 import {
-  DBL_MAX, DBL_MIN, abs, absIn, absLt, fastOrFallback, finishSingleNearest, fpscrDone, fpscrNearest, keepF64, prodErr,
+  DBL_MAX, DBL_MIN, abs, absIn, absLt, fastOrFallback, finishSingleNearest, fpscrDone, fpscrFast, keepF64, prodErr,
 } from "./fp-code.js";
 
 /** 2^996: operands below this can be split without overflow. */
@@ -246,7 +246,7 @@ export function finishDoubleNearest(e: Emit, r: Rounded, fma: boolean, slow: Lab
 function arith(kind: Kind, single: boolean, negB = false, negR = false): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
-      const fs = fpscrNearest(e, slow);
+      const fs = fpscrFast(e, slow, true);
       const r = fprCore(e, kind, negB, negR, slow);
       let res = r.z, inexact = r.ne;
       if (single) ({ r: res, inexact } = finishSingleNearest(e, r.z, r.ne, r.pos, slow));
@@ -261,7 +261,7 @@ function arith(kind: Kind, single: boolean, negB = false, negR = false): WasmGen
 const frsp: WasmGen = (e) =>
   fastOrFallback(e, (slow) => {
     const f = e.f;
-    const fs = fpscrNearest(e, slow);
+    const fs = fpscrFast(e, slow, true);
     const b = loadFpr(e, RB(e.w));
     f.get(b).get(b).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
     const zero = e.temp(T.i32);

@@ -39,9 +39,6 @@ export const enum Fs {
   RES52 = 1 << 11,
 }
 
-/** Shift of XE (bit 3) up to FEX (bit 30). */
-const XE_TO_FEX = 27;
-
 const ZERO16: readonly number[] = new Array<number>(16).fill(0);
 
 /** Push VSR n's doubleword 0 as an f64. */
@@ -113,34 +110,26 @@ export function fprfOfFinite(e: Emit, z: number, minNormal = DBL_MIN): void {
 }
 
 /**
- * Push `n | (inexact ? FX|XX|FI|(XE ? FEX : 0) : 0)` for the i32 local n (the FPSCR so far) and
- * the i32 local `inexact` (0/1): fastDone's inexact rule (an enabled inexact also sets FEX).
- */
-export function orInexact(e: Emit, n: number, inexact: number): void {
-  const f = e.f;
-  f.get(n);
-  f.i32(Fs.INEXACT).get(n).i32(Fs.XE).op(Op.i32_and).i32(XE_TO_FEX).op(Op.i32_shl, Op.i32_or);
-  f.i32(0).get(inexact).op(Op.i32_sub, Op.i32_and, Op.i32_or);
-}
-
-/**
- * Write the FPSCR (if it or CR1 is observed) after a finite result: FPRF := class of the f64
+ * Write the FPSCR (if it or CR1 is observed) after a finite result, the fast path of an
+ * instruction whose FPSCR `fs` came from fpscrFast: FPRF := class of the f64
  * local z when given (classified as a single when `minNormal` is FLT_MIN), FI := inexact, XX FX
- * (FEX) on inexact; CR1 for Rc = 1.
+ * on inexact; CR1 for Rc = 1.
  */
 export function fpscrDone(e: Emit, fs: number, z: number | undefined, inexact: number, rc: boolean, minNormal = DBL_MIN): void {
   const cr1 = rc && e.crLive(1);
   if (!e.fpscrLive() && !cr1) return;
   const f = e.f;
   const n = e.temp(T.i32);
+  // (fs & ~cleared) | (class | (inexact ? FX XX FI : 0)): the bits from the result first, so
+  // that only an AND and an OR depend on the previous instruction's FPSCR. (The caller's
+  // fpscrFast has checked XE = 0: no FEX to set.)
+  f.get(fs).i32(z !== undefined ? ~(Fs.FPRF | Fs.FI) : ~Fs.FI).op(Op.i32_and);
+  f.i32(Fs.INEXACT).i32(0).get(inexact).op(Op.i32_sub, Op.i32_and);
   if (z !== undefined) {
-    f.get(fs).i32(~(Fs.FPRF | Fs.FI)).op(Op.i32_and);
     fprfOfFinite(e, z, minNormal);
-    f.op(Op.i32_or).set(n);
-  } else {
-    f.get(fs).i32(~Fs.FI).op(Op.i32_and).set(n);
+    f.op(Op.i32_or);
   }
-  orInexact(e, n, inexact);
+  f.op(Op.i32_or);
   if (cr1) {
     f.tee(n);
     e.setFpscr();
@@ -179,11 +168,16 @@ export function fastOrFallback(e: Emit, body: (slow: Label) => void): boolean {
   return true;
 }
 
-/** Read the FPSCR into a new i32 local and leave to `slow` unless RN is round-to-nearest. */
-export function fpscrNearest(e: Emit, slow: Label): number {
+/**
+ * Read the FPSCR into a new i32 local; leave to `slow` when FPSCR[XE] is set (an inexact
+ * result then sets FEX: the handler's business, and rare) and, when `nearest`, unless RN is
+ * round-to-nearest. Without XE the FPSCR update of an inexact result is a plain OR, which keeps
+ * the dependency chain of the FPSCR through a run of FP instructions short.
+ */
+export function fpscrFast(e: Emit, slow: Label, nearest: boolean): number {
   const fs = e.temp(T.i32);
   e.fpscr();
-  e.f.tee(fs).i32(Fs.RN).op(Op.i32_and).brIf(slow);
+  e.f.tee(fs).i32(nearest ? Fs.RN | Fs.XE : Fs.XE).op(Op.i32_and).brIf(slow);
   return fs;
 }
 

@@ -8,7 +8,7 @@
 import { type Emit, type WasmGen, T, RT, RA, RB, RC, Rc } from "../emit.js";
 import { type Label, Op } from "../encoder.js";
 import {
-  Fs, cr1FromFpscr, fastOrFallback, finishSingleNearest, fpscrDone, fpscrNearest, fprfOfFinite, keepF64, keepI32,
+  Fs, cr1FromFpscr, fastOrFallback, finishSingleNearest, fpscrDone, fpscrFast, fprfOfFinite, keepF64, keepI32,
 } from "./fp-code.js";
 
 const SIGN = -0x8000000000000000n;
@@ -213,9 +213,7 @@ function fcti(kind: Int, toZero: boolean): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
       const f = e.f;
-      const fs = e.temp(T.i32);
-      e.fpscr();
-      f.set(fs);
+      const fs = fpscrFast(e, slow, false);
       e.fpr(RB(e.w));
       const x = keepF64(e);
       f.get(x).get(x).op(Op.f64_ne).brIf(slow);
@@ -255,7 +253,7 @@ export function fromIntCore(e: Emit, v: number, signed: boolean): { z: number; n
 function fcfi(signed: boolean, single: boolean, setFprf: boolean): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
-      const fs = fpscrNearest(e, slow);
+      const fs = fpscrFast(e, slow, true);
       e.fprBits(RB(e.w));
       const v = e.temp(T.i64);
       e.f.set(v);

@@ -9,7 +9,7 @@
 import { type Emit, type WasmGen, T } from "../emit.js";
 import { type Label, Op } from "../encoder.js";
 import {
-  FLT_MIN, Fs, fastOrFallback, finishSingleNearest, fprfOfFinite, fpscrDone, fpscrNearest, keepF64, keepI32, setVsrF64, setVsrI64, vsrF64, vsrI64,
+  FLT_MIN, Fs, fastOrFallback, finishSingleNearest, fprfOfFinite, fpscrDone, fpscrFast, keepF64, keepI32, setVsrF64, setVsrI64, vsrF64, vsrI64,
 } from "./fp-code.js";
 import { type Rounded, addCore, divCore, finishDoubleNearest, fmaCore, mulCore, one, sqrtCore } from "./fp-arith.js";
 import { Int, Rnd, fromIntCore, roundIn, roundTo, toIntImage } from "./fp-misc.js";
@@ -62,7 +62,7 @@ function roundSp(e: Emit, z: number, ne: number, slow: Label): { r: number; inex
 function arith(kind: Kind, single: boolean): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
-      const fs = fpscrNearest(e, slow);
+      const fs = fpscrFast(e, slow, true);
       const c = core2(e, kind, slow);
       let r = c.z, inexact = c.ne;
       if (single) ({ r, inexact } = roundSp(e, c.z, c.ne, slow));
@@ -80,7 +80,7 @@ function madd(typeA: boolean, negB: boolean, negR: boolean, single: boolean): Wa
   return (e) =>
     fastOrFallback(e, (slow) => {
       const w = e.w, t = xT(w);
-      const fs = fpscrNearest(e, slow);
+      const fs = fpscrFast(e, slow, true);
       const a = load(e, xA(w), negR);
       const m = load(e, typeA ? xB(w) : t);
       const add = load(e, typeA ? t : xB(w), negB !== negR);
@@ -98,7 +98,7 @@ function madd(typeA: boolean, negB: boolean, negR: boolean, single: boolean): Wa
 const xsrsp: WasmGen = (e) =>
   fastOrFallback(e, (slow) => {
     const f = e.f;
-    const fs = fpscrNearest(e, slow);
+    const fs = fpscrFast(e, slow, true);
     const b = load(e, xB(e.w));
     f.get(b).get(b).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
     const zero = e.temp(T.i32);
@@ -168,9 +168,7 @@ function xscvToInt(kind: Int): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
       const f = e.f;
-      const fs = e.temp(T.i32);
-      e.fpscr();
-      f.set(fs);
+      const fs = fpscrFast(e, slow, false);
       const x = load(e, xB(e.w));
       f.get(x).get(x).op(Op.f64_ne).brIf(slow);
       roundIn(e, x, undefined);
@@ -190,7 +188,7 @@ function xscvToInt(kind: Int): WasmGen {
 function xscvFromInt(signed: boolean, single: boolean): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
-      const fs = fpscrNearest(e, slow);
+      const fs = fpscrFast(e, slow, true);
       vsrI64(e, xB(e.w));
       const v = e.temp(T.i64);
       e.f.set(v);
@@ -277,7 +275,7 @@ const xscvspdp: WasmGen = (e) =>
 const xscvdpsp: WasmGen = (e) =>
   fastOrFallback(e, (slow) => {
     const f = e.f;
-    const fs = fpscrNearest(e, slow);
+    const fs = fpscrFast(e, slow, true);
     const b = load(e, xB(e.w));
     f.get(b).get(b).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
     const zero = e.temp(T.i32);
@@ -300,9 +298,7 @@ function xsrdpi(mode: Rnd | undefined): WasmGen {
   return (e) =>
     fastOrFallback(e, (slow) => {
       const f = e.f;
-      const fs = e.temp(T.i32);
-      e.fpscr();
-      f.set(fs);
+      const fs = fpscrFast(e, slow, false);
       const x = load(e, xB(e.w));
       f.get(x).get(x).op(Op.f64_sub).f64(0).op(Op.f64_ne).brIf(slow);
       if (mode === undefined) roundIn(e, x, fs);
