@@ -257,6 +257,32 @@ function arith(kind: Kind, single: boolean, negB = false, negR = false): WasmGen
     });
 }
 
+/**
+ * 1 / √b as qemu computes frsqrte (not an estimate): √b rounded to double, then the division
+ * (rounded to single for the single forms by the caller); the inexact flag of both steps
+ * together: the division's in `r`, the root's in `extra`. A zero root goes to the handler.
+ */
+export function rsqrteCore(e: Emit, b: number, slow: Label): { r: Rounded; extra: number } {
+  const sq = sqrtCore(e, b, slow);
+  e.f.get(sq.z).f64(0).op(Op.f64_eq).brIf(slow);
+  return { r: divCore(e, one(e), sq.z, slow), extra: sq.ne };
+}
+
+/** frsqrte[s]: rsqrteCore, the division rounded to single for frsqrtes. */
+function frsqrte(single: boolean): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const fs = fpscrFast(e, slow, true);
+      const { r, extra } = rsqrteCore(e, loadFpr(e, RB(e.w)), slow);
+      let res = r.z, inexact = r.ne;
+      if (single) ({ r: res, inexact } = finishSingleNearest(e, r.z, r.ne, r.pos, slow));
+      e.f.get(inexact).get(extra).op(Op.i32_or).set(inexact);
+      e.f.get(res);
+      e.setFpr(RT(e.w));
+      fpscrDone(e, fs, res, inexact, Rc(e.w));
+    });
+}
+
 /** frsp: fast.ts toSingleF (a finite operand rounded to single, no error term). */
 const frsp: WasmGen = (e) =>
   fastOrFallback(e, (slow) => {
@@ -285,6 +311,8 @@ export const FP_ARITH_GENS: readonly (readonly [string, WasmGen])[] = [
   ["fsqrts", arith(Kind.Sqrt, true)],
   ["fre", arith(Kind.Re, false)],
   ["fres", arith(Kind.Re, true)],
+  ["frsqrte", frsqrte(false)],
+  ["frsqrtes", frsqrte(true)],
   ["fmadd", arith(Kind.Fma, false, false, false)],
   ["fmadds", arith(Kind.Fma, true, false, false)],
   ["fmsub", arith(Kind.Fma, false, true, false)],

@@ -11,7 +11,7 @@ import { type Label, Op } from "../encoder.js";
 import {
   FLT_MIN, Fs, fastOrFallback, finishSingleNearest, fprfOfFinite, fpscrDone, fpscrFast, keepF64, keepI32, setVsrF64, setVsrI64, vsrF64, vsrI64,
 } from "./fp-code.js";
-import { type Rounded, addCore, divCore, finishDoubleNearest, fmaCore, mulCore, one, sqrtCore } from "./fp-arith.js";
+import { type Rounded, addCore, divCore, finishDoubleNearest, fmaCore, mulCore, one, rsqrteCore, sqrtCore } from "./fp-arith.js";
 import { Int, Rnd, fromIntCore, roundIn, roundTo, toIntImage } from "./fp-misc.js";
 
 /** XT of an XX2/XX3-form word: TX (bit 31) || T (bits 6:10). */
@@ -69,6 +69,22 @@ function arith(kind: Kind, single: boolean): WasmGen {
       e.f.get(r);
       setVsrF64(e, xT(e.w));
       fpscrDone(e, fs, r, inexact, false);
+    });
+}
+
+/** xsrsqrte{dp,sp}: 1 / √XB with √ rounded first (the sp form: the double result, then frsp). */
+function rsqrte(single: boolean): WasmGen {
+  return (e) =>
+    fastOrFallback(e, (slow) => {
+      const fs = fpscrFast(e, slow, true);
+      const { r: c, extra } = rsqrteCore(e, load(e, xB(e.w)), slow);
+      const inexact = e.temp(T.i32);
+      e.f.get(c.ne).get(extra).op(Op.i32_or).set(inexact);
+      let r = c.z, inexact2 = inexact;
+      if (single) ({ r, inexact: inexact2 } = roundSp(e, c.z, inexact, slow));
+      e.f.get(r);
+      setVsrF64(e, xT(e.w));
+      fpscrDone(e, fs, r, inexact2, false);
     });
 }
 
@@ -321,6 +337,8 @@ export const FP_VSX_GENS: readonly (readonly [string, WasmGen])[] = [
   ["xssqrtdp", arith(Kind.Sqrt, false)],
   ["xsredp", arith(Kind.Re, false)],
   ["xsresp", arith(Kind.Re, true)],
+  ["xsrsqrtedp", rsqrte(false)],
+  ["xsrsqrtesp", rsqrte(true)],
   ["xsaddsp", arith(Kind.Add, true)],
   ["xssubsp", arith(Kind.Sub, true)],
   ["xsmulsp", arith(Kind.Mul, true)],
