@@ -181,23 +181,17 @@ export function fpscrFast(e: Emit, slow: Label, nearest: boolean): number {
   return fs;
 }
 
-/** Push 1 if the f64 local x is in the open-closed interval test `lo < |x| < hi` etc. */
+/** Push 1 if |x| < bound for the f64 local x (0 for a NaN). */
 export function absLt(e: Emit, x: number, bound: number): void {
   abs(e, x);
   e.f.f64(bound).op(Op.f64_lt);
 }
 
-export function absGe(e: Emit, x: number, bound: number): void {
-  abs(e, x);
-  e.f.f64(bound).op(Op.f64_ge);
-}
-
-const bitsBuf = new DataView(new ArrayBuffer(8));
-
-/** The IEEE encoding of a non-negative double as a bigint. */
+/** The IEEE encoding of a non-negative double as a bigint (at emit time). */
 function bitsOf(x: number): bigint {
-  bitsBuf.setFloat64(0, x);
-  return bitsBuf.getBigUint64(0);
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  return v.getBigUint64(0);
 }
 
 /**

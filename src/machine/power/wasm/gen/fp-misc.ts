@@ -158,7 +158,7 @@ const fcmp: WasmGen = (e) =>
 
 // ---- float -> integer ----
 
-const enum Int {
+export const enum Int {
   S32,
   U32,
   S64,
@@ -394,8 +394,6 @@ const mcrfs: WasmGen = (e) => {
   return true;
 };
 
-// ---- reciprocal estimate (exact in qemu: 1 / x) ----
-
 export const FP_MISC_GENS: readonly (readonly [string, WasmGen])[] = [
   ["fmr", fmr],
   ["fneg", fneg],
@@ -436,6 +434,4 @@ export const FP_MISC_GENS: readonly (readonly [string, WasmGen])[] = [
   ["mtfsb1", mtfsb(true)],
   ["mcrfs", mcrfs],
 ];
-
-export { Int };
 
