@@ -263,6 +263,38 @@ const xscvspdpn: WasmGen = (e) => {
   return true;
 };
 
+/**
+ * xscvdpspn: qemu's bit-level conversion to single (no rounding: the fraction is truncated; an
+ * exponent below the single range shifts the significand, implicit bit included, right; one
+ * above it wraps), the result in both words of doubleword 0. No FPSCR change.
+ */
+const xscvdpspn: WasmGen = (e) => {
+  const f = e.f;
+  const bits = e.temp(T.i64), exp = e.temp(T.i32), frac = e.temp(T.i64), small = e.temp(T.i32), sh = e.temp(T.i32);
+  const res = e.temp(T.i32);
+  vsrI64(e, xB(e.w));
+  f.set(bits);
+  f.get(bits).i64(52).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0x7ff).op(Op.i32_and).set(exp);
+  f.get(bits).i64(0xfffffffffffffn).op(Op.i64_and).set(frac);
+  // A denormal counts as exponent 1 (qemu keeps the implicit bit set for it too).
+  f.i32(1).get(exp).get(exp).op(Op.i32_eqz).get(frac).i64(0).op(Op.i64_ne, Op.i32_and, Op.select).set(exp);
+  f.get(frac).i64(1n << 52n).op(Op.i64_or).set(frac);
+  f.get(exp).i32(897).op(Op.i32_lt_u).set(small);
+  f.i32(897).get(exp).op(Op.i32_sub).set(sh);
+  // small: frac >> (897 - exp) (0 past 63), exponent 896
+  f.i64(0).get(frac).get(sh).op(Op.i64_extend_i32_u, Op.i64_shr_u).get(sh).i32(63).op(Op.i32_gt_u, Op.select);
+  f.get(frac).get(small).op(Op.select).set(frac);
+  f.i32(896).get(exp).get(small).op(Op.select).set(exp);
+  // sign | exp bit 10 << 30 | (exp & 0x7f) << 23 | fraction bits 29..51
+  f.get(bits).i64(32).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0x80000000 | 0).op(Op.i32_and);
+  f.get(exp).i32(10).op(Op.i32_shr_u).i32(1).op(Op.i32_and).i32(30).op(Op.i32_shl, Op.i32_or);
+  f.get(exp).i32(0x7f).op(Op.i32_and).i32(23).op(Op.i32_shl, Op.i32_or);
+  f.get(frac).i64(29).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0x7fffff).op(Op.i32_and, Op.i32_or).set(res);
+  f.get(res).op(Op.i64_extend_i32_u).i64(32).op(Op.i64_shl).get(res).op(Op.i64_extend_i32_u, Op.i64_or);
+  setVsrI64(e, xT(e.w));
+  return true;
+};
+
 /** xscvspdp: the same for a number (exact; FPRF := class of the double, FI := 0); NaN, Inf: the handler. */
 const xscvspdp: WasmGen = (e) =>
   fastOrFallback(e, (slow) => {
@@ -364,6 +396,7 @@ export const FP_VSX_GENS: readonly (readonly [string, WasmGen])[] = [
   ["xsmaxdp", maxMin(true)],
   ["xsmindp", maxMin(false)],
   ["xscvspdpn", xscvspdpn],
+  ["xscvdpspn", xscvdpspn],
   ["xscvspdp", xscvspdp],
   ["xscvdpsp", xscvdpsp],
   ["xsrdpi", xsrdpi(Rnd.Away)],

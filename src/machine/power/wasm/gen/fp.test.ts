@@ -114,7 +114,7 @@ const FAST: readonly (readonly [readonly string[], number])[] = [
   [["frin", "friz", "frip", "frim", "fmr", "fneg", "fabs", "fnabs", "fcpsgn", "fsel", "mtfsb0", "mtfsb1", "mcrfs"], 0.9],
   [["xsadddp", "xssubdp", "xsmuldp", "xsdivdp", "xsaddsp", "xssubsp", "xsmulsp", "xsdivsp", "xsredp", "xsresp", "xsrsp"], 0.9],
   [["xsmaddadp", "xsmaddmdp", "xsmsubadp", "xsnmaddadp", "xsnmsubmdp", "xsmaddasp", "xsnmsubmsp"], 0.9],
-  [["xscmpudp", "xscmpodp", "xscvdpsxds", "xscvdpsxws", "xscvsxddp", "xscvuxddp", "xscvsxdsp", "xscvdpsp", "xscvspdpn"], 0.9],
+  [["xscmpudp", "xscmpodp", "xscvdpsxds", "xscvdpsxws", "xscvsxddp", "xscvuxddp", "xscvsxdsp", "xscvdpsp", "xscvspdpn", "xscvdpspn"], 0.9],
   [["xsmaxdp", "xsmindp", "xsabsdp", "xsnegdp", "xscpsgndp", "xsrdpi", "xsrdpiz", "xsrdpim", "xsrdpip", "xsrdpic"], 0.9],
 ];
 
