@@ -63,7 +63,7 @@ function setVsrs(rng: Rng, init: Int32Array, gen: (rng: Rng) => number, ints: bo
 }
 
 /** FP-heavy states: see the header. */
-function heavy(rng: Rng, init: Int32Array): void {
+function heavy(init: Int32Array, _w: number, rng: Rng): void {
   setVsrs(rng, init, heavyDouble, true);
   let fs = init[S.FPSCR];
   if (rng.below(4) !== 0) fs &= ~3; // round-to-nearest mostly; every mode otherwise
@@ -77,7 +77,7 @@ function ordinaryDouble(rng: Rng): number {
   return rng.below(8) === 0 ? sign * (1 + rng.below(1000)) : sign * mant(rng) * 2 ** (rng.below(40) - 20);
 }
 
-function ordinary(rng: Rng, init: Int32Array): void {
+function ordinary(init: Int32Array, _w: number, rng: Rng): void {
   setVsrs(rng, init, ordinaryDouble, false);
   init[S.FPSCR] &= ~(3 | 0xf8); // round-to-nearest, no enables (how programs run)
 }
@@ -97,7 +97,7 @@ test("FP emitters match their handlers (harness states)", () => {
 });
 
 test("FP emitters match their handlers (FP-heavy states: specials, extremes, every rounding mode)", () => {
-  const counts = checkEmitters(FP_GENS, { rounds: rounds(16), state: heavy });
+  const counts = checkEmitters(FP_GENS, { rounds: rounds(16), adjust: heavy });
   for (const [m, c] of counts) assert.ok(c.checked > 0, `${m}: no case checked`);
 });
 
@@ -121,7 +121,7 @@ const FAST: readonly (readonly [readonly string[], number])[] = [
 test("FP emitters take their fast path on ordinary operands in round-to-nearest", () => {
   const only = FAST.flatMap(([ms]) => ms);
   for (const m of only) assert.ok(FP_GENS.has(m), `${m} has no emitter`);
-  const counts = checkEmitters(FP_GENS, { rounds: rounds(12), state: ordinary, only });
+  const counts = checkEmitters(FP_GENS, { rounds: rounds(12), adjust: ordinary, only });
   for (const [ms, share] of FAST) {
     for (const m of ms) {
       const c = counts.get(m);
