@@ -96,9 +96,19 @@ test("FP emitters match their handlers (harness states)", () => {
   for (const [m, c] of counts) assert.ok(c.checked > 0, `${m}: no case checked`);
 });
 
+/** The arithmetic: under FP-heavy states both its fast path and its fallback must run. */
+const ARITH: readonly string[] = [
+  "fadd", "fadds", "fsub", "fsubs", "fmul", "fmuls", "fdiv", "fdivs", "fsqrt", "fsqrts", "fre", "fres", "frsp",
+  "fmadd", "fmadds", "fnmsub", "fnmsubs", "xsadddp", "xsmuldp", "xsdivdp", "xssqrtdp", "xsaddsp", "xsmaddadp", "xsmaddmsp",
+];
+
 test("FP emitters match their handlers (FP-heavy states: specials, extremes, every rounding mode)", () => {
   const counts = checkEmitters(FP_GENS, { rounds: rounds(16), adjust: heavy });
   for (const [m, c] of counts) assert.ok(c.checked > 0, `${m}: no case checked`);
+  for (const m of ARITH) {
+    const c = counts.get(m);
+    assert.ok(c !== undefined && c.native > 0 && c.native < c.checked, `${m}: fast path and fallback both exercised; ${summary(counts)}`);
+  }
 });
 
 /**
