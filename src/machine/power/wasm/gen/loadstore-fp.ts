@@ -15,13 +15,13 @@
 
 import { type Emit, type WasmGen, T, RT, RA } from "../emit.js";
 import { Op } from "../encoder.js";
-import { Form, effectiveAddress } from "./ls-common.js";
+import { type Code, Form, effectiveAddress } from "./ls-common.js";
 
 /** The update forms' invalid RA = 0 (its own illegal definition under the same mnemonic). */
 const badUpdate = (w: number, update: boolean): boolean => update && RA(w) === 0;
 
 /** i64 (a zero-extended float32 pattern) on the stack → the i64 pattern of the equal double. */
-function singleToDouble(e: Emit): void {
+export function singleToDouble(e: Code): void {
   const f = e.f, b = e.temp(T.i32), x = e.temp(T.i64);
   f.op(Op.i32_wrap_i64).set(b);
   // NaN: sign << 32 | 0x7ff0... | fraction << 29.
@@ -35,7 +35,7 @@ function singleToDouble(e: Emit): void {
 }
 
 /** The i64 pattern of a double in local x → its SINGLE() pattern, zero-extended i64, on the stack. */
-function doubleToSingle(e: Emit, x: number): void {
+export function doubleToSingle(e: Code, x: number): void {
   const f = e.f, ex = e.temp(T.i32);
   f.get(x).i64(52).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0x7ff).op(Op.i32_and).set(ex);
   // Exponent > 896: sign and top exponent bit, then the 30 bits below the 3 dropped ones.
@@ -52,7 +52,7 @@ function doubleToSingle(e: Emit, x: number): void {
 }
 
 /** lfs/lfd/lfiwax/lfiwzx and forms: load `size` bytes (signed: sign-extend), convert, write FRT. */
-function fload(size: 4 | 8, form: Form, update: boolean, convert?: (e: Emit) => void, signed = false): WasmGen {
+function fload(size: 4 | 8, form: Form, update: boolean, convert?: (e: Code) => void, signed = false): WasmGen {
   return (e) => {
     const w = e.w;
     if (badUpdate(w, update)) return false;
@@ -69,7 +69,7 @@ function fload(size: 4 | 8, form: Form, update: boolean, convert?: (e: Emit) => 
 }
 
 /** stfs/stfd/stfiwx and forms: FRS's pattern (converted) stored as `size` bytes. */
-function fstore(size: 4 | 8, form: Form, update: boolean, convert?: (e: Emit, x: number) => void): WasmGen {
+function fstore(size: 4 | 8, form: Form, update: boolean, convert?: (e: Code, x: number) => void): WasmGen {
   return (e) => {
     const w = e.w, f = e.f;
     if (badUpdate(w, update)) return false;

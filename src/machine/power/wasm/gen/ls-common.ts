@@ -40,16 +40,19 @@ export function effectiveAddress(e: Emit, form: Form): number {
   return ea;
 }
 
-/** i64 on the stack whose low 16 bits are reversed (the rest is cleared); uses an i32 scratch. */
-export function swap16(e: Emit): void {
+/** What the value helpers below need of an Emit: the function and scratch locals. */
+export type Code = Pick<Emit, "f" | "temp">;
+
+/** i64 on the stack: its low 16 bits reversed, the rest cleared; uses an i32 scratch. */
+export function swap16(e: Code): void {
   const f = e.f, t = e.temp(T.i32);
-  f.op(Op.i32_wrap_i64).tee(t).i32(8).op(Op.i32_shl);
-  f.get(t).i32(8).op(Op.i32_shr_u).op(Op.i32_or);
-  f.i32(0xffff).op(Op.i32_and).op(Op.i64_extend_i32_u);
+  f.op(Op.i32_wrap_i64).tee(t).i32(8).op(Op.i32_shl).i32(0xff00).op(Op.i32_and);
+  f.get(t).i32(8).op(Op.i32_shr_u).i32(0xff).op(Op.i32_and);
+  f.op(Op.i32_or, Op.i64_extend_i32_u);
 }
 
 /** i64 on the stack: its low 32 bits reversed, zero-extended; uses an i32 scratch. */
-export function swap32(e: Emit): void {
+export function swap32(e: Code): void {
   const f = e.f, t = e.temp(T.i32);
   // b3 b2 b1 b0 -> rotl 8 keeps b1, b3 in place of bytes 2, 0; rotr 8 keeps b0, b2 in 3, 1.
   f.op(Op.i32_wrap_i64).tee(t).i32(8).op(Op.i32_rotl).i32(0x00ff00ff).op(Op.i32_and);
@@ -58,7 +61,7 @@ export function swap32(e: Emit): void {
 }
 
 /** i64 on the stack, all 8 bytes reversed (one SIMD shuffle through lane 0; a v128 scratch). */
-export function swap64(e: Emit): void {
+export function swap64(e: Code): void {
   const f = e.f, v = e.temp(T.v128);
   f.simd(OpSimd.i64x2_splat).tee(v).get(v);
   f.shuffle([7, 6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 11, 12, 13, 14, 15]);
