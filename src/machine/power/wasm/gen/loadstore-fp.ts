@@ -141,7 +141,7 @@ function storePair(form: Form): WasmGen {
   };
 }
 
-const { D, X } = { D: Form.D, X: Form.X };
+const D = Form.D, X = Form.X;
 
 export const FP_LOADSTORE_GENS: readonly (readonly [string, WasmGen])[] = [
   ["lfs", fload(4, D, false, singleToDouble)],

@@ -14,15 +14,19 @@
 //
 // Left to the handlers (emitter returns false): the invalid update forms (the decoder already
 // makes most of them illegal; the FP ones have their own definition under the same mnemonic),
-// lq/stq, lmw/stmw and the string forms, and the load-reserve / store-conditional atomics
+// lq/stq, stmw (its write probe of the range before any store has no Emit primitive), lmw
+// in little-endian mode, the string forms, and the load-reserve / store-conditional atomics
 // (ops/loadstore-atomic.ts: reservation state lives in the Cpu).
 
 import { type Emit, type AccessSize, type WasmGen, T, RT, RA } from "../emit.js";
+import { Op } from "../encoder.js";
 import { Form, effectiveAddress, swap16, swap32, swap64 } from "./ls-common.js";
 import { FP_LOADSTORE_GENS } from "./loadstore-fp.js";
 
 /** A value transformation applied between memory and register (a byte reversal). */
 type Fix = (e: Emit) => void;
+
+const D = Form.D, DS = Form.DS, X = Form.X;
 
 /**
  * A load into GPR RT: zero-extended, or sign-extended with `signed`; `update` writes the EA into
@@ -63,7 +67,38 @@ function store(size: AccessSize, form: Form, update: boolean, fix?: Fix): WasmGe
   };
 }
 
-const { D, DS, X } = { D: Form.D, DS: Form.DS, X: Form.X };
+/**
+ * lmw RT, D(RA): the words at EA, EA+4, ... into RT..R31 (zero-extended), big-endian mode only
+ * (little-endian is an alignment interrupt: handler). As the handler, the first byte and the
+ * page of the last byte are translated before anything is loaded, so a fault (at EA, or at the
+ * last page's base) changes no register; the byte loads stand in for those translations (a
+ * second one in the same page is a TLB hit). After them no load can fault, and each register is
+ * written as its word arrives (RA in the range is simply overwritten: the EA is in a local).
+ */
+function lmw(e: Emit): boolean {
+  if (e.le) return false;
+  const f = e.f, rt = RT(e.w);
+  const ea = effectiveAddress(e, D);
+  e.load(1, ea);
+  f.op(Op.drop);
+  const a = e.temp(T.i64);
+  f.get(ea).i64((32 - rt) * 4 - 1).op(Op.i64_add).set(a);
+  e.ea32(a);
+  f.get(a).i64(-4096).op(Op.i64_and).set(a);
+  e.load(1, a);
+  f.op(Op.drop);
+  for (let k = rt; k < 32; k++) {
+    if (k === rt) {
+      e.load(4, ea);
+    } else {
+      f.get(ea).i64((k - rt) * 4).op(Op.i64_add).set(a);
+      e.ea32(a);
+      e.load(4, a);
+    }
+    e.setGpr(k);
+  }
+  return true;
+}
 
 const INTEGER_GENS: readonly (readonly [string, WasmGen])[] = [
   ["lbz", load(1, D, false)],
@@ -113,6 +148,8 @@ const INTEGER_GENS: readonly (readonly [string, WasmGen])[] = [
   ["sthbrx", store(2, X, false, swap16)],
   ["stwbrx", store(4, X, false, swap32)],
   ["stdbrx", store(8, X, false, swap64)],
+
+  ["lmw", lmw],
 ];
 
 export const LOADSTORE_GENS: ReadonlyMap<string, WasmGen> = new Map<string, WasmGen>([
