@@ -14,8 +14,7 @@
 //
 // Left to the handlers (emitter returns false): the invalid update forms (the decoder already
 // makes most of them illegal; the FP ones have their own definition under the same mnemonic),
-// lq/stq, stmw (its write probe of the range before any store has no Emit primitive), lmw
-// in little-endian mode, the string forms, and the load-reserve / store-conditional atomics
+// lq/stq, lmw/stmw in little-endian mode (an alignment interrupt), the string forms, and the load-reserve / store-conditional atomics
 // (ops/loadstore-atomic.ts: reservation state lives in the Cpu).
 
 import { type Emit, type AccessSize, type WasmGen, T, RT, RA } from "../emit.js";
@@ -25,6 +24,35 @@ import { FP_LOADSTORE_GENS } from "./loadstore-fp.js";
 
 /** A value transformation applied between memory and register (a byte reversal). */
 type Fix = (e: Emit) => void;
+
+/**
+ * stmw RS, D(RA): the low words of RS..R31 to EA, EA+4, ..., big-endian mode only. The handler
+ * translates the first byte and the last byte's page for writing before any store, so that a
+ * fault stores nothing; the emitter has no write probe, so a range that crosses a page boundary
+ * (rare: stmw saves registers in a stack frame) runs the handler, and a range in one page is
+ * stored word by word: the first store faults exactly where the handler's probe would, and
+ * after it the page is known writable.
+ */
+function stmw(e: Emit): boolean {
+  if (e.le) return false;
+  const f = e.f, rs = RT(e.w);
+  const ea = effectiveAddress(e, D);
+  const a = e.temp(T.i64), v = e.temp(T.i64);
+  f.get(ea).i64((32 - rs) * 4 - 1).op(Op.i64_add).set(a);
+  e.ea32(a);
+  f.get(a).get(ea).op(Op.i64_xor).i64(-4096).op(Op.i64_and).i64(0).op(Op.i64_ne);
+  f.if_();
+  e.fallback();
+  f.else_();
+  for (let k = rs; k < 32; k++) {
+    if (k !== rs) f.get(ea).i64((k - rs) * 4).op(Op.i64_add).set(a);
+    e.gpr(k);
+    f.set(v);
+    e.store(4, k === rs ? ea : a, v);
+  }
+  f.end();
+  return true;
+}
 
 const D = Form.D, DS = Form.DS, X = Form.X;
 
@@ -150,6 +178,7 @@ const INTEGER_GENS: readonly (readonly [string, WasmGen])[] = [
   ["stdbrx", store(8, X, false, swap64)],
 
   ["lmw", lmw],
+  ["stmw", stmw],
 ];
 
 export const LOADSTORE_GENS: ReadonlyMap<string, WasmGen> = new Map<string, WasmGen>([
