@@ -14,8 +14,9 @@
 //
 // Left to the handlers (emitter returns false): the invalid update forms (the decoder already
 // makes most of them illegal; the FP ones have their own definition under the same mnemonic),
-// lq/stq, lmw/stmw in little-endian mode (an alignment interrupt), the string forms, and the load-reserve / store-conditional atomics
-// (ops/loadstore-atomic.ts: reservation state lives in the Cpu).
+// lmw/stmw in little-endian mode (an alignment interrupt), the string forms, and the
+// load-reserve / store-conditional atomics (ops/loadstore-atomic.ts: the reservation lives in
+// the Cpu). stmw and stq run the handler at run time when their range crosses a page.
 
 import { type Emit, type AccessSize, type WasmGen, T, RT, RA } from "../emit.js";
 import { Op } from "../encoder.js";
@@ -38,9 +39,7 @@ function stmw(e: Emit): boolean {
   const f = e.f, rs = RT(e.w);
   const ea = effectiveAddress(e, D);
   const a = e.temp(T.i64), v = e.temp(T.i64);
-  f.get(ea).i64((32 - rs) * 4 - 1).op(Op.i64_add).set(a);
-  e.ea32(a);
-  f.get(a).get(ea).op(Op.i64_xor).i64(-4096).op(Op.i64_and).i64(0).op(Op.i64_ne);
+  crossesPage(e, ea, (32 - rs) * 4, a);
   f.if_();
   e.fallback();
   f.else_();
@@ -54,7 +53,63 @@ function stmw(e: Emit): boolean {
   return true;
 }
 
-const D = Form.D, DS = Form.DS, X = Form.X;
+/**
+ * Whether the `n` bytes at the i64 local `ea` cross a page boundary (or, in 32-bit mode, wrap
+ * around): pushes an i32 0/1; `last` is a scratch i64 local.
+ */
+function crossesPage(e: Emit, ea: number, n: number, last: number): void {
+  const f = e.f;
+  f.get(ea).i64(n - 1).op(Op.i64_add).set(last);
+  e.ea32(last);
+  f.get(last).get(ea).op(Op.i64_xor).i64(-4096).op(Op.i64_and).i64(0).op(Op.i64_ne);
+}
+
+/**
+ * lq RTp, DQ(RA): the doublewords at EA and EA+8, both read before either register is written;
+ * big-endian RTp gets the one at EA, little-endian RTp+1 (the quadword is one value).
+ */
+function lq(e: Emit): boolean {
+  const f = e.f, rt = RT(e.w);
+  const [first, second] = e.le ? [rt + 1, rt] : [rt, rt + 1];
+  const ea = effectiveAddress(e, DQ);
+  const a = e.temp(T.i64), v = e.temp(T.i64);
+  e.load(8, ea);
+  f.set(v);
+  f.get(ea).i64(8).op(Op.i64_add).set(a);
+  e.ea32(a);
+  e.load(8, a);
+  e.setGpr(second);
+  f.get(v);
+  e.setGpr(first);
+  return true;
+}
+
+/**
+ * stq RSp, DS(RA): the handler probes all 16 bytes for writing before either store; with no
+ * write probe in Emit, a quadword crossing a page runs the handler, one inside a page is two
+ * stores (the first faults where the probe would).
+ */
+function stq(e: Emit): boolean {
+  const f = e.f, rs = RT(e.w);
+  const [first, second] = e.le ? [rs + 1, rs] : [rs, rs + 1];
+  const ea = effectiveAddress(e, DS);
+  const a = e.temp(T.i64), v = e.temp(T.i64);
+  crossesPage(e, ea, 16, a);
+  f.if_();
+  e.fallback();
+  f.else_();
+  e.gpr(first);
+  f.set(v);
+  e.store(8, ea, v);
+  f.get(ea).i64(8).op(Op.i64_add).set(a);
+  e.gpr(second);
+  f.set(v);
+  e.store(8, a, v);
+  f.end();
+  return true;
+}
+
+const D = Form.D, DS = Form.DS, DQ = Form.DQ, X = Form.X;
 
 /**
  * A load into GPR RT: zero-extended, or sign-extended with `signed`; `update` writes the EA into
@@ -179,6 +234,8 @@ const INTEGER_GENS: readonly (readonly [string, WasmGen])[] = [
 
   ["lmw", lmw],
   ["stmw", stmw],
+  ["lq", lq],
+  ["stq", stq],
 ];
 
 export const LOADSTORE_GENS: ReadonlyMap<string, WasmGen> = new Map<string, WasmGen>([

@@ -10,6 +10,8 @@ export const enum Form {
   D,
   /** (RA|0) + EXTS(DS || 0b00): the low two bits of the word are extended opcode. */
   DS,
+  /** (RA|0) + EXTS(DQ || 0b0000) (lq): the low four bits of the word are ignored. */
+  DQ,
   /** (RA|0) + (RB) */
   X,
 }
@@ -27,7 +29,7 @@ export function effectiveAddress(e: Emit, form: Form): number {
     e.gpr(RB(w));
     if (ra !== 0) f.op(Op.i64_add);
   } else {
-    const d = form === Form.D ? SI(w) : SI(w) & ~3;
+    const d = form === Form.D ? SI(w) : form === Form.DS ? SI(w) & ~3 : SI(w) & ~15;
     if (ra === 0) {
       f.i64(d);
     } else {
