@@ -1,4 +1,5 @@
-// Translator emitters: integer and FP loads and stores (all forms), byte-reversed.
+// Translator emitters: integer and FP loads and stores (all forms), byte-reversed; the FP forms
+// are in loadstore-fp.ts, the cache hints and barriers in loadstore-cache.ts.
 // See ../emit.ts for the contract; each emitter is checked against its handler by
 // ../testing/check.ts (loadstore.test.ts).
 //
@@ -22,6 +23,7 @@ import { type Emit, type AccessSize, type WasmGen, T, RT, RA } from "../emit.js"
 import { Op } from "../encoder.js";
 import { Form, effectiveAddress, swap16, swap32, swap64 } from "./ls-common.js";
 import { FP_LOADSTORE_GENS } from "./loadstore-fp.js";
+import { CACHE_GENS } from "./loadstore-cache.js";
 
 /** A value transformation applied between memory and register (a byte reversal). */
 type Fix = (e: Emit) => void;
@@ -241,4 +243,5 @@ const INTEGER_GENS: readonly (readonly [string, WasmGen])[] = [
 export const LOADSTORE_GENS: ReadonlyMap<string, WasmGen> = new Map<string, WasmGen>([
   ...INTEGER_GENS,
   ...FP_LOADSTORE_GENS,
+  ...CACHE_GENS,
 ]);
