@@ -1,8 +1,8 @@
 // Translator emitters for the instructions of several accesses (part of LOADSTORE_GENS,
 // loadstore.ts): lmw, stmw (big-endian mode only; little-endian is an alignment interrupt,
 // left to the handler) and lq, stq. Their handlers make the whole instruction fault before any
-// part takes effect: the loads read everything before writing a register, the stores probe the
-// whole range for writing first (ops/ea.ts probeRange). Emit has no write probe, so a store
+// part takes effect: lq reads both halves before writing a register, lmw and the stores probe
+// the whole range first (ops/ea.ts probeRange). Emit has no write probe, so a store
 // range crossing a page runs the handler (a run-time branch to Emit.fallback).
 
 import { type Emit, type WasmGen, T, RT } from "../emit.js";
