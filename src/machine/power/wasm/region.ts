@@ -8,20 +8,30 @@
 // region touches live in locals (regs.ts): two passes run the same instruction emitters (emit.ts
 // contract, gen/) over the region: the first records which registers each instruction reads and
 // writes and where handlers are called, the second writes the code knowing that. The prologue
-// loads every register the region uses; every exit and every handler call writes back every
-// register the region changes; a handler call reloads every register it caches.
+// loads every register the region uses. Within a block, the second pass follows which locals
+// may be newer than the state ("dirty": at a block's start every register the region writes)
+// and which are older ("stale": every cached register after an instruction run by its handler,
+// reloaded just before the next instruction that uses it, and before a jump to another block:
+// at every block's start the locals hold every register). An exit or a handler call writes back
+// the dirty ones; where nothing is stale, an exit shares one write-back of every written
+// register in the epilogue instead ($outAll). An emitter's own handler call (a rare path inside
+// an instruction) writes back and reloads everything it must at once, so that both paths of
+// the emitter's branch agree.
 //
 // Shape of the function:
 //
 //   prologue (state address, room, registers)
 //   block $out
-//     loop $top
-//       block $b[n-1] ... block $b0  br_table $b0..$b[n-1] (entry)  end
-//       block 0: abort check, budget check, its instructions     end
-//       block 1 ...
+//     block $outAll
+//       loop $top
+//         block $b[n-1] ... block $b0  br_table $b0..$b[n-1] (entry)  end
+//         block 0: abort check, budget check, its instructions     end
+//         block 1 ...
+//       end
 //     end
+//     write back every register the region writes
 //   end
-//   epilogue: write back, store room and exit code, return the code
+//   epilogue: store room and exit code, return the code
 //
 // A branch to a block of the region is a `br` (forward) or sets `entry` and goes round the loop
 // (backward); any other exit stores the PC in the state and leaves through $out.
@@ -118,6 +128,12 @@ class RegionCompiler implements Emit, AccessCtx {
   private readonly local = new Int32Array(Slot.COUNT).fill(-1);
   private readonly types: T[] = new Array<T>(Slot.COUNT).fill(T.i32);
   private scanning = true;
+  /** Per instruction: the slots its code uses (first pass). */
+  private readonly uses: number[][] = [];
+  /** Second pass, within a block: locals newer than the state, locals older than it. */
+  private readonly dirty = new Uint8Array(Slot.COUNT);
+  private readonly stale = new Uint8Array(Slot.COUNT);
+  private staleCount = 0;
 
   // ---- function locals and labels (pass 2) ----
   readonly ctl = 0;
@@ -126,6 +142,7 @@ class RegionCompiler implements Emit, AccessCtx {
   private room = -1;
   private code = -1;
   private out: Label | undefined;
+  private outAll: Label | undefined;
   private top: Label | undefined;
   private blockLabels: Label[] = [];
 
@@ -162,12 +179,13 @@ class RegionCompiler implements Emit, AccessCtx {
     this.eachInsn(() => {
       this.f = new FnBuilder([T.i32, T.i32], [T.i32]);
       this.resetTemps();
+      this.uses.push([]);
       this.emitInsn();
     });
     // Pass 2.
     this.scanning = false;
     const m = new ModuleBuilder();
-    m.importFunc("k42", HELPER_NAMES[Helper.Fallback], [T.i32], [T.i32]);
+    m.importFunc("k42", HELPER_NAMES[Helper.Fallback], [T.i32, T.i32], [T.i32]);
     m.importFunc("k42", HELPER_NAMES[Helper.Load], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
     m.importFunc("k42", HELPER_NAMES[Helper.Store], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
     m.importSharedMemory("k42", "mem", this.src.memPages);
@@ -213,6 +231,7 @@ class RegionCompiler implements Emit, AccessCtx {
     f.get(this.ctl).mem(Op.i32_load, Area.ROOM, 2).set(this.room);
     this.reload();
     this.out = f.block();
+    this.outAll = f.block();
     this.top = f.loop();
     const n = this.src.blocks.length;
     const labels: Label[] = new Array<Label>(n);
@@ -224,6 +243,12 @@ class RegionCompiler implements Emit, AccessCtx {
       f.end(); // $b_i: block i's code follows
       this.blk = i;
       this.blkLen = b.insns.length;
+      // At a block's start the locals hold every register; the state may be older.
+      for (let s = 0; s < Slot.COUNT; s++) {
+        this.dirty[s] = this.written[s];
+        this.stale[s] = 0;
+      }
+      this.staleCount = 0;
       const first = b.insns[0].pc;
       // A store may have invalidated this region's code: leave before running any of it.
       f.get(this.ctl).mem(Op.i32_load, Area.ABORT, 2).if_();
@@ -241,6 +266,7 @@ class RegionCompiler implements Emit, AccessCtx {
         this.pcHi = this.src.hi;
         this.def = ins.def;
         this.resetTemps();
+        this.refresh(this.uses[this.insn]);
         this.emitInsn();
       });
       // Fall-through after the block's last instruction.
@@ -249,9 +275,10 @@ class RegionCompiler implements Emit, AccessCtx {
       this.jump(nlo, nhi, true);
     });
     f.end(); // loop
+    f.end(); // $outAll
+    this.writeBack(this.written);
     f.end(); // $out
     // Epilogue.
-    this.writeBack();
     f.get(this.ctl).get(this.room).mem(Op.i32_store, Area.ROOM, 2);
     f.get(this.ctl).get(this.code).mem(Op.i32_store, Area.EXIT, 2);
     f.get(this.code);
@@ -274,7 +301,7 @@ class RegionCompiler implements Emit, AccessCtx {
       }
       if (this.f.code.length !== before) throw new Error(`region: emitter of ${d?.mnemonic} wrote code and returned false`);
     }
-    this.fallback();
+    this.handlerCall(false);
   }
 
   // ---- temps ----
@@ -301,8 +328,10 @@ class RegionCompiler implements Emit, AccessCtx {
   private get(s: number): void {
     if (this.scanning) {
       this.read[s] = 1;
+      this.uses[this.insn].push(s);
       return;
     }
+    if (this.stale[s] !== 0) throw new Error(`region: slot ${s} used stale (not among the instruction's uses)`);
     const l = this.local[s];
     if (l < 0) throw new Error(`region: slot ${s} not seen by the first pass`);
     this.f.get(l);
@@ -311,12 +340,15 @@ class RegionCompiler implements Emit, AccessCtx {
   private put(s: number): void {
     if (this.scanning) {
       this.written[s] = 1;
+      this.uses[this.insn].push(s);
       this.f.op(Op.drop);
       return;
     }
     const l = this.local[s];
     if (l < 0) throw new Error(`region: slot ${s} not seen by the first pass`);
+    if (this.stale[s] !== 0) throw new Error(`region: slot ${s} written stale`);
     this.f.set(l);
+    this.dirty[s] = 1;
   }
 
   gpr(n: number): void {
@@ -364,14 +396,21 @@ class RegionCompiler implements Emit, AccessCtx {
 
   fpr(n: number): void {
     const s = vsrSlot(n);
+    if (this.scanning) this.read[s] = 1;
     this.get(s);
     if (!this.scanning && this.types[s] === T.v128) this.f.simdLane(OpSimd.f64x2_extract_lane, 0);
   }
   setFpr(n: number): void {
     const s = vsrSlot(n);
+    if (this.scanning) {
+      // A partial write of a v128 local reads it: load it at entry in any case.
+      this.read[s] = 1;
+    }
     if (!this.scanning && this.types[s] === T.v128) {
       const t = this.temp(T.f64);
+      if (this.stale[s] !== 0) throw new Error(`region: slot ${s} written stale`);
       this.f.set(t).get(this.local[s]).get(t).simdLane(OpSimd.f64x2_replace_lane, 0).set(this.local[s]);
+      this.dirty[s] = 1;
       return;
     }
     this.put(s);
@@ -404,18 +443,45 @@ class RegionCompiler implements Emit, AccessCtx {
     return true;
   }
 
-  /** Write back every register the region changes. */
-  private writeBack(): void {
-    for (let s = 0; s < Slot.COUNT; s++) if (this.written[s] !== 0) storeSlot(this.f, this.st, s, this.types[s], this.local[s]);
+  /** Write back the registers of `set` (a flag per slot). */
+  private writeBack(set: Uint8Array): void {
+    for (let s = 0; s < Slot.COUNT; s++) if (set[s] !== 0) storeSlot(this.f, this.st, s, this.types[s], this.local[s]);
   }
 
-  /** Load every register the region caches. */
+  /** Load every register the region caches (the prologue, after an emitter's handler call). */
   private reload(): void {
     for (let s = 0; s < Slot.COUNT; s++) {
       if (this.local[s] < 0) continue;
       loadSlot(this.f, this.st, s, this.types[s]);
       this.f.set(this.local[s]);
     }
+  }
+
+  /** Reload the stale registers among `slots` (all stale ones when undefined). */
+  private refresh(slots?: readonly number[]): void {
+    if (this.staleCount === 0) return;
+    const one = (s: number): void => {
+      if (this.stale[s] === 0) return;
+      loadSlot(this.f, this.st, s, this.types[s]);
+      this.f.set(this.local[s]);
+      this.stale[s] = 0;
+      this.staleCount--;
+    };
+    if (slots !== undefined) for (const s of slots) one(s);
+    else for (let s = 0; s < Slot.COUNT; s++) one(s);
+  }
+
+  /** Go to the epilogue, writing back what this point needs. */
+  private toEpilogue(): void {
+    const f = this.f;
+    if (this.out === undefined || this.outAll === undefined) throw new Error("region: exit outside the function");
+    if (this.staleCount === 0) {
+      // Every local holds its register: the shared write-back of all written ones is right.
+      f.br(this.outAll);
+      return;
+    }
+    this.writeBack(this.dirty);
+    f.br(this.out);
   }
 
   // ---- memory ----
@@ -478,8 +544,7 @@ class RegionCompiler implements Emit, AccessCtx {
     if (pending !== 0) f.get(this.room).i32(pending).op(Op.i32_add).set(this.room);
     if (pc !== undefined) f.get(this.st).i64Halves(pc[1], pc[0]).mem(Op.i64_store, PC_OFF, 3);
     f.i32(code).set(this.code);
-    if (this.out === undefined) throw new Error("region: exit outside the function");
-    f.br(this.out);
+    this.toEpilogue();
   }
 
   /** Go to (lo, hi) after the current instruction retired: a block of the region, or out. */
@@ -492,6 +557,11 @@ class RegionCompiler implements Emit, AccessCtx {
     }
     // The rest of this block did not run: its instructions go back to the room.
     if (pending !== 0) this.f.get(this.room).i32(pending).op(Op.i32_add).set(this.room);
+    // Every block starts with every register in its local.
+    if (this.staleCount !== 0) {
+      if (this.scanning) throw new Error("region: jump while scanning");
+      this.refreshAllKeepingState();
+    }
     if (b > this.blk) {
       if (!(fallThrough && b === this.blk + 1 && pending === 0)) this.f.br(this.blockLabels[b]);
       return;
@@ -525,31 +595,75 @@ class RegionCompiler implements Emit, AccessCtx {
     this.leave(RegionExit.Pc, this.pending(true));
   }
 
+  /** An emitter's handler call (a rare path inside its instruction). */
   fallback(): void {
+    this.handlerCall(true);
+  }
+
+  /**
+   * Run the current instruction through its handler. `nested`: called by an emitter, maybe on
+   * one path of its own branch: the dirty registers are written back and every cached one
+   * reloaded at once, the tracking left as it was (true of both paths). Else (the whole instruction): the dirty registers
+   * are written back and every cached one becomes stale, reloaded when next used.
+   */
+  private handlerCall(nested: boolean): void {
     if (this.scanning) return;
     const f = this.f;
-    this.writeBack();
-    this.storeRoom();
-    // The fall-through PC is in place before a handler (handler contract, decode.ts).
+    this.writeBack(this.dirty);
+    // The helper stores the exact room (this instruction not retired) and the fall-through PC.
     const [nlo, nhi] = this.nextOf(this.pc);
-    f.get(this.st).i64Halves(nhi, nlo).mem(Op.i64_store, PC_OFF, 3);
     const status = this.temp(T.i32);
-    f.i32(this.insn).call(Helper.Fallback).set(status);
-    this.reload();
+    const p = this.pending(false);
+    f.i32(this.insn).get(this.room);
+    if (p !== 0) f.i32(p).op(Op.i32_add);
+    f.call(Helper.Fallback).set(status);
+    if (nested) {
+      // Only this path of the emitter's branch runs the handler: the tracking must stay true of
+      // the other path too, so it is left as it was (a stale register reloaded here is
+      // reloaded again when next used: harmless).
+      this.reload();
+    } else {
+      this.dirty.fill(0);
+      this.staleCount = 0;
+      for (let s = 0; s < Slot.COUNT; s++) {
+        this.stale[s] = this.local[s] >= 0 ? 1 : 0;
+        this.staleCount += this.stale[s];
+      }
+    }
+    const saved = this.saveTracking();
     f.get(status).if_();
     // The helper left the exact room in the area (the instruction retired or not).
     f.get(this.ctl).mem(Op.i32_load, Area.ROOM, 2).set(this.room);
     f.i32(RegionExit.Exit).set(this.code);
-    if (this.out === undefined) throw new Error("region: exit outside the function");
-    f.br(this.out);
+    this.toEpilogue();
     f.end();
+    this.restoreTracking(saved);
     const d = this.def;
     const mayBranch = d === undefined || branchKind(this.w) !== BranchKind.None || ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0;
     if (mayBranch) {
       // A handler that may branch: leave if the PC is not the fall-through.
       f.get(this.st).mem(Op.i64_load, PC_OFF, 3).i64Halves(nhi, nlo).op(Op.i64_ne).if_();
+      const saved2 = this.saveTracking();
       this.leave(RegionExit.Pc, this.pending(true));
+      this.restoreTracking(saved2);
       f.end();
     }
+  }
+
+  /** Reload every stale register (before a jump), leaving the tracking as it was for the code after it. */
+  private refreshAllKeepingState(): void {
+    const saved = this.saveTracking();
+    this.refresh();
+    this.restoreTracking(saved);
+  }
+
+  private saveTracking(): { dirty: Uint8Array; stale: Uint8Array; staleCount: number } {
+    return { dirty: this.dirty.slice(), stale: this.stale.slice(), staleCount: this.staleCount };
+  }
+
+  private restoreTracking(t: { dirty: Uint8Array; stale: Uint8Array; staleCount: number }): void {
+    this.dirty.set(t.dirty);
+    this.stale.set(t.stale);
+    this.staleCount = t.staleCount;
   }
 }

@@ -1,6 +1,7 @@
 // The JavaScript side of compiled regions on one processor: instantiating a region's module with
 // the processor's helpers, running it, and the helpers themselves:
-//   fallback(insn)              run instruction `insn` of the region through its handler
+//   fallback(insn, room)        run instruction `insn` of the region through its handler (room:
+//                               the exact room before it, stored in the area here)
 //   load(kind, lo, hi, insn)    a memory read the inline TLB probe could not do (access.ts)
 //   store(kind, lo, hi, insn)   a memory write likewise
 // Each returns 0 to go on, or 1 when the region must leave because an exit is recorded in the
@@ -14,6 +15,7 @@ import { Access, GuestFault } from "../mmu.js";
 import { faulted, illegal } from "../step-engine.js";
 import { FpEnabledTrap, mayTrap, trapping } from "../fpu/trap.js";
 import { Area } from "../area.js";
+import { S } from "../state.js";
 import { AccessKind } from "./access.js";
 import type { CompiledRegion, RegionExit } from "./region.js";
 
@@ -50,11 +52,18 @@ export class RegionRuntime {
     const roomAt = (this.area + Area.ROOM) >> 2;
     const scratch = (this.area + Area.SCRATCH) >> 2;
     const i32 = this.i32;
-    const fallback = (k: number): number => {
+    const nextLo = insns.map((ins) => (ins.pc + 4) | 0);
+    const nextHi = nextLo.map((n) => (c.sf && n === 0 ? (hi + 1) | 0 : hi));
+    const fallback = (k: number, room: number): number => {
       const ins = insns[k];
       this.fallbacks++;
-      c.icount = this.limit - i32[roomAt];
+      i32[roomAt] = room;
+      c.icount = this.limit - room;
       c.fpc = ins.pc;
+      // The fall-through PC is in place before a handler (handler contract, decode.ts).
+      const r = c.r; // the running thread's state (attachState moves it)
+      r[S.PC] = nextLo[k];
+      r[S.PC + 1] = nextHi[k];
       try {
         handlers[k](c, ins.w, ins.pc);
       } catch (e) {

@@ -37,6 +37,7 @@ import { Area } from "../area.js";
 import { MODE_FE } from "../fpu/trap.js";
 import { faulted, stepInstruction } from "../step-engine.js";
 import { WASM_GENS } from "./gen/index.js";
+import type { WasmGen } from "./emit.js";
 import { compileRegion, RegionExit, type RegionBlock, type RegionInsn } from "./region.js";
 import { type LiveRegion, RegionRuntime } from "./runtime.js";
 
@@ -82,6 +83,8 @@ export class WasmEngine implements ExecutionEngine {
   private epoch: number;
   /** Instructions retired from an entry before it is translated (1: at first sight). */
   hotThreshold = HOT_THRESHOLD;
+  /** The instruction emitters (tests may run the engine with others). */
+  gens: ReadonlyMap<string, WasmGen> = WASM_GENS;
   /** Statistics: regions compiled, their WebAssembly bytes, the time spent compiling (ms). */
   regions = 0;
   bytes = 0;
@@ -264,7 +267,7 @@ export class WasmEngine implements ExecutionEngine {
     const fe = (c.modeBits & MODE_FE) !== 0;
     const compiled = compileRegion(
       { sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536 },
-      WASM_GENS,
+      this.gens,
     );
     const frame = phys >>> 12;
     const word = this.cache.markCode(frame);
