@@ -522,13 +522,6 @@ class RegionCompiler implements Emit, AccessCtx {
     return this.blkLen - this.pos - (retired ? 1 : 0);
   }
 
-  storeRoom(): void {
-    const p = this.pending(false);
-    this.f.get(this.ctl).get(this.room);
-    if (p !== 0) this.f.i32(p).op(Op.i32_add);
-    this.f.mem(Op.i32_store, Area.ROOM, 2);
-  }
-
   faultExit(): void {
     this.leave(RegionExit.Exit, this.pending(false));
   }

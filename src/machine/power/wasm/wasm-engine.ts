@@ -48,6 +48,8 @@ const MAX_BLOCK = 128;
 const HOT_THRESHOLD = 20_000;
 const SLOT_BITS = 12;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** Regions kept at most: past it every one is dropped (the hot ones come back). */
+const MAX_REGIONS = 4096;
 /** Entries whose heat is counted at most (then the counts start again). */
 const MAX_COLD = 1 << 18;
 
@@ -91,6 +93,8 @@ export class WasmEngine implements ExecutionEngine {
   compileMs = 0;
   /** Entry points by mode, keyed by hi * 2^32 + lo. */
   private readonly entries: Map<number, Entry>[] = Array.from({ length: 8 }, () => new Map<number, Entry>());
+  /** Regions translated since the entries were last cleared. */
+  private live = 0;
   /** Instructions retired so far from entries not translated yet. */
   private readonly heat = new Map<number, number>();
   private readonly tagLo = new Int32Array(1 << SLOT_BITS);
@@ -261,6 +265,12 @@ export class WasmEngine implements ExecutionEngine {
   private translate(lo: number, hi: number): Entry {
     const c = this.c;
     const t0 = performance.now();
+    if (this.live >= MAX_REGIONS) {
+      // Bounded: drop every region (their modules go with the last reference).
+      for (const m of this.entries) m.clear();
+      this.slots.fill(undefined);
+      this.live = 0;
+    }
     const page = lo & ~0xfff;
     const phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
     const blocks = this.formRegion(lo, phys, page);
@@ -286,6 +296,7 @@ export class WasmEngine implements ExecutionEngine {
       if (start === lo || !m.has(key)) m.set(key, e);
     });
     this.regions++;
+    this.live++;
     this.bytes += compiled.bytes.length;
     this.compileMs += performance.now() - t0;
     if (entry === undefined) throw new Error("wasm engine: region without its entry");
