@@ -26,8 +26,6 @@ export interface AccessCtx {
   readonly slowStore: number;
   /** Index of this instruction in the region (the helpers' `insn`). */
   readonly insn: number;
-  /** Emit: store the exact room (this instruction not retired) into the area. */
-  storeRoom(): void;
   /** Emit: leave the region after a fault recorded by a helper (status nonzero). */
   faultExit(): void;
 }
@@ -57,7 +55,7 @@ function probe(a: AccessCtx, ea: number, size: number, write: boolean, aligned: 
 /** Call a slow-path helper; leave the region if it faulted. */
 function slowCall(a: AccessCtx, fn: number, kind: number, lo: number, hi: number): void {
   const f = a.f;
-  a.storeRoom();
+  // (The helpers do not read the count: a fault exit stores the exact room itself.)
   f.i32(kind).get(lo);
   if (a.sf) f.get(hi);
   else f.i32(0);

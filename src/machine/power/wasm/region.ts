@@ -83,6 +83,11 @@ export interface RegionSource {
   readonly blocks: readonly RegionBlock[];
   /** Pages of shared memory (the imported memory's size). */
   readonly memPages: number;
+  /**
+   * Chaining (wasm-engine.ts): the region's mode bits (Cpu.modeBits) and the byte address of
+   * the machine's code epoch (PhysicalMemory.codeWords[0]); without them exits always return.
+   */
+  readonly chain?: { readonly mode: number; readonly epochAddr: number };
 }
 
 export interface CompiledRegion {
@@ -145,6 +150,7 @@ class RegionCompiler implements Emit, AccessCtx {
   private outAll: Label | undefined;
   private top: Label | undefined;
   private blockLabels: Label[] = [];
+  private runType = 0;
 
   // ---- the instruction being emitted ----
   insn = 0;
@@ -190,6 +196,7 @@ class RegionCompiler implements Emit, AccessCtx {
     m.importFunc("k42", HELPER_NAMES[Helper.Store], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
     m.importSharedMemory("k42", "mem", this.src.memPages);
     m.importTable("k42", "table", 1);
+    this.runType = m.type([T.i32, T.i32], [T.i32]);
     const fn = m.func([T.i32, T.i32], [T.i32]);
     this.f = fn.body;
     this.resetTemps();
@@ -255,6 +262,7 @@ class RegionCompiler implements Emit, AccessCtx {
       this.leave(RegionExit.Pc, 0, [first, this.src.hi]);
       f.end();
       f.get(this.room).i32(b.insns.length).op(Op.i32_lt_s).if_();
+      f.get(this.ctl).i32((b.insns[b.insns.length - 1].pc + 4) | 0).mem(Op.i32_store, Area.STOP_END, 2);
       this.leave(RegionExit.Stop, 0, [first, this.src.hi]);
       f.end();
       f.get(this.room).i32(b.insns.length).op(Op.i32_sub).set(this.room);
@@ -279,9 +287,37 @@ class RegionCompiler implements Emit, AccessCtx {
     this.writeBack(this.written);
     f.end(); // $out
     // Epilogue.
+    if (this.src.chain !== undefined) this.chainExit(this.src.chain.mode, this.src.chain.epochAddr);
     f.get(this.ctl).get(this.room).mem(Op.i32_store, Area.ROOM, 2);
     f.get(this.ctl).get(this.code).mem(Op.i32_store, Area.EXIT, 2);
     f.get(this.code);
+  }
+
+  /**
+   * Leaving to the PC in the state (RegionExit.Pc): if the jump cache names a region for it
+   * (same mode), the code epoch is the one the cache was filled in and no store aborted, go on
+   * there with a tail call through the table instead of returning to the dispatcher. The
+   * registers are written back already; the room goes through the area.
+   */
+  private chainExit(mode: number, epochAddr: number): void {
+    const f = this.f;
+    const lo = this.temp(T.i32), slot = this.temp(T.i32), word = this.temp(T.i32);
+    f.get(this.code).op(Op.i32_eqz);
+    f.get(this.ctl).mem(Op.i32_load, Area.ABORT, 2).op(Op.i32_eqz).op(Op.i32_and);
+    f.i32(epochAddr).mem(Op.i32_load, 0, 2).get(this.ctl).mem(Op.i32_load, Area.EPOCH, 2).op(Op.i32_eq).op(Op.i32_and);
+    f.if_();
+    // slot = area + 16 * ((pc >>> 2) & 1023)
+    f.get(this.st).mem(Op.i32_load, PC_OFF, 2).tee(lo).i32(2).op(Op.i32_shl).i32((Area.JUMP_ENTRIES - 1) << 4).op(Op.i32_and).get(this.ctl).op(Op.i32_add).set(slot);
+    f.get(slot).mem(Op.i32_load, Area.JUMP, 2).get(lo).op(Op.i32_eq);
+    f.get(slot).mem(Op.i32_load, Area.JUMP + 4, 2).get(this.st).mem(Op.i32_load, PC_OFF + 4, 2).op(Op.i32_eq).op(Op.i32_and);
+    f.get(slot).mem(Op.i32_load, Area.JUMP + 8, 2).tee(word).i32(0xff).op(Op.i32_and).i32(mode).op(Op.i32_eq).op(Op.i32_and);
+    f.if_();
+    f.get(this.ctl).get(this.room).mem(Op.i32_store, Area.ROOM, 2);
+    f.get(this.ctl).get(word).i32(8).op(Op.i32_shr_u);
+    f.get(slot).mem(Op.i32_load, Area.JUMP + 12, 2);
+    f.returnCallIndirect(this.runType);
+    f.end();
+    f.end();
   }
 
   /** The address after the instruction at (lo) in this region. */
@@ -520,13 +556,6 @@ class RegionCompiler implements Emit, AccessCtx {
   /** Instructions of the current block not retired when the current one has not. */
   private pending(retired: boolean): number {
     return this.blkLen - this.pos - (retired ? 1 : 0);
-  }
-
-  storeRoom(): void {
-    const p = this.pending(false);
-    this.f.get(this.ctl).get(this.room);
-    if (p !== 0) this.f.i32(p).op(Op.i32_add);
-    this.f.mem(Op.i32_store, Area.ROOM, 2);
   }
 
   faultExit(): void {

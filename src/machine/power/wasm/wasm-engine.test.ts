@@ -176,3 +176,53 @@ test("a translated loop faulting in the middle of a block: the wasm engine match
     assert.ok(e instanceof WasmEngine && e.regions >= 1);
   }
 });
+
+test("regions chain to each other (a call and its return across pages) without the dispatcher", () => {
+  const bl = (disp: number): number => ((18 << 26) | (disp & 0x03fffffc) | 1) | 0;
+  const BLR = 0x4e800020 | 0;
+  const main = [li(6, 500), mtctr(6), addi(3, 3, 1), bl(0x1000 - 12), bc(16, 0, -2), li(0, 1), SC];
+  const func = [addi(4, 4, 2), BLR];
+  const rng = new Rng(seed ^ 0xc4a1);
+  for (const [sf, le] of [[true, false], [false, true]] as const) {
+    const ms = [0, 1].map((k) => {
+      const mem = new PhysicalMemory({ bytes: 4 << 20, nodes: 1 });
+      const pt = new PageTable(mem);
+      for (const [page, words] of [[0, main], [1, func]] as const) {
+        const f = mem.allocFrame();
+        pt.map(CODE + page * 4096, 0, f, Pte.Read | Pte.Exec);
+        words.forEach((w, i) => mem.view.setInt32(f + 4 * i, w, le));
+      }
+      const cpu = new Cpu(mem, undefined, k === 0 ? "step" : "wasm");
+      cpu.pt = pt;
+      cpu.setMode(sf, le);
+      cpu.setPc(CODE, 0);
+      const e = cpu.engine;
+      if (e instanceof WasmEngine) {
+        e.hotThreshold = 1;
+        e.gens = MIXED;
+      }
+      return cpu;
+    });
+    // In slices of random budgets the two engines agree...
+    for (let slices = 0; ; slices++) {
+      const n = budget(rng);
+      const exits = ms.map((c) => c.run(n));
+      const at = `${sf ? 64 : 32}-bit ${le ? "LE" : "BE"} slice ${slices} budget ${n} (K42_SEED=${seed})`;
+      assert.equal(exits[1], exits[0], `${at}: exit`);
+      assert.equal(ms[1].icount, ms[0].icount, `${at}: instruction count`);
+      for (let i = 0; i < STATE_BYTES / 4; i++) assert.equal(ms[1].r[i], ms[0].r[i], `${at}: state word ${i}`);
+      if (exits[0] === Exit.Syscall) break;
+    }
+    assert.equal(ms[0].r[3 * 2], 500);
+    assert.equal(ms[0].r[4 * 2], 1000);
+    // ...and in one slice, 500 calls and returns need the dispatcher only while the jump cache fills.
+    const again = ms[1];
+    again.setPc(CODE, 0);
+    const e = again.engine;
+    assert.ok(e instanceof WasmEngine);
+    const before = e.stats()["wasm runs from the dispatcher"];
+    assert.equal(again.run(1 << 20), Exit.Syscall);
+    const runs = e.stats()["wasm runs from the dispatcher"] - before;
+    assert.ok(runs <= 4, `${runs} region runs from the dispatcher for 500 calls`);
+  }
+});

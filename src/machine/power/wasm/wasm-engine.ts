@@ -48,6 +48,8 @@ const MAX_BLOCK = 128;
 const HOT_THRESHOLD = 20_000;
 const SLOT_BITS = 12;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** Regions kept at most: past it every one is dropped (the hot ones come back). */
+const MAX_REGIONS = 4096;
 /** Entries whose heat is counted at most (then the counts start again). */
 const MAX_COLD = 1 << 18;
 
@@ -80,6 +82,7 @@ export class WasmEngine implements ExecutionEngine {
   private readonly cache: CodeCache;
   private readonly codeWords: Int32Array;
   private readonly abortAt: number;
+  private readonly stopEndAt: number;
   private epoch: number;
   /** Instructions retired from an entry before it is translated (1: at first sight). */
   hotThreshold = HOT_THRESHOLD;
@@ -91,6 +94,8 @@ export class WasmEngine implements ExecutionEngine {
   compileMs = 0;
   /** Entry points by mode, keyed by hi * 2^32 + lo. */
   private readonly entries: Map<number, Entry>[] = Array.from({ length: 8 }, () => new Map<number, Entry>());
+  /** Regions translated since the entries were last cleared. */
+  private live = 0;
   /** Instructions retired so far from entries not translated yet. */
   private readonly heat = new Map<number, number>();
   private readonly tagLo = new Int32Array(1 << SLOT_BITS);
@@ -109,6 +114,7 @@ export class WasmEngine implements ExecutionEngine {
     this.codeWords = c.mem.codeWords;
     this.epoch = this.codeWords[0];
     this.abortAt = (this.rt.area + Area.ABORT) >> 2;
+    this.stopEndAt = (this.rt.area + Area.STOP_END) >> 2;
   }
 
   /** Blocks of the JavaScript tier compiled by this processor (statistics). */
@@ -119,7 +125,7 @@ export class WasmEngine implements ExecutionEngine {
   stats(): EngineStats {
     return {
       "wasm regions": this.regions, "wasm bytes": this.bytes, "wasm compile ms": Math.round(this.compileMs),
-      "handler calls from wasm": this.rt.fallbacks, "js blocks": this.be.compiled,
+      "handler calls from wasm": this.rt.fallbacks, "wasm runs from the dispatcher": this.rt.runs, "js blocks": this.be.compiled,
     };
   }
 
@@ -131,6 +137,7 @@ export class WasmEngine implements ExecutionEngine {
 
   flushSlots(): void {
     this.slots.fill(undefined);
+    this.rt.flushJumps();
     this.rest = undefined;
     this.epoch = this.codeWords[0];
     this.be.flushSlots();
@@ -188,14 +195,14 @@ export class WasmEngine implements ExecutionEngine {
         this.tagLo[i] = lo;
         this.tagHi[i] = hi;
         this.tagMode[i] = c.modeBits;
+        // Regions leaving to this address go on here without returning (region.ts chainExit).
+        this.rt.fillJump(lo, hi, c.modeBits, e.region.live, e.index);
       }
       const code = this.rt.run(e.region.live, e.index, limit);
       if (code === RegionExit.Exit || c.exit !== Exit.None) return;
       if (code === RegionExit.Stop) {
-        const reg = e.region;
-        const k = reg.starts.indexOf(r[S.PC]);
-        if (k < 0) throw new Error(`wasm engine: stop outside a block at 0x${(r[S.PC] >>> 0).toString(16)}`);
-        this.rest = { start: reg.starts[k], end: reg.ends[k], hi: reg.hi, mode: reg.mode };
+        // The region that stopped (maybe one chained to) left its block's end in the area.
+        this.rest = { start: r[S.PC], end: c.mem.i32[this.stopEndAt], hi: r[S.PC + 1], mode: c.modeBits };
         this.finishRest(limit);
         if (c.exit !== Exit.None) return;
       }
@@ -261,17 +268,27 @@ export class WasmEngine implements ExecutionEngine {
   private translate(lo: number, hi: number): Entry {
     const c = this.c;
     const t0 = performance.now();
+    if (this.live >= MAX_REGIONS) {
+      // Bounded: drop every region (their modules go with the last reference).
+      for (const m of this.entries) m.clear();
+      this.slots.fill(undefined);
+      this.rt.resetTable();
+      this.live = 0;
+    }
     const page = lo & ~0xfff;
     const phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
     const blocks = this.formRegion(lo, phys, page);
     const fe = (c.modeBits & MODE_FE) !== 0;
     const compiled = compileRegion(
-      { sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536 },
+      {
+        sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536,
+        chain: { mode: c.modeBits, epochAddr: c.mem.codeWords.byteOffset },
+      },
       this.gens,
     );
     const frame = phys >>> 12;
     const word = this.cache.markCode(frame);
-    const live = this.rt.instantiate(compiled, fe, hi);
+    const live = this.rt.instantiate(compiled, fe, hi, true);
     const region: Region = {
       live, hi, mode: c.modeBits, frame, vpn: lo >>> 12, word,
       starts: blocks.map((b) => b.insns[0].pc),
@@ -286,6 +303,7 @@ export class WasmEngine implements ExecutionEngine {
       if (start === lo || !m.has(key)) m.set(key, e);
     });
     this.regions++;
+    this.live++;
     this.bytes += compiled.bytes.length;
     this.compileMs += performance.now() - t0;
     if (entry === undefined) throw new Error("wasm engine: region without its entry");
