@@ -21,6 +21,11 @@
 // revalidates (the stale region is dropped, the code translated again when hot). icbi goes
 // through its handler to Cpu.invalidateCodeAt, the same path.
 //
+// Chaining: a region leaving to an address the processor's jump cache (area.ts) names goes on
+// into that region with a tail call through the processor's funcref table, without returning
+// here; the dispatcher fills the cache whenever it enters a region, and empties it with its
+// slots (address-space switch, shootdown, code epoch change: regions check the epoch too).
+//
 // Regions are per processor (modules, instances, the funcref table): a worker per processor in
 // the parallel mode builds its own, and nothing is shared between threads but memory.
 
@@ -56,15 +61,12 @@ const MAX_COLD = 1 << 18;
 /** A region as the engine keeps it: its code, where it came from, its blocks. */
 interface Region {
   readonly live: LiveRegion;
-  readonly hi: number;
-  readonly mode: number;
   readonly frame: number;
   readonly vpn: number;
   /** The frame's code word when the region was translated (stale when it changes). */
   readonly word: number;
-  /** Start and end (address after the last instruction) of each block, by block index. */
+  /** Start of each block, by block index (each is an entry). */
   readonly starts: readonly number[];
-  readonly ends: readonly number[];
 }
 
 /** An entry point: a block of a region. */
@@ -290,9 +292,8 @@ export class WasmEngine implements ExecutionEngine {
     const word = this.cache.markCode(frame);
     const live = this.rt.instantiate(compiled, fe, hi, true);
     const region: Region = {
-      live, hi, mode: c.modeBits, frame, vpn: lo >>> 12, word,
+      live, frame, vpn: lo >>> 12, word,
       starts: blocks.map((b) => b.insns[0].pc),
-      ends: blocks.map((b) => (b.insns[b.insns.length - 1].pc + 4) | 0),
     };
     const m = this.entries[c.modeBits];
     let entry: Entry | undefined;
