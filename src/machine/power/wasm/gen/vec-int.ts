@@ -204,55 +204,6 @@ const cmpOp = (op: OpSimd): WasmGen => compare((e, a, b) => {
   e.f.get(a).get(b).simd(op);
 });
 
-// ---- quadword add / subtract (doubleword 0 is the more significant half) ----
-
-const enum Quad { Add, AddCarry, Sub, SubCarry }
-
-/**
- * vadduqm / vaddcuq / vsubuqm / vsubcuq on i64 scalars: low halves first, then the carry (add:
- * low sum < a.low) or borrow (sub: a.low < b.low) into the high halves. The carry forms give
- * the carry out of bit 0 (sub: no borrow, a >= b unsigned) in bit 127 (doubleword 1 = 1).
- */
-const quad = (kind: Quad): WasmGen => (e) => {
-  const { f, w } = e;
-  const a0 = e.temp(T.i64), a1 = e.temp(T.i64), b0 = e.temp(T.i64), b1 = e.temp(T.i64);
-  const lo = e.temp(T.i64), c = e.temp(T.i64);
-  e.vsr(vA(w));
-  const av = e.temp(T.v128);
-  f.tee(av).simdLane(OpSimd.i64x2_extract_lane, 0).set(a0);
-  f.get(av).simdLane(OpSimd.i64x2_extract_lane, 1).set(a1);
-  e.vsr(vB(w));
-  f.tee(av).simdLane(OpSimd.i64x2_extract_lane, 0).set(b0);
-  f.get(av).simdLane(OpSimd.i64x2_extract_lane, 1).set(b1);
-  const sub = kind === Quad.Sub || kind === Quad.SubCarry;
-  f.get(a1).get(b1).op(sub ? Op.i64_sub : Op.i64_add).set(lo);
-  // carry (add) or borrow (sub) out of the low halves, as i64 0/1
-  if (sub) f.get(a1).get(b1).op(Op.i64_lt_u);
-  else f.get(lo).get(a1).op(Op.i64_lt_u);
-  f.op(Op.i64_extend_i32_u).set(c);
-  if (kind === Quad.Add || kind === Quad.Sub) {
-    f.get(a0).get(b0).op(sub ? Op.i64_sub : Op.i64_add).get(c).op(sub ? Op.i64_sub : Op.i64_add);
-    f.simd(OpSimd.i64x2_splat).get(lo).simdLane(OpSimd.i64x2_replace_lane, 1);
-  } else {
-    // Carry out of the whole: add: a0 + b0 + c overflows; sub: a >= b as 128-bit unsigned.
-    f.v128Const(new Array<number>(16).fill(0));
-    if (sub) {
-      // a >= b  <=>  a0 > b0, or a0 == b0 and no borrow from the low halves.
-      f.get(a0).get(b0).op(Op.i64_gt_u);
-      f.get(a0).get(b0).op(Op.i64_eq).get(c).op(Op.i64_eqz, Op.i32_and);
-      f.op(Op.i32_or);
-    } else {
-      // a0 + b0 + c > 2^64 - 1  <=>  b0 > ~a0, or b0 == ~a0 and c.
-      f.get(b0).get(a0).i64(-1).op(Op.i64_xor).op(Op.i64_gt_u);
-      f.get(b0).get(a0).i64(-1).op(Op.i64_xor).op(Op.i64_eq).get(c).op(Op.i32_wrap_i64, Op.i32_and);
-      f.op(Op.i32_or);
-    }
-    f.op(Op.i64_extend_i32_u).simdLane(OpSimd.i64x2_replace_lane, 1);
-  }
-  e.setVsr(vT(w));
-  return true;
-};
-
 export const VEC_INT_GENS: ReadonlyArray<readonly [string, WasmGen]> = [
   ["vaddubm", lanewise(OpSimd.i8x16_add)],
   ["vadduhm", lanewise(OpSimd.i16x8_add)],
@@ -310,9 +261,5 @@ export const VEC_INT_GENS: ReadonlyArray<readonly [string, WasmGen]> = [
   ["vcmpgtsw", cmpOp(OpSimd.i32x4_gt_s)],
   ["vcmpgtsd", cmpOp(OpSimd.i64x2_gt_s)],
   ["vcmpgtud", compare((e, a, b) => gt64(e, a, b, false))],
-  ["vadduqm", quad(Quad.Add)],
-  ["vaddcuq", quad(Quad.AddCarry)],
-  ["vsubuqm", quad(Quad.Sub)],
-  ["vsubcuq", quad(Quad.SubCarry)],
   ["vmuluwm", lanewise(OpSimd.i32x4_mul)],
 ];

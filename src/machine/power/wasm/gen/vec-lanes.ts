@@ -21,17 +21,13 @@ import { type FnBuilder, Op, OpSimd } from "../encoder.js";
 export const enum SimdX {
   i16x8_ge_u = 0x36,
   i32x4_ge_u = 0x40,
+  i16x8_extadd_pairwise_i8x16_s = 0x7c,
   i16x8_extadd_pairwise_i8x16_u = 0x7d,
+  i32x4_extadd_pairwise_i16x8_s = 0x7e,
   i32x4_extadd_pairwise_i16x8_u = 0x7f,
   i16x8_extend_low_i8x16_s = 0x87,
   i32x4_extend_low_i16x8_s = 0xa7,
   i64x2_extend_low_i32x4_s = 0xc7,
-  i16x8_extmul_low_i8x16_s = 0x9c,
-  i16x8_extmul_low_i8x16_u = 0x9e,
-  i32x4_extmul_low_i16x8_s = 0xbc,
-  i32x4_extmul_low_i16x8_u = 0xbe,
-  i64x2_extmul_low_i32x4_s = 0xdc,
-  i64x2_extmul_low_i32x4_u = 0xde,
 }
 
 /** Write a 0xFD-prefixed opcode of `SimdX`. */
