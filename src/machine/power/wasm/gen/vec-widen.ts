@@ -195,6 +195,40 @@ const packSat = (size: 2 | 4, kind: Pack): WasmGen => (e) => {
   return true;
 };
 
+/**
+ * vpkudus / vpksdus / vpksdss: the four doublewords (VRA's then VRB's) clamped to words, on
+ * i64 scalars (wasm has no 64-to-32 narrowing); SAT when any clamped value differs.
+ */
+const packDw = (kind: Pack): WasmGen => (e) => {
+  const { f, w } = e;
+  const x = e.temp(T.i64), sat = e.temp(T.i32), out = e.temp(T.v128);
+  const lo = kind === Pack.SS ? -0x80000000 : 0;
+  const hi = kind === Pack.SS ? 0x7fffffff : 0xffffffff;
+  f.i32(0).set(sat);
+  f.v128Const(new Array<number>(16).fill(0)).set(out);
+  const srcs = [vA(w), vA(w), vB(w), vB(w)];
+  for (let k = 0; k < 4; k++) {
+    e.vsr(srcs[k]);
+    f.simdLane(OpSimd.i64x2_extract_lane, k & 1).set(x);
+    if (kind === Pack.UU) {
+      f.i64(hi).get(x).get(x).i64(hi).op(Op.i64_gt_u).op(Op.select);
+    } else {
+      f.i64(hi).get(x).get(x).i64(hi).op(Op.i64_gt_s).op(Op.select);
+      const y = e.temp(T.i64);
+      f.set(y).i64(lo).get(y).get(y).i64(lo).op(Op.i64_lt_s).op(Op.select);
+    }
+    const c = e.temp(T.i64);
+    f.tee(c).get(x).op(Op.i64_ne).get(sat).op(Op.i32_or).set(sat);
+    // ISA word k of the result is i32 lane k ^ 1
+    f.get(out).get(c).op(Op.i32_wrap_i64).simdLane(OpSimd.i32x4_replace_lane, k ^ 1).set(out);
+  }
+  f.get(sat);
+  orSat(e);
+  f.get(out);
+  e.setVsr(vT(w));
+  return true;
+};
+
 function assertNever(x: never): never {
   throw new Error(`vector emitters: unexpected ${String(x)}`);
 }
@@ -275,6 +309,9 @@ export const VEC_WIDEN_GENS: ReadonlyArray<readonly [string, WasmGen]> = [
   ["vpkuwus", packSat(4, Pack.UU)],
   ["vpkswus", packSat(4, Pack.SU)],
   ["vpkswss", packSat(4, Pack.SS)],
+  ["vpkudus", packDw(Pack.UU)],
+  ["vpksdus", packDw(Pack.SU)],
+  ["vpksdss", packDw(Pack.SS)],
   ["vadduqm", quad(false, CarryIn.None, false)],
   ["vaddcuq", quad(false, CarryIn.None, true)],
   ["vsubuqm", quad(true, CarryIn.One, false)],
