@@ -9,6 +9,7 @@
 
 import { type Emit, type WasmGen, T } from "../emit.js";
 import { Op, OpSimd } from "../encoder.js";
+import { assertNever } from "../../../assert.js";
 import { SimdX, simdX, vA, vB, vT } from "./vec-lanes.js";
 
 type Size = 1 | 2 | 4 | 8;
@@ -49,10 +50,6 @@ const varShift = (size: Size, kind: Shift): WasmGen => (e) => {
   e.setVsr(vT(w));
   return true;
 };
-
-function assertNever(x: never): never {
-  throw new Error(`vector emitters: unexpected ${String(x)}`);
-}
 
 /** Per-lane population counts of the v128 on the stack, for lanes of `size` bytes. */
 function popcount(e: Emit, size: Size): void {

@@ -10,6 +10,7 @@
 
 import { type Emit, type WasmGen, T } from "../emit.js";
 import { Op, OpSimd } from "../encoder.js";
+import { assertNever } from "../../../assert.js";
 import { SimdX, simdX, setCr6FromMask, vA, vB, vT } from "./vec-lanes.js";
 
 /** VRT = op(VRA, VRB) for a single wasm SIMD operation. */
@@ -84,10 +85,6 @@ const wordSaturating = (kind: WordSat): WasmGen => (e) => {
   orSat(e);
   return true;
 };
-
-function assertNever(x: never): never {
-  throw new Error(`vector emitters: unexpected ${String(x)}`);
-}
 
 /** A v128 constant of four equal little-endian words. */
 function i32Splat(v: number): number[] {

@@ -8,6 +8,7 @@
 
 import { type Emit, type WasmGen, T } from "../emit.js";
 import { Op, OpSimd } from "../encoder.js";
+import { assertNever } from "../../../assert.js";
 import {
   type ByteSource, SimdX, simdX, shuffleOf, shuffleOfElements, shuffleRegs, splatBytes,
   vA, vB, vC, vT, xA, xB, xC, xT,
@@ -29,10 +30,6 @@ function logic(e: Emit, op: Logic): void {
     case Logic.Eqv: f.simd(OpSimd.v128_xor).simd(OpSimd.v128_not); break;
     default: assertNever(op);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`vector emitters: unexpected ${String(x)}`);
 }
 
 /** VX-form logical: VRT = VRA op VRB. */

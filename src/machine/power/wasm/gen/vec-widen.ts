@@ -8,6 +8,7 @@
 
 import { type Emit, type WasmGen, T } from "../emit.js";
 import { Op, OpSimd } from "../encoder.js";
+import { assertNever } from "../../../assert.js";
 import { SimdX, simdX, vA, vB, vC, vT } from "./vec-lanes.js";
 
 type Half = 1 | 2 | 4;
@@ -228,10 +229,6 @@ const packDw = (kind: Pack): WasmGen => (e) => {
   e.setVsr(vT(w));
   return true;
 };
-
-function assertNever(x: never): never {
-  throw new Error(`vector emitters: unexpected ${String(x)}`);
-}
 
 // ---- quadword add / subtract, with or without a carry in ----
 
