@@ -15,6 +15,7 @@ import { CodeCache } from "./codecache.js";
 import { Access, GuestFault, GuestMemory } from "./mmu.js";
 import { Mode, S, STATE_BYTES } from "./state.js";
 import { MODE_FE } from "./fpu/trap.js";
+import { AREA_FRAMES, Area } from "./area.js";
 
 export const enum Exit {
   /** Still running (or the budget ran out: check exit === None after run()). */
@@ -79,6 +80,8 @@ export class Cpu extends GuestMemory {
   /** PC of the memory instruction being executed (set by generated code; for fault reports). */
   fpc = 0;
   timeBase: TimeBase = virtualTimeBase;
+  /** Physical address of this processor's area (area.ts), 0 until first asked for. */
+  private areaAddr = 0;
 
   constructor(mem: PhysicalMemory, stateAddr?: number, kind: EngineKind = "block") {
     super(mem);
@@ -91,6 +94,22 @@ export class Cpu extends GuestMemory {
     this.eng = makeEngine(this, kind);
     this.codeWatcher = this.eng;
     this.syncMode();
+  }
+
+  /**
+   * This processor's area in physical memory (area.ts: TLBs and the translator's control
+   * block), allocated on first use; the TLBs move there with their contents.
+   */
+  get area(): number {
+    if (this.areaAddr === 0) {
+      const a = this.mem.allocContiguous(AREA_FRAMES, this.node);
+      const buf = this.mem.buffer;
+      this.rtlb.place(buf, a + Area.RTLB_TAGLO, a + Area.RTLB_TAGHI, a + Area.RTLB_PHYS);
+      this.wtlb.place(buf, a + Area.WTLB_TAGLO, a + Area.WTLB_TAGHI, a + Area.WTLB_PHYS);
+      this.mem.i32[(a + Area.STATE) >> 2] = this.stateAddr;
+      this.areaAddr = a;
+    }
+    return this.areaAddr;
   }
 
   get engine(): ExecutionEngine {
@@ -144,6 +163,7 @@ export class Cpu extends GuestMemory {
     this.stateAddr = stateAddr;
     this.r = new Int32Array(this.mem.buffer, stateAddr, STATE_BYTES >> 2);
     this.f = new Float64Array(this.mem.buffer, stateAddr, STATE_BYTES >> 3);
+    if (this.areaAddr !== 0) this.mem.i32[(this.areaAddr + Area.STATE) >> 2] = stateAddr;
     this.syncMode();
   }
 

@@ -49,11 +49,29 @@ export class GuestFault extends Error {
 }
 
 export class Tlb {
-  readonly tagLo = new Int32Array(TLB_SIZE).fill(-1);
-  readonly tagHi = new Int32Array(TLB_SIZE);
-  readonly phys = new Int32Array(TLB_SIZE);
+  // Ordinary arrays until `place` moves them into physical memory (area.ts); code that caches
+  // the arrays must re-read them per call (the block engine's functions do, at entry).
+  tagLo: Int32Array<ArrayBufferLike> = new Int32Array(TLB_SIZE).fill(-1);
+  tagHi: Int32Array<ArrayBufferLike> = new Int32Array(TLB_SIZE);
+  phys: Int32Array<ArrayBufferLike> = new Int32Array(TLB_SIZE);
   flush(): void {
     this.tagLo.fill(-1);
+  }
+
+  /**
+   * Move the arrays to physical memory at byte addresses (tagLo, tagHi, phys), contents kept,
+   * so that generated WebAssembly probes the same entries the JavaScript engines do.
+   */
+  place(buffer: ArrayBufferLike, tagLo: number, tagHi: number, phys: number): void {
+    const lo = new Int32Array(buffer, tagLo, TLB_SIZE);
+    const hi = new Int32Array(buffer, tagHi, TLB_SIZE);
+    const ph = new Int32Array(buffer, phys, TLB_SIZE);
+    lo.set(this.tagLo);
+    hi.set(this.tagHi);
+    ph.set(this.phys);
+    this.tagLo = lo;
+    this.tagHi = hi;
+    this.phys = ph;
   }
 }
 

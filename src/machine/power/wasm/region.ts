@@ -1,0 +1,555 @@
+// The region compiler: a region of guest code (blocks of instructions, each a straight-line run
+// ending at a branch, an exit or a page end) becomes one WebAssembly function
+//
+//   run(area: i32, entry: i32) -> i32     (the exit code, RegionExit)
+//
+// in a module that imports the machine's shared memory, a shared funcref table (chaining) and
+// the JavaScript helpers of runtime.ts (handler calls, memory slow paths). The registers the
+// region touches live in locals (regs.ts): two passes run the same instruction emitters (emit.ts
+// contract, gen/) over the region: the first records which registers each instruction reads and
+// writes and where handlers are called, the second writes the code knowing that. The prologue
+// loads every register the region uses; every exit and every handler call writes back every
+// register the region changes; a handler call reloads every register it caches.
+//
+// Shape of the function:
+//
+//   prologue (state address, room, registers)
+//   block $out
+//     loop $top
+//       block $b[n-1] ... block $b0  br_table $b0..$b[n-1] (entry)  end
+//       block 0: abort check, budget check, its instructions     end
+//       block 1 ...
+//     end
+//   end
+//   epilogue: write back, store room and exit code, return the code
+//
+// A branch to a block of the region is a `br` (forward) or sets `entry` and goes round the loop
+// (backward); any other exit stores the PC in the state and leaves through $out.
+//
+// Budget ("room", instructions the slice has left): each block is a segment (block-codegen.ts):
+// at its start the room must cover the whole block, else the region stops with the PC on the
+// block's first instruction (RegionExit.Stop) and the dispatcher steps the rest; then the room
+// is decremented by the block's length at once, and every exit or handler call in the middle of
+// the block adds back the instructions of the block not retired at that point (a constant).
+
+import type { OpDef } from "../decode.js";
+import { OpFlag } from "../decode.js";
+import { branchKind, BranchKind } from "../block-codegen.js";
+import { mayTrap } from "../fpu/trap.js";
+import { Area } from "../area.js";
+import { type Label, FnBuilder, ModuleBuilder, Op, OpSimd, T } from "./encoder.js";
+import type { AccessSize, Emit, Spr, WasmGen, Xer } from "./emit.js";
+import { Slot, crSlot, gprSlot, loadSlot, slotType, sprSlot, storeSlot, vsrSlot, xerSlot } from "./regs.js";
+import { type AccessCtx, emitLoad, emitLoad128, emitStore, emitStore128 } from "./access.js";
+
+/** What a region's run returns (and leaves in the area's exit word). */
+export const enum RegionExit {
+  /** Left to the PC in the state (a branch out of the region, the end of its code). */
+  Pc = 0,
+  /** The budget does not cover the block at the PC: step its instructions (block-codegen.ts). */
+  Stop = 1,
+  /** An exit is recorded in the Cpu (sc, trap, fault, ...): return to the kernel. */
+  Exit = 2,
+}
+
+export interface RegionInsn {
+  readonly pc: number;
+  readonly w: number;
+  readonly def: OpDef | undefined;
+}
+
+export interface RegionBlock {
+  /** Consecutive instructions (pc, pc + 4, ...). */
+  readonly insns: readonly RegionInsn[];
+}
+
+export interface RegionSource {
+  /** Mode of the code: 64-bit, little-endian, FP enabled-exception traps on. */
+  readonly sf: boolean;
+  readonly le: boolean;
+  readonly fe: boolean;
+  /** High word of every address of the region (a region never crosses 4 GiB). */
+  readonly hi: number;
+  readonly blocks: readonly RegionBlock[];
+  /** Pages of shared memory (the imported memory's size). */
+  readonly memPages: number;
+}
+
+export interface CompiledRegion {
+  readonly bytes: Uint8Array;
+  /** Every instruction of the region, in block order (a handler call names its index here). */
+  readonly insns: readonly RegionInsn[];
+  /** Per instruction: emitted natively (its emitter returned true). */
+  readonly native: readonly boolean[];
+}
+
+/** Import indices of the helpers (runtime.ts binds them). */
+export const enum Helper {
+  Fallback = 0,
+  Load = 1,
+  Store = 2,
+}
+
+/** The import names, in Helper order. */
+export const HELPER_NAMES = ["fallback", "load", "store"] as const;
+
+const PC_OFF = 0x510;
+
+export function compileRegion(src: RegionSource, gens: ReadonlyMap<string, WasmGen>): CompiledRegion {
+  return new RegionCompiler(src, gens).compile();
+}
+
+class RegionCompiler implements Emit, AccessCtx {
+  f: FnBuilder;
+  readonly sf: boolean;
+  readonly le: boolean;
+  w = 0;
+  pc = 0;
+  pcHi = 0;
+
+  // ---- region-wide ----
+  private readonly insns: RegionInsn[] = [];
+  private readonly native: boolean[] = [];
+  private readonly blockOf = new Map<number, number>();
+  private readonly read = new Uint8Array(Slot.COUNT);
+  private readonly written = new Uint8Array(Slot.COUNT);
+  /** VSR n (< 32) used only through fpr/fprBits. */
+  private readonly vsrWhole = new Uint8Array(64);
+  private readonly local = new Int32Array(Slot.COUNT).fill(-1);
+  private readonly types: T[] = new Array<T>(Slot.COUNT).fill(T.i32);
+  private scanning = true;
+
+  // ---- function locals and labels (pass 2) ----
+  readonly ctl = 0;
+  private readonly entry = 1;
+  private st = -1;
+  private room = -1;
+  private code = -1;
+  private out: Label | undefined;
+  private top: Label | undefined;
+  private blockLabels: Label[] = [];
+
+  // ---- the instruction being emitted ----
+  insn = 0;
+  private def: OpDef | undefined;
+  /** Index of the current block, its length and the instruction's position in it. */
+  private blk = 0;
+  private blkLen = 0;
+  private pos = 0;
+  private temps = new Map<T, number[]>();
+  private tempNext = new Map<T, number>();
+
+  readonly slowLoad = Helper.Load;
+  readonly slowStore = Helper.Store;
+
+  constructor(private readonly src: RegionSource, private readonly gens: ReadonlyMap<string, WasmGen>) {
+    this.sf = src.sf;
+    this.le = src.le;
+    this.f = new FnBuilder([T.i32, T.i32], [T.i32]);
+    src.blocks.forEach((b, i) => {
+      if (b.insns.length === 0) throw new Error("region: empty block");
+      this.blockOf.set(b.insns[0].pc, i);
+      for (const ins of b.insns) {
+        this.insns.push(ins);
+        this.native.push(false);
+      }
+    });
+  }
+
+  compile(): CompiledRegion {
+    // Pass 1: which registers, which handler calls.
+    this.scanning = true;
+    this.eachInsn(() => {
+      this.f = new FnBuilder([T.i32, T.i32], [T.i32]);
+      this.resetTemps();
+      this.emitInsn();
+    });
+    // Pass 2.
+    this.scanning = false;
+    const m = new ModuleBuilder();
+    m.importFunc("k42", HELPER_NAMES[Helper.Fallback], [T.i32], [T.i32]);
+    m.importFunc("k42", HELPER_NAMES[Helper.Load], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
+    m.importFunc("k42", HELPER_NAMES[Helper.Store], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
+    m.importSharedMemory("k42", "mem", this.src.memPages);
+    m.importTable("k42", "table", 1);
+    const fn = m.func([T.i32, T.i32], [T.i32]);
+    this.f = fn.body;
+    this.resetTemps();
+    this.emitFunction();
+    m.exportFunc("run", fn.index);
+    return { bytes: m.bytes(), insns: this.insns, native: this.native };
+  }
+
+  private eachInsn(body: () => void): void {
+    let k = 0;
+    this.src.blocks.forEach((b, i) => {
+      this.blk = i;
+      this.blkLen = b.insns.length;
+      b.insns.forEach((ins, j) => {
+        this.insn = k++;
+        this.pos = j;
+        this.w = ins.w;
+        this.pc = ins.pc;
+        this.pcHi = this.src.hi;
+        this.def = ins.def;
+        body();
+      });
+    });
+  }
+
+  private emitFunction(): void {
+    const f = this.f;
+    this.st = f.local(T.i32);
+    this.room = f.local(T.i32);
+    this.code = f.local(T.i32);
+    for (let s = 0; s < Slot.COUNT; s++) {
+      if (this.read[s] === 0 && this.written[s] === 0) continue;
+      const t = slotType(s, s >= Slot.VSR && s < Slot.VSR + 32 && this.vsrWhole[s - Slot.VSR] === 0);
+      this.types[s] = t;
+      this.local[s] = f.local(t);
+    }
+    // Prologue.
+    f.get(this.ctl).mem(Op.i32_load, Area.STATE, 2).set(this.st);
+    f.get(this.ctl).mem(Op.i32_load, Area.ROOM, 2).set(this.room);
+    this.reload();
+    this.out = f.block();
+    this.top = f.loop();
+    const n = this.src.blocks.length;
+    const labels: Label[] = new Array<Label>(n);
+    for (let i = n - 1; i >= 0; i--) labels[i] = f.block();
+    this.blockLabels = labels;
+    f.get(this.entry).brTable(labels, labels[0]);
+    let k = 0;
+    this.src.blocks.forEach((b, i) => {
+      f.end(); // $b_i: block i's code follows
+      this.blk = i;
+      this.blkLen = b.insns.length;
+      const first = b.insns[0].pc;
+      // A store may have invalidated this region's code: leave before running any of it.
+      f.get(this.ctl).mem(Op.i32_load, Area.ABORT, 2).if_();
+      this.leave(RegionExit.Pc, 0, [first, this.src.hi]);
+      f.end();
+      f.get(this.room).i32(b.insns.length).op(Op.i32_lt_s).if_();
+      this.leave(RegionExit.Stop, 0, [first, this.src.hi]);
+      f.end();
+      f.get(this.room).i32(b.insns.length).op(Op.i32_sub).set(this.room);
+      b.insns.forEach((ins, j) => {
+        this.insn = k++;
+        this.pos = j;
+        this.w = ins.w;
+        this.pc = ins.pc;
+        this.pcHi = this.src.hi;
+        this.def = ins.def;
+        this.resetTemps();
+        this.emitInsn();
+      });
+      // Fall-through after the block's last instruction.
+      const last = b.insns[b.insns.length - 1].pc;
+      const [nlo, nhi] = this.nextOf(last);
+      this.jump(nlo, nhi, true);
+    });
+    f.end(); // loop
+    f.end(); // $out
+    // Epilogue.
+    this.writeBack();
+    f.get(this.ctl).get(this.room).mem(Op.i32_store, Area.ROOM, 2);
+    f.get(this.ctl).get(this.code).mem(Op.i32_store, Area.EXIT, 2);
+    f.get(this.code);
+  }
+
+  /** The address after the instruction at (lo) in this region. */
+  private nextOf(lo: number): [number, number] {
+    const next = (lo + 4) | 0;
+    return [next, this.sf && next === 0 ? (this.src.hi + 1) | 0 : this.src.hi];
+  }
+
+  private emitInsn(): void {
+    const d = this.def;
+    const gen = d === undefined || (this.src.fe && mayTrap(d)) ? undefined : this.gens.get(d.mnemonic);
+    if (gen !== undefined) {
+      const before = this.f.code.length;
+      if (gen(this)) {
+        if (!this.scanning) this.native[this.insn] = true;
+        return;
+      }
+      if (this.f.code.length !== before) throw new Error(`region: emitter of ${d?.mnemonic} wrote code and returned false`);
+    }
+    this.fallback();
+  }
+
+  // ---- temps ----
+
+  private resetTemps(): void {
+    this.tempNext.clear();
+  }
+
+  temp(t: T): number {
+    let pool = this.temps.get(t);
+    if (pool === undefined || this.scanning) {
+      if (this.scanning) return this.f.local(t);
+      pool = [];
+      this.temps.set(t, pool);
+    }
+    const i = this.tempNext.get(t) ?? 0;
+    this.tempNext.set(t, i + 1);
+    if (i === pool.length) pool.push(this.f.local(t));
+    return pool[i];
+  }
+
+  // ---- registers ----
+
+  private get(s: number): void {
+    if (this.scanning) {
+      this.read[s] = 1;
+      return;
+    }
+    const l = this.local[s];
+    if (l < 0) throw new Error(`region: slot ${s} not seen by the first pass`);
+    this.f.get(l);
+  }
+
+  private put(s: number): void {
+    if (this.scanning) {
+      this.written[s] = 1;
+      this.f.op(Op.drop);
+      return;
+    }
+    const l = this.local[s];
+    if (l < 0) throw new Error(`region: slot ${s} not seen by the first pass`);
+    this.f.set(l);
+  }
+
+  gpr(n: number): void {
+    this.get(gprSlot(n));
+  }
+  setGpr(n: number): void {
+    this.put(gprSlot(n));
+  }
+  cr(n: number): void {
+    this.get(crSlot(n));
+  }
+  setCr(n: number): void {
+    this.put(crSlot(n));
+  }
+  xer(b: Xer): void {
+    this.get(xerSlot(b));
+  }
+  setXer(b: Xer): void {
+    this.put(xerSlot(b));
+  }
+  xerBc(): void {
+    this.get(Slot.XER_BC);
+  }
+  setXerBc(): void {
+    this.put(Slot.XER_BC);
+  }
+  spr(s: Spr): void {
+    this.get(sprSlot(s));
+  }
+  setSpr(s: Spr): void {
+    this.put(sprSlot(s));
+  }
+  fpscr(): void {
+    this.get(Slot.FPSCR);
+  }
+  setFpscr(): void {
+    this.put(Slot.FPSCR);
+  }
+  vscr(): void {
+    this.get(Slot.VSCR);
+  }
+  setVscr(): void {
+    this.put(Slot.VSCR);
+  }
+
+  fpr(n: number): void {
+    const s = vsrSlot(n);
+    this.get(s);
+    if (!this.scanning && this.types[s] === T.v128) this.f.simdLane(OpSimd.f64x2_extract_lane, 0);
+  }
+  setFpr(n: number): void {
+    const s = vsrSlot(n);
+    if (!this.scanning && this.types[s] === T.v128) {
+      const t = this.temp(T.f64);
+      this.f.set(t).get(this.local[s]).get(t).simdLane(OpSimd.f64x2_replace_lane, 0).set(this.local[s]);
+      return;
+    }
+    this.put(s);
+  }
+  fprBits(n: number): void {
+    this.fpr(n);
+    this.f.op(Op.i64_reinterpret_f64);
+  }
+  setFprBits(n: number): void {
+    this.f.op(Op.f64_reinterpret_i64);
+    this.setFpr(n);
+  }
+  vsr(n: number): void {
+    if (n < 32) this.vsrWhole[n] = 1;
+    this.get(vsrSlot(n));
+  }
+  setVsr(n: number): void {
+    if (n < 32) this.vsrWhole[n] = 1;
+    this.put(vsrSlot(n));
+  }
+
+  // Liveness: not analysed yet; every flag is live.
+  crLive(): boolean {
+    return true;
+  }
+  xerLive(): boolean {
+    return true;
+  }
+  fpscrLive(): boolean {
+    return true;
+  }
+
+  /** Write back every register the region changes. */
+  private writeBack(): void {
+    for (let s = 0; s < Slot.COUNT; s++) if (this.written[s] !== 0) storeSlot(this.f, this.st, s, this.types[s], this.local[s]);
+  }
+
+  /** Load every register the region caches. */
+  private reload(): void {
+    for (let s = 0; s < Slot.COUNT; s++) {
+      if (this.local[s] < 0) continue;
+      loadSlot(this.f, this.st, s, this.types[s]);
+      this.f.set(this.local[s]);
+    }
+  }
+
+  // ---- memory ----
+
+  ea32(ea: number): void {
+    if (this.sf) return;
+    this.f.get(ea).i64(0xffffffff).op(Op.i64_and).set(ea);
+  }
+
+  load(size: AccessSize, ea: number, signed = false): void {
+    if (this.scanning) {
+      this.f.i64(0);
+      return;
+    }
+    emitLoad(this, size, ea, signed);
+  }
+
+  store(size: AccessSize, ea: number, value: number): void {
+    if (this.scanning) return;
+    emitStore(this, size, ea, value);
+  }
+
+  load128(ea: number, aligned: boolean): void {
+    if (this.scanning) {
+      this.f.v128Const(new Array<number>(16).fill(0));
+      return;
+    }
+    emitLoad128(this, ea, aligned);
+  }
+
+  store128(ea: number, value: number, aligned: boolean): void {
+    if (this.scanning) return;
+    emitStore128(this, ea, value, aligned);
+  }
+
+  /** Instructions of the current block not retired when the current one has not. */
+  private pending(retired: boolean): number {
+    return this.blkLen - this.pos - (retired ? 1 : 0);
+  }
+
+  storeRoom(): void {
+    const p = this.pending(false);
+    this.f.get(this.ctl).get(this.room);
+    if (p !== 0) this.f.i32(p).op(Op.i32_add);
+    this.f.mem(Op.i32_store, Area.ROOM, 2);
+  }
+
+  faultExit(): void {
+    this.leave(RegionExit.Exit, this.pending(false));
+  }
+
+  // ---- control ----
+
+  /**
+   * Leave the region: add `pending` back to the room, store the PC (when given) and the exit
+   * code, go to the epilogue.
+   */
+  private leave(code: RegionExit, pending: number, pc?: [number, number]): void {
+    const f = this.f;
+    if (pending !== 0) f.get(this.room).i32(pending).op(Op.i32_add).set(this.room);
+    if (pc !== undefined) f.get(this.st).i64Halves(pc[1], pc[0]).mem(Op.i64_store, PC_OFF, 3);
+    f.i32(code).set(this.code);
+    if (this.out === undefined) throw new Error("region: exit outside the function");
+    f.br(this.out);
+  }
+
+  /** Go to (lo, hi) after the current instruction retired: a block of the region, or out. */
+  private jump(lo: number, hi: number, fallThrough = false): void {
+    const b = hi === this.src.hi ? this.blockOf.get(lo) : undefined;
+    const pending = fallThrough ? 0 : this.pending(true);
+    if (b === undefined) {
+      this.leave(RegionExit.Pc, pending, [lo, hi]);
+      return;
+    }
+    // The rest of this block did not run: its instructions go back to the room.
+    if (pending !== 0) this.f.get(this.room).i32(pending).op(Op.i32_add).set(this.room);
+    if (b > this.blk) {
+      if (!(fallThrough && b === this.blk + 1 && pending === 0)) this.f.br(this.blockLabels[b]);
+      return;
+    }
+    if (this.top === undefined) throw new Error("region: jump outside the function");
+    this.f.i32(b).set(this.entry).br(this.top);
+  }
+
+  branch(lo: number, hi: number): void {
+    if (this.scanning) return;
+    this.jump(lo, hi);
+  }
+
+  branchIf(lo: number, hi: number): void {
+    if (this.scanning) {
+      this.f.op(Op.drop);
+      return;
+    }
+    this.f.if_();
+    this.jump(lo, hi);
+    this.f.end();
+  }
+
+  branchIndirect(): void {
+    if (this.scanning) {
+      this.f.op(Op.drop);
+      return;
+    }
+    const t = this.temp(T.i64);
+    this.f.set(t).get(this.st).get(t).mem(Op.i64_store, PC_OFF, 3);
+    this.leave(RegionExit.Pc, this.pending(true));
+  }
+
+  fallback(): void {
+    if (this.scanning) return;
+    const f = this.f;
+    this.writeBack();
+    this.storeRoom();
+    // The fall-through PC is in place before a handler (handler contract, decode.ts).
+    const [nlo, nhi] = this.nextOf(this.pc);
+    f.get(this.st).i64Halves(nhi, nlo).mem(Op.i64_store, PC_OFF, 3);
+    const status = this.temp(T.i32);
+    f.i32(this.insn).call(Helper.Fallback).set(status);
+    this.reload();
+    f.get(status).if_();
+    // The helper left the exact room in the area (the instruction retired or not).
+    f.get(this.ctl).mem(Op.i32_load, Area.ROOM, 2).set(this.room);
+    f.i32(RegionExit.Exit).set(this.code);
+    if (this.out === undefined) throw new Error("region: exit outside the function");
+    f.br(this.out);
+    f.end();
+    const d = this.def;
+    const mayBranch = d === undefined || branchKind(this.w) !== BranchKind.None || ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0;
+    if (mayBranch) {
+      // A handler that may branch: leave if the PC is not the fall-through.
+      f.get(this.st).mem(Op.i64_load, PC_OFF, 3).i64Halves(nhi, nlo).op(Op.i64_ne).if_();
+      this.leave(RegionExit.Pc, this.pending(true));
+      f.end();
+    }
+  }
+}
