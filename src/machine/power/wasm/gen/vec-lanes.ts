@@ -50,10 +50,7 @@ export const xA = (w: number): number => ((w & 4) << 3) | RA(w);
 export const xB = (w: number): number => ((w & 2) << 4) | RB(w);
 export const xC = (w: number): number => ((w & 8) << 2) | RC(w);
 
-/**
- * A source byte of a rearrangement: operand `src` (0 = first, 1 = second) and its ISA byte
- * `byte`, or undefined for a zero byte (only for `shuffleOf` with a zero second operand).
- */
+/** A source byte of a rearrangement: operand `src` (0 = first, 1 = second) and its ISA byte. */
 export type ByteSource = readonly [src: 0 | 1, byte: number];
 
 /**
@@ -84,13 +81,6 @@ export function shuffleRegs(e: Emit, t: number, x: number, y: number, lanes: rea
   e.vsr(y);
   e.f.shuffle(lanes);
   e.setVsr(t);
-}
-
-/** A v128 constant whose ISA byte i is `byteAt(i)`. */
-export function constOf(byteAt: (i: number) => number): number[] {
-  const bytes: number[] = [];
-  for (let j = 0; j < 16; j++) bytes.push(byteAt(laneOfByte(j)) & 0xff);
-  return bytes;
 }
 
 /** A v128 constant with every byte `b`. */

@@ -32,23 +32,34 @@ function logic(e: Emit, op: Logic): void {
   }
 }
 
-/** VX-form logical: VRT = VRA op VRB. */
-const vlogic = (op: Logic): WasmGen => (e) => {
-  e.vsr(vA(e.w));
-  e.vsr(vB(e.w));
-  logic(e, op);
-  e.setVsr(vT(e.w));
+/**
+ * t = a op b. With a and b the same register (the idioms vmr/xxmr, vnot, and vxor/xxlxor
+ * clearing a register) the result is a copy, a complement or a constant.
+ */
+function logic3(e: Emit, op: Logic, t: number, a: number, b: number): boolean {
+  const { f } = e;
+  if (a !== b) {
+    e.vsr(a);
+    e.vsr(b);
+    logic(e, op);
+  } else {
+    switch (op) {
+      case Logic.And: case Logic.Or: e.vsr(a); break;
+      case Logic.Nor: case Logic.Nand: e.vsr(a); f.simd(OpSimd.v128_not); break;
+      case Logic.Xor: case Logic.Andc: f.v128Const(splatBytes(0)); break;
+      case Logic.Orc: case Logic.Eqv: f.v128Const(splatBytes(0xff)); break;
+      default: assertNever(op);
+    }
+  }
+  e.setVsr(t);
   return true;
-};
+}
+
+/** VX-form logical: VRT = VRA op VRB. */
+const vlogic = (op: Logic): WasmGen => (e) => logic3(e, op, vT(e.w), vA(e.w), vB(e.w));
 
 /** XX3-form logical: XT = XA op XB. */
-const xlogic = (op: Logic): WasmGen => (e) => {
-  e.vsr(xA(e.w));
-  e.vsr(xB(e.w));
-  logic(e, op);
-  e.setVsr(xT(e.w));
-  return true;
-};
+const xlogic = (op: Logic): WasmGen => (e) => logic3(e, op, xT(e.w), xA(e.w), xB(e.w));
 
 /** vsel / xxsel: bits of the second operand where the mask is 1, of the first where it is 0. */
 function select(e: Emit, t: number, a: number, b: number, m: number): boolean {

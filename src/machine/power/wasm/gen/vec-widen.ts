@@ -144,10 +144,11 @@ const enum Pack { UU, SU, SS }
 
 /**
  * vpk[us][hw][us]s: VRA's elements then VRB's, each narrowed with saturation. wasm's narrow
- * takes signed inputs, so unsigned inputs are first clamped to the target's maximum. The
- * narrowed lanes come out in little-endian lane order per source, which in the state's layout
- * is byte j ^ 4 for both sizes (vec-lanes.ts: element k of either source lands in lane k ^ ...);
- * one shuffle fixes it. SAT: some input differs from its clamped value.
+ * takes signed inputs, so every input is first clamped to the target range (then narrowing is
+ * exact). wasm puts source lane L at narrow lane L (VRA) or 8 + L (VRB). Source lane L is ISA
+ * element k = L ^ 3 (halfwords) or L ^ 1 (words), and result element k of that half sits at
+ * byte lane k ^ 7 = L ^ 4, or halfword lane k ^ 3 = L ^ 2: for both sizes, byte j of the
+ * narrow result goes to byte j ^ 4, one shuffle. SAT: some input differs from its clamp.
  */
 const packSat = (size: 2 | 4, kind: Pack): WasmGen => (e) => {
   const { f, w } = e;
