@@ -44,7 +44,7 @@ test("bad flags get one line each", () => {
     [["--cpus", "2", "--numa", "3"], /more NUMA nodes than processors/],
     [["--cpus", "2", "--cpu", "2"], /the machine has processors 0..1/],
     [["--workers", "2"], /--workers needs --parallel/],
-    [["--engine", "fast"], /--engine needs block or step/],
+    [["--engine", "fast"], /--engine needs block, step or wasm/],
     [["--object", "nonsense"], /--object needs TYPE=IMPL/],
     [["--max-instructions", "x"], /--max-instructions needs a positive number/],
     [["-v", "/only"], /--volume needs HOST:GUEST/],

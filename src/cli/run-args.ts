@@ -144,7 +144,7 @@ export function parseRunArgs(args: readonly string[], hostEnv: Readonly<Record<s
   if (workers !== undefined && v.parallel !== true) throw new UsageError("--workers needs --parallel");
   let engine: EngineKind | undefined;
   if (v.engine !== undefined) {
-    if (v.engine !== "block" && v.engine !== "step") throw new UsageError(`--engine needs block or step (got ${JSON.stringify(v.engine)})`);
+    if (v.engine !== "block" && v.engine !== "step" && v.engine !== "wasm") throw new UsageError(`--engine needs block, step or wasm (got ${JSON.stringify(v.engine)})`);
     engine = v.engine;
   }
   const objects: Record<string, string> = {};

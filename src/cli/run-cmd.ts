@@ -26,7 +26,7 @@ import { checkWritable } from "./trace-file.js";
 export const RUN_USAGE = `usage: k42 run [--root DIR] [--overlay DIR] [-v|--volume HOST:GUEST[:ro]]... [-e VAR[=VAL]]...
                [-w DIR] [--user UID[:GID]] [--cpus N] [--numa M] [--cpu C] [--parallel [--workers W]]
                [--strace[=FILE]] [--trace FILE] [--seed N] [--epoch T] [--object TYPE=IMPL]...
-               [--engine block|step] [--max-instructions N] [--max-procs N] [--memory SIZE]
+               [--engine block|step|wasm] [--max-instructions N] [--max-procs N] [--memory SIZE]
                [--stats] [--verbose]
                [--] [PROGRAM [ARGS...]]`;
 
@@ -59,7 +59,8 @@ executable, 127 not found.
 --cpu C         run the program on processor C; its memory comes from C's NUMA node.
 --object TYPE=IMPL  choose a kernel object's implementation: PageAllocator=PageAllocatorNuma|
                 PageAllocatorShared, FCM=FCMDefault|FCMPartitioned.
---engine step   the reference one-instruction interpreter instead of the block engine.
+--engine step   the reference one-instruction interpreter instead of the block engine;
+--engine wasm   hot code translated to WebAssembly (the block engine for the rest).
 --stats         instructions, MIPS and frames per NUMA node on stderr.   --verbose  k42's log.`;
 
 /**
@@ -302,6 +303,7 @@ async function run(req: RunRequest, write: { out: (s: string) => void; err: (s: 
   if (req.stats) {
     write.err(`k42: ${r.instructions} guest instructions in ${secs.toFixed(3)} s (${(r.instructions / secs / 1e6).toFixed(1)} MIPS)\n`);
     if (r.frames !== undefined) write.err(`k42: frames taken per NUMA node: ${r.frames.allocated.join(" ")} (freed: ${r.frames.freed.join(" ")})\n`);
+    if (r.engine !== undefined) write.err(`k42: engine: ${Object.entries(r.engine).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
   }
   return r.exitCode;
 }

@@ -4,7 +4,7 @@
 // on every processor at boot with the same choices (`k42 run --object TYPE=IMPL`).
 
 import { Cpu } from "../../machine/power/cpu.js";
-import type { EngineKind } from "../../machine/power/engine.js";
+import type { EngineKind, EngineStats } from "../../machine/power/engine.js";
 import type { TableFrames } from "../../machine/pagetable.js";
 import type { ObjectType } from "../cos/types.js";
 import { ObjectError, type ObjRef } from "../cos/manager.js";
@@ -99,6 +99,11 @@ export class MemorySystem {
     this.cpu ??= new Cpu(this.k.port.mem, undefined, this.engineKind);
     this.cpu.node = this.k.topology.nodeOf(this.k.cpu);
     return this.cpu;
+  }
+
+  /** The engine's counters, if this processor has run guest code with an engine that keeps any. */
+  engineStats(): EngineStats | undefined {
+    return this.cpu?.engine.stats?.();
   }
 
   allocFrame(choice?: NodeChoice): number {

@@ -12,7 +12,7 @@ import { hostWrite } from "../../machine/host-output.js";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DEADLOCK_EXIT_STATUS } from "../../machine/port.js";
-import type { EngineKind } from "../../machine/power/engine.js";
+import type { EngineKind, EngineStats } from "../../machine/power/engine.js";
 import { boot, deterministicKernels, prepare, type Finisher } from "../../kernel/boot.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import type { TraceEvent } from "../../kernel/trace/drain.js";
@@ -95,7 +95,10 @@ export interface RunOptions {
   cpu?: number;
   /** Implementations chosen per customisable object type (`--object TYPE=IMPL`). */
   objects?: MemoryChoices;
-  /** The execution engine of every processor (default "block"; "step" is the reference interpreter). */
+  /**
+   * The execution engine of every processor (default "block"; "step" is the reference
+   * interpreter; "wasm" translates hot code to WebAssembly).
+   */
   engine?: EngineKind;
   /** Parallel mode: worker threads (default one per processor). */
   workers?: number;
@@ -147,6 +150,8 @@ export interface RunResult {
   cycles: number;
   /** Frames the page allocator handed out and took back, per NUMA node, over the whole run. */
   frames?: { allocated: number[]; freed: number[] };
+  /** The execution engines' counters (wasm: regions translated...), summed over processors. */
+  engine?: Record<string, number>;
   /**
    * [idle/deadlock] Set when the machine stopped deadlocked (machine/port.ts deadlockReport):
    * one line naming each blocked thread; exitCode is then DEADLOCK_EXIT_STATUS (125).
@@ -386,10 +391,22 @@ export function runProgram(image: Uint8Array, opts: RunOptions): RunResult {
   }
   if (opts.trace !== undefined) opts.trace.push(...booted.drain.drain());
   const frames = kernels[0].memory?.allocatorTotals();
+  const engine = engineTotals(kernels.map((k) => k.memory?.engineStats()));
   // [idle/deadlock] the machine stopped with threads blocked forever.
   hostBugs(p);
   if (stats.deadlock !== undefined) return { exitCode: DEADLOCK_EXIT_STATUS, instructions: p.sys.instructions(), cycles: stats.cycles, deadlock: stats.deadlock, ...(frames ? { frames } : {}) };
-  return { ...outcomeOf(p, stats.cycles), ...(frames ? { frames } : {}) };
+  return { ...outcomeOf(p, stats.cycles), ...(frames ? { frames } : {}), ...(engine ? { engine } : {}) };
+}
+
+/** Sum of the processors' engine counters, or undefined when no engine keeps any. */
+function engineTotals(all: readonly (EngineStats | undefined)[]): Record<string, number> | undefined {
+  let sum: Record<string, number> | undefined;
+  for (const s of all) {
+    if (s === undefined) continue;
+    sum ??= {};
+    for (const [k, v] of Object.entries(s)) sum[k] = (sum[k] ?? 0) + v;
+  }
+  return sum;
 }
 
 interface ParallelArgs {
@@ -476,7 +493,8 @@ export function guestProgram(k: Kernel, a: unknown): Finisher | void {
     servers.stop();
     try {
       const frames = k.memory?.allocatorTotals();
-      return { ok: { ...outcomeOf(p, k.port.now()), ...(frames ? { frames } : {}) } };
+      const engine = engineTotals([k.memory?.engineStats()]);
+      return { ok: { ...outcomeOf(p, k.port.now()), ...(frames ? { frames } : {}), ...(engine ? { engine } : {}) } };
     } catch (e) {
       return { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
     }

@@ -119,73 +119,88 @@ export class BlockEngine implements ExecutionEngine {
    */
   run(limit: number): void {
     const c = this.c;
+    this.resume(limit);
+    if (c.exit !== Exit.None) return;
+    while (c.icount < limit) {
+      this.dispatch(limit);
+      if (c.exit !== Exit.None) return;
+    }
+  }
+
+  /**
+   * Finish the block pass the last run stopped inside (runPart), if the PC is still there: the
+   * first thing of a run. The WebAssembly engine (wasm/wasm-engine.ts) calls it too.
+   */
+  resume(limit: number): void {
+    const c = this.c;
     const r = c.r;
-    const cw = this.codeWords;
-    if (cw[0] !== this.epoch) this.flushSlots();
+    if (this.codeWords[0] !== this.epoch) this.flushSlots();
     const rest = this.rest;
     if (rest !== undefined && c.icount < limit) {
       this.rest = undefined;
       // Still where the last run stopped, in the same mode (a thread switch, a signal or a
       // mode change moved the PC otherwise; an address-space switch or a code change flushed).
       const k = this.restAt;
-      if (r[S.PC] === rest.pcs[k] && r[S.PC + 1] === rest.hi && c.modeBits === this.restMode) {
-        this.runPart(rest, k, limit);
-        if (c.exit !== Exit.None) return;
+      if (r[S.PC] === rest.pcs[k] && r[S.PC + 1] === rest.hi && c.modeBits === this.restMode) this.runPart(rest, k, limit);
+    }
+  }
+
+  /**
+   * One dispatch at the PC (icount < limit): a translated block's pass (the budget's part of
+   * it), or cold code interpreted up to its first branch, or a fault recorded.
+   */
+  dispatch(limit: number): void {
+    const c = this.c;
+    const r = c.r;
+    if (this.codeWords[0] !== this.epoch) this.flushSlots();
+    const lo = r[S.PC];
+    const hi = r[S.PC + 1];
+    const i = (lo >>> 2) & CACHE_MASK;
+    let b = this.slots[i];
+    if (b === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi || this.tagMode[i] !== c.modeBits) {
+      try {
+        b = this.lookup(lo, hi);
+      } catch (e) {
+        if (e instanceof GuestFault) {
+          faulted(c, e, lo, hi);
+          return;
+        }
+        throw e;
+      }
+      if (b === undefined) {
+        // Cold code: interpreted up to its first branch (it may never run again).
+        this.interpretCold(limit);
+        return;
+      }
+      this.slots[i] = b;
+      this.tagLo[i] = lo;
+      this.tagHi[i] = hi;
+      this.tagMode[i] = c.modeBits;
+    }
+    const room = limit - c.icount;
+    // Entered only if the budget covers its first segment; it stops before any other the
+    // budget does not cover. The rest of that segment runs one instruction at a time.
+    let stop = 0;
+    if (room >= b.firstSegment) {
+      c.limit = limit;
+      try {
+        stop = b.fn(c, room);
+      } catch (e) {
+        if (e instanceof GuestFault || e instanceof FpEnabledTrap) {
+          this.blockFault(b, e);
+          return;
+        }
+        throw e;
       }
     }
-    while (c.icount < limit) {
-      if (cw[0] !== this.epoch) this.flushSlots();
-      const lo = r[S.PC];
-      const hi = r[S.PC + 1];
-      const i = (lo >>> 2) & CACHE_MASK;
-      let b = this.slots[i];
-      if (b === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi || this.tagMode[i] !== c.modeBits) {
-        try {
-          b = this.lookup(lo, hi);
-        } catch (e) {
-          if (e instanceof GuestFault) {
-            faulted(c, e, lo, hi);
-            return;
-          }
-          throw e;
-        }
-        if (b === undefined) {
-          // Cold code: interpreted up to its first branch (it may never run again).
-          this.interpretCold(limit);
-          if (c.exit !== Exit.None) return;
-          continue;
-        }
-        this.slots[i] = b;
-        this.tagLo[i] = lo;
-        this.tagHi[i] = hi;
-        this.tagMode[i] = c.modeBits;
+    if (stop >= 0) {
+      if (stop > 0) {
+        // Stopped before a segment the budget does not cover (see BlockFn).
+        c.icount += stop;
+        r[S.PC] = b.pcs[stop];
+        r[S.PC + 1] = b.hi;
       }
-      const room = limit - c.icount;
-      // Entered only if the budget covers its first segment; it stops before any other the
-      // budget does not cover. The rest of that segment runs one instruction at a time.
-      let stop = 0;
-      if (room >= b.firstSegment) {
-        c.limit = limit;
-        try {
-          stop = b.fn(c, room);
-        } catch (e) {
-          if (e instanceof GuestFault || e instanceof FpEnabledTrap) {
-            this.blockFault(b, e);
-            return;
-          }
-          throw e;
-        }
-      }
-      if (stop >= 0) {
-        if (stop > 0) {
-          // Stopped before a segment the budget does not cover (see BlockFn).
-          c.icount += stop;
-          r[S.PC] = b.pcs[stop];
-          r[S.PC + 1] = b.hi;
-        }
-        this.runPart(b, stop, limit);
-      }
-      if (c.exit !== Exit.None) return;
+      this.runPart(b, stop, limit);
     }
   }
 

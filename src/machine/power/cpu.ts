@@ -11,6 +11,7 @@ import { describeWord } from "./decode.js";
 import type { EngineKind, ExecutionEngine } from "./engine.js";
 import { BlockEngine } from "./block-engine.js";
 import { StepEngine } from "./step-engine.js";
+import { WasmEngine } from "./wasm/wasm-engine.js";
 import { CodeCache } from "./codecache.js";
 import { Access, GuestFault, GuestMemory } from "./mmu.js";
 import { Mode, S, STATE_BYTES } from "./state.js";
@@ -271,6 +272,8 @@ function makeEngine(c: Cpu, kind: EngineKind): ExecutionEngine {
       return new BlockEngine(c);
     case "step":
       return new StepEngine(c);
+    case "wasm":
+      return new WasmEngine(c);
     default:
       return assertNever(kind);
   }

@@ -27,6 +27,7 @@ import { Rng, seedFromEnv } from "./difftest/rng.js";
 import { BareProcess } from "./difftest/bare.js";
 import { diffProgram, TARGETS } from "./difftest/harness.js";
 import { bcVariants } from "./difftest/branch-variants.js";
+import { WasmEngine } from "./wasm/wasm-engine.js";
 
 const seed = seedFromEnv();
 const rerun = `seed ${seed}, rerun with K42_SEED=${seed}`;
@@ -199,14 +200,23 @@ function assertSame(ref: Cpu, other: Cpu, what: string): void {
   }
 }
 
+/** A processor whose WebAssembly engine translates everything at first sight. */
+function eager<P extends { cpu: Cpu }>(p: P): P {
+  const e = p.cpu.engine;
+  if (e instanceof WasmEngine) e.hotThreshold = 1;
+  return p;
+}
+
 /**
  * Run processors in lock-step slices until `done()`: the first is the block engine, the second
- * the step engine, the third switches engines at random between slices.
+ * the step engine, the third switches engines at random between slices, the fourth is the
+ * WebAssembly engine translating every entry at first sight.
  */
 function lockStep<P extends { cpu: Cpu; slice(n: number): Exit }>(
   make: (engine: EngineKind) => P, done: (p: P) => boolean, rng: Rng, what: string, memory?: (p: P) => Uint8Array,
 ): { slices: number; exits: number } {
-  const ps = [make("block"), make("step"), make("block")];
+  const ps = [make("block"), make("step"), make("block"), eager(make("wasm"))];
+  const names = ["block engine", "step engine", "switching engines", "wasm engine"];
   let slices = 0, exits = 0;
   while (!done(ps[0])) {
     if (slices > 200_000) assert.fail(`${what}: does not finish`);
@@ -218,7 +228,7 @@ function lockStep<P extends { cpu: Cpu; slice(n: number): Exit }>(
     if (results[0] === Exit.None) assert.equal(ps[0].cpu.icount - before, n, `${at}: a slice without an exit must retire its budget`);
     else exits++;
     for (const p of ps.slice(1)) {
-      assertSame(ps[0].cpu, p.cpu, `${at} ${p === ps[1] ? "step engine" : "switching engines"}`);
+      assertSame(ps[0].cpu, p.cpu, `${at} ${names[ps.indexOf(p)]}`);
       if (memory !== undefined) assert.deepEqual(memory(p), memory(ps[0]), `${at}: memory`);
     }
     assert.equal(done(ps[1]), done(ps[0]), at);
@@ -239,6 +249,9 @@ test("hand-written program: every engine ends every slice at the same instructio
     // One long slice gives the same end state as many short ones.
     const whole = new Hand(sf, le, "block");
     while (!whole.done) whole.slice(1 << 30);
+    const wasm = eager(new Hand(sf, le, "wasm"));
+    while (!wasm.done) wasm.slice(1 << 30);
+    assertSame(whole.cpu, wasm.cpu, `one slice, block and wasm engines (${rerun})`);
     const sliced = new Hand(sf, le, "step");
     while (!sliced.done) sliced.slice(1 + rng.below(50));
     assertSame(whole.cpu, sliced.cpu, `one slice against many (${rerun})`);
@@ -255,7 +268,7 @@ test("the branch suite's bc program through every engine, in slices of random bu
     lockStep((engine) => new BareProcess(exe, { engine }), done, rng, `bc program (${t})`);
     // The dumps (the program's output) agree too.
     const outs = ENGINE_KINDS.map((engine) => {
-      const p = new BareProcess(exe, { engine });
+      const p = eager(new BareProcess(exe, { engine }));
       while (!done(p)) p.slice(1 + rng.below(300));
       assert.equal(p.result?.error, undefined, `${t} ${engine}: ${p.result?.error}`);
       return p.result?.stdout;
@@ -266,7 +279,7 @@ test("the branch suite's bc program through every engine, in slices of random bu
 
 test("a budget of n retires exactly n instructions, in every engine, wherever the slice starts", () => {
   for (const engine of ENGINE_KINDS) {
-    const h = new Hand(true, false, engine);
+    const h = eager(new Hand(true, false, engine));
     const rng = new Rng(seed ^ 0xb0d9e7);
     while (!h.done) {
       const n = budget(rng);

@@ -1,12 +1,14 @@
 // The execution engine interface: what a processor (Cpu) needs from whatever executes its
 // guest code. The Cpu owns the architectural state, the TLBs and the exit record; an engine
-// only moves the state forward. Two implementations exist, and a third (a WebAssembly
-// translator) is planned, so the interface is kept to what every one of them can provide:
+// only moves the state forward. Three implementations exist, so the interface is kept to what
+// every one of them can provide:
 //
 //   BlockEngine (block-engine.ts)  guest code cut into blocks, each compiled to one JavaScript
 //                                  function calling the instruction handlers (the fast one).
 //   StepEngine (step-engine.ts)    one instruction at a time: fetch, decode, call the handler.
 //                                  The reference the others are tested against.
+//   WasmEngine (wasm/wasm-engine.ts)  the block engine for cold and warm code, hot regions of
+//                                  guest code compiled to WebAssembly functions.
 //
 // Every engine executes the same handlers (decode.ts, ops/) or code proved equal to them
 // (jit.ts), so they differ only in speed. In particular an engine never changes where a time
@@ -19,8 +21,8 @@ import { Decoder } from "./decode.js";
 import { ALL_OPS } from "./ops/index.js";
 
 /** The implementations a Cpu can be built with (see the file comment). */
-export type EngineKind = "block" | "step";
-export const ENGINE_KINDS: readonly EngineKind[] = ["block", "step"];
+export type EngineKind = "block" | "step" | "wasm";
+export const ENGINE_KINDS: readonly EngineKind[] = ["block", "step", "wasm"];
 
 /**
  * An engine is created for one Cpu and is its CodeWatcher (mmu.ts): a store to a frame that
@@ -53,7 +55,12 @@ export interface ExecutionEngine extends CodeWatcher {
    * processors' backs, e.g. by a test or a loader, without going through a store).
    */
   flush(): void;
+  /** Counters of the engine's work (translations, their size and cost), if it keeps any. */
+  stats?(): EngineStats;
 }
+
+/** An engine's own counters (names and values), shown by `k42 run --stats`. */
+export type EngineStats = Readonly<Record<string, number>>;
 
 /** The shared decoder for all processors and engines (immutable after creation). */
 let sharedDecoder: Decoder | undefined;

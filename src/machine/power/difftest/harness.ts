@@ -426,7 +426,7 @@ function enginesFor(opts: DiffOptions): readonly EngineKind[] {
   if (env !== undefined && env.trim() !== "") {
     return env.split(",").map((e) => {
       const k = e.trim();
-      if (k !== "block" && k !== "step") throw new Error(`K42_ENGINES: unknown engine ${k} (block, step)`);
+      if (k !== "block" && k !== "step" && k !== "wasm") throw new Error(`K42_ENGINES: unknown engine ${k} (block, step, wasm)`);
       return k;
     });
   }

@@ -1,0 +1,101 @@
+// The WebAssembly engine beside the step engine on programs written for its hard cases: code
+// rewritten (a store and icbi) while a translated loop runs it, and slices of random budgets
+// ending anywhere inside regions. (engine-matrix.test.ts runs it on the common programs.)
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PhysicalMemory } from "../../memory.js";
+import { PageTable, Pte } from "../../pagetable.js";
+import { Cpu, Exit } from "../cpu.js";
+import type { EngineKind } from "../engine.js";
+import { S, STATE_BYTES } from "../state.js";
+import { Rng, seedFromEnv } from "../difftest/rng.js";
+import { WasmEngine } from "./wasm-engine.js";
+
+const seed = seedFromEnv();
+
+const D = (op: number, rt: number, ra: number, d: number): number => ((op << 26) | (rt << 21) | (ra << 16) | (d & 0xffff)) | 0;
+const addi = (rt: number, ra: number, v: number): number => D(14, rt, ra, v);
+const li = (rt: number, v: number): number => D(14, rt, 0, v);
+const lis = (rt: number, v: number): number => D(15, rt, 0, v);
+const ori = (ra: number, rs: number, v: number): number => D(24, rs, ra, v);
+const cmpwi = (ra: number, v: number): number => D(11, 0, ra, v);
+const stw = (rs: number, ra: number, d: number): number => D(36, rs, ra, d);
+const icbi = (ra: number, rb: number): number => ((31 << 26) | (ra << 16) | (rb << 11) | (982 << 1)) | 0;
+const ISYNC = 0x4c00012c;
+const SC = 0x44000002;
+/** bc BO, BI with a displacement in instructions. */
+const bc = (bo: number, bi: number, insns: number): number => ((16 << 26) | (bo << 21) | (bi << 16) | ((insns * 4) & 0xfffc)) | 0;
+
+const CODE = 0x10000;
+
+/**
+ * A loop of 200 rounds whose first instruction (r3 += 1) is rewritten in rounds 50 and 120 (to
+ * r3 += 100, then r3 += 7) by a store to the code page, icbi and isync.
+ */
+function program(): number[] {
+  const patch = CODE; // address of the rewritten instruction
+  const w100 = addi(3, 3, 100), w7 = addi(3, 3, 7);
+  const p: number[] = [];
+  p.push(addi(3, 3, 1)); // 0: patched
+  p.push(addi(4, 4, 1)); // 1
+  p.push(cmpwi(4, 50)); // 2
+  p.push(bc(4, 2, 7)); // 3: bne +7 -> 10
+  p.push(lis(6, w100 >>> 16), ori(6, 6, w100 & 0xffff)); // 4, 5
+  p.push(lis(5, patch >>> 16), stw(6, 5, 0)); // 6, 7
+  p.push(icbi(0, 5), ISYNC); // 8, 9
+  p.push(cmpwi(4, 120)); // 10
+  p.push(bc(4, 2, 7)); // 11: bne +7 -> 18
+  p.push(lis(6, w7 >>> 16), ori(6, 6, w7 & 0xffff)); // 12, 13
+  p.push(lis(5, patch >>> 16), stw(6, 5, 0)); // 14, 15
+  p.push(icbi(0, 5), ISYNC); // 16, 17
+  p.push(cmpwi(4, 200)); // 18
+  p.push(bc(12, 0, -19)); // 19: blt -> 0
+  p.push(li(0, 1), SC); // 20, 21
+  return p;
+}
+
+class Machine {
+  readonly cpu: Cpu;
+  constructor(engine: EngineKind, sf: boolean, le: boolean) {
+    const mem = new PhysicalMemory({ bytes: 4 << 20, nodes: 1 });
+    const pt = new PageTable(mem);
+    const frame = mem.allocFrame();
+    pt.map(CODE, 0, frame, Pte.Read | Pte.Write | Pte.Exec);
+    program().forEach((w, i) => mem.view.setInt32(frame + 4 * i, w, le));
+    this.cpu = new Cpu(mem, undefined, engine);
+    this.cpu.pt = pt;
+    this.cpu.setMode(sf, le);
+    this.cpu.setPc(CODE, 0);
+    const e = this.cpu.engine;
+    if (e instanceof WasmEngine) e.hotThreshold = 1;
+  }
+}
+
+function budget(rng: Rng): number {
+  const k = rng.below(8);
+  return k === 0 ? 1 + rng.below(3) : k < 6 ? 1 + rng.below(60) : 1 + rng.below(3000);
+}
+
+test("self-modifying loop: the wasm engine matches the step engine slice by slice", () => {
+  const rng = new Rng(seed);
+  for (const [sf, le] of [[true, false], [true, true], [false, false]] as const) {
+    const ms = [new Machine("step", sf, le), new Machine("wasm", sf, le)];
+    let slices = 0;
+    for (;;) {
+      const n = budget(rng);
+      const exits = ms.map((m) => m.cpu.run(n));
+      const at = `${sf ? 64 : 32}-bit ${le ? "LE" : "BE"} slice ${slices} budget ${n} (seed ${seed}, K42_SEED=${seed})`;
+      assert.equal(exits[1], exits[0], `${at}: exit`);
+      assert.equal(ms[1].cpu.icount, ms[0].cpu.icount, `${at}: instruction count`);
+      for (let i = 0; i < STATE_BYTES / 4; i++) assert.equal(ms[1].cpu.r[i], ms[0].cpu.r[i], `${at}: state word ${i}`);
+      slices++;
+      if (exits[0] === Exit.Syscall) break;
+      assert.equal(exits[0], Exit.None, `${at}: ${ms[0].cpu.describeExit()}`);
+    }
+    // Rounds 1-50 add 1, 51-120 add 100, 121-200 add 7 (patched at the end of rounds 50 and 120).
+    assert.equal(ms[0].cpu.r[S.GPR + 3 * 2], 50 + 70 * 100 + 80 * 7);
+    const e = ms[1].cpu.engine;
+    assert.ok(e instanceof WasmEngine && e.regions >= 3, "the loop was translated again after each rewrite");
+  }
+});

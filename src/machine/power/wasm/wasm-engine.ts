@@ -1,0 +1,332 @@
+// The WebAssembly engine: the third execution engine (engine.ts). Three tiers:
+//   cold and warm code   the block engine (block-engine.ts) one dispatch at a time: cold code
+//                        interpreted, warm blocks compiled to JavaScript functions;
+//   hot code             regions compiled to WebAssembly (region.ts) once the instructions
+//                        retired from an entry reach `hotThreshold` (1: at first sight, for
+//                        tests).
+// A region (formRegion) is the blocks reachable from its entry through static successors in
+// the same page, up to MAX_REGION instructions, in one function: branches between its blocks
+// are jumps inside it, registers stay in locals. Every block start of a region is an entry of
+// it (its run function's `entry` parameter).
+//
+// Exact slice ends: a region stops before a block the budget does not cover, with the PC on the
+// block's first instruction (RegionExit.Stop); the dispatcher steps the block's instructions
+// with their handlers while the budget lasts, and the next run finishes that block the same way
+// before it dispatches again (as the block engine does), so a slice end is never a new entry.
+//
+// Invalidation: a region records its frame, the frame's code word and its virtual page, like a
+// block (codecache.ts); a store into it (the write TLB never holds a code frame, so the slow
+// path sees it: codeWritten) sets the area's abort flag, and the region leaves at its next
+// block boundary; the code epoch changed, so the dispatcher drops its direct-mapped entries and
+// revalidates (the stale region is dropped, the code translated again when hot). icbi goes
+// through its handler to Cpu.invalidateCodeAt, the same path.
+//
+// Regions are per processor (modules, instances, the funcref table): a worker per processor in
+// the parallel mode builds its own, and nothing is shared between threads but memory.
+
+import { type Cpu, Exit } from "../cpu.js";
+import type { Decoder } from "../decode.js";
+import { decoder, type EngineKind, type EngineStats, type ExecutionEngine } from "../engine.js";
+import { BlockEngine } from "../block-engine.js";
+import { BranchKind, branchKind, staticTarget } from "../block-codegen.js";
+import { CodeCache } from "../codecache.js";
+import { Access, GuestFault } from "../mmu.js";
+import { OpFlag } from "../decode.js";
+import { S } from "../state.js";
+import { Area } from "../area.js";
+import { MODE_FE } from "../fpu/trap.js";
+import { faulted, stepInstruction } from "../step-engine.js";
+import { WASM_GENS } from "./gen/index.js";
+import { compileRegion, RegionExit, type RegionBlock, type RegionInsn } from "./region.js";
+import { type LiveRegion, RegionRuntime } from "./runtime.js";
+
+/** Instructions a region holds at most, and a block of it. */
+const MAX_REGION = 256;
+const MAX_BLOCK = 128;
+/** Instructions retired from an entry before it is translated (default). */
+const HOT_THRESHOLD = 20_000;
+const SLOT_BITS = 12;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** Entries whose heat is counted at most (then the counts start again). */
+const MAX_COLD = 1 << 18;
+
+/** A region as the engine keeps it: its code, where it came from, its blocks. */
+interface Region {
+  readonly live: LiveRegion;
+  readonly hi: number;
+  readonly mode: number;
+  readonly frame: number;
+  readonly vpn: number;
+  /** The frame's code word when the region was translated (stale when it changes). */
+  readonly word: number;
+  /** Start and end (address after the last instruction) of each block, by block index. */
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+}
+
+/** An entry point: a block of a region. */
+interface Entry {
+  readonly region: Region;
+  readonly index: number;
+}
+
+export class WasmEngine implements ExecutionEngine {
+  readonly kind: EngineKind = "wasm";
+  private readonly c: Cpu;
+  private readonly dec: Decoder;
+  private readonly be: BlockEngine;
+  private readonly rt: RegionRuntime;
+  private readonly cache: CodeCache;
+  private readonly codeWords: Int32Array;
+  private readonly abortAt: number;
+  private epoch: number;
+  /** Instructions retired from an entry before it is translated (1: at first sight). */
+  hotThreshold = HOT_THRESHOLD;
+  /** Statistics: regions compiled, their WebAssembly bytes, the time spent compiling (ms). */
+  regions = 0;
+  bytes = 0;
+  compileMs = 0;
+  /** Entry points by mode, keyed by hi * 2^32 + lo. */
+  private readonly entries: Map<number, Entry>[] = Array.from({ length: 8 }, () => new Map<number, Entry>());
+  /** Instructions retired so far from entries not translated yet. */
+  private readonly heat = new Map<number, number>();
+  private readonly tagLo = new Int32Array(1 << SLOT_BITS);
+  private readonly tagHi = new Int32Array(1 << SLOT_BITS);
+  private readonly tagMode = new Int8Array(1 << SLOT_BITS).fill(-1);
+  private readonly slots: (Entry | undefined)[] = new Array<Entry | undefined>(1 << SLOT_BITS).fill(undefined);
+  /** The block of a region a slice ended inside: [start, end) in (hi, mode). */
+  private rest: { start: number; end: number; hi: number; mode: number } | undefined;
+
+  constructor(c: Cpu) {
+    this.c = c;
+    this.dec = decoder();
+    this.be = new BlockEngine(c);
+    this.rt = new RegionRuntime(c);
+    this.cache = CodeCache.of(c.mem);
+    this.codeWords = c.mem.codeWords;
+    this.epoch = this.codeWords[0];
+    this.abortAt = (this.rt.area + Area.ABORT) >> 2;
+  }
+
+  /** Blocks of the JavaScript tier compiled by this processor (statistics). */
+  get blocksCompiled(): number {
+    return this.be.compiled;
+  }
+
+  stats(): EngineStats {
+    return {
+      "wasm regions": this.regions, "wasm bytes": this.bytes, "wasm compile ms": Math.round(this.compileMs),
+      "handler calls from wasm": this.rt.fallbacks, "js blocks": this.be.compiled,
+    };
+  }
+
+  flush(): void {
+    for (const m of this.entries) m.clear();
+    this.be.flush();
+    this.flushSlots();
+  }
+
+  flushSlots(): void {
+    this.slots.fill(undefined);
+    this.rest = undefined;
+    this.epoch = this.codeWords[0];
+    this.be.flushSlots();
+  }
+
+  isCode(frame: number): boolean {
+    return this.c.mem.isCode(frame);
+  }
+
+  codeWritten(frame: number): void {
+    if (!this.c.mem.isCode(frame)) return;
+    // A JavaScript block looping on itself must not go round again, nor a region.
+    this.c.limit = -1;
+    this.c.mem.i32[this.abortAt] = 1;
+    this.c.mem.invalidateCode(frame);
+  }
+
+  step(): void {
+    stepInstruction(this.c, this.dec);
+  }
+
+  run(limit: number): void {
+    const c = this.c;
+    const r = c.r;
+    if (this.codeWords[0] !== this.epoch) this.flushSlots();
+    this.finishRest(limit);
+    if (c.exit !== Exit.None) return;
+    this.be.resume(limit);
+    if (c.exit !== Exit.None) return;
+    while (c.icount < limit) {
+      if (this.codeWords[0] !== this.epoch) this.flushSlots();
+      const lo = r[S.PC];
+      const hi = r[S.PC + 1];
+      const i = (lo >>> 2) & SLOT_MASK;
+      let e = this.slots[i];
+      if (e === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi || this.tagMode[i] !== c.modeBits) {
+        try {
+          e = this.lookup(lo, hi);
+        } catch (err) {
+          if (err instanceof GuestFault) {
+            faulted(c, err, lo, hi);
+            return;
+          }
+          throw err;
+        }
+        if (e === undefined) {
+          // Not hot (yet): one dispatch of the block engine, its instructions counted as heat.
+          const before = c.icount;
+          this.be.dispatch(limit);
+          this.warm(lo, hi, c.icount - before);
+          if (c.exit !== Exit.None) return;
+          continue;
+        }
+        this.slots[i] = e;
+        this.tagLo[i] = lo;
+        this.tagHi[i] = hi;
+        this.tagMode[i] = c.modeBits;
+      }
+      const code = this.rt.run(e.region.live, e.index, limit);
+      if (code === RegionExit.Exit || c.exit !== Exit.None) return;
+      if (code === RegionExit.Stop) {
+        const reg = e.region;
+        const k = reg.starts.indexOf(r[S.PC]);
+        if (k < 0) throw new Error(`wasm engine: stop outside a block at 0x${(r[S.PC] >>> 0).toString(16)}`);
+        this.rest = { start: reg.starts[k], end: reg.ends[k], hi: reg.hi, mode: reg.mode };
+        this.finishRest(limit);
+        if (c.exit !== Exit.None) return;
+      }
+    }
+  }
+
+  /** Step the instructions of the block a slice ended inside, while the PC is in it. */
+  private finishRest(limit: number): void {
+    const rest = this.rest;
+    if (rest === undefined) return;
+    const c = this.c, r = c.r;
+    while (c.icount < limit) {
+      const pc = r[S.PC];
+      if (r[S.PC + 1] !== rest.hi || c.modeBits !== rest.mode || (pc >>> 0) < (rest.start >>> 0) || (pc >>> 0) >= (rest.end >>> 0)) {
+        this.rest = undefined;
+        return;
+      }
+      stepInstruction(c, this.dec);
+      if (c.exit !== Exit.None) {
+        this.rest = undefined;
+        return;
+      }
+    }
+  }
+
+  /** Count instructions retired from a cold entry. */
+  private warm(lo: number, hi: number, n: number): void {
+    const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+    if (this.heat.size >= MAX_COLD) this.heat.clear();
+    this.heat.set(key, (this.heat.get(key) ?? 0) + n);
+  }
+
+  /** The entry at (lo, hi) if translated and valid, else translated now if hot, else undefined. */
+  private lookup(lo: number, hi: number): Entry | undefined {
+    const c = this.c;
+    const mode = c.modeBits;
+    const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+    const m = this.entries[mode];
+    const e = m.get(key);
+    if (e !== undefined) {
+      const reg = e.region;
+      if (this.codeWords[reg.frame] !== reg.word) m.delete(key);
+      else if (this.execFrame(reg.vpn << 12, hi) === reg.frame) return e;
+      else return undefined;
+    }
+    const heat = this.heat.get(key) ?? 0;
+    if (this.hotThreshold > 1 && heat < this.hotThreshold) return undefined;
+    this.heat.delete(key);
+    return this.translate(lo, hi);
+  }
+
+  /** Frame of the page holding (lo, hi) for execution, or -1. */
+  private execFrame(lo: number, hi: number): number {
+    try {
+      return this.c.translate(lo, hi, Access.Exec) >>> 12;
+    } catch (e) {
+      if (e instanceof GuestFault) return -1;
+      throw e;
+    }
+  }
+
+  /** Form and compile the region entered at (lo, hi); faults if the page cannot be executed. */
+  private translate(lo: number, hi: number): Entry {
+    const c = this.c;
+    const t0 = performance.now();
+    const page = lo & ~0xfff;
+    const phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
+    const blocks = this.formRegion(lo, phys, page);
+    const fe = (c.modeBits & MODE_FE) !== 0;
+    const compiled = compileRegion(
+      { sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536 },
+      WASM_GENS,
+    );
+    const frame = phys >>> 12;
+    const word = this.cache.markCode(frame);
+    const live = this.rt.instantiate(compiled, fe, hi);
+    const region: Region = {
+      live, hi, mode: c.modeBits, frame, vpn: lo >>> 12, word,
+      starts: blocks.map((b) => b.insns[0].pc),
+      ends: blocks.map((b) => (b.insns[b.insns.length - 1].pc + 4) | 0),
+    };
+    const m = this.entries[c.modeBits];
+    let entry: Entry | undefined;
+    region.starts.forEach((start, index) => {
+      const key = (hi >>> 0) * 4294967296 + (start >>> 0);
+      const e: Entry = { region, index };
+      if (start === lo) entry = e;
+      if (start === lo || !m.has(key)) m.set(key, e);
+    });
+    this.regions++;
+    this.bytes += compiled.bytes.length;
+    this.compileMs += performance.now() - t0;
+    if (entry === undefined) throw new Error("wasm engine: region without its entry");
+    return entry;
+  }
+
+  /**
+   * The blocks reachable from `lo` through static successors in its page (at most MAX_REGION
+   * instructions), in address order with the entry's block first among equals.
+   */
+  private formRegion(lo: number, phys: number, page: number): RegionBlock[] {
+    const c = this.c;
+    const blocks = new Map<number, RegionInsn[]>();
+    const work = [lo];
+    let total = 0;
+    const inPage = (a: number | undefined): a is number => a !== undefined && (a & ~0xfff) === page;
+    while (work.length > 0 && total < MAX_REGION) {
+      const start = work.pop() as number;
+      if (blocks.has(start)) continue;
+      const insns: RegionInsn[] = [];
+      let a = start;
+      let w = 0;
+      for (;;) {
+        w = c.dv.getInt32(phys + (a - page), c.le);
+        const def = this.dec.decode(w);
+        insns.push({ pc: a, w, def });
+        a = (a + 4) | 0;
+        if (def === undefined || branchKind(w) !== BranchKind.None || ((def.flags ?? 0) & OpFlag.EndsBlock) !== 0) break;
+        if ((a & 0xfff) === 0 || insns.length >= MAX_BLOCK || total + insns.length >= MAX_REGION) break;
+      }
+      blocks.set(start, insns);
+      total += insns.length;
+      const last = insns[insns.length - 1];
+      const kind = branchKind(w);
+      if (last.def === undefined) continue;
+      if (kind !== BranchKind.None) {
+        const t = staticTarget(w, last.pc);
+        if (inPage(t)) work.push(t);
+        // A conditional branch falls through; a call returns to the next instruction.
+        if (kind === BranchKind.Conditional || (w & 1) !== 0) {
+          if (inPage(a)) work.push(a);
+        }
+      } else if (((last.def.flags ?? 0) & OpFlag.EndsBlock) === 0 && inPage(a)) work.push(a);
+    }
+    return [...blocks.entries()].sort((x, y) => (x[0] >>> 0) - (y[0] >>> 0)).map(([, insns]) => ({ insns }));
+  }
+}
