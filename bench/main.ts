@@ -7,11 +7,13 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { cpus } from "node:os";
 import { benchKernel } from "./kernel.js";
 import { benchVm } from "./vm.js";
 import { benchStartup } from "./startup.js";
 import { benchProcs } from "./procs.js";
+import { benchCpu } from "./cpu.js";
+import { BenchFailure } from "./measure.js";
+import { benchPrograms } from "./programs.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram, type RunResult } from "../src/linux/process.js";
@@ -43,7 +45,10 @@ interface Options {
   runsGiven: boolean;
   targets: string[] | undefined;
   qemuOnly: boolean;
-  maxInstructions: number | undefined;
+  /** cpu: the FP phase's own scale. */
+  fpScale: number;
+  /** cpu: k42ts engines to measure, in order (undefined = k42's default engine). */
+  engines: (string | undefined)[] | undefined;
 }
 
 function printUsage(out: (s: string) => void): void {
@@ -54,14 +59,15 @@ function printUsage(out: (s: string) => void): void {
   out("");
   out("options:");
   out("  --scale N             work multiplier passed to the guest program (default: the program's own, 10)");
-  out("  --runs N              timed runs per emulator and target; the median is reported (default 3; startup: 10)");
+  out("  --runs N              timed runs per emulator and target; the median is reported (default 3; cpu: 5; startup: 10)");
   out(`  --targets a,b         targets to run (default ${TARGETS.map((t) => t.name).join(",")})`);
   out("  --qemu-only           skip k42ts (qemu times only; no instruction counts)");
-  out("  --max-instructions N  stop a k42ts run after N guest instructions");
+  out("  --fp-scale N          cpu: scale of the FP phase measured alone (default 100)");
+  out("  --engines a,b         cpu, programs: k42ts engines to compare (block, step, wasm, default; default: k42's default)");
 }
 
 function parseArgs(args: string[]): { name: string | undefined; opts: Options } {
-  const opts: Options = { scale: undefined, runs: 3, runsGiven: false, targets: undefined, qemuOnly: false, maxInstructions: undefined };
+  const opts: Options = { scale: undefined, runs: 3, runsGiven: false, targets: undefined, qemuOnly: false, fpScale: 100, engines: undefined };
   let name: string | undefined;
   const positiveInt = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -78,7 +84,8 @@ function parseArgs(args: string[]): { name: string | undefined; opts: Options } 
       case "--runs": opts.runs = positiveInt(flag, value()); opts.runsGiven = true; break;
       case "--targets": opts.targets = (value() ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""); break;
       case "--qemu-only": opts.qemuOnly = true; break;
-      case "--max-instructions": opts.maxInstructions = positiveInt(flag, value()); break;
+      case "--fp-scale": opts.fpScale = positiveInt(flag, value()); break;
+      case "--engines": opts.engines = (value() ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => (s === "default" ? undefined : s)); break;
       case "-h": case "--help": return { name: "--help", opts };
       default:
         if (a.startsWith("-")) throw new BenchError(`unknown option ${a}`);
@@ -176,150 +183,31 @@ function runK42(image: Uint8Array, argv: string[], maxInstructions: number | und
   return { seconds, stdout, instructions: result.instructions };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 function log(s: string): void {
   process.stderr.write(`${s}\n`);
-}
-
-function describeMismatch(what: string, expected: string, got: string): string {
-  return `${what}: output differs from the reference\n--- expected\n${expected}--- got\n${got}`;
-}
-
-// ---- the cpu benchmark ------------------------------------------------------------------
-
-interface Row {
-  target: string;
-  instructions?: number;
-  k42Seconds?: number;
-  qemuSeconds: number;
-  note?: string;
-}
-
-function benchCpu(opts: Options): number {
-  const source = join(ROOT, "bench", "cpu", "bench.c");
-  const names = opts.targets ?? TARGETS.map((t) => t.name);
-  const targets = names.map((n) => {
-    const t = TARGETS.find((x) => x.name === n);
-    if (t === undefined) throw new BenchError(`unknown target ${n} (known: ${TARGETS.map((x) => x.name).join(", ")})`);
-    return t;
-  });
-  const scaleArgs = opts.scale !== undefined ? [String(opts.scale)] : [];
-
-  // The reference output: a native build when a host compiler is there (the program is
-  // written to print the same on every target), otherwise the first qemu run.
-  let reference: string | undefined;
-  let nativeSeconds: number | undefined;
-  if (spawnSync("gcc", ["--version"]).status === 0) {
-    const bin = buildIfStale("gcc", source, "cpu-native");
-    const r = runNative([bin, ...scaleArgs], "native");
-    reference = r.stdout;
-    nativeSeconds = r.seconds;
-    log(`native reference: ${r.seconds.toFixed(3)} s`);
-  }
-
-  const rows: Row[] = [];
-  let failed = false;
-  for (const t of targets) {
-    const bin = buildIfStale(t.cc, source, `cpu-${t.name}`);
-    const argv = ["bench", ...scaleArgs];
-
-    // qemu-user, timed as a whole child process (its startup is ~10-20 ms).
-    const qemuTimes: number[] = [];
-    for (let i = 0; i < opts.runs; i++) {
-      const r = runNative([...t.qemu, bin, ...scaleArgs], `${t.name} under qemu`);
-      reference ??= r.stdout;
-      if (r.stdout !== reference) throw new BenchError(describeMismatch(`${t.name} under qemu`, reference, r.stdout));
-      qemuTimes.push(r.seconds);
-      log(`${t.name}: qemu run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s`);
-    }
-    const expected = reference;
-    if (expected === undefined) throw new BenchError("no reference output");
-    const row: Row = { target: t.name, qemuSeconds: median(qemuTimes) };
-    rows.push(row);
-    if (opts.qemuOnly) continue;
-
-    // k42ts, in-process, timed around runProgram.
-    const image = new Uint8Array(readFileSync(bin));
-    const k42Times: number[] = [];
-    for (let i = 0; i < opts.runs; i++) {
-      const r = runK42(image, argv, opts.maxInstructions);
-      if (typeof r === "string") {
-        if (t.optional) {
-          const first = r.split("\n")[0]!;
-          log(`${t.name}: k42ts cannot run it yet, skipped (optional target: its glibc and code need the vector unit, VMX/VSX, which is later work): ${r}`);
-          row.note = `k42ts skipped (optional target; ppc64le needs the vector unit): ${first}`;
-          break;
-        }
-        log(`${t.name}: k42ts run FAILED: ${r}`);
-        row.note = "k42ts: FAILED";
-        failed = true;
-        break;
-      }
-      if (r.stdout !== expected) {
-        log(describeMismatch(`${t.name} under k42ts`, expected, r.stdout));
-        row.note = "k42ts: WRONG OUTPUT";
-        failed = true;
-        break;
-      }
-      if (row.instructions !== undefined && row.instructions !== r.instructions) {
-        log(`${t.name}: warning: instruction count changed between runs (${row.instructions} vs ${r.instructions})`);
-      }
-      row.instructions = r.instructions;
-      k42Times.push(r.seconds);
-      log(`${t.name}: k42ts run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(3)} s, ${r.instructions} instructions`);
-    }
-    if (k42Times.length === opts.runs) row.k42Seconds = median(k42Times);
-  }
-
-  printCpuTable(rows, opts, reference ?? "", nativeSeconds);
-  if (failed) {
-    console.log("\n**FAILED**: k42ts did not reproduce the qemu output on every required target (details above, on stderr).");
-    return 1;
-  }
-  return 0;
-}
-
-function printCpuTable(rows: Row[], opts: Options, reference: string, nativeSeconds: number | undefined): void {
-  const qemuVersion = (spawnSync("qemu-ppc64", ["--version"], { encoding: "utf8" }).stdout ?? "").split("\n")[0] ?? "";
-  const fmtS = (s: number | undefined): string => (s === undefined ? "—" : s.toFixed(3));
-  const mips = (n: number | undefined, s: number | undefined): string => (n === undefined || s === undefined ? "—" : (n / s / 1e6).toFixed(1));
-  const sums = [...reference.matchAll(/^(?:phase (\S+) checksum|(total)) ([0-9a-f]{16})$/gm)]
-    .map((m) => `${m[1] ?? m[2]} ${m[3]}`).join(", ");
-
-  console.log(`### CPU benchmark (bench/cpu/bench.c, scale ${opts.scale ?? "default (10)"}, median of ${opts.runs} run${opts.runs === 1 ? "" : "s"})`);
-  console.log("");
-  console.log(`Host: ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${qemuVersion}. Checksums: ${sums}.`);
-  console.log("");
-  console.log("| target | guest instructions | k42ts s | k42ts MIPS | qemu s | qemu MIPS | k42ts/qemu time |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
-  for (const r of rows) {
-    const ratio = r.k42Seconds !== undefined ? `${(r.k42Seconds / r.qemuSeconds).toFixed(1)}×` : "—";
-    const inst = r.instructions !== undefined ? r.instructions.toLocaleString("en-US") : "—";
-    console.log(`| ${r.target} | ${inst} | ${fmtS(r.k42Seconds)} | ${mips(r.instructions, r.k42Seconds)} | ` +
-      `${fmtS(r.qemuSeconds)} | ${mips(r.instructions, r.qemuSeconds)} | ${ratio} |`);
-  }
-  console.log("");
-  if (nativeSeconds !== undefined) console.log(`Native x86-64 build of the same program: ${nativeSeconds.toFixed(3)} s.`);
-  const notes = rows.filter((r) => r.note !== undefined);
-  for (const r of notes) console.log(`- ${r.target}: ${r.note}`);
-  if (notes.length > 0) console.log("");
-  console.log("qemu MIPS is k42ts's guest instruction count divided by qemu's wall time (the program is deterministic)." +
-    " qemu is timed as a whole process (startup ~10–20 ms); k42ts around runProgram, in-process." +
-    " qemu runs as a CPU model whose AT_HWCAP matches k42ts's (power8 / 7400; k42ts does not advertise DFP," +
-    " which glibc does not use), so both execute the same library code.");
 }
 
 // ---- main -------------------------------------------------------------------------------
 
 const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => number | Promise<number> }> = {
   cpu: {
-    description: "bench/cpu/bench.c (integer hashing, sorting, floating point, strings) on ppc64, ppc64le and ppc32: k42ts vs qemu-user",
-    run: benchCpu,
+    description: "bench/cpu/bench.c (integer hashing, sorting, floating point, strings) on ppc64, ppc64le and ppc32, and its FP phase alone: k42ts vs qemu-user, whole processes",
+    run: (opts) => {
+      const source = join(ROOT, "bench", "cpu", "bench.c");
+      const names = opts.targets ?? TARGETS.map((t) => t.name);
+      const targets = names.map((n) => {
+        const t = TARGETS.find((x) => x.name === n);
+        if (t === undefined) throw new BenchError(`unknown target ${n} (known: ${TARGETS.map((x) => x.name).join(", ")})`);
+        return t;
+      });
+      return benchCpu({
+          root: ROOT, targets,
+          binary: (t) => buildIfStale(TARGETS.find((x) => x.name === t.name)!.cc, source, `cpu-${t.name}`),
+          native: spawnSync("gcc", ["--version"]).status === 0 ? buildIfStale("gcc", source, "cpu-native") : undefined,
+          scale: opts.scale, fpScale: opts.fpScale, runs: opts.runsGiven ? opts.runs : 5,
+          engines: opts.engines ?? [undefined], qemuOnly: opts.qemuOnly,
+        });
+    },
   },
   kernel: {
     description: "the microkernel: PPC null round trip, cross-processor round trip, hot-swap under load, shared vs clustered counter at 1..32 processors",
@@ -371,6 +259,10 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
       },
     }),
   },
+  programs: {
+    description: "a bash script of dynamically linked Debian commands (sort, grep, sed, sha256sum, …, a python step; ~290 processes; --scale = rounds, default 20) on the default root: k42ts vs qemu-user, whole processes",
+    run: (opts) => benchPrograms({ root: ROOT, runs: opts.runsGiven ? opts.runs : 5, rounds: opts.scale ?? 20, engines: opts.engines ?? [undefined] }),
+  },
   startup: {
     description: "start-up of `busybox true` and `python3 -c pass` on the default root (Debian 12 ppc64el, built on first use): k42ts vs qemu-user, whole processes",
     run: (opts) => benchStartup({ root: ROOT, runs: opts.runsGiven ? opts.runs : 10 }),
@@ -404,7 +296,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await bench.run(opts);
   } catch (e) {
-    if (!(e instanceof BenchError)) throw e;
+    if (!(e instanceof BenchError) && !(e instanceof BenchFailure)) throw e;
     log(`bench ${name}: ${e.message}`);
     return 1;
   }

@@ -16,7 +16,9 @@
 //                          at its next block boundary when nonzero (set by codeWritten)
 //   0x000c   4             code epoch (PhysicalMemory.codeWords[0]) the jump cache was filled in
 //   0x0010   4             state block address (Cpu.stateAddr) of the thread being run
-//   0x0014   12            reserved (0)
+//   0x0014   4             end (address after the last instruction, low word) of the block a
+//                          region stopped before (RegionExit.Stop)
+//   0x0018   8             reserved (0)
 //   0x0020   32            scratch: values passed between a region and its JavaScript helpers
 //                          (the slow paths of memory accesses): never an i64 across the
 //                          boundary, a BigInt costs more than the access
@@ -27,7 +29,11 @@
 //   0x4000   1024 x 4      write TLB: tag low
 //   0x5000   1024 x 4                 tag high
 //   0x6000   1024 x 4                 physical page base
-//   0x7000   1024 x 16     jump cache of the translator (PC, mode → region): reserved
+//   0x7000   1024 x 16     jump cache of the translator, direct-mapped by (PC >>> 2) & 1023:
+//                          PC low word, PC high word, mode | entry block << 8 (mode -1:
+//                          empty), index of the region's function in the processor's table.
+//                          Valid while the code epoch is the one at +0x000c; filled by the
+//                          dispatcher, read by regions to chain to each other (region.ts)
 //   size     0xb000 (11 frames)
 
 export const AREA_FRAMES = 11;
@@ -39,6 +45,7 @@ export const enum Area {
   ABORT = 0x0008,
   EPOCH = 0x000c,
   STATE = 0x0010,
+  STOP_END = 0x0014,
   SCRATCH = 0x0020,
   SCRATCH_BYTES = 32,
   RTLB_TAGLO = 0x1000,
@@ -48,4 +55,5 @@ export const enum Area {
   WTLB_TAGHI = 0x5000,
   WTLB_PHYS = 0x6000,
   JUMP = 0x7000,
+  JUMP_ENTRIES = 1024,
 }

@@ -4,13 +4,14 @@
 // unchanged for invalid operation and zero divide, the exponent-adjusted result for overflow,
 // the rounded result for inexact; FPSCR writes that enable a set exception stop too. With
 // FE0 = FE1 = 0 the same code runs through. Every engine, and the block engine's compiled
-// blocks (hot at once) as well as its interpreted cold code, must agree: the trap leaves a
-// block in its middle. (guest/signals/fpexc.c compares the same with qemu-user.)
+// blocks (hot at once) as well as its interpreted cold code, and the wasm engine's regions
+// (translated at once), must agree: the trap leaves a block in its middle. (guest/signals/fpexc.c compares the same with qemu-user.)
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Exit } from "./cpu.js";
 import { BlockEngine } from "./block-engine.js";
+import { WasmEngine } from "./wasm/wasm-engine.js";
 import { S, fprIndex } from "./state.js";
 import { Fp } from "./fpu/fpscr.js";
 import { machine } from "./difftest/machine.js";
@@ -26,7 +27,7 @@ const xsdivdp = (t: number, a: number, b: number): number => ((60 << 26) | (t <<
 /** FPRF of a positive normal result (fadd f5 = 3 before the instruction under test). */
 const POS_NORMAL = 0x04 << 12;
 const SENTINEL_HI = 0x7ff4dead, SENTINEL_LO = 0x0000beef;
-const CONFIGS = ["step", "block (interpreted cold code)", "block (compiled blocks)"] as const;
+const CONFIGS = ["step", "block (interpreted cold code)", "block (compiled blocks)", "wasm (translated regions)"] as const;
 
 interface Setup {
   fpscr: number;
@@ -39,8 +40,9 @@ interface Setup {
 
 /** li r3,1; fadd f5,f1,f2; <insn>; li r4,2; sc — run once in `config`. */
 function run(config: (typeof CONFIGS)[number], s: Setup): ReturnType<typeof machine> {
-  const m = machine(true, false, config === "step" ? "step" : "block");
+  const m = machine(true, false, config === "step" ? "step" : config === "wasm (translated regions)" ? "wasm" : "block");
   if (config === "block (compiled blocks)") (m.c.engine as BlockEngine).hotEntries = 1;
+  if (config === "wasm (translated regions)") (m.c.engine as WasmEngine).hotThreshold = 1;
   m.code(0x1000, 0, [li(3, 1), fadd(5, 1, 2), s.insn, li(4, 2), SC]);
   const c = m.c;
   c.f[fprIndex(1)] = 1;

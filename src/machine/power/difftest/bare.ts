@@ -8,6 +8,7 @@ import { PhysicalMemory, PAGE_SIZE } from "../../memory.js";
 import { PageTable, Pte } from "../../pagetable.js";
 import { Cpu, Exit } from "../cpu.js";
 import type { EngineKind } from "../engine.js";
+import { WasmEngine } from "../wasm/wasm-engine.js";
 import { S } from "../state.js";
 
 export interface BareResult {
@@ -25,6 +26,11 @@ export interface BareOptions {
   memBytes?: number;
   /** The execution engine (default the Cpu's default, "block"). */
   engine?: EngineKind;
+  /**
+   * The wasm engine's translation threshold (wasm-engine.ts hotThreshold); default 1, every
+   * entry translated at first sight: bare programs are tests of the translated code.
+   */
+  hotThreshold?: number;
 }
 
 /** A loaded bare-metal program: run it slice by slice (tests compare engines this way). */
@@ -41,6 +47,8 @@ export class BareProcess {
     const mem = new PhysicalMemory({ bytes: opts.memBytes ?? 64 << 20, nodes: 1 });
     const pt = new PageTable(mem);
     const cpu = new Cpu(mem, undefined, opts.engine);
+    const eng = cpu.engine;
+    if (eng instanceof WasmEngine) eng.hotThreshold = opts.hotThreshold ?? 1;
     this.cpu = cpu;
     this.is64 = elf.is64;
     cpu.pt = pt;

@@ -86,6 +86,12 @@ export interface Emit {
   /** Push the FPSCR's bits 32:63 (i32, the classic FPSCR). */
   fpscr(): void;
   setFpscr(): void;
+  /**
+   * Push / pop the FPSCR's bits 0:31 (i32; only DRN, bits 29:31, exists). Optional: where an
+   * Emit lacks them, mffs (which reads them) falls back to its handler.
+   */
+  fpscrHi?(): void;
+  setFpscrHi?(): void;
   /** FPR n (doubleword 0 of VSR n) as an f64, or as its i64 bits; both name the same register. */
   fpr(n: number): void;
   setFpr(n: number): void;

@@ -285,6 +285,12 @@ export class FnBuilder {
     return this;
   }
 
+  /** atomic.fence: a sequentially consistent fence (the guest's sync/eieio). */
+  fence(): this {
+    this.code.u8(0xfe).u32(0x03).u8(0x00);
+    return this;
+  }
+
   i32(v: number): this {
     this.code.u8(Op.i32_const).s32(v);
     return this;

@@ -8,20 +8,30 @@
 // region touches live in locals (regs.ts): two passes run the same instruction emitters (emit.ts
 // contract, gen/) over the region: the first records which registers each instruction reads and
 // writes and where handlers are called, the second writes the code knowing that. The prologue
-// loads every register the region uses; every exit and every handler call writes back every
-// register the region changes; a handler call reloads every register it caches.
+// loads every register the region uses. Within a block, the second pass follows which locals
+// may be newer than the state ("dirty": at a block's start every register the region writes)
+// and which are older ("stale": every cached register after an instruction run by its handler,
+// reloaded just before the next instruction that uses it, and before a jump to another block:
+// at every block's start the locals hold every register). An exit or a handler call writes back
+// the dirty ones; where nothing is stale, an exit shares one write-back of every written
+// register in the epilogue instead ($outAll). An emitter's own handler call (a rare path inside
+// an instruction) writes back and reloads everything it must at once, so that both paths of
+// the emitter's branch agree.
 //
 // Shape of the function:
 //
 //   prologue (state address, room, registers)
 //   block $out
-//     loop $top
-//       block $b[n-1] ... block $b0  br_table $b0..$b[n-1] (entry)  end
-//       block 0: abort check, budget check, its instructions     end
-//       block 1 ...
+//     block $outAll
+//       loop $top
+//         block $b[n-1] ... block $b0  br_table $b0..$b[n-1] (entry)  end
+//         block 0: abort check, budget check, its instructions     end
+//         block 1 ...
+//       end
 //     end
+//     write back every register the region writes
 //   end
-//   epilogue: write back, store room and exit code, return the code
+//   epilogue: store room and exit code, return the code
 //
 // A branch to a block of the region is a `br` (forward) or sets `entry` and goes round the loop
 // (backward); any other exit stores the PC in the state and leaves through $out.
@@ -73,6 +83,11 @@ export interface RegionSource {
   readonly blocks: readonly RegionBlock[];
   /** Pages of shared memory (the imported memory's size). */
   readonly memPages: number;
+  /**
+   * Chaining (wasm-engine.ts): the region's mode bits (Cpu.modeBits) and the byte address of
+   * the machine's code epoch (PhysicalMemory.codeWords[0]); without them exits always return.
+   */
+  readonly chain?: { readonly mode: number; readonly epochAddr: number };
 }
 
 export interface CompiledRegion {
@@ -118,6 +133,12 @@ class RegionCompiler implements Emit, AccessCtx {
   private readonly local = new Int32Array(Slot.COUNT).fill(-1);
   private readonly types: T[] = new Array<T>(Slot.COUNT).fill(T.i32);
   private scanning = true;
+  /** Per instruction: the slots its code uses (first pass). */
+  private readonly uses: number[][] = [];
+  /** Second pass, within a block: locals newer than the state, locals older than it. */
+  private readonly dirty = new Uint8Array(Slot.COUNT);
+  private readonly stale = new Uint8Array(Slot.COUNT);
+  private staleCount = 0;
 
   // ---- function locals and labels (pass 2) ----
   readonly ctl = 0;
@@ -126,8 +147,10 @@ class RegionCompiler implements Emit, AccessCtx {
   private room = -1;
   private code = -1;
   private out: Label | undefined;
+  private outAll: Label | undefined;
   private top: Label | undefined;
   private blockLabels: Label[] = [];
+  private runType = 0;
 
   // ---- the instruction being emitted ----
   insn = 0;
@@ -162,16 +185,18 @@ class RegionCompiler implements Emit, AccessCtx {
     this.eachInsn(() => {
       this.f = new FnBuilder([T.i32, T.i32], [T.i32]);
       this.resetTemps();
+      this.uses.push([]);
       this.emitInsn();
     });
     // Pass 2.
     this.scanning = false;
     const m = new ModuleBuilder();
-    m.importFunc("k42", HELPER_NAMES[Helper.Fallback], [T.i32], [T.i32]);
+    m.importFunc("k42", HELPER_NAMES[Helper.Fallback], [T.i32, T.i32], [T.i32]);
     m.importFunc("k42", HELPER_NAMES[Helper.Load], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
     m.importFunc("k42", HELPER_NAMES[Helper.Store], [T.i32, T.i32, T.i32, T.i32], [T.i32]);
     m.importSharedMemory("k42", "mem", this.src.memPages);
     m.importTable("k42", "table", 1);
+    this.runType = m.type([T.i32, T.i32], [T.i32]);
     const fn = m.func([T.i32, T.i32], [T.i32]);
     this.f = fn.body;
     this.resetTemps();
@@ -213,6 +238,7 @@ class RegionCompiler implements Emit, AccessCtx {
     f.get(this.ctl).mem(Op.i32_load, Area.ROOM, 2).set(this.room);
     this.reload();
     this.out = f.block();
+    this.outAll = f.block();
     this.top = f.loop();
     const n = this.src.blocks.length;
     const labels: Label[] = new Array<Label>(n);
@@ -224,12 +250,19 @@ class RegionCompiler implements Emit, AccessCtx {
       f.end(); // $b_i: block i's code follows
       this.blk = i;
       this.blkLen = b.insns.length;
+      // At a block's start the locals hold every register; the state may be older.
+      for (let s = 0; s < Slot.COUNT; s++) {
+        this.dirty[s] = this.written[s];
+        this.stale[s] = 0;
+      }
+      this.staleCount = 0;
       const first = b.insns[0].pc;
       // A store may have invalidated this region's code: leave before running any of it.
       f.get(this.ctl).mem(Op.i32_load, Area.ABORT, 2).if_();
       this.leave(RegionExit.Pc, 0, [first, this.src.hi]);
       f.end();
       f.get(this.room).i32(b.insns.length).op(Op.i32_lt_s).if_();
+      f.get(this.ctl).i32((b.insns[b.insns.length - 1].pc + 4) | 0).mem(Op.i32_store, Area.STOP_END, 2);
       this.leave(RegionExit.Stop, 0, [first, this.src.hi]);
       f.end();
       f.get(this.room).i32(b.insns.length).op(Op.i32_sub).set(this.room);
@@ -241,6 +274,7 @@ class RegionCompiler implements Emit, AccessCtx {
         this.pcHi = this.src.hi;
         this.def = ins.def;
         this.resetTemps();
+        this.refresh(this.uses[this.insn]);
         this.emitInsn();
       });
       // Fall-through after the block's last instruction.
@@ -249,12 +283,41 @@ class RegionCompiler implements Emit, AccessCtx {
       this.jump(nlo, nhi, true);
     });
     f.end(); // loop
+    f.end(); // $outAll
+    this.writeBack(this.written);
     f.end(); // $out
     // Epilogue.
-    this.writeBack();
+    if (this.src.chain !== undefined) this.chainExit(this.src.chain.mode, this.src.chain.epochAddr);
     f.get(this.ctl).get(this.room).mem(Op.i32_store, Area.ROOM, 2);
     f.get(this.ctl).get(this.code).mem(Op.i32_store, Area.EXIT, 2);
     f.get(this.code);
+  }
+
+  /**
+   * Leaving to the PC in the state (RegionExit.Pc): if the jump cache names a region for it
+   * (same mode), the code epoch is the one the cache was filled in and no store aborted, go on
+   * there with a tail call through the table instead of returning to the dispatcher. The
+   * registers are written back already; the room goes through the area.
+   */
+  private chainExit(mode: number, epochAddr: number): void {
+    const f = this.f;
+    const lo = this.temp(T.i32), slot = this.temp(T.i32), word = this.temp(T.i32);
+    f.get(this.code).op(Op.i32_eqz);
+    f.get(this.ctl).mem(Op.i32_load, Area.ABORT, 2).op(Op.i32_eqz).op(Op.i32_and);
+    f.i32(epochAddr).mem(Op.i32_load, 0, 2).get(this.ctl).mem(Op.i32_load, Area.EPOCH, 2).op(Op.i32_eq).op(Op.i32_and);
+    f.if_();
+    // slot = area + 16 * ((pc >>> 2) & 1023)
+    f.get(this.st).mem(Op.i32_load, PC_OFF, 2).tee(lo).i32(2).op(Op.i32_shl).i32((Area.JUMP_ENTRIES - 1) << 4).op(Op.i32_and).get(this.ctl).op(Op.i32_add).set(slot);
+    f.get(slot).mem(Op.i32_load, Area.JUMP, 2).get(lo).op(Op.i32_eq);
+    f.get(slot).mem(Op.i32_load, Area.JUMP + 4, 2).get(this.st).mem(Op.i32_load, PC_OFF + 4, 2).op(Op.i32_eq).op(Op.i32_and);
+    f.get(slot).mem(Op.i32_load, Area.JUMP + 8, 2).tee(word).i32(0xff).op(Op.i32_and).i32(mode).op(Op.i32_eq).op(Op.i32_and);
+    f.if_();
+    f.get(this.ctl).get(this.room).mem(Op.i32_store, Area.ROOM, 2);
+    f.get(this.ctl).get(word).i32(8).op(Op.i32_shr_u);
+    f.get(slot).mem(Op.i32_load, Area.JUMP + 12, 2);
+    f.returnCallIndirect(this.runType);
+    f.end();
+    f.end();
   }
 
   /** The address after the instruction at (lo) in this region. */
@@ -274,7 +337,7 @@ class RegionCompiler implements Emit, AccessCtx {
       }
       if (this.f.code.length !== before) throw new Error(`region: emitter of ${d?.mnemonic} wrote code and returned false`);
     }
-    this.fallback();
+    this.handlerCall(false);
   }
 
   // ---- temps ----
@@ -301,8 +364,10 @@ class RegionCompiler implements Emit, AccessCtx {
   private get(s: number): void {
     if (this.scanning) {
       this.read[s] = 1;
+      this.uses[this.insn].push(s);
       return;
     }
+    if (this.stale[s] !== 0) throw new Error(`region: slot ${s} used stale (not among the instruction's uses)`);
     const l = this.local[s];
     if (l < 0) throw new Error(`region: slot ${s} not seen by the first pass`);
     this.f.get(l);
@@ -311,12 +376,15 @@ class RegionCompiler implements Emit, AccessCtx {
   private put(s: number): void {
     if (this.scanning) {
       this.written[s] = 1;
+      this.uses[this.insn].push(s);
       this.f.op(Op.drop);
       return;
     }
     const l = this.local[s];
     if (l < 0) throw new Error(`region: slot ${s} not seen by the first pass`);
+    if (this.stale[s] !== 0) throw new Error(`region: slot ${s} written stale`);
     this.f.set(l);
+    this.dirty[s] = 1;
   }
 
   gpr(n: number): void {
@@ -364,14 +432,21 @@ class RegionCompiler implements Emit, AccessCtx {
 
   fpr(n: number): void {
     const s = vsrSlot(n);
+    if (this.scanning) this.read[s] = 1;
     this.get(s);
     if (!this.scanning && this.types[s] === T.v128) this.f.simdLane(OpSimd.f64x2_extract_lane, 0);
   }
   setFpr(n: number): void {
     const s = vsrSlot(n);
+    if (this.scanning) {
+      // A partial write of a v128 local reads it: load it at entry in any case.
+      this.read[s] = 1;
+    }
     if (!this.scanning && this.types[s] === T.v128) {
       const t = this.temp(T.f64);
+      if (this.stale[s] !== 0) throw new Error(`region: slot ${s} written stale`);
       this.f.set(t).get(this.local[s]).get(t).simdLane(OpSimd.f64x2_replace_lane, 0).set(this.local[s]);
+      this.dirty[s] = 1;
       return;
     }
     this.put(s);
@@ -404,18 +479,45 @@ class RegionCompiler implements Emit, AccessCtx {
     return true;
   }
 
-  /** Write back every register the region changes. */
-  private writeBack(): void {
-    for (let s = 0; s < Slot.COUNT; s++) if (this.written[s] !== 0) storeSlot(this.f, this.st, s, this.types[s], this.local[s]);
+  /** Write back the registers of `set` (a flag per slot). */
+  private writeBack(set: Uint8Array): void {
+    for (let s = 0; s < Slot.COUNT; s++) if (set[s] !== 0) storeSlot(this.f, this.st, s, this.types[s], this.local[s]);
   }
 
-  /** Load every register the region caches. */
+  /** Load every register the region caches (the prologue, after an emitter's handler call). */
   private reload(): void {
     for (let s = 0; s < Slot.COUNT; s++) {
       if (this.local[s] < 0) continue;
       loadSlot(this.f, this.st, s, this.types[s]);
       this.f.set(this.local[s]);
     }
+  }
+
+  /** Reload the stale registers among `slots` (all stale ones when undefined). */
+  private refresh(slots?: readonly number[]): void {
+    if (this.staleCount === 0) return;
+    const one = (s: number): void => {
+      if (this.stale[s] === 0) return;
+      loadSlot(this.f, this.st, s, this.types[s]);
+      this.f.set(this.local[s]);
+      this.stale[s] = 0;
+      this.staleCount--;
+    };
+    if (slots !== undefined) for (const s of slots) one(s);
+    else for (let s = 0; s < Slot.COUNT; s++) one(s);
+  }
+
+  /** Go to the epilogue, writing back what this point needs. */
+  private toEpilogue(): void {
+    const f = this.f;
+    if (this.out === undefined || this.outAll === undefined) throw new Error("region: exit outside the function");
+    if (this.staleCount === 0) {
+      // Every local holds its register: the shared write-back of all written ones is right.
+      f.br(this.outAll);
+      return;
+    }
+    this.writeBack(this.dirty);
+    f.br(this.out);
   }
 
   // ---- memory ----
@@ -456,13 +558,6 @@ class RegionCompiler implements Emit, AccessCtx {
     return this.blkLen - this.pos - (retired ? 1 : 0);
   }
 
-  storeRoom(): void {
-    const p = this.pending(false);
-    this.f.get(this.ctl).get(this.room);
-    if (p !== 0) this.f.i32(p).op(Op.i32_add);
-    this.f.mem(Op.i32_store, Area.ROOM, 2);
-  }
-
   faultExit(): void {
     this.leave(RegionExit.Exit, this.pending(false));
   }
@@ -478,8 +573,7 @@ class RegionCompiler implements Emit, AccessCtx {
     if (pending !== 0) f.get(this.room).i32(pending).op(Op.i32_add).set(this.room);
     if (pc !== undefined) f.get(this.st).i64Halves(pc[1], pc[0]).mem(Op.i64_store, PC_OFF, 3);
     f.i32(code).set(this.code);
-    if (this.out === undefined) throw new Error("region: exit outside the function");
-    f.br(this.out);
+    this.toEpilogue();
   }
 
   /** Go to (lo, hi) after the current instruction retired: a block of the region, or out. */
@@ -492,6 +586,11 @@ class RegionCompiler implements Emit, AccessCtx {
     }
     // The rest of this block did not run: its instructions go back to the room.
     if (pending !== 0) this.f.get(this.room).i32(pending).op(Op.i32_add).set(this.room);
+    // Every block starts with every register in its local.
+    if (this.staleCount !== 0) {
+      if (this.scanning) throw new Error("region: jump while scanning");
+      this.refreshAllKeepingState();
+    }
     if (b > this.blk) {
       if (!(fallThrough && b === this.blk + 1 && pending === 0)) this.f.br(this.blockLabels[b]);
       return;
@@ -525,31 +624,75 @@ class RegionCompiler implements Emit, AccessCtx {
     this.leave(RegionExit.Pc, this.pending(true));
   }
 
+  /** An emitter's handler call (a rare path inside its instruction). */
   fallback(): void {
+    this.handlerCall(true);
+  }
+
+  /**
+   * Run the current instruction through its handler. `nested`: called by an emitter, maybe on
+   * one path of its own branch: the dirty registers are written back and every cached one
+   * reloaded at once, the tracking left as it was (true of both paths). Else (the whole instruction): the dirty registers
+   * are written back and every cached one becomes stale, reloaded when next used.
+   */
+  private handlerCall(nested: boolean): void {
     if (this.scanning) return;
     const f = this.f;
-    this.writeBack();
-    this.storeRoom();
-    // The fall-through PC is in place before a handler (handler contract, decode.ts).
+    this.writeBack(this.dirty);
+    // The helper stores the exact room (this instruction not retired) and the fall-through PC.
     const [nlo, nhi] = this.nextOf(this.pc);
-    f.get(this.st).i64Halves(nhi, nlo).mem(Op.i64_store, PC_OFF, 3);
     const status = this.temp(T.i32);
-    f.i32(this.insn).call(Helper.Fallback).set(status);
-    this.reload();
+    const p = this.pending(false);
+    f.i32(this.insn).get(this.room);
+    if (p !== 0) f.i32(p).op(Op.i32_add);
+    f.call(Helper.Fallback).set(status);
+    if (nested) {
+      // Only this path of the emitter's branch runs the handler: the tracking must stay true of
+      // the other path too, so it is left as it was (a stale register reloaded here is
+      // reloaded again when next used: harmless).
+      this.reload();
+    } else {
+      this.dirty.fill(0);
+      this.staleCount = 0;
+      for (let s = 0; s < Slot.COUNT; s++) {
+        this.stale[s] = this.local[s] >= 0 ? 1 : 0;
+        this.staleCount += this.stale[s];
+      }
+    }
+    const saved = this.saveTracking();
     f.get(status).if_();
     // The helper left the exact room in the area (the instruction retired or not).
     f.get(this.ctl).mem(Op.i32_load, Area.ROOM, 2).set(this.room);
     f.i32(RegionExit.Exit).set(this.code);
-    if (this.out === undefined) throw new Error("region: exit outside the function");
-    f.br(this.out);
+    this.toEpilogue();
     f.end();
+    this.restoreTracking(saved);
     const d = this.def;
     const mayBranch = d === undefined || branchKind(this.w) !== BranchKind.None || ((d.flags ?? 0) & OpFlag.EndsBlock) !== 0;
     if (mayBranch) {
       // A handler that may branch: leave if the PC is not the fall-through.
       f.get(this.st).mem(Op.i64_load, PC_OFF, 3).i64Halves(nhi, nlo).op(Op.i64_ne).if_();
+      const saved2 = this.saveTracking();
       this.leave(RegionExit.Pc, this.pending(true));
+      this.restoreTracking(saved2);
       f.end();
     }
+  }
+
+  /** Reload every stale register (before a jump), leaving the tracking as it was for the code after it. */
+  private refreshAllKeepingState(): void {
+    const saved = this.saveTracking();
+    this.refresh();
+    this.restoreTracking(saved);
+  }
+
+  private saveTracking(): { dirty: Uint8Array; stale: Uint8Array; staleCount: number } {
+    return { dirty: this.dirty.slice(), stale: this.stale.slice(), staleCount: this.staleCount };
+  }
+
+  private restoreTracking(t: { dirty: Uint8Array; stale: Uint8Array; staleCount: number }): void {
+    this.dirty.set(t.dirty);
+    this.stale.set(t.stale);
+    this.staleCount = t.staleCount;
   }
 }

@@ -1,6 +1,7 @@
 // The JavaScript side of compiled regions on one processor: instantiating a region's module with
 // the processor's helpers, running it, and the helpers themselves:
-//   fallback(insn)              run instruction `insn` of the region through its handler
+//   fallback(insn, room)        run instruction `insn` of the region through its handler (room:
+//                               the exact room before it, stored in the area here)
 //   load(kind, lo, hi, insn)    a memory read the inline TLB probe could not do (access.ts)
 //   store(kind, lo, hi, insn)   a memory write likewise
 // Each returns 0 to go on, or 1 when the region must leave because an exit is recorded in the
@@ -14,6 +15,7 @@ import { Access, GuestFault } from "../mmu.js";
 import { faulted, illegal } from "../step-engine.js";
 import { FpEnabledTrap, mayTrap, trapping } from "../fpu/trap.js";
 import { Area } from "../area.js";
+import { S } from "../state.js";
 import { AccessKind } from "./access.js";
 import type { CompiledRegion, RegionExit } from "./region.js";
 
@@ -23,6 +25,8 @@ type RunFn = (area: number, entry: number) => number;
 export interface LiveRegion {
   readonly compiled: CompiledRegion;
   readonly run: RunFn;
+  /** Index of `run` in the processor's table (chaining), or -1. */
+  readonly tableIndex: number;
 }
 
 export class RegionRuntime {
@@ -30,6 +34,8 @@ export class RegionRuntime {
   readonly table: WebAssembly.Table;
   /** Handler calls made by regions (statistics; the check harness counts native cases). */
   fallbacks = 0;
+  /** Region runs started by the dispatcher (chained ones not counted: statistics). */
+  runs = 0;
   /** The running slice's instruction limit (icount = limit - room). */
   private limit = 0;
   private readonly i32: Int32Array;
@@ -40,21 +46,55 @@ export class RegionRuntime {
     this.i32 = c.mem.i32;
     this.u8 = c.mem.bytes;
     this.table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
+    this.flushJumps();
+  }
+
+  /** Next free index in the table (0 stays empty). */
+  private nextIndex = 1;
+
+  /** Empty the jump cache (area.ts) and note the code epoch it is valid in. */
+  flushJumps(): void {
+    const base = (this.area + Area.JUMP) >> 2;
+    for (let k = 0; k < Area.JUMP_ENTRIES; k++) this.i32[base + 4 * k + 2] = -1;
+    this.i32[(this.area + Area.EPOCH) >> 2] = this.c.mem.codeWords[0];
+  }
+
+  /** Forget every region's table index (all regions dropped): indices are reused. */
+  resetTable(): void {
+    this.flushJumps();
+    this.nextIndex = 1;
+  }
+
+  /** Name (lo, hi) in `mode` as entry `entry` of `region` in the jump cache. */
+  fillJump(lo: number, hi: number, mode: number, region: LiveRegion, entry: number): void {
+    if (region.tableIndex < 0) return;
+    const at = (this.area + Area.JUMP + 16 * ((lo >>> 2) & (Area.JUMP_ENTRIES - 1))) >> 2;
+    this.i32[at] = lo;
+    this.i32[at + 1] = hi;
+    this.i32[at + 2] = mode | (entry << 8);
+    this.i32[at + 3] = region.tableIndex;
   }
 
   /** Instantiate a compiled region; `fe`, `hi`: the region's FP-trap mode and high word. */
-  instantiate(compiled: CompiledRegion, fe: boolean, hi: number): LiveRegion {
+  instantiate(compiled: CompiledRegion, fe: boolean, hi: number, chained = false): LiveRegion {
     const c = this.c;
     const insns = compiled.insns;
     const handlers: Handler[] = insns.map((ins) => (ins.def === undefined ? illegal : fe && mayTrap(ins.def) ? trapping(ins.def) : ins.def.exec));
     const roomAt = (this.area + Area.ROOM) >> 2;
     const scratch = (this.area + Area.SCRATCH) >> 2;
     const i32 = this.i32;
-    const fallback = (k: number): number => {
+    const nextLo = insns.map((ins) => (ins.pc + 4) | 0);
+    const nextHi = nextLo.map((n) => (c.sf && n === 0 ? (hi + 1) | 0 : hi));
+    const fallback = (k: number, room: number): number => {
       const ins = insns[k];
       this.fallbacks++;
-      c.icount = this.limit - i32[roomAt];
+      i32[roomAt] = room;
+      c.icount = this.limit - room;
       c.fpc = ins.pc;
+      // The fall-through PC is in place before a handler (handler contract, decode.ts).
+      const r = c.r; // the running thread's state (attachState moves it)
+      r[S.PC] = nextLo[k];
+      r[S.PC + 1] = nextHi[k];
       try {
         handlers[k](c, ins.w, ins.pc);
       } catch (e) {
@@ -124,7 +164,13 @@ export class RegionRuntime {
     const mod = new WebAssembly.Module(compiled.bytes as Uint8Array<ArrayBuffer>);
     const inst = new WebAssembly.Instance(mod, { k42: { fallback, load, store, mem: c.mem.wasm, table: this.table } });
     const run = inst.exports.run as RunFn;
-    return { compiled, run };
+    let tableIndex = -1;
+    if (chained) {
+      tableIndex = this.nextIndex++;
+      if (tableIndex >= this.table.length) this.table.grow(Math.max(16, this.table.length));
+      this.table.set(tableIndex, run);
+    }
+    return { compiled, run, tableIndex };
   }
 
   /**
@@ -135,6 +181,7 @@ export class RegionRuntime {
     const c = this.c;
     const a = this.area;
     this.limit = limit;
+    this.runs++;
     this.i32[(a + Area.ROOM) >> 2] = limit - c.icount;
     this.i32[(a + Area.ABORT) >> 2] = 0;
     const code = region.run(a, entry) as RegionExit;

@@ -21,6 +21,11 @@
 // revalidates (the stale region is dropped, the code translated again when hot). icbi goes
 // through its handler to Cpu.invalidateCodeAt, the same path.
 //
+// Chaining: a region leaving to an address the processor's jump cache (area.ts) names goes on
+// into that region with a tail call through the processor's funcref table, without returning
+// here; the dispatcher fills the cache whenever it enters a region, and empties it with its
+// slots (address-space switch, shootdown, code epoch change: regions check the epoch too).
+//
 // Regions are per processor (modules, instances, the funcref table): a worker per processor in
 // the parallel mode builds its own, and nothing is shared between threads but memory.
 
@@ -37,6 +42,7 @@ import { Area } from "../area.js";
 import { MODE_FE } from "../fpu/trap.js";
 import { faulted, stepInstruction } from "../step-engine.js";
 import { WASM_GENS } from "./gen/index.js";
+import type { WasmGen } from "./emit.js";
 import { compileRegion, RegionExit, type RegionBlock, type RegionInsn } from "./region.js";
 import { type LiveRegion, RegionRuntime } from "./runtime.js";
 
@@ -47,21 +53,20 @@ const MAX_BLOCK = 128;
 const HOT_THRESHOLD = 20_000;
 const SLOT_BITS = 12;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
+/** Regions kept at most: past it every one is dropped (the hot ones come back). */
+const MAX_REGIONS = 4096;
 /** Entries whose heat is counted at most (then the counts start again). */
 const MAX_COLD = 1 << 18;
 
 /** A region as the engine keeps it: its code, where it came from, its blocks. */
 interface Region {
   readonly live: LiveRegion;
-  readonly hi: number;
-  readonly mode: number;
   readonly frame: number;
   readonly vpn: number;
   /** The frame's code word when the region was translated (stale when it changes). */
   readonly word: number;
-  /** Start and end (address after the last instruction) of each block, by block index. */
+  /** Start of each block, by block index (each is an entry). */
   readonly starts: readonly number[];
-  readonly ends: readonly number[];
 }
 
 /** An entry point: a block of a region. */
@@ -79,15 +84,20 @@ export class WasmEngine implements ExecutionEngine {
   private readonly cache: CodeCache;
   private readonly codeWords: Int32Array;
   private readonly abortAt: number;
+  private readonly stopEndAt: number;
   private epoch: number;
   /** Instructions retired from an entry before it is translated (1: at first sight). */
   hotThreshold = HOT_THRESHOLD;
+  /** The instruction emitters (tests may run the engine with others). */
+  gens: ReadonlyMap<string, WasmGen> = WASM_GENS;
   /** Statistics: regions compiled, their WebAssembly bytes, the time spent compiling (ms). */
   regions = 0;
   bytes = 0;
   compileMs = 0;
   /** Entry points by mode, keyed by hi * 2^32 + lo. */
   private readonly entries: Map<number, Entry>[] = Array.from({ length: 8 }, () => new Map<number, Entry>());
+  /** Regions translated since the entries were last cleared. */
+  private live = 0;
   /** Instructions retired so far from entries not translated yet. */
   private readonly heat = new Map<number, number>();
   private readonly tagLo = new Int32Array(1 << SLOT_BITS);
@@ -106,6 +116,7 @@ export class WasmEngine implements ExecutionEngine {
     this.codeWords = c.mem.codeWords;
     this.epoch = this.codeWords[0];
     this.abortAt = (this.rt.area + Area.ABORT) >> 2;
+    this.stopEndAt = (this.rt.area + Area.STOP_END) >> 2;
   }
 
   /** Blocks of the JavaScript tier compiled by this processor (statistics). */
@@ -116,7 +127,7 @@ export class WasmEngine implements ExecutionEngine {
   stats(): EngineStats {
     return {
       "wasm regions": this.regions, "wasm bytes": this.bytes, "wasm compile ms": Math.round(this.compileMs),
-      "handler calls from wasm": this.rt.fallbacks, "js blocks": this.be.compiled,
+      "handler calls from wasm": this.rt.fallbacks, "wasm runs from the dispatcher": this.rt.runs, "js blocks": this.be.compiled,
     };
   }
 
@@ -128,6 +139,7 @@ export class WasmEngine implements ExecutionEngine {
 
   flushSlots(): void {
     this.slots.fill(undefined);
+    this.rt.flushJumps();
     this.rest = undefined;
     this.epoch = this.codeWords[0];
     this.be.flushSlots();
@@ -185,14 +197,14 @@ export class WasmEngine implements ExecutionEngine {
         this.tagLo[i] = lo;
         this.tagHi[i] = hi;
         this.tagMode[i] = c.modeBits;
+        // Regions leaving to this address go on here without returning (region.ts chainExit).
+        this.rt.fillJump(lo, hi, c.modeBits, e.region.live, e.index);
       }
       const code = this.rt.run(e.region.live, e.index, limit);
       if (code === RegionExit.Exit || c.exit !== Exit.None) return;
       if (code === RegionExit.Stop) {
-        const reg = e.region;
-        const k = reg.starts.indexOf(r[S.PC]);
-        if (k < 0) throw new Error(`wasm engine: stop outside a block at 0x${(r[S.PC] >>> 0).toString(16)}`);
-        this.rest = { start: reg.starts[k], end: reg.ends[k], hi: reg.hi, mode: reg.mode };
+        // The region that stopped (maybe one chained to) left its block's end in the area.
+        this.rest = { start: r[S.PC], end: c.mem.i32[this.stopEndAt], hi: r[S.PC + 1], mode: c.modeBits };
         this.finishRest(limit);
         if (c.exit !== Exit.None) return;
       }
@@ -258,21 +270,30 @@ export class WasmEngine implements ExecutionEngine {
   private translate(lo: number, hi: number): Entry {
     const c = this.c;
     const t0 = performance.now();
+    if (this.live >= MAX_REGIONS) {
+      // Bounded: drop every region (their modules go with the last reference).
+      for (const m of this.entries) m.clear();
+      this.slots.fill(undefined);
+      this.rt.resetTable();
+      this.live = 0;
+    }
     const page = lo & ~0xfff;
     const phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
     const blocks = this.formRegion(lo, phys, page);
     const fe = (c.modeBits & MODE_FE) !== 0;
     const compiled = compileRegion(
-      { sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536 },
-      WASM_GENS,
+      {
+        sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536,
+        chain: { mode: c.modeBits, epochAddr: c.mem.codeWords.byteOffset },
+      },
+      this.gens,
     );
     const frame = phys >>> 12;
     const word = this.cache.markCode(frame);
-    const live = this.rt.instantiate(compiled, fe, hi);
+    const live = this.rt.instantiate(compiled, fe, hi, true);
     const region: Region = {
-      live, hi, mode: c.modeBits, frame, vpn: lo >>> 12, word,
+      live, frame, vpn: lo >>> 12, word,
       starts: blocks.map((b) => b.insns[0].pc),
-      ends: blocks.map((b) => (b.insns[b.insns.length - 1].pc + 4) | 0),
     };
     const m = this.entries[c.modeBits];
     let entry: Entry | undefined;
@@ -283,6 +304,7 @@ export class WasmEngine implements ExecutionEngine {
       if (start === lo || !m.has(key)) m.set(key, e);
     });
     this.regions++;
+    this.live++;
     this.bytes += compiled.bytes.length;
     this.compileMs += performance.now() - t0;
     if (entry === undefined) throw new Error("wasm engine: region without its entry");

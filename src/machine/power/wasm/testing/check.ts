@@ -32,6 +32,12 @@ export interface CheckOptions {
   /** Check only these mnemonics of the map. */
   readonly only?: readonly string[];
   readonly seed?: number;
+  /**
+   * Shape the random state for the word about to be checked (a family's hook: the load/store
+   * check points base registers at page boundaries, DATA_BASE/DATA_PAGES). Called after the
+   * state is drawn; what it leaves is the case's starting state on both machines.
+   */
+  readonly adjust?: (state: Int32Array, w: number, rng: Rng) => void;
 }
 
 export interface CheckCount {
@@ -39,12 +45,17 @@ export interface CheckCount {
   checked: number;
   /** Cases the emitter handled without calling the handler. */
   native: number;
+  /** Cases where the handler faulted (so a family test can see both outcomes exercised). */
+  faulted: number;
 }
 
 const BASE = 0x20000000;
+/** The data window of the checked machines, for `adjust` hooks: RW_PAGES read-write pages, then one read-only. */
+export const DATA_BASE = BASE;
 /** Read-write data pages at BASE; one read-only page follows, then nothing (faults). */
 const RW_PAGES = 4;
 const PAGES = RW_PAGES + 1;
+export const DATA_PAGES = PAGES;
 const MEM_BYTES = 4 << 20;
 
 interface Machine {
@@ -226,7 +237,7 @@ export function checkEmitters(gens: ReadonlyMap<string, WasmGen>, opts: CheckOpt
         if (opts.only !== undefined && !opts.only.includes(mnemonic)) continue;
         const defs = ALL_OPS.filter((d) => d.mnemonic === mnemonic);
         if (defs.length === 0) throw new Error(`check: no instruction definition named ${mnemonic}`);
-        const count = counts.get(mnemonic) ?? { checked: 0, native: 0 };
+        const count = counts.get(mnemonic) ?? { checked: 0, native: 0, faulted: 0 };
         counts.set(mnemonic, count);
         const single = new Map([[mnemonic, gen]]);
         for (const def of defs) {
@@ -246,6 +257,7 @@ export function checkEmitters(gens: ReadonlyMap<string, WasmGen>, opts: CheckOpt
               if (p <= 2) pcHi = rng.below(3);
             }
             const init = randomState(rng, sf, le);
+            opts.adjust?.(init, w, rng);
             const fillSeed = rng.u32();
             const warm = rng.below(2) === 0;
             const where = `${mnemonic} word ${hex(w)} ${sf ? "64" : "32"}-bit ${le ? "LE" : "BE"} pc ${hex(pcHi)}:${hex(pc)} (seed ${seed}, K42_SEED=${seed})`;
@@ -265,6 +277,7 @@ export function checkEmitters(gens: ReadonlyMap<string, WasmGen>, opts: CheckOpt
             }
             compare(where, h, outcome(b));
             count.checked++;
+            if (h.fault !== "none") count.faulted++;
             if (native) count.native++;
           }
         }
