@@ -8,9 +8,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PhysicalMemory, PAGE_SIZE } from "../../../memory.js";
-import { PageTable, Pte } from "../../../pagetable.js";
-import { Cpu, Exit } from "../../cpu.js";
+import { PAGE_SIZE } from "../../../memory.js";
+import { Exit } from "../../cpu.js";
 import { decoder } from "../../engine.js";
 import { GuestFault } from "../../mmu.js";
 import { ALL_OPS } from "../../ops/index.js";
@@ -19,35 +18,19 @@ import { faulted } from "../../step-engine.js";
 import { Rng, seedFromEnv } from "../../difftest/rng.js";
 import { compileRegion, type RegionInsn } from "../region.js";
 import { RegionRuntime } from "../runtime.js";
+import { TEST_MEM_BYTES, testMachine, type TestMachine } from "../testing/machine.js";
 import { LOADSTORE_GENS } from "./loadstore.js";
 
 const BASE = 0x20000000;
 const RW_PAGES = 3;
 const PAGES = RW_PAGES + 1;
-const MEM_BYTES = 4 << 20;
 const LEN = 8;
 const CODE = 0x10000100;
 
-interface Machine {
-  readonly cpu: Cpu;
-  readonly mem: PhysicalMemory;
-  readonly pages: readonly number[];
-}
+type Machine = TestMachine;
 
 function machine(sf: boolean, le: boolean): Machine {
-  const mem = new PhysicalMemory({ bytes: MEM_BYTES, nodes: 1 });
-  const pt = new PageTable(mem);
-  const pages: number[] = [];
-  for (let i = 0; i < PAGES; i++) {
-    const pa = mem.allocFrame();
-    pages.push(pa);
-    pt.map(BASE + i * PAGE_SIZE, 0, pa, i < RW_PAGES ? Pte.Read | Pte.Write : Pte.Read);
-  }
-  const cpu = new Cpu(mem, undefined, "step");
-  cpu.pt = pt;
-  cpu.setMode(sf, le);
-  void cpu.area;
-  return { cpu, mem, pages };
+  return testMachine(sf, le, BASE, RW_PAGES, PAGES - RW_PAGES);
 }
 
 /** RT, RA and RB fields. */
@@ -151,7 +134,7 @@ test("sequences of load/store instructions in one region match the handlers run 
   const seed = seedFromEnv();
   const rng = new Rng(seed);
   const names = [...LOADSTORE_GENS.keys()];
-  const memPages = MEM_BYTES / 65536;
+  const memPages = TEST_MEM_BYTES / 65536;
   const rounds = Number(process.env.K42_DIFF_CASES ?? "") || 60;
   let completed = 0, faults = 0;
   for (const sf of [true, false]) {

@@ -9,9 +9,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PhysicalMemory, PAGE_SIZE } from "../../../memory.js";
-import { PageTable, Pte } from "../../../pagetable.js";
-import { Cpu } from "../../cpu.js";
+import { PAGE_SIZE } from "../../../memory.js";
 import { decoder } from "../../engine.js";
 import { type OpDef, OpFlag } from "../../decode.js";
 import { ALL_OPS } from "../../ops/index.js";
@@ -19,32 +17,17 @@ import { S, STATE_BYTES } from "../../state.js";
 import { Rng, seedFromEnv } from "../../difftest/rng.js";
 import { compileRegion, type RegionInsn } from "../region.js";
 import { RegionRuntime } from "../runtime.js";
+import { TEST_MEM_BYTES, testMachine, type TestMachine } from "../testing/machine.js";
 import { VECTOR_GENS } from "./vector.js";
 
-const MEM_BYTES = 4 << 20;
 const BASE = 0x20000000;
 const PAGES = 4;
 const LENGTH = 24;
 
-interface Machine {
-  readonly cpu: Cpu;
-  readonly mem: PhysicalMemory;
-  readonly pages: readonly number[];
-}
+type Machine = TestMachine;
 
 function machine(sf: boolean, le: boolean): Machine {
-  const mem = new PhysicalMemory({ bytes: MEM_BYTES, nodes: 1 });
-  const pt = new PageTable(mem);
-  const pages: number[] = [];
-  for (let i = 0; i < PAGES; i++) {
-    const pa = mem.allocFrame();
-    pages.push(pa);
-    pt.map(BASE + i * PAGE_SIZE, 0, pa, Pte.Read | Pte.Write);
-  }
-  const cpu = new Cpu(mem, undefined, "step");
-  cpu.pt = pt;
-  cpu.setMode(sf, le);
-  return { cpu, mem, pages };
+  return testMachine(sf, le, BASE, PAGES, 0);
 }
 
 /** Set the 5-bit field at bit `at` (from the right) of w. */
@@ -150,7 +133,7 @@ test("sequences of vector instructions in one region match the handlers run in o
           ins.def?.exec(a.cpu, ins.w, ins.pc);
           a.cpu.icount++;
         }
-        const region = compileRegion({ sf, le, fe: false, hi: 0, memPages: MEM_BYTES / 65536, blocks: [{ insns }] }, VECTOR_GENS);
+        const region = compileRegion({ sf, le, fe: false, hi: 0, memPages: TEST_MEM_BYTES / 65536, blocks: [{ insns }] }, VECTOR_GENS);
         assert.ok(region.native.every((n) => n), "every vector emitter is native");
         rt.run(rt.instantiate(region, false, 0), 0, b.cpu.icount + LENGTH + 1);
         const where = (): string => `${sf ? "64" : "32"}-bit ${le ? "LE" : "BE"} (seed ${seed}): ` +

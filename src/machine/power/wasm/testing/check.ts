@@ -11,9 +11,8 @@
 // names it. K42_DIFF_CASES overrides the rounds per mnemonic, mode and byte order.
 
 import { AssertionError } from "node:assert";
-import { PhysicalMemory, PAGE_SIZE } from "../../../memory.js";
-import { PageTable, Pte } from "../../../pagetable.js";
-import { Cpu, Exit } from "../../cpu.js";
+import { PAGE_SIZE } from "../../../memory.js";
+import { Exit } from "../../cpu.js";
 import type { OpDef } from "../../decode.js";
 import { decoder } from "../../engine.js";
 import { Access, GuestFault } from "../../mmu.js";
@@ -25,6 +24,7 @@ import { Rng, seedFromEnv } from "../../difftest/rng.js";
 import type { WasmGen } from "../emit.js";
 import { compileRegion } from "../region.js";
 import { RegionRuntime } from "../runtime.js";
+import { TEST_MEM_BYTES, testMachine, type TestMachine } from "./machine.js";
 
 export interface CheckOptions {
   /** Cases per definition, mode and byte order (default 100, or K42_DIFF_CASES). */
@@ -56,28 +56,11 @@ export const DATA_BASE = BASE;
 const RW_PAGES = 4;
 const PAGES = RW_PAGES + 1;
 export const DATA_PAGES = PAGES;
-const MEM_BYTES = 4 << 20;
 
-interface Machine {
-  readonly cpu: Cpu;
-  readonly mem: PhysicalMemory;
-  readonly pages: readonly number[];
-}
+type Machine = TestMachine;
 
 function machine(sf: boolean, le: boolean): Machine {
-  const mem = new PhysicalMemory({ bytes: MEM_BYTES, nodes: 1 });
-  const pt = new PageTable(mem);
-  const pages: number[] = [];
-  for (let i = 0; i < PAGES; i++) {
-    const pa = mem.allocFrame();
-    pages.push(pa);
-    pt.map(BASE + i * PAGE_SIZE, 0, pa, i < RW_PAGES ? Pte.Read | Pte.Write : Pte.Read);
-  }
-  const cpu = new Cpu(mem, undefined, "step");
-  cpu.pt = pt;
-  cpu.setMode(sf, le);
-  void cpu.area; // both machines place their TLBs alike
-  return { cpu, mem, pages };
+  return testMachine(sf, le, BASE, RW_PAGES, PAGES - RW_PAGES);
 }
 
 /** A random state: GPRs mostly pointing into the data pages, flags normalised, FP specials. */
@@ -228,7 +211,7 @@ export function checkEmitters(gens: ReadonlyMap<string, WasmGen>, opts: CheckOpt
   const rng = new Rng(seed);
   const dec = decoder();
   const counts = new Map<string, CheckCount>();
-  const memPages = MEM_BYTES / 65536;
+  const memPages = TEST_MEM_BYTES / 65536;
   for (const sf of [true, false]) {
     for (const le of [false, true]) {
       const a = machine(sf, le), b = machine(sf, le);
