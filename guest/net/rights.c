@@ -63,9 +63,15 @@ static void rights(void) {
   }
   close(sv[1]);
   int pass[2] = { p[1], f };
-  SHOW("sendmsg 2 fds", sendfds(sv[0], pass, 2, "fds"));
+  /* The result is printed once the child has written to the pipe, i.e. after its own lines:
+     printed at once, it would race with the child's (seen on two processors). */
+  errno = 0;
+  long sent = sendfds(sv[0], pass, 2, "fds");
+  int sent_errno = errno;
   close(p[1]); close(f);
-  char b[32]; int k = read(p[0], b, sizeof b); printf("parent reads the pipe: %.*s\n", k, b);
+  char b[32]; int k = read(p[0], b, sizeof b);
+  if (sent < 0) printf("sendmsg 2 fds = -1 %s\n", ename(sent_errno)); else printf("sendmsg 2 fds = %ld\n", sent);
+  printf("parent reads the pipe: %.*s\n", k, b);
   SHOW("read at end (every write end closed)", read(p[0], b, sizeof b));
   int st; waitpid(c, &st, 0);
   close(p[0]); close(sv[0]); unlink("rights-test.tmp");
