@@ -202,6 +202,9 @@ class RegionCompiler implements Emit, AccessCtx {
     this.resetTemps();
     this.emitFunction();
     m.exportFunc("run", fn.index);
+    // Named by its first block's address (hex), as CPU profiles then show it.
+    const first = this.src.blocks[0]?.insns[0]?.pc ?? 0;
+    m.nameFunc(fn.index, `region_${(this.src.hi >>> 0).toString(16)}_${(first >>> 0).toString(16)}`);
     return { bytes: m.bytes(), insns: this.insns, native: this.native };
   }
 
