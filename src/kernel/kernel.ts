@@ -191,6 +191,20 @@ export class Kernel implements ProcessorSoftware {
     return this.sched.nextTimer();
   }
 
+  /**
+   * For the running thread: how long (now()'s unit) it may go on without giving the processor
+   * back changing anything — nothing else is ready here, no message, generation, host input or
+   * token waits, and no timer here or event elsewhere comes sooner (port.quietUntil). -1 when
+   * something else is waiting: the thread keeps to its quantum and chunks.
+   */
+  aloneFor(): number {
+    const s = this.sched;
+    if (s.runnable() || this.msg.pendingOverflow > 0 || s.genWaiters.size > 0 || this.quiesce.tokenCanMove || s.hostWaiters.size > 0 || this.port.pending()) return -1;
+    const now = this.port.now();
+    const until = Math.min(s.nextTimer(), this.port.quietUntil());
+    return until > now ? until - now : -1;
+  }
+
   slice(): void {
     this.msg.poll();
     this.quiescentPoint();

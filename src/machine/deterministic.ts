@@ -84,6 +84,10 @@ class DeterministicPort implements ProcessorPort {
   halt(): void { this.m.stopped = true; }
   halted(): boolean { return this.m.stopped; }
 
+  quietUntil(): number {
+    return Math.min(this.nextArrival(), this.m.othersNextEvent(this.cpu));
+  }
+
   /** Earliest arrival among messages not yet received, or Infinity. */
   nextArrival(): number {
     this.pull();
@@ -157,6 +161,8 @@ export class DeterministicMachine {
   readonly ports: DeterministicPort[];
   readonly coherence: Coherence;
   stopped = false;
+  /** The software being run (set by run()): what quietUntil asks about the other processors. */
+  private software: readonly ProcessorSoftware[] = [];
 
   constructor(
     readonly mem: PhysicalMemory,
@@ -177,6 +183,22 @@ export class DeterministicMachine {
     return this.ports[cpu];
   }
 
+  /** When processor c's next event is (the driver's choice rule): now if it is runnable, else its next message or timer. */
+  private nextEvent(c: number): number {
+    const p = this.ports[c];
+    const sw = this.software[c];
+    if (sw === undefined) return Infinity;
+    if (sw.runnable()) return p.clock;
+    return Math.max(p.clock, Math.min(p.nextArrival(), sw.nextTimer()));
+  }
+
+  /** The earliest next event of every processor but `me` (Infinity: none has any). */
+  othersNextEvent(me: number): number {
+    let t = Infinity;
+    for (let c = 0; c < this.ports.length; c++) if (c !== me) t = Math.min(t, this.nextEvent(c));
+    return t;
+  }
+
   /**
    * Run until every processor is idle (nothing runnable, no message in flight, no timer, no
    * thread waiting for live host input) or a processor halts the machine, or `maxCycles` of
@@ -187,6 +209,7 @@ export class DeterministicMachine {
     let hostWaitCycles = 0;
     let deadlock: string | undefined;
     const n = this.ports.length;
+    this.software = software;
     while (!this.stopped) {
       let best = -1;
       let bestT = Infinity;

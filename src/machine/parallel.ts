@@ -96,6 +96,10 @@ class ParallelPort implements ProcessorPort {
     return this.ring.count > 0;
   }
 
+  quietUntil(): number {
+    return Infinity;
+  }
+
   halt(): void {
     stop(this.ctl, HALT_STOP, Math.max(...this.workerOf) + 1);
   }

@@ -41,6 +41,15 @@ export interface ProcessorPort {
   readonly selfSendImmediate: boolean;
   /** True when a message has arrived and waits (a soft interrupt: preempt at the next safe point). */
   pending(): boolean;
+  /**
+   * The time (now()'s unit) before which nothing from outside can need this processor: in the
+   * deterministic mode the earliest next event of every other processor (a thread ready, a
+   * message arriving, a timer) and the earliest message on its way here — the driver would run
+   * this processor on until then anyway, so a thread alone on it may run that far in one go; in
+   * the parallel mode Infinity (the processors run at once; messages are noticed through
+   * pending() whenever they come).
+   */
+  quietUntil(): number;
   /** The machine's host input device (k42's stdin), the same device on every processor. */
   readonly input: HostInput;
   /** Ask the whole machine to stop after the current slices. */

@@ -26,6 +26,12 @@ import { TWO32 } from "../mem/va.js";
  * at once; checking in the engine's dispatch loop instead is left to the translator).
  */
 const CHUNK = 4096;
+/**
+ * Most guest instructions one engine run takes while the thread is alone on its processor and
+ * nothing elsewhere can need it sooner (Kernel.aloneFor): each run and each slice end costs
+ * microseconds of host time, so a thread that has the machine to itself runs long stretches.
+ */
+const RUN_AHEAD = 1 << 22;
 
 /** How a thread ended. */
 export interface ThreadEnd {
@@ -137,8 +143,12 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
     if (clock.instructions >= max) return finish({ exitCode: 128 + 9, error: `instruction limit ${max} reached`, signal: 9 });
     if (left <= 0) {
       left = quantum;
-      clock.cpu = undefined;
-      yield { kind: "yield" }; // end of the time slice
+      // End of the time slice — unless giving the processor back would change nothing: nothing
+      // else waits for it, here or (deterministic mode) on any processor before this one's time.
+      if (k.aloneFor() < 0) {
+        clock.cpu = undefined;
+        yield { kind: "yield" };
+      }
     }
     // (Re)attach: another thread may have run on this processor's engine meanwhile.
     cpu = ms.attach(spec.space.hat);
@@ -157,7 +167,13 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
       }
       if (r !== undefined) return finish(r);
     }
-    const exit = cpu.run(Math.min(left, CHUNK, max - clock.instructions));
+    // A chunk of the slice; alone, a longer stretch: up to the next event anywhere in the
+    // deterministic mode (the driver would run this processor until then anyway), a chunk's
+    // worth past the slice in the parallel mode (messages come at any time: look every chunk).
+    let n = Math.min(left, CHUNK);
+    const ahead = k.aloneFor();
+    if (ahead > 0) n = Math.max(n, Math.min(Math.floor(ahead / cost.instruction), k.port.clockUnit === "cycles" ? RUN_AHEAD : CHUNK));
+    const exit = cpu.run(Math.min(n, max - clock.instructions));
     account();
     switch (exit) {
       case Exit.None:

@@ -55,6 +55,8 @@ const SLOT_BITS = 12;
 const SLOT_MASK = (1 << SLOT_BITS) - 1;
 /** Regions kept at most: past it every one is dropped (the hot ones come back). */
 const MAX_REGIONS = 4096;
+/** Fewest instructions a dispatch of the block engine is allowed (its cap: the heat missing). */
+const MIN_COLD_RUN = 256;
 /** Entries whose heat is counted at most (then the counts start again). */
 const MAX_COLD = 1 << 18;
 
@@ -186,9 +188,15 @@ export class WasmEngine implements ExecutionEngine {
           throw err;
         }
         if (e === undefined) {
-          // Not hot (yet): one dispatch of the block engine, its instructions counted as heat.
+          // Not hot (yet): one dispatch of the block engine, its instructions counted as heat —
+          // at most about the heat still missing: a JavaScript block looping on itself would
+          // otherwise run a whole long slice (Kernel.aloneFor) in the slower tier. A block
+          // stopped by that cap is finished at once (resume), so no new entry appears.
           const before = c.icount;
-          this.be.dispatch(limit);
+          const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+          const missing = Math.max(MIN_COLD_RUN, this.hotThreshold - (this.heat.get(key) ?? 0));
+          this.be.dispatch(Math.min(limit, before + missing));
+          if (c.exit === Exit.None && c.icount < limit) this.be.resume(limit);
           this.warm(lo, hi, c.icount - before);
           if (c.exit !== Exit.None) return;
           continue;
