@@ -42,8 +42,14 @@ const MAX_BLOCK = 128;
 const CACHE_BITS = 12;
 const CACHE_MASK = (1 << CACHE_BITS) - 1;
 
-/** A block is translated on its this-many-th entry; before, it is interpreted (lookup). */
-const HOT_ENTRIES = 500;
+/**
+ * A block is translated on its this-many-th entry; before, it is interpreted (lookup). A
+ * translation costs ~2 ms of host time (building the source, and V8 parsing and compiling it at
+ * the first call) — as much as interpreting ~15,000 instructions — so only code that runs very
+ * often pays it back. Measured (`k42 run --engine block`): at 500, `python3 -c pass` 5.6 s and a
+ * 3,000-round bash loop 8.5 s; at 20,000, 2.5 s and 4.8 s, and the CPU benchmark no slower.
+ */
+const HOT_ENTRIES = 20_000;
 /** Cold block starts counted at most (then the counts start again). */
 const MAX_COLD = 1 << 20;
 
@@ -267,10 +273,10 @@ export class BlockEngine implements ExecutionEngine {
 
   /**
    * The translated block at (lo, hi), or undefined while the code there is cold: a block is
-   * translated on its HOT_ENTRIES-th entry. Translating costs ~100× running a translated block
-   * once, and start-up code (a dynamic linker relocating, an interpreter importing its modules)
-   * mostly runs a few times: translating it all made `python3 -c pass` 7× slower than the
-   * plain interpreter.
+   * translated on its HOT_ENTRIES-th entry. Translating costs as much as interpreting thousands
+   * of instructions, and start-up code (a dynamic linker relocating, an interpreter importing
+   * its modules) mostly runs a few times: translating it all made `python3 -c pass` 7× slower
+   * than the plain interpreter.
    */
   private lookup(lo: number, hi: number): Block | undefined {
     const key = (hi >>> 0) * 4294967296 + (lo >>> 0);

@@ -9,6 +9,7 @@ import { PageTable, Pte } from "../../pagetable.js";
 import { Cpu, Exit } from "../cpu.js";
 import type { EngineKind } from "../engine.js";
 import { WasmEngine } from "../wasm/wasm-engine.js";
+import { BlockEngine } from "../block-engine.js";
 import { S } from "../state.js";
 
 export interface BareResult {
@@ -31,6 +32,12 @@ export interface BareOptions {
    * entry translated at first sight: bare programs are tests of the translated code.
    */
   hotThreshold?: number;
+  /**
+   * The block engine's translation count (block-engine.ts hotEntries); default 500, the count
+   * the suites were written against: their loops run translated JavaScript blocks, not only the
+   * interpreter (the engine's own default, 20,000, suits real programs' start-up).
+   */
+  hotEntries?: number;
 }
 
 /** A loaded bare-metal program: run it slice by slice (tests compare engines this way). */
@@ -49,6 +56,7 @@ export class BareProcess {
     const cpu = new Cpu(mem, undefined, opts.engine);
     const eng = cpu.engine;
     if (eng instanceof WasmEngine) eng.hotThreshold = opts.hotThreshold ?? 1;
+    if (eng instanceof BlockEngine) eng.hotEntries = opts.hotEntries ?? 500;
     this.cpu = cpu;
     this.is64 = elf.is64;
     cpu.pt = pt;
