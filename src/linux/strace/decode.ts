@@ -58,15 +58,13 @@ function parseSignatures(text: string): ReadonlyMap<string, Signature> {
   return m;
 }
 
-/** Parsed on first use (only --strace needs them: not at every start); immutable after. */
-let sigs: ReadonlyMap<string, Signature> | undefined;
-let sigs32: ReadonlyMap<string, Signature> | undefined;
-const SIGS = (): ReadonlyMap<string, Signature> => (sigs ??= parseSignatures(SIGNATURES));
-const SIGS32 = (): ReadonlyMap<string, Signature> => (sigs32 ??= parseSignatures(SIGNATURES_PPC32));
+/** Immutable after module initialisation. */
+const SIGS = parseSignatures(SIGNATURES);
+const SIGS32 = parseSignatures(SIGNATURES_PPC32);
 
 /** The signature of `name` on a target, or undefined (generic decoding). */
 export function signatureOf(name: string, is64: boolean): Signature | undefined {
-  return (is64 ? undefined : SIGS32().get(name)) ?? SIGS().get(name);
+  return (is64 ? undefined : SIGS32.get(name)) ?? SIGS.get(name);
 }
 
 /** Every argument kind the decoder knows (the signature test checks each one is). */
@@ -84,7 +82,7 @@ export function knownKind(k: Kind): boolean {
 }
 
 export function signatureNames(): string[] {
-  return [...SIGS().keys()];
+  return [...SIGS.keys()];
 }
 
 /** A decoded argument: text now, text at exit (needs the result), or nothing (not shown). */
