@@ -59,6 +59,9 @@ const result = await build({
   plugins: [ownImportMetaUrl],
   logLevel: "warning",
   legalComments: "none",
+  // A map back to the TypeScript sources (through tsc's maps): `node --enable-source-maps
+  // dist/k42.mjs` then reports src/ files and lines. Node reads it only when asked.
+  sourcemap: "linked",
   write: false,
 });
 if (result.errors.length > 0) process.exit(1);
@@ -67,6 +70,10 @@ if (result.errors.length > 0) process.exit(1);
 // two-byte string: twice the memory and a slower decode and parse at every start. Comments
 // are only read by people: their non-ASCII characters become \u{...} escapes.
 for (const f of result.outputFiles) {
+  if (f.path.endsWith(".map")) {
+    await writeFile(f.path, f.contents);
+    continue;
+  }
   const text = f.text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
   await writeFile(f.path, text, { mode: 0o755 });
 }
