@@ -59,15 +59,21 @@ test("k42 --version prints package.json's version; k42 run --help the usage of r
 
 test("the command is one bundled file whose modules keep their own URLs", () => {
   assert.equal(pkg.bin.k42, "dist/k42.mjs");
-  const text = readFileSync(CLI, "utf8");
-  assert.ok(text.startsWith("#!/usr/bin/env node\n"), "runs through its #! line");
-  // Each module's import.meta.url became its compiled file's URL under dist/src (workers start
-  // from those files, k42Version looks above them): every such file exists. The only other use
-  // is the banner's createRequire.
-  const own = [...text.matchAll(/new URL\("(\.\/src\/[^"]+)", import\.meta\.url\)/g)].map((m) => m[1]);
-  assert.ok(own.length > 0);
-  for (const rel of own) assert.ok(existsSync(join(dirname(CLI), rel)), `${rel} exists beside the bundle`);
-  assert.equal([...text.matchAll(/import\.meta\.url/g)].length, own.length + 1);
+  assert.ok(readFileSync(CLI, "utf8").startsWith("#!/usr/bin/env node\n"), "the command runs through its #! line");
+  const worker = join(dirname(CLI), "k42-worker.mjs");
+  for (const file of [CLI, worker]) {
+    const text = readFileSync(file, "utf8");
+    assert.doesNotMatch(text, /[^\x00-\x7f]/, `${file} is ASCII (V8 keeps it as a one-byte string)`);
+    // Each module's import.meta.url became a URL beside the bundle: its compiled file under
+    // dist/src (the input pump starts from there, k42Version looks above version.js), or the
+    // worker bundle (the parallel mode's worker and the program it imports). Every such file
+    // exists; the only other use is the banner's createRequire.
+    const urls = [...text.matchAll(/new URL\("(\.\/[^"]+)", import\.meta\.url\)/g)].map((m) => m[1]);
+    assert.ok(urls.some((u) => u.startsWith("./src/")), file);
+    for (const rel of urls) assert.ok(existsSync(join(dirname(file), rel)), `${rel} exists beside ${file}`);
+    assert.equal([...text.matchAll(/import\.meta\.url/g)].length, urls.length + 1, file);
+  }
+  assert.match(readFileSync(CLI, "utf8"), /new URL\("\.\/k42-worker\.mjs", import\.meta\.url\)/, "the parallel mode starts the worker bundle");
   // the same answers as the unbundled entry
   const unbundled = fileURLToPath(new URL("k42.js", import.meta.url));
   for (const args of [["--version"], ["help"], ["syscalls", "--arch", "ppc32"]]) {
