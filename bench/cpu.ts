@@ -9,14 +9,13 @@
 // drift during the benchmark hits both alike. Every output must equal the reference (the native
 // build's output when a host gcc exists, else qemu's first), or the benchmark fails.
 //
-// k42ts runs as `node dist/src/cli/k42.js run --stats [--engine E] -- BIN ARGS`: its guest
+// k42ts runs as `node dist/k42.mjs run --stats [--engine E] -- BIN ARGS`: its guest
 // instruction count and the translator's statistics come from --stats on stderr. Peak RSS is
 // each process's own (wait4's ru_maxrss, bench/measure.ts).
 
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { join } from "node:path";
-import { BenchFailure, measure, median, type Measured } from "./measure.js";
+import { BenchFailure, k42Bin, measure, median, type Measured } from "./measure.js";
 
 export interface CpuTarget {
   name: string;
@@ -24,7 +23,7 @@ export interface CpuTarget {
 }
 
 export interface CpuOptions {
-  /** Repository root (dist/src/cli/k42.js, bench/cpu/bench.c). */
+  /** Repository root (package.json's k42 command, bench/cpu/bench.c). */
   root: string;
   targets: CpuTarget[];
   /** The target's static binary of bench.c (built on demand by the caller). */
@@ -64,7 +63,7 @@ function fail(what: string, m: Measured): never {
 }
 
 export function benchCpu(o: CpuOptions): number {
-  const k42 = join(o.root, "dist", "src", "cli", "k42.js");
+  const k42 = k42Bin(o.root);
   const cases: { label: string; args: string[] }[] = [
     { label: `whole program (scale ${o.scale ?? 10})`, args: o.scale !== undefined ? [String(o.scale)] : [] },
     { label: `FP phase alone (scale ${o.fpScale})`, args: [String(o.fpScale), "fp"] },

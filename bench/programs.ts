@@ -11,13 +11,12 @@
 
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import { ensureDefaultRoot } from "../src/cli/rootfs/default-root.js";
 import { qemuRoot } from "../src/linux/testing/qemu-chroot.js";
-import { BenchFailure, measure, median, type Measured } from "./measure.js";
+import { BenchFailure, k42Bin, measure, median, type Measured } from "./measure.js";
 
 export interface ProgramsOptions {
-  /** Repository root (dist/src/cli/k42.js). */
+  /** Repository root (package.json's k42 command). */
   root: string;
   runs: number;
   /** Rounds of the script's loop (14 processes each). */
@@ -48,7 +47,7 @@ function script(rounds: number): string {
 
 export async function benchPrograms(o: ProgramsOptions): Promise<number> {
   const rootDir = await ensureDefaultRoot();
-  const cli = join(o.root, "dist", "src", "cli", "k42.js");
+  const cli = k42Bin(o.root);
   const text = script(o.rounds);
   const q = qemuRoot(rootDir);
   try {

@@ -3,14 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { buildGuest } from "../linux/testing/cross.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { validateChrome } from "../kernel/trace/chrome.js";
+import { K42_BIN } from "../linux/testing/k42-bin.js";
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
+const CLI = K42_BIN;
 /**
  * The k42 command. `k42 run` gets an empty guest root (--root) unless the test gives one: these
  * programs are static host files, and without --root k42 would build its default Debian root.

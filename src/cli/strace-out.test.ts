@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { buildGuest } from "../linux/testing/cross.js";
+import { K42_BIN } from "../linux/testing/k42-bin.js";
 
 const hello = (): string => buildGuest("ppc64le", "hello/hello.c");
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
+const CLI = K42_BIN;
 const ROOT = mkdtempSync(join(tmpdir(), "k42-strace-root-"));
 /** `k42 run` on an empty root (the program is a static host file). */
 const k42 = (...args: string[]) => spawnSync(process.execPath, [CLI, "run", "--root", ROOT, ...args], { encoding: "utf8" });

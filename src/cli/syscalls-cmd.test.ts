@@ -3,10 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { syscallsCommand } from "./syscalls-cmd.js";
 import { syscallNumbers } from "../linux/syscalls/status.js";
+import { K42_BIN } from "../linux/testing/k42-bin.js";
 
 function run(...args: string[]): { status: number; out: string; err: string } {
   let out = "", err = "";
@@ -63,7 +62,7 @@ test("k42 syscalls refuses bad arguments with a one-line reason and the usage", 
 });
 
 test("the k42 command runs it", () => {
-  const cli = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
+  const cli = K42_BIN;
   const r = spawnSync(process.execPath, [cli, "syscalls", "--arch", "ppc32", "--status", "implemented"], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^\s+1 {2}exit\s+implemented$/m);

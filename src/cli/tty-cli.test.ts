@@ -10,11 +10,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { debianRoot } from "../linux/testing/debian.js";
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "k42.js");
+const CLI = K42_BIN;
 
 /** The driver: runs argv on a new pty, plays the conversation, prints what it saw and the exit status. */
 const DRIVER = String.raw`
@@ -60,6 +58,7 @@ while True:
 _, st = os.waitpid(pid, 0)
 print("exit", os.waitstatus_to_exitcode(st))
 `;
+import { K42_BIN } from "../linux/testing/k42-bin.js";
 
 test("k42 run with a terminal on stdin: an interactive bash, a pipeline, ^C to the foreground job, exit", () => {
   const root = debianRoot("ppc64el", ["bash", "coreutils"]);

@@ -138,9 +138,11 @@ async function bootPrepared(b: Booted, opts: MachineOptions, program: ProgramRef
   const { topo, mem, cost, layout, drain } = b;
   const kl = b.kernel;
   const events: TraceEvent[] = [];
-  const main = await loadProgram(program);
+  // Only in deterministic mode: in parallel mode the workers import the program, and the main
+  // thread need not (from the bundled k42 command it would load a second, unbundled kernel).
+  const main = opts.mode === "deterministic" ? await loadProgram(program) : undefined;
   const t0 = performance.now();
-  if (opts.mode === "deterministic") {
+  if (main !== undefined) {
     const { machine: m, kernels } = deterministicKernels(b);
     const finishers = kernels.map((k) => main(k, program.args));
     const run = m.run(kernels, opts.maxCycles, () => { for (const e of drain.drain()) events.push(e); });

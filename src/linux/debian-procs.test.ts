@@ -12,11 +12,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { debianDefaultRoot, debianRoot } from "./testing/debian.js";
 import { repoPath } from "./testing/cross.js";
 import { qemuRoot, runQemuChroot, type QemuOut } from "./testing/qemu-chroot.js";
+import { K42_BIN } from "./testing/k42-bin.js";
 
 /** k42 run's default environment (cli/run-args.ts), given to qemu too. */
 const DEFAULT_ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm", "LANG=C.UTF-8", "HOSTNAME=k42"];
@@ -24,7 +24,7 @@ const DEFAULT_ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 /** The guest's randomness (address-space layout, AT_RANDOM): fixed, so a failure can be run again. */
 const SEED = 7;
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "k42.js");
+const CLI = K42_BIN;
 
 function k42(root: string, data: string, mode: readonly string[], prog: string, args: string[]): QemuOut {
   const r = spawnSync(process.execPath, [CLI, "run", "--root", root, "--seed", String(SEED), ...mode, "-v", `${data}:/data:ro`, "--", prog, ...args], {

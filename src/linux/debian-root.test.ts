@@ -17,13 +17,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { debianDefaultRoot, debianRoot } from "./testing/debian.js";
 
 /** k42 run's default environment (cli/run-args.ts), given to qemu too. */
 const DEFAULT_ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=xterm", "LANG=C.UTF-8", "HOSTNAME=k42"];
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "k42.js");
+const CLI = K42_BIN;
 
 interface Out { stdout: string; stderr: string; status: number | null }
 
@@ -76,6 +75,7 @@ with open(p) as f:
 os.remove(p)
 print(os.path.exists(p))
 `;
+import { K42_BIN } from "./testing/k42-bin.js";
 
 const LUA = `local t = {}
 for i = 1, 12 do t[#t + 1] = string.format("%03d", i * i) end

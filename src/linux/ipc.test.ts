@@ -20,12 +20,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { constants } from "node:os";
 import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
 import { buildLinked, libVolumes, LINKAGES, qemuLibArgs, runK42In, TARGETS, type Linkage, type Mode } from "./testing/matrix.js";
 import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
+import { K42_BIN } from "./testing/k42-bin.js";
 
 const MARKER = "--- linux only ---\n";
 
@@ -119,7 +118,7 @@ test("guest/ipc programs match qemu-user (ppc64le, dynamic, parallel on 2 proces
 test("pipe sizes as an unprivileged user: F_SETPIPE_SZ past pipe-max-size is EPERM (qemu as nobody)", { skip: !CAN_DROP && "needs root and setpriv" }, () =>
   compare("ppc64le", "static", "deterministic", "pipe", [], true));
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "../cli/k42.js");
+const CLI = K42_BIN;
 
 test("the console in poll and select: output writable; a poll on input waits for the host's bytes, then sees its end (k42ts only, both modes)", () => {
   const exe = buildGuest("ppc64le", "ipc/console.c");

@@ -11,13 +11,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { buildGuest } from "./testing/cross.js";
 import { debianRoot } from "./testing/debian.js";
 import { runK42In, TARGETS } from "./testing/matrix.js";
+import { K42_BIN } from "./testing/k42-bin.js";
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "cli", "k42.js");
+const CLI = K42_BIN;
 
 const EXPECTED = [
   "sleeping child: comm procpids state S ppid-is-me yes threads 1",

@@ -32,6 +32,8 @@ export interface NumaNode {
 //   +0 next never-used frame (bump pointer)   +1 head of the free-frame list (0 = empty)
 //   +2 lock word (0 free, 1 held; taken with Atomics.compareExchange, held for a few loads)
 // A free frame's first int32 links to the next free frame. Changed only with Atomics.
+// Frames at and past a node's bump pointer were never handed out, so nothing wrote them (no
+// code may write a physical address it was not given): they are as zero as the new memory.
 // Word 2 holds the byte address of the frame-code table (below).
 const ALLOC_MAGIC = 0x4b343261; // "K42a"
 const ALLOC_BASE = 4;
@@ -130,36 +132,26 @@ export class PhysicalMemory {
   /** Allocate one zeroed frame on `node` (falling back to other nodes); returns its physical address. */
   allocFrame(node = 0): number {
     for (let k = 0; k < this.nodes.length; k++) {
-      const id = (node + k) % this.nodes.length;
-      const f = this.takeFrame(id);
-      if (f >= 0) {
-        const pa = f << PAGE_SHIFT;
-        this.bytes.fill(0, pa, pa + PAGE_SIZE);
-        return pa;
-      }
+      const pa = this.takeFrame((node + k) % this.nodes.length);
+      if (pa >= 0) return pa;
     }
     throw new OutOfMemoryError(node);
   }
 
   /** Allocate one zeroed frame on `node` only; -1 when that node has none free (no fallback). */
   allocFrameOn(node: number): number {
-    const f = this.takeFrame(node);
-    if (f < 0) return -1;
-    const pa = f << PAGE_SHIFT;
-    this.bytes.fill(0, pa, pa + PAGE_SIZE);
-    return pa;
+    return this.takeFrame(node);
   }
 
-  /** Allocate `count` physically contiguous zeroed frames on one node (for machine structures). */
+  /**
+   * Allocate `count` physically contiguous zeroed frames on one node (for machine structures).
+   * They come from the bump pointer alone, so they were never handed out: still zero (see
+   * takeFrame), and nothing here touches them (which would also make the host commit them).
+   */
   allocContiguous(count: number, node = 0): number {
     for (let k = 0; k < this.nodes.length; k++) {
-      const id = (node + k) % this.nodes.length;
-      const f = this.bump(id, count);
-      if (f >= 0) {
-        const pa = f << PAGE_SHIFT;
-        this.bytes.fill(0, pa, pa + count * PAGE_SIZE);
-        return pa;
-      }
+      const f = this.bump((node + k) % this.nodes.length, count);
+      if (f >= 0) return f << PAGE_SHIFT;
     }
     throw new OutOfMemoryError(node);
   }
@@ -195,14 +187,26 @@ export class PhysicalMemory {
     }
   }
 
+  /**
+   * A zeroed frame of node `id` (its physical address), or -1 when the node has none.
+   * A frame from the free list was used (and holds the list's link word): it is cleared here.
+   * A frame from the bump pointer was never handed out by any view of this memory (the pointer
+   * is shared through the memory itself and only grows), and a new WebAssembly.Memory is all
+   * zero, so it needs no clearing: clearing it would only make the host commit the page.
+   */
   private takeFrame(id: number): number {
     const w = ALLOC_BASE + 4 * id;
     this.lock(w);
     const f = this.i32[w + 1];
     if (f !== 0) this.i32[w + 1] = this.i32[(f << PAGE_SHIFT) >>> 2];
     Atomics.store(this.i32, w + 2, 0);
-    if (f !== 0) return f;
-    return this.bump(id, 1);
+    if (f !== 0) {
+      const pa = f << PAGE_SHIFT;
+      this.bytes.fill(0, pa, pa + PAGE_SIZE);
+      return pa;
+    }
+    const fresh = this.bump(id, 1);
+    return fresh < 0 ? -1 : fresh << PAGE_SHIFT;
   }
 
   private bump(id: number, count: number): number {

@@ -10,15 +10,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { repoPath } from "../../linux/testing/cross.js";
 import { debianDefaultRoot } from "../../linux/testing/debian.js";
 import { PrivateApt } from "./apt.js";
 import { parsePackages } from "./control.js";
 import { DEFAULT_PACKAGES } from "./default-root.js";
 import { PackageIndex, resolve } from "./resolve.js";
+import { K42_BIN } from "../../linux/testing/k42-bin.js";
 
-const CLI = fileURLToPath(new URL("../k42.js", import.meta.url));
+const CLI = K42_BIN;
 const CACHE = repoPath("build", "rootfs", "apt");
 const k42 = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
 

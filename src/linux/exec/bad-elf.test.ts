@@ -16,6 +16,7 @@ import { buildGuest, repoPath } from "../testing/cross.js";
 import { freshProcess, release } from "../testing/fresh-process.js";
 import { ExecError } from "./error.js";
 import { loadExec, prepareExec, type OpenInterp } from "./load.js";
+import { K42_BIN } from "../testing/k42-bin.js";
 
 const SYSROOT: Record<Target, string> = { ppc64: "/usr/powerpc64-linux-gnu", ppc64le: "/usr/powerpc64le-linux-gnu", ppc32: "/usr/powerpc-linux-gnu" };
 const LDSO: Record<Target, string> = { ppc64: "ld64.so.1", ppc64le: "ld64.so.2", ppc32: "ld.so.1" };
@@ -171,7 +172,7 @@ test("k42 run prints the loader's reason on one line: 126 when the file cannot r
   mkdirSync(dir, { recursive: true });
   const x86 = join(dir, "x86prog");
   writeFileSync(x86, header(true, true, 3, 62));
-  const cli = repoPath("dist", "src", "cli", "k42.js");
+  const cli = K42_BIN;
   const root = join(dir, "empty-root"); // a root without the interpreter (and no default root built)
   mkdirSync(root, { recursive: true });
   const a = spawnSync(process.execPath, [cli, "run", "--root", root, "--", x86], { encoding: "utf8" });

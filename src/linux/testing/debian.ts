@@ -8,10 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { repoPath } from "./cross.js";
+import { K42_BIN } from "./k42-bin.js";
 
-const CLI = fileURLToPath(new URL("../../cli/k42.js", import.meta.url));
+const CLI = K42_BIN;
 
 /** The shared test root (bookworm, ppc64el). */
 export function testRootPath(): string {
