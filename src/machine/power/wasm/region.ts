@@ -426,6 +426,12 @@ class RegionCompiler implements Emit, AccessCtx {
   setFpscr(): void {
     this.put(Slot.FPSCR);
   }
+  fpscrHi(): void {
+    this.get(Slot.FPSCR_HI);
+  }
+  setFpscrHi(): void {
+    this.put(Slot.FPSCR_HI);
+  }
   vscr(): void {
     this.get(Slot.VSCR);
   }

@@ -16,7 +16,8 @@ export const enum Slot {
   FPSCR = 49,
   VSCR = 50,
   VSR = 51, // .. 114
-  COUNT = 115,
+  FPSCR_HI = 115, // FPSCR bits 0:31 (DRN): read by mffs, written by mtfsf with L = 1
+  COUNT = 116,
 }
 
 export const gprSlot = (n: number): number => Slot.GPR + n;
@@ -36,6 +37,7 @@ export function slotOffset(s: number): number {
   if (s < Slot.FPSCR) return SPR_OFFSETS[s - Slot.SPR];
   if (s === Slot.FPSCR) return 0x558;
   if (s === Slot.VSCR) return 0x560;
+  if (s === Slot.FPSCR_HI) return 0x55c;
   return 0x100 + (s - Slot.VSR) * 16;
 }
 
@@ -48,6 +50,7 @@ export function slotType(s: number, fprOnly: boolean): T {
   if (s < Slot.SPR) return T.i32;
   if (s < Slot.FPSCR) return T.i64;
   if (s < Slot.VSR) return T.i32;
+  if (s === Slot.FPSCR_HI) return T.i32;
   return fprOnly ? T.f64 : T.v128;
 }
 
