@@ -3,7 +3,9 @@
 // calls the instruction handlers with their word and address as constants. Every call site in
 // a block function calls exactly one handler, so V8 inlines the handlers and folds the operand
 // decoding away: this is the interpreter's dispatch with its switch and decode done once per
-// block instead of once per instruction.
+// block instead of once per instruction. Three steps by a block's entries: cold code is
+// interpreted (fetch, decode, handler); from the second entry the block is kept decoded and its
+// handlers run from the list (runPart); from the 20,000th it is a JavaScript function.
 //
 // The engine belongs to a processor: its TLBs (in the Cpu) and a direct-mapped table of the
 // blocks it ran recently. The blocks themselves live in the host thread's CodeCache, shared by
@@ -26,7 +28,7 @@ import { type Cpu, Exit } from "./cpu.js";
 import { type Decoder, type OpDef, OpFlag } from "./decode.js";
 import { decoder, type EngineKind, type ExecutionEngine } from "./engine.js";
 import { GuestFault, Access } from "./mmu.js";
-import { BranchKind, blockFunction, branchKind, staticTarget } from "./block-codegen.js";
+import { type BlockFn, BranchKind, blockFunction, branchKind, staticTarget } from "./block-codegen.js";
 import { CodeCache, type Block } from "./codecache.js";
 import { S } from "./state.js";
 import { faulted, illegal, stepInstruction } from "./step-engine.js";
@@ -50,6 +52,16 @@ const CACHE_MASK = (1 << CACHE_BITS) - 1;
  * 3,000-round bash loop 8.5 s; at 20,000, 2.5 s and 4.8 s, and the CPU benchmark no slower.
  */
 const HOT_ENTRIES = 20_000;
+/**
+ * Before that, on its this-many-th entry a block is decoded once and kept (codecache.ts, not
+ * translated): its later entries run the decoded instructions' handlers (runPart) instead of
+ * fetching and decoding each instruction again (interpretCold), which was most of the
+ * interpreter's cost. Code that runs once is only interpreted.
+ */
+const DECODE_ENTRIES = 2;
+
+/** The function of a decoded block not translated yet: it stops before its first instruction. */
+const decodedOnly: BlockFn = () => 0;
 /** Cold block starts counted at most (then the counts start again). */
 const MAX_COLD = 1 << 20;
 
@@ -183,11 +195,16 @@ export class BlockEngine implements ExecutionEngine {
       this.tagHi[i] = hi;
       this.tagMode[i] = c.modeBits;
     }
+    if (!b.translated && ++b.entries >= this.hotEntries) {
+      // Hot: translated now (the decoded block is replaced in the cache and here).
+      b = this.compile(lo, hi, (hi >>> 0) * 4294967296 + (lo >>> 0));
+      this.slots[i] = b;
+    }
     const room = limit - c.icount;
     // Entered only if the budget covers its first segment; it stops before any other the
     // budget does not cover. The rest of that segment runs one instruction at a time.
     let stop = 0;
-    if (room >= b.firstSegment) {
+    if (b.translated && room >= b.firstSegment) {
       c.limit = limit;
       try {
         stop = b.fn(c, room);
@@ -272,8 +289,8 @@ export class BlockEngine implements ExecutionEngine {
   }
 
   /**
-   * The translated block at (lo, hi), or undefined while the code there is cold: a block is
-   * translated on its HOT_ENTRIES-th entry. Translating costs as much as interpreting thousands
+   * The block at (lo, hi) — decoded from its DECODE_ENTRIES-th entry, translated from its
+   * HOT_ENTRIES-th (counted in dispatch) — or undefined while the code there is cold. Translating costs as much as interpreting thousands
    * of instructions, and start-up code (a dynamic linker relocating, an interpreter importing
    * its modules) mostly runs a few times: translating it all made `python3 -c pass` 7× slower
    * than the plain interpreter.
@@ -283,7 +300,7 @@ export class BlockEngine implements ExecutionEngine {
     // A start still counting its entries is cold (another processor's engine may have
     // translated it since: it is picked up when the count is reached).
     const seen = this.entries.get(key);
-    if (seen !== undefined && seen + 1 < this.hotEntries) {
+    if (seen !== undefined && seen + 1 < Math.min(this.hotEntries, DECODE_ENTRIES)) {
       this.entries.set(key, seen + 1);
       return undefined;
     }
@@ -301,7 +318,7 @@ export class BlockEngine implements ExecutionEngine {
       return undefined;
     }
     this.entries.delete(key);
-    return this.compile(lo, hi, key);
+    return this.compile(lo, hi, key, this.hotEntries <= DECODE_ENTRIES);
   }
 
   /** Step instructions from the PC until one branches (or exits, or the budget ends). */
@@ -316,7 +333,7 @@ export class BlockEngine implements ExecutionEngine {
     }
   }
 
-  private compile(lo: number, hi: number, key: number): Block {
+  private compile(lo: number, hi: number, key: number, translate = true): Block {
     const c = this.c;
     // Physical address of the current code page (faults on the first instruction only).
     let phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
@@ -368,15 +385,17 @@ export class BlockEngine implements ExecutionEngine {
       if ((a & 0xfff) === 0) break;
     }
     const fe = (c.modeBits & MODE_FE) !== 0;
-    const { fn, firstSegment } = blockFunction({ lo, hi, sf: c.sf, le: c.le, fe, words, defs, pcs, follow, loops });
+    // Not translated yet: the block's decoded instructions only, run through their handlers
+    // (runPart) by a function that stops before its first instruction.
+    const { fn, firstSegment } = translate ? blockFunction({ lo, hi, sf: c.sf, le: c.le, fe, words, defs, pcs, follow, loops }) : { fn: decodedOnly, firstSegment: 0 };
     const codeWords = frames.map((f) => this.cache.markCode(f));
     const blk: Block = {
-      fn, firstSegment, lo, hi, n: words.length, pcs: Int32Array.from(pcs),
+      fn, firstSegment, translated: translate, entries: 0, lo, hi, n: words.length, pcs: Int32Array.from(pcs),
       insns: Int32Array.from(words), handlers: defs.map((d) => (d === undefined ? illegal : fe && mayTrap(d) ? trapping(d) : d.exec)),
       vpns: Int32Array.from(vpns), frames: Int32Array.from(frames), words: Int32Array.from(codeWords), used: 0,
     };
     this.cache.put(c.modeBits, key, blk);
-    this.compiled++;
+    if (translate) this.compiled++;
     return blk;
   }
 }

@@ -19,6 +19,13 @@ export interface Block {
   readonly fn: BlockFn;
   /** Instructions of its first segment: the least budget the function may be entered with. */
   readonly firstSegment: number;
+  /**
+   * False for a block decoded but not translated yet (block-engine.ts DECODE_ENTRIES): `fn`
+   * stops at once and its instructions run through `handlers`; `entries` counts its entries
+   * until it is translated.
+   */
+  readonly translated: boolean;
+  entries: number;
   readonly lo: number;
   readonly hi: number;
   /** Instructions in the block (the most it retires per pass). */
