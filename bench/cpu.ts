@@ -15,7 +15,8 @@
 
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { BenchFailure, k42Bin, measure, median, type Measured } from "./measure.js";
+import { BenchFailure, measure, median, type Measured } from "./measure.js";
+import { K42_BIN } from "../src/linux/testing/k42-bin.js";
 
 export interface CpuTarget {
   name: string;
@@ -23,7 +24,7 @@ export interface CpuTarget {
 }
 
 export interface CpuOptions {
-  /** Repository root (package.json's k42 command, bench/cpu/bench.c). */
+  /** Repository root (bench/cpu/bench.c). */
   root: string;
   targets: CpuTarget[];
   /** The target's static binary of bench.c (built on demand by the caller). */
@@ -63,7 +64,7 @@ function fail(what: string, m: Measured): never {
 }
 
 export function benchCpu(o: CpuOptions): number {
-  const k42 = k42Bin(o.root);
+  const k42 = K42_BIN;
   const cases: { label: string; args: string[] }[] = [
     { label: `whole program (scale ${o.scale ?? 10})`, args: o.scale !== undefined ? [String(o.scale)] : [] },
     { label: `FP phase alone (scale ${o.fpScale})`, args: [String(o.fpScale), "fp"] },

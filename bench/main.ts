@@ -261,11 +261,11 @@ const BENCHMARKS: Record<string, { description: string; run: (opts: Options) => 
   },
   programs: {
     description: "a bash script of dynamically linked Debian commands (sort, grep, sed, sha256sum, …, a python step; ~290 processes; --scale = rounds, default 20) on the default root: k42ts vs qemu-user, whole processes",
-    run: (opts) => benchPrograms({ root: ROOT, runs: opts.runsGiven ? opts.runs : 5, rounds: opts.scale ?? 20, engines: opts.engines ?? [undefined] }),
+    run: (opts) => benchPrograms({ runs: opts.runsGiven ? opts.runs : 5, rounds: opts.scale ?? 20, engines: opts.engines ?? [undefined] }),
   },
   startup: {
     description: "start-up of `busybox true` and `python3 -c pass` on the default root (Debian 12 ppc64el, built on first use): k42ts vs qemu-user, whole processes",
-    run: (opts) => benchStartup({ root: ROOT, runs: opts.runsGiven ? opts.runs : 10 }),
+    run: (opts) => benchStartup({ runs: opts.runsGiven ? opts.runs : 10 }),
   },
 };
 

@@ -4,8 +4,6 @@
 // spawnSync reports neither the child's memory nor its CPU time.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 
 /** A benchmark that cannot go on (a program failed or printed something else): one message, no stack. */
 export class BenchFailure extends Error {}
@@ -56,12 +54,4 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** The k42 command as users run it (package.json "bin": the bundle, dist/k42.mjs). */
-export function k42Bin(root: string): string {
-  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin?: Record<string, string> };
-  const rel = pkg.bin?.k42;
-  if (rel === undefined) throw new BenchFailure("package.json has no bin.k42");
-  return join(root, rel);
 }

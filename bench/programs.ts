@@ -13,11 +13,10 @@ import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { ensureDefaultRoot } from "../src/cli/rootfs/default-root.js";
 import { qemuRoot } from "../src/linux/testing/qemu-chroot.js";
-import { BenchFailure, k42Bin, measure, median, type Measured } from "./measure.js";
+import { BenchFailure, measure, median, type Measured } from "./measure.js";
+import { K42_BIN } from "../src/linux/testing/k42-bin.js";
 
 export interface ProgramsOptions {
-  /** Repository root (package.json's k42 command). */
-  root: string;
   runs: number;
   /** Rounds of the script's loop (14 processes each). */
   rounds: number;
@@ -47,7 +46,7 @@ function script(rounds: number): string {
 
 export async function benchPrograms(o: ProgramsOptions): Promise<number> {
   const rootDir = await ensureDefaultRoot();
-  const cli = k42Bin(o.root);
+  const cli = K42_BIN;
   const text = script(o.rounds);
   const q = qemuRoot(rootDir);
   try {

@@ -18,11 +18,9 @@ import { readFileSync } from "node:fs";
 import { runProgram } from "../src/linux/process.js";
 import { ensureDefaultRoot } from "../src/cli/rootfs/default-root.js";
 import { readState } from "../src/cli/rootfs/state.js";
-import { k42Bin } from "./measure.js";
+import { K42_BIN } from "../src/linux/testing/k42-bin.js";
 
 export interface StartupOptions {
-  /** Repository root (for package.json's k42 command). */
-  root: string;
   /** Timed pairs per program. */
   runs: number;
 }
@@ -119,7 +117,7 @@ interface Row {
 
 export async function benchStartup(opts: StartupOptions): Promise<number> {
   const rootDir = await ensureDefaultRoot();
-  const cli = k42Bin(opts.root);
+  const cli = K42_BIN;
   const qemuVersion = (spawnSync("qemu-ppc64le", ["--version"], { encoding: "utf8" }).stdout ?? "").split("\n")[0];
   const rows: Row[] = [];
   for (const c of CASES) {

@@ -60,7 +60,7 @@ const HOT_ENTRIES = 20_000;
  */
 const DECODE_ENTRIES = 2;
 
-/** The function of a decoded block not translated yet: it stops before its first instruction. */
+/** The function of a decoded block not translated yet (never called: dispatch checks `translated`). */
 const decodedOnly: BlockFn = () => 0;
 /** Cold block starts counted at most (then the counts start again). */
 const MAX_COLD = 1 << 20;
@@ -290,10 +290,10 @@ export class BlockEngine implements ExecutionEngine {
 
   /**
    * The block at (lo, hi) — decoded from its DECODE_ENTRIES-th entry, translated from its
-   * HOT_ENTRIES-th (counted in dispatch) — or undefined while the code there is cold. Translating costs as much as interpreting thousands
-   * of instructions, and start-up code (a dynamic linker relocating, an interpreter importing
-   * its modules) mostly runs a few times: translating it all made `python3 -c pass` 7× slower
-   * than the plain interpreter.
+   * HOT_ENTRIES-th (counted in dispatch) — or undefined while the code there is cold.
+   * Translating costs as much as interpreting thousands of instructions, and start-up code (a
+   * dynamic linker relocating, an interpreter importing its modules) mostly runs a few times:
+   * translating it all made `python3 -c pass` 7× slower than the plain interpreter.
    */
   private lookup(lo: number, hi: number): Block | undefined {
     const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
@@ -385,8 +385,8 @@ export class BlockEngine implements ExecutionEngine {
       if ((a & 0xfff) === 0) break;
     }
     const fe = (c.modeBits & MODE_FE) !== 0;
-    // Not translated yet: the block's decoded instructions only, run through their handlers
-    // (runPart) by a function that stops before its first instruction.
+    // Not translated yet: the block's decoded instructions only, which dispatch runs through
+    // their handlers (runPart); its function is a placeholder that is never called.
     const { fn, firstSegment } = translate ? blockFunction({ lo, hi, sf: c.sf, le: c.le, fe, words, defs, pcs, follow, loops }) : { fn: decodedOnly, firstSegment: 0 };
     const codeWords = frames.map((f) => this.cache.markCode(f));
     const blk: Block = {

@@ -197,7 +197,7 @@ export class WasmEngine implements ExecutionEngine {
           const missing = Math.max(MIN_COLD_RUN, this.hotThreshold - (this.heat.get(key) ?? 0));
           this.be.dispatch(Math.min(limit, before + missing));
           if (c.exit === Exit.None && c.icount < limit) this.be.resume(limit);
-          this.warm(lo, hi, c.icount - before);
+          this.warm(key, c.icount - before);
           if (c.exit !== Exit.None) return;
           continue;
         }
@@ -238,9 +238,8 @@ export class WasmEngine implements ExecutionEngine {
     }
   }
 
-  /** Count instructions retired from a cold entry. */
-  private warm(lo: number, hi: number, n: number): void {
-    const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
+  /** Count instructions retired from a cold entry (key: hi * 2^32 + lo). */
+  private warm(key: number, n: number): void {
     if (this.heat.size >= MAX_COLD) this.heat.clear();
     this.heat.set(key, (this.heat.get(key) ?? 0) + n);
   }
