@@ -46,8 +46,8 @@ export interface ProcessorPort {
    * deterministic mode the earliest next event of every other processor (a thread ready, a
    * message arriving, a timer) and the earliest message on its way here — the driver would run
    * this processor on until then anyway, so a thread alone on it may run that far in one go; in
-   * the parallel mode Infinity (the processors run at once; messages are noticed through
-   * pending() whenever they come).
+   * the parallel mode now() (no run-ahead: messages come at any time, and the slices stay as
+   * they were).
    */
   quietUntil(): number;
   /** The machine's host input device (k42's stdin), the same device on every processor. */

@@ -167,12 +167,12 @@ export function* guestThread(k: Kernel, spec: GuestThreadSpec, clock: ThreadCloc
       }
       if (r !== undefined) return finish(r);
     }
-    // A chunk of the slice; alone, a longer stretch: up to the next event anywhere in the
-    // deterministic mode (the driver would run this processor until then anyway), a chunk's
-    // worth past the slice in the parallel mode (messages come at any time: look every chunk).
+    // A chunk of the slice; alone, a longer stretch: up to the next event anywhere (the
+    // deterministic driver would run this processor until then anyway; the parallel port never
+    // counts a thread alone).
     let n = Math.min(left, CHUNK);
     const ahead = k.aloneFor();
-    if (ahead > 0) n = Math.max(n, Math.min(Math.floor(ahead / cost.instruction), k.port.clockUnit === "cycles" ? RUN_AHEAD : CHUNK));
+    if (ahead > 0) n = Math.max(n, Math.min(Math.floor(ahead / cost.instruction), RUN_AHEAD));
     const exit = cpu.run(Math.min(n, max - clock.instructions));
     account();
     switch (exit) {
