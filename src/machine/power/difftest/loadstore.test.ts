@@ -27,6 +27,7 @@ import { PageTable, Pte } from "../../pagetable.js";
 import { Cpu, Exit } from "../cpu.js";
 import { S } from "../state.js";
 import { AlignmentFault } from "../ops/ea.js";
+import { WasmEngine } from "../wasm/wasm-engine.js";
 
 const MEM = 64;
 const SUITE = { suite: "loadstore", engines: ENGINE_KINDS };
@@ -285,6 +286,9 @@ function machine(le: boolean, sf = true, engine: EngineKind = "block"): Machine 
   const mem = new PhysicalMemory({ bytes: 8 << 20, nodes: 1 });
   const pt = new PageTable(mem);
   const cpu = new Cpu(mem, undefined, engine);
+  // The translator translates these few instructions at once (its default waits for them to
+  // be hot): its inline accesses are what the straddling and faulting cases test.
+  if (cpu.engine instanceof WasmEngine) cpu.engine.hotThreshold = 1;
   cpu.pt = pt;
   cpu.setMode(sf, le);
   pt.map(CODE, 0, mem.allocFrame(), Pte.Read | Pte.Exec);
@@ -369,6 +373,39 @@ for (const le of [false, true]) {
       const before = gprs(c);
       assert.equal(run(m, [dform(46, 24, 4, 0), SC]), Exit.Fault);
       assert.deepEqual(gprs(c), before);
+    }
+  });
+
+  eachEngine(`straddling accesses fault with the page already in the TLB (${bo})`, (engine) => {
+    // A first access of DATA's page fills the TLB; a second one straddling its end into the
+    // unmapped page must still fault (the translator's inline probe must miss, not read or
+    // write the frame after DATA's).
+    const forms: [string, number, number, number][] = [
+      // warm-up, straddling access, bytes back from the page end
+      ["ld", dform(34, 7, 4, 0), dform(58, 6, 4, 0), 4],
+      ["lwz", dform(34, 7, 4, 0), dform(32, 6, 4, 0), 2],
+      ["lhz", dform(34, 7, 4, 0), dform(40, 6, 4, 0), 1],
+      ["std", dform(38, 7, 4, 0), dform(62, 6, 4, 0), 4],
+      ["stw", dform(38, 7, 4, 0), dform(36, 6, 4, 0), 2],
+      ["sth", dform(38, 7, 4, 0), dform(44, 6, 4, 0), 1],
+    ];
+    for (const [name, warm, w, back] of forms) {
+      const m = machine(le, true, engine);
+      const c = m.cpu;
+      const p = m.pt.lookup(DATA, 0) & ~0xfff;
+      m.mem.bytes.fill(0xaa, p, p + 0x1000);
+      // The frame after DATA's (what a probe that missed nothing would write instead).
+      const next = m.mem.bytes.slice(p + 0x1000, p + 0x2000);
+      c.setGpr(4, DATA, 0);
+      c.setGpr(6, 0x01020304, 0x05060708);
+      c.setGpr(7, 0xaa, 0);
+      // warm (stb stores the byte already there), r4 += 0x1000 - back, then the straddling one.
+      const exit = run(m, [warm, ADDI(4, 4, 0x1000 - back), w, SC]);
+      assert.equal(exit, Exit.Fault, `${name}: ${c.describeExit()}`);
+      assert.equal(c.exitPc, CODE + 8, name);
+      assert.ok(m.mem.bytes.subarray(p, p + 0x1000).every((b) => b === 0xaa), `${name}: memory written`);
+      assert.deepEqual(m.mem.bytes.subarray(p + 0x1000, p + 0x2000), next, `${name}: the next frame written`);
+      if (name.startsWith("l")) assert.equal(c.r[12], 0x01020304, `${name}: r6 changed`);
     }
   });
 

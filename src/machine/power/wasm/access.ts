@@ -32,32 +32,39 @@ export interface AccessCtx {
 
 /**
  * Emit the TLB probe of an access of `size` bytes at the i64 local `ea`: leaves the physical
- * address (i32) on the stack, or branches to `slow`. Sets locals lo/hi (the EA's halves).
+ * address (i32) on the stack, or branches to `slow`. Sets local lo (the EA's low word).
+ *
+ * One branch (qemu's comparison): the tag is compared with the page of the access's last
+ * byte, while the entry is chosen by its first: an access crossing into the next page misses,
+ * as the next page has another entry (and a last byte past 4 GiB wraps to a page whose entry
+ * is another one too). In 64-bit mode the high word must equal the entry's too: both
+ * comparisons are or-ed into the one condition. Fewer branches is also what Liftoff compiles
+ * fastest: each branch merges the state of every local.
  */
-function probe(a: AccessCtx, ea: number, size: number, write: boolean, aligned: boolean, lo: number, hi: number, slow: ReturnType<FnBuilder["block"]>): void {
+function probe(a: AccessCtx, ea: number, size: number, write: boolean, aligned: boolean, lo: number, slow: ReturnType<FnBuilder["block"]>): void {
   const f = a.f;
   const ti = a.temp(T.i32);
   const tagLo = write ? Area.WTLB_TAGLO : Area.RTLB_TAGLO;
   const tagHi = write ? Area.WTLB_TAGHI : Area.RTLB_TAGHI;
   const phys = write ? Area.WTLB_PHYS : Area.RTLB_PHYS;
   // ti = area + 4 * ((lo >>> 12) & 1023)
-  f.get(ea).op(Op.i32_wrap_i64).tee(lo).i32(10).op(Op.i32_shr_u).i32(0xffc).op(Op.i32_and).get(a.ctl).op(Op.i32_add).set(ti);
-  if (a.sf) f.get(ea).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64).set(hi);
-  f.get(ti).mem(Op.i32_load, tagLo, 2).get(lo).i32(12).op(Op.i32_shr_u).op(Op.i32_ne).brIf(slow);
+  f.get(ea).op(Op.i32_wrap_i64).tee(lo).i32(10).op(Op.i32_shr_u).i32(0xffc).op(Op.i32_and).get(a.ctl).op(Op.i32_add).tee(ti);
+  f.mem(Op.i32_load, tagLo, 2).get(lo);
+  if (size > 1 && !aligned) f.i32(size - 1).op(Op.i32_add);
+  f.i32(12).op(Op.i32_shr_u).op(Op.i32_ne);
   // In 32-bit mode the EA's high word is 0: the tag must be 0.
   f.get(ti).mem(Op.i32_load, tagHi, 2);
-  if (a.sf) f.get(hi).op(Op.i32_ne);
-  f.brIf(slow);
-  if (size > 1 && !aligned) f.get(lo).i32(0xfff).op(Op.i32_and).i32(4096 - size).op(Op.i32_gt_u).brIf(slow);
+  if (a.sf) f.get(ea).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64).op(Op.i32_ne);
+  f.op(Op.i32_or).brIf(slow);
   f.get(ti).mem(Op.i32_load, phys, 2).get(lo).i32(0xfff).op(Op.i32_and).op(Op.i32_add);
 }
 
 /** Call a slow-path helper; leave the region if it faulted. */
-function slowCall(a: AccessCtx, fn: number, kind: number, lo: number, hi: number): void {
+function slowCall(a: AccessCtx, fn: number, kind: number, ea: number, lo: number): void {
   const f = a.f;
   // (The helpers do not read the count: a fault exit stores the exact room itself.)
   f.i32(kind).get(lo);
-  if (a.sf) f.get(hi);
+  if (a.sf) f.get(ea).i64(32).op(Op.i64_shr_u).op(Op.i32_wrap_i64);
   else f.i32(0);
   f.i32(a.insn).call(fn);
   f.if_();
@@ -95,10 +102,10 @@ export function bswap64(a: { f: FnBuilder; temp(t: T): number }): void {
 /** Push the guest value of `size` bytes at `ea` as an i64 (zero- or sign-extended). */
 export function emitLoad(a: AccessCtx, size: 1 | 2 | 4 | 8, ea: number, signed: boolean): void {
   const f = a.f;
-  const lo = a.temp(T.i32), hi = a.temp(T.i32);
+  const lo = a.temp(T.i32);
   const done = f.block(T.i64);
   const slow = f.block();
-  probe(a, ea, size, false, false, lo, hi, slow);
+  probe(a, ea, size, false, false, lo, slow);
   if (size === 1) f.mem(signed ? Op.i64_load8_s : Op.i64_load8_u, 0, 0);
   else if (a.le) {
     if (size === 2) f.mem(signed ? Op.i64_load16_s : Op.i64_load16_u, 0, 0);
@@ -119,7 +126,7 @@ export function emitLoad(a: AccessCtx, size: 1 | 2 | 4 | 8, ea: number, signed: 
   }
   f.br(done);
   f.end();
-  slowCall(a, a.slowLoad, size | (signed ? AccessKind.SIGNED : 0), lo, hi);
+  slowCall(a, a.slowLoad, size | (signed ? AccessKind.SIGNED : 0), ea, lo);
   f.get(a.ctl).mem(Op.i64_load, Area.SCRATCH, 3);
   f.end();
 }
@@ -127,10 +134,10 @@ export function emitLoad(a: AccessCtx, size: 1 | 2 | 4 | 8, ea: number, signed: 
 /** Store the low `size` bytes of the i64 local `value` at `ea` in guest byte order. */
 export function emitStore(a: AccessCtx, size: 1 | 2 | 4 | 8, ea: number, value: number): void {
   const f = a.f;
-  const lo = a.temp(T.i32), hi = a.temp(T.i32);
+  const lo = a.temp(T.i32);
   const done = f.block();
   const slow = f.block();
-  probe(a, ea, size, true, false, lo, hi, slow);
+  probe(a, ea, size, true, false, lo, slow);
   f.get(value);
   if (size === 1) f.mem(Op.i64_store8, 0, 0);
   else if (a.le) f.mem(size === 2 ? Op.i64_store16 : size === 4 ? Op.i64_store32 : Op.i64_store, 0, 0);
@@ -145,21 +152,21 @@ export function emitStore(a: AccessCtx, size: 1 | 2 | 4 | 8, ea: number, value: 
   f.br(done);
   f.end();
   f.get(a.ctl).get(value).mem(Op.i64_store, Area.SCRATCH, 3);
-  slowCall(a, a.slowStore, size, lo, hi);
+  slowCall(a, a.slowStore, size, ea, lo);
   f.end();
 }
 
 /** Push the 16 bytes at `ea` as a v128 in memory order. */
 export function emitLoad128(a: AccessCtx, ea: number, aligned: boolean): void {
   const f = a.f;
-  const lo = a.temp(T.i32), hi = a.temp(T.i32);
+  const lo = a.temp(T.i32);
   const done = f.block(T.v128);
   const slow = f.block();
-  probe(a, ea, 16, false, aligned, lo, hi, slow);
+  probe(a, ea, 16, false, aligned, lo, slow);
   f.simdMem(OpSimd.v128_load, 0, 0);
   f.br(done);
   f.end();
-  slowCall(a, a.slowLoad, 16, lo, hi);
+  slowCall(a, a.slowLoad, 16, ea, lo);
   f.get(a.ctl).simdMem(OpSimd.v128_load, Area.SCRATCH, 4);
   f.end();
 }
@@ -167,14 +174,14 @@ export function emitLoad128(a: AccessCtx, ea: number, aligned: boolean): void {
 /** Store the v128 local `value` (memory order) at `ea`. */
 export function emitStore128(a: AccessCtx, ea: number, value: number, aligned: boolean): void {
   const f = a.f;
-  const lo = a.temp(T.i32), hi = a.temp(T.i32);
+  const lo = a.temp(T.i32);
   const done = f.block();
   const slow = f.block();
-  probe(a, ea, 16, true, aligned, lo, hi, slow);
+  probe(a, ea, 16, true, aligned, lo, slow);
   f.get(value).simdMem(OpSimd.v128_store, 0, 0);
   f.br(done);
   f.end();
   f.get(a.ctl).get(value).simdMem(OpSimd.v128_store, Area.SCRATCH, 4);
-  slowCall(a, a.slowStore, 16, lo, hi);
+  slowCall(a, a.slowStore, 16, ea, lo);
   f.end();
 }
