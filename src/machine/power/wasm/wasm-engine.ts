@@ -205,16 +205,7 @@ export class WasmEngine implements ExecutionEngine {
       let e = this.slots[i];
       if (e === undefined || this.tagLo[i] !== lo || this.tagHi[i] !== hi || this.tagMode[i] !== c.modeBits) {
         const key = (hi >>> 0) * 4294967296 + (lo >>> 0);
-        let t: Entry | undefined;
-        try {
-          t = this.lookup(lo, hi, key);
-        } catch (err) {
-          if (err instanceof GuestFault) {
-            faulted(c, err, lo, hi);
-            return;
-          }
-          throw err;
-        }
+        const t = this.lookup(lo, hi, key);
         if (e instanceof Cold && e.heat > 0) this.warm(e.key, e.heat);
         if (t === undefined) {
           e = new Cold(key, this.heat.get(key) ?? 0);
@@ -379,6 +370,10 @@ export class WasmEngine implements ExecutionEngine {
       const e: Entry = { region, index };
       if (start === lo) entry = e;
       if (start === lo || !m.has(key)) m.set(key, e);
+      // A dispatch slot counting this start's heat gives way: the next dispatch there finds
+      // the region (else the start would be translated again once hot, as a region of its own).
+      const i = (start >>> 2) & SLOT_MASK;
+      if (this.slots[i] instanceof Cold && this.tagLo[i] === start && this.tagHi[i] === hi && this.tagMode[i] === c.modeBits) this.slots[i] = undefined;
     });
     this.regions++;
     this.live++;
