@@ -84,6 +84,14 @@ export interface RegionSource {
   /** Pages of shared memory (the imported memory's size). */
   readonly memPages: number;
   /**
+   * Block starts (low words, in `hi`) an indirect branch of the region may go to — the return
+   * points after its calls, a predicted CTR target (wasm-engine.ts): an indirect branch compares
+   * its target with each and jumps there inside the region; any other target leaves.
+   */
+  readonly targets?: readonly number[];
+  /** The address it was formed from (its name in profiles). */
+  readonly entry?: number;
+  /**
    * Chaining (wasm-engine.ts): the region's mode bits (Cpu.modeBits) and the byte address of
    * the machine's code epoch (PhysicalMemory.codeWords[0]); without them exits always return.
    */
@@ -202,8 +210,8 @@ class RegionCompiler implements Emit, AccessCtx {
     this.resetTemps();
     this.emitFunction();
     m.exportFunc("run", fn.index);
-    // Named by its first block's address (hex), as CPU profiles then show it.
-    const first = this.src.blocks[0]?.insns[0]?.pc ?? 0;
+    // Named by its entry's address (else its first block's; hex), as CPU profiles then show it.
+    const first = this.src.entry ?? this.src.blocks[0]?.insns[0]?.pc ?? 0;
     m.nameFunc(fn.index, `region_${(this.src.hi >>> 0).toString(16)}_${(first >>> 0).toString(16)}`);
     return { bytes: m.bytes(), insns: this.insns, native: this.native };
   }
@@ -629,7 +637,14 @@ class RegionCompiler implements Emit, AccessCtx {
       return;
     }
     const t = this.temp(T.i64);
-    this.f.set(t).get(this.st).get(t).mem(Op.i64_store, PC_OFF, 3);
+    this.f.set(t);
+    // A target that is a block of the region (a return into it, a predicted call) is a jump.
+    for (const lo of this.src.targets ?? []) {
+      if (!this.blockOf.has(lo)) continue;
+      this.f.get(t).i64Halves(this.src.hi, lo).op(Op.i64_eq);
+      this.branchIf(lo, this.src.hi);
+    }
+    this.f.get(this.st).get(t).mem(Op.i64_store, PC_OFF, 3);
     this.leave(RegionExit.Pc, this.pending(true));
   }
 

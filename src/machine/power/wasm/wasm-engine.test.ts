@@ -226,3 +226,69 @@ test("regions chain to each other (a call and its return across pages) without t
     assert.ok(runs <= 4, `${runs} region runs from the dispatcher for 500 calls`);
   }
 });
+
+test("a callee in another page called through CTR runs inside its caller's region, and rewriting it takes effect", () => {
+  // main (page 0): 200 rounds of a call through CTR; in round 50 it rewrites the callee's first
+  // instruction (r3 += 1 -> r3 += 100) with a store, icbi and isync. func (page 1): r3 += 1; blr.
+  const BCTRL = 0x4e800421 | 0;
+  const FUNC = CODE + 0x1000;
+  const w100 = addi(3, 3, 100);
+  const main = [
+    lis(9, FUNC >>> 16), ori(9, 9, FUNC & 0xffff), // 0, 1
+    mtctr(9), BCTRL, // 2, 3
+    addi(4, 4, 1), cmpwi(4, 50), bc(4, 2, 7), // 4, 5, 6: bne +7 -> 13
+    lis(6, w100 >>> 16), ori(6, 6, w100 & 0xffff), stw(6, 9, 0), // 7, 8, 9
+    icbi(0, 9), ISYNC, addi(7, 7, 1), // 10, 11, 12
+    cmpwi(4, 200), bc(12, 0, -12), // 13, 14: blt -> 2
+    li(0, 1), SC, // 15, 16
+  ];
+  const func = [addi(3, 3, 1), 0x4e800020 | 0];
+  const rng = new Rng(seed ^ 0x5c7e);
+  for (const [sf, le] of [[true, false], [true, true], [false, false]] as const) {
+    const ms = [0, 1].map((k) => {
+      const mem = new PhysicalMemory({ bytes: 4 << 20, nodes: 1 });
+      const pt = new PageTable(mem);
+      for (const [page, words] of [[0, main], [1, func]] as const) {
+        const f = mem.allocFrame();
+        pt.map(CODE + page * 4096, 0, f, Pte.Read | Pte.Write | Pte.Exec);
+        words.forEach((w, i) => mem.view.setInt32(f + 4 * i, w, le));
+      }
+      const cpu = new Cpu(mem, undefined, k === 0 ? "step" : "wasm");
+      cpu.pt = pt;
+      cpu.setMode(sf, le);
+      cpu.setPc(CODE, 0);
+      // The CTR the translator predicts from: already the callee when the region is formed.
+      cpu.r[S.CTR] = FUNC;
+      const e = cpu.engine;
+      if (e instanceof WasmEngine) {
+        e.hotThreshold = 1;
+        e.gens = MIXED;
+      }
+      return cpu;
+    });
+    for (let slices = 0; ; slices++) {
+      const n = budget(rng);
+      const exits = ms.map((c) => c.run(n));
+      const at = `${sf ? 64 : 32}-bit ${le ? "LE" : "BE"} slice ${slices} budget ${n} (K42_SEED=${seed})`;
+      assert.equal(exits[1], exits[0], `${at}: exit`);
+      assert.equal(ms[1].icount, ms[0].icount, `${at}: instruction count`);
+      for (let i = 0; i < STATE_BYTES / 4; i++) assert.equal(ms[1].r[i], ms[0].r[i], `${at}: state word ${i}`);
+      if (exits[0] === Exit.Syscall) break;
+      assert.equal(exits[0], Exit.None, `${at}: ${ms[0].describeExit()}`);
+    }
+    // Rounds 1-50 call the old callee, 51-200 the rewritten one.
+    assert.equal(ms[0].r[3 * 2], 50 + 150 * 100);
+    const e = ms[1].engine;
+    assert.ok(e instanceof WasmEngine);
+    assert.ok(e.callees >= 2, `the callee compiled into the caller's region, before and after the rewrite (${e.callees})`);
+    // In one slice the 200 calls and returns stay inside the region: the dispatcher runs it
+    // only at the start, after the rewrite and where the jump cache fills.
+    const again = ms[1];
+    again.setPc(CODE, 0);
+    again.r[4 * 2] = 60; // past the rewrite: 140 calls
+    const before = e.stats()["wasm runs from the dispatcher"];
+    assert.equal(again.run(1 << 20), Exit.Syscall);
+    const runs = e.stats()["wasm runs from the dispatcher"] - before;
+    assert.ok(runs <= 3, `${runs} region runs from the dispatcher for 140 calls`);
+  }
+});

@@ -53,6 +53,12 @@ import { type LiveRegion, RegionRuntime } from "./runtime.js";
 /** Instructions a region holds at most, and a block of it. */
 const MAX_REGION = 256;
 const MAX_BLOCK = 128;
+/** Pages a region's code comes from at most (its entry's and its callees'). */
+const MAX_PAGES = 4;
+/** Instructions of a callee compiled into its caller's region at most. */
+const MAX_CALLEE = 48;
+/** Block starts an indirect branch of a region is compared with at most. */
+const MAX_TARGETS = 4;
 /**
  * Instructions retired from an entry before it is translated (default), and the block-engine
  * instructions between two halvings of that heat. Measured (paired runs): at 20,000 without the
@@ -75,10 +81,10 @@ const MAX_COLD = 1 << 18;
 /** A region as the engine keeps it: its code, where it came from, its blocks. */
 interface Region {
   readonly live: LiveRegion;
-  readonly frame: number;
-  readonly vpn: number;
-  /** The frame's code word when the region was translated (stale when it changes). */
-  readonly word: number;
+  /** The frames of its code (the entry's first), their virtual pages, and each frame's code word when the region was translated (stale when one changes). */
+  readonly frames: readonly number[];
+  readonly vpns: readonly number[];
+  readonly words: readonly number[];
   /** Start of each block, by block index (each is an entry). */
   readonly starts: readonly number[];
 }
@@ -115,6 +121,8 @@ export class WasmEngine implements ExecutionEngine {
   gens: ReadonlyMap<string, WasmGen> = WASM_GENS;
   /** Statistics: regions compiled, their WebAssembly bytes, the time spent compiling (ms). */
   regions = 0;
+  /** Statistics: callees compiled into their callers' regions. */
+  callees = 0;
   bytes = 0;
   compileMs = 0;
   /** Entry points by mode, keyed by hi * 2^32 + lo. */
@@ -154,7 +162,7 @@ export class WasmEngine implements ExecutionEngine {
 
   stats(): EngineStats {
     return {
-      "wasm regions": this.regions, "wasm bytes": this.bytes, "wasm compile ms": Math.round(this.compileMs),
+      "wasm regions": this.regions, "wasm callees inlined": this.callees, "wasm bytes": this.bytes, "wasm compile ms": Math.round(this.compileMs),
       "handler calls from wasm": this.rt.fallbacks, "wasm runs from the dispatcher": this.rt.runs, "js blocks": this.be.compiled,
     };
   }
@@ -215,8 +223,6 @@ export class WasmEngine implements ExecutionEngine {
         this.tagLo[i] = lo;
         this.tagHi[i] = hi;
         this.tagMode[i] = c.modeBits;
-        // Regions leaving to this address go on here without returning (region.ts chainExit).
-        if (t !== undefined) this.rt.fillJump(lo, hi, c.modeBits, t.region.live, t.index);
       }
       if (e instanceof Cold) {
         if (e.heat >= this.hotThreshold || this.hotThreshold <= 1) {
@@ -232,7 +238,6 @@ export class WasmEngine implements ExecutionEngine {
             throw err;
           }
           this.slots[i] = e = t;
-          this.rt.fillJump(lo, hi, c.modeBits, t.region.live, t.index);
         } else {
           // Not hot (yet): one dispatch of the block engine, its instructions counted as heat —
           // at most about the heat still missing: a JavaScript block looping on itself would
@@ -249,6 +254,12 @@ export class WasmEngine implements ExecutionEngine {
           continue;
         }
       }
+      // Regions leaving to this address go on here without returning (region.ts chainExit).
+      // Filled at every run from here, not only when the slot is: the jump cache is smaller
+      // than the slots, and an entry whose jump slot another address took would otherwise come
+      // back here for as long as its own slot lasts (86,000 times for one entry of memcpy in
+      // the CPU benchmark).
+      this.rt.fillJump(lo, hi, c.modeBits, e.region.live, e.index);
       const code = this.rt.run(e.region.live, e.index, limit);
       if (code === RegionExit.Exit || c.exit !== Exit.None) return;
       if (code === RegionExit.Stop) {
@@ -307,11 +318,14 @@ export class WasmEngine implements ExecutionEngine {
     const e = m.get(key);
     if (e === undefined) return undefined;
     const reg = e.region;
-    if (this.codeWords[reg.frame] !== reg.word) {
-      m.delete(key);
-      return undefined;
+    for (let k = 0; k < reg.frames.length; k++) {
+      if (this.codeWords[reg.frames[k]] !== reg.words[k]) {
+        m.delete(key);
+        return undefined;
+      }
     }
-    return this.execFrame(reg.vpn << 12, hi) === reg.frame ? e : undefined;
+    for (let k = 0; k < reg.frames.length; k++) if (this.execFrame(reg.vpns[k] << 12, hi) !== reg.frames[k]) return undefined;
+    return e;
   }
 
   /** Empty the dispatch slots, the heat of their cold entries back in the map. */
@@ -345,27 +359,33 @@ export class WasmEngine implements ExecutionEngine {
       this.rt.resetTable();
       this.live = 0;
     }
-    const page = lo & ~0xfff;
-    const phys = c.translate(lo, hi, Access.Exec) - (lo & 0xfff);
-    const blocks = this.formRegion(lo, hi, phys, page);
+    const formed = this.formRegion(lo, hi);
+    const blocks = formed.blocks;
     const fe = (c.modeBits & MODE_FE) !== 0;
     const compiled = compileRegion(
       {
-        sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536,
+        sf: c.sf, le: c.le, fe, hi, blocks, memPages: c.mem.buffer.byteLength / 65536, targets: formed.targets, entry: lo,
         chain: { mode: c.modeBits, epochAddr: c.mem.codeWords.byteOffset },
       },
       this.gens,
     );
-    const frame = phys >>> 12;
-    const word = this.cache.markCode(frame);
     const live = this.rt.instantiate(compiled, fe, hi, true);
+    this.callees += formed.callees;
+    const frames = [...formed.pages.values()];
     const region: Region = {
-      live, frame, vpn: lo >>> 12, word,
+      live,
+      frames: frames.map((f) => f.frame),
+      words: frames.map((f) => this.cache.markCode(f.frame)),
+      vpns: [...formed.pages.keys()].map((p) => p >>> 12),
       starts: blocks.map((b) => b.insns[0].pc),
     };
     const m = this.entries[c.modeBits];
     let entry: Entry | undefined;
+    const page = lo & ~0xfff;
     region.starts.forEach((start, index) => {
+      // Blocks of other pages (an inlined callee) are not entries: entered from elsewhere they
+      // get a region of their own.
+      if ((start & ~0xfff) !== page) return;
       const key = (hi >>> 0) * 4294967296 + (start >>> 0);
       const e: Entry = { region, index };
       if (start === lo) entry = e;
@@ -384,49 +404,150 @@ export class WasmEngine implements ExecutionEngine {
   }
 
   /**
-   * The blocks reachable from `lo` through static successors in its page (at most MAX_REGION
-   * instructions), in address order with the entry's block first among equals.
+   * The region entered at (lo, hi): the blocks reachable from `lo` through static successors in
+   * its page (at most MAX_REGION instructions, in address order), and the small functions its
+   * calls reach (in any page): a `bl`'s target, a `bcctrl`'s predicted one (the CTR now: the
+   * dispatcher is at the region's entry, and a loop calling through CTR sets it the same way
+   * each time). The indirect branches of the region jump inside it when their target is one of
+   * `targets`: the return points after its calls and the predicted CTR target. A comparison
+   * function called through CTR (qsort) was otherwise two region transitions per call, each
+   * storing and reloading every register.
    */
-  private formRegion(lo: number, hi: number, phys: number, page: number): RegionBlock[] {
+  private formRegion(lo: number, hi: number): { blocks: RegionBlock[]; targets: number[]; pages: Map<number, { frame: number; phys: number }>; callees: number } {
     const c = this.c;
     const blocks = new Map<number, RegionInsn[]>();
-    const work = [lo];
+    const pages = new Map<number, { frame: number; phys: number }>();
+    const entryPage = lo & ~0xfff;
+    const physOf = (page: number, first: boolean): number | undefined => {
+      const p = pages.get(page);
+      if (p !== undefined) return p.phys;
+      if (!first && pages.size >= MAX_PAGES) return undefined;
+      let phys: number;
+      try {
+        phys = c.translate(page, hi, Access.Exec);
+      } catch (e) {
+        if (first || !(e instanceof GuestFault)) throw e;
+        return undefined;
+      }
+      pages.set(page, { frame: phys >>> 12, phys });
+      return phys;
+    };
+    physOf(entryPage, true);
+    const targets: number[] = [];
+    const ctr = c.r[S.CTR], ctrHi = c.r[S.CTR + 1];
     let total = 0;
-    // A block that is an entry of a region already is not compiled again: the branch there
-    // leaves this region and goes on in that one (chained). Loops get hot before the functions
-    // around them, so without this a function's region compiled its loops a second time (2.7
-    // times the code the CPU benchmark runs, 1.7 times python's start-up's).
-    const known = this.entries[c.modeBits];
-    const inPage = (a: number | undefined): a is number =>
-      a !== undefined && (a & ~0xfff) === page && (a === lo || !known.has((hi >>> 0) * 4294967296 + (a >>> 0)));
-    while (work.length > 0 && total < MAX_REGION) {
-      const start = work.pop() as number;
-      if (blocks.has(start)) continue;
+    let callees = 0;
+    /** The block at `start` (in a page already open): its instructions, up to a branch. */
+    const block = (start: number, room: number): RegionInsn[] => {
+      const page = start & ~0xfff;
+      const phys = pages.get(page)?.phys as number;
       const insns: RegionInsn[] = [];
       let a = start;
-      let w = 0;
       for (;;) {
-        w = c.dv.getInt32(phys + (a - page), c.le);
+        const w = c.dv.getInt32(phys + (a - page), c.le);
         const def = this.dec.decode(w);
         insns.push({ pc: a, w, def });
         a = (a + 4) | 0;
         if (def === undefined || branchKind(w) !== BranchKind.None || ((def.flags ?? 0) & OpFlag.EndsBlock) !== 0) break;
-        if ((a & 0xfff) === 0 || insns.length >= MAX_BLOCK || total + insns.length >= MAX_REGION) break;
+        if ((a & 0xfff) === 0 || insns.length >= MAX_BLOCK || insns.length >= room) break;
       }
+      return insns;
+    };
+    /** Successors of a block in its own page: [fall-through or return point, branch target]. */
+    const successors = (insns: RegionInsn[]): { next?: number; target?: number; call: boolean; indirect: number | undefined } => {
+      const last = insns[insns.length - 1];
+      const a = (last.pc + 4) | 0;
+      const samePage = (x: number | undefined): number | undefined => (x !== undefined && (x & ~0xfff) === (last.pc & ~0xfff) ? x : undefined);
+      if (last.def === undefined) return { call: false, indirect: undefined };
+      const w = last.w;
+      const kind = branchKind(w);
+      if (kind === BranchKind.None) {
+        return ((last.def.flags ?? 0) & OpFlag.EndsBlock) === 0 ? { next: samePage(a), call: false, indirect: undefined } : { call: false, indirect: undefined };
+      }
+      const call = (w & 1) !== 0;
+      const bcctr = w >>> 26 === 19 && ((w >>> 1) & 0x3ff) === 528;
+      return {
+        ...(kind === BranchKind.Conditional || call ? { next: samePage(a) } : {}),
+        target: staticTarget(w, last.pc),
+        call,
+        indirect: bcctr && ctrHi === hi ? ctr & ~3 : undefined,
+      };
+    };
+    /**
+     * A small callee at `t` (called from `pc`), whole: its blocks reachable in its page, at most
+     * MAX_CALLEE instructions, or undefined (too big, or its page cannot be executed).
+     */
+    const callee = (pc: number, t: number): Map<number, RegionInsn[]> | undefined => {
+      // Same 4 GiB: branches reach ±32 MiB, so a wrap shows as a distance near 2^32.
+      if (Math.abs((t >>> 0) - (pc >>> 0)) >= 1 << 26 && (t & ~0xfff) !== (pc & ~0xfff)) return undefined;
+      if (physOf(t & ~0xfff, false) === undefined) return undefined;
+      const got = new Map<number, RegionInsn[]>();
+      const work = [t];
+      let n = 0;
+      while (work.length > 0) {
+        const start = work.pop() as number;
+        if (got.has(start) || blocks.has(start)) continue;
+        const insns = block(start, MAX_CALLEE + 1 - n);
+        n += insns.length;
+        if (n > MAX_CALLEE) return undefined;
+        got.set(start, insns);
+        const s = successors(insns);
+        if (s.next !== undefined) work.push(s.next);
+        if (s.target !== undefined && (s.target & ~0xfff) === (start & ~0xfff) && !s.call) work.push(s.target);
+      }
+      return got;
+    };
+    // A block of the entry's page that is an entry of a region already is not compiled again:
+    // the branch there leaves this region and goes on in that one (chained). Loops get hot
+    // before the functions around them, so without this a function's region compiled its loops
+    // a second time (2.7 times the code the CPU benchmark runs, 1.7 times python's start-up's).
+    // A return point of a call in the region is compiled again (the return stays inside), and
+    // so is a small callee (the call does).
+    const known = this.entries[c.modeBits];
+    const work = [lo];
+    const follow = (a: number | undefined, always = false): void => {
+      if (a === undefined) return;
+      if (!always && a !== lo && known.has((hi >>> 0) * 4294967296 + (a >>> 0))) return;
+      work.push(a);
+    };
+    // Breadth first: the blocks nearest the entry first, so that the budget cuts the far ones
+    // (a depth-first walk spent it on a loop's exit path and cut the loop's own body, which
+    // then left the region every round).
+    for (let next = 0; next < work.length && total < MAX_REGION; next++) {
+      const start = work[next];
+      if (blocks.has(start)) continue;
+      const insns = block(start, MAX_REGION - total);
       blocks.set(start, insns);
       total += insns.length;
-      const last = insns[insns.length - 1];
-      const kind = branchKind(w);
-      if (last.def === undefined) continue;
-      if (kind !== BranchKind.None) {
-        const t = staticTarget(w, last.pc);
-        if (inPage(t)) work.push(t);
-        // A conditional branch falls through; a call returns to the next instruction.
-        if (kind === BranchKind.Conditional || (w & 1) !== 0) {
-          if (inPage(a)) work.push(a);
-        }
-      } else if (((last.def.flags ?? 0) & OpFlag.EndsBlock) === 0 && inPage(a)) work.push(a);
+      const s = successors(insns);
+      const t = s.call ? s.target ?? s.indirect : undefined;
+      if (s.call && s.next !== undefined) {
+        // A return comes back here: its blr compares LR with this address.
+        targets.push(s.next);
+        follow(s.next, true);
+      } else follow(s.next);
+      if (s.indirect !== undefined) targets.push(s.indirect);
+      if (t !== undefined) {
+        const body = callee(insns[insns.length - 1].pc, t);
+        if (body !== undefined && total + [...body.values()].reduce((k, b) => k + b.length, 0) <= MAX_REGION) {
+          for (const [b, ins] of body) {
+            blocks.set(b, ins);
+            total += ins.length;
+          }
+          callees++;
+        } else if ((t & ~0xfff) === entryPage) follow(t);
+      } else if (s.target !== undefined && (s.target & ~0xfff) === entryPage) follow(s.target);
     }
-    return [...blocks.entries()].sort((x, y) => (x[0] >>> 0) - (y[0] >>> 0)).map(([, insns]) => ({ insns }));
+    // At most MAX_TARGETS comparisons per indirect branch; only blocks of the region count.
+    const inRegion = [...new Set(targets)].filter((x) => blocks.has(x)).slice(0, MAX_TARGETS);
+    for (const page of [...pages.keys()]) {
+      if (page !== entryPage && ![...blocks.keys()].some((b) => (b & ~0xfff) === page)) pages.delete(page);
+    }
+    return {
+      blocks: [...blocks.entries()].sort((x, y) => (x[0] >>> 0) - (y[0] >>> 0)).map(([, insns]) => ({ insns })),
+      targets: inRegion,
+      pages,
+      callees,
+    };
   }
 }
