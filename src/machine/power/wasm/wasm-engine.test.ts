@@ -177,6 +177,47 @@ test("a translated loop faulting in the middle of a block: the wasm engine match
   }
 });
 
+/**
+ * A step-engine and a wasm-engine processor (translating at first sight) over the same two code
+ * pages at CODE: `main`, then `func` in the next page (`perm`: the pages' permissions).
+ */
+function twoPages(main: readonly number[], func: readonly number[], sf: boolean, le: boolean, perm: number, setup?: (c: Cpu) => void): Cpu[] {
+  return [0, 1].map((k) => {
+    const mem = new PhysicalMemory({ bytes: 4 << 20, nodes: 1 });
+    const pt = new PageTable(mem);
+    for (const [page, words] of [[0, main], [1, func]] as const) {
+      const f = mem.allocFrame();
+      pt.map(CODE + page * 4096, 0, f, perm);
+      words.forEach((w, i) => mem.view.setInt32(f + 4 * i, w, le));
+    }
+    const cpu = new Cpu(mem, undefined, k === 0 ? "step" : "wasm");
+    cpu.pt = pt;
+    cpu.setMode(sf, le);
+    cpu.setPc(CODE, 0);
+    setup?.(cpu);
+    const e = cpu.engine;
+    if (e instanceof WasmEngine) {
+      e.hotThreshold = 1;
+      e.gens = MIXED;
+    }
+    return cpu;
+  });
+}
+
+/** Run both processors in slices of random budgets to the program's sc, comparing them after each. */
+function lockStep(ms: Cpu[], rng: Rng, sf: boolean, le: boolean): void {
+  for (let slices = 0; ; slices++) {
+    const n = budget(rng);
+    const exits = ms.map((c) => c.run(n));
+    const at = `${sf ? 64 : 32}-bit ${le ? "LE" : "BE"} slice ${slices} budget ${n} (K42_SEED=${seed})`;
+    assert.equal(exits[1], exits[0], `${at}: exit`);
+    assert.equal(ms[1].icount, ms[0].icount, `${at}: instruction count`);
+    for (let i = 0; i < STATE_BYTES / 4; i++) assert.equal(ms[1].r[i], ms[0].r[i], `${at}: state word ${i}`);
+    if (exits[0] === Exit.Syscall) return;
+    assert.equal(exits[0], Exit.None, `${at}: ${ms[0].describeExit()}`);
+  }
+}
+
 test("regions chain to each other (a call and its return across pages) without the dispatcher", () => {
   const bl = (disp: number): number => ((18 << 26) | (disp & 0x03fffffc) | 1) | 0;
   const BLR = 0x4e800020 | 0;
@@ -184,35 +225,9 @@ test("regions chain to each other (a call and its return across pages) without t
   const func = [addi(4, 4, 2), BLR];
   const rng = new Rng(seed ^ 0xc4a1);
   for (const [sf, le] of [[true, false], [false, true]] as const) {
-    const ms = [0, 1].map((k) => {
-      const mem = new PhysicalMemory({ bytes: 4 << 20, nodes: 1 });
-      const pt = new PageTable(mem);
-      for (const [page, words] of [[0, main], [1, func]] as const) {
-        const f = mem.allocFrame();
-        pt.map(CODE + page * 4096, 0, f, Pte.Read | Pte.Exec);
-        words.forEach((w, i) => mem.view.setInt32(f + 4 * i, w, le));
-      }
-      const cpu = new Cpu(mem, undefined, k === 0 ? "step" : "wasm");
-      cpu.pt = pt;
-      cpu.setMode(sf, le);
-      cpu.setPc(CODE, 0);
-      const e = cpu.engine;
-      if (e instanceof WasmEngine) {
-        e.hotThreshold = 1;
-        e.gens = MIXED;
-      }
-      return cpu;
-    });
+    const ms = twoPages(main, func, sf, le, Pte.Read | Pte.Exec);
     // In slices of random budgets the two engines agree...
-    for (let slices = 0; ; slices++) {
-      const n = budget(rng);
-      const exits = ms.map((c) => c.run(n));
-      const at = `${sf ? 64 : 32}-bit ${le ? "LE" : "BE"} slice ${slices} budget ${n} (K42_SEED=${seed})`;
-      assert.equal(exits[1], exits[0], `${at}: exit`);
-      assert.equal(ms[1].icount, ms[0].icount, `${at}: instruction count`);
-      for (let i = 0; i < STATE_BYTES / 4; i++) assert.equal(ms[1].r[i], ms[0].r[i], `${at}: state word ${i}`);
-      if (exits[0] === Exit.Syscall) break;
-    }
+    lockStep(ms, rng, sf, le);
     assert.equal(ms[0].r[3 * 2], 500);
     assert.equal(ms[0].r[4 * 2], 1000);
     // ...and in one slice, 500 calls and returns need the dispatcher only while the jump cache fills.
@@ -245,37 +260,11 @@ test("a callee in another page called through CTR runs inside its caller's regio
   const func = [addi(3, 3, 1), 0x4e800020 | 0];
   const rng = new Rng(seed ^ 0x5c7e);
   for (const [sf, le] of [[true, false], [true, true], [false, false]] as const) {
-    const ms = [0, 1].map((k) => {
-      const mem = new PhysicalMemory({ bytes: 4 << 20, nodes: 1 });
-      const pt = new PageTable(mem);
-      for (const [page, words] of [[0, main], [1, func]] as const) {
-        const f = mem.allocFrame();
-        pt.map(CODE + page * 4096, 0, f, Pte.Read | Pte.Write | Pte.Exec);
-        words.forEach((w, i) => mem.view.setInt32(f + 4 * i, w, le));
-      }
-      const cpu = new Cpu(mem, undefined, k === 0 ? "step" : "wasm");
-      cpu.pt = pt;
-      cpu.setMode(sf, le);
-      cpu.setPc(CODE, 0);
-      // The CTR the translator predicts from: already the callee when the region is formed.
-      cpu.r[S.CTR] = FUNC;
-      const e = cpu.engine;
-      if (e instanceof WasmEngine) {
-        e.hotThreshold = 1;
-        e.gens = MIXED;
-      }
-      return cpu;
+    // The CTR the translator predicts from: already the callee when the region is formed.
+    const ms = twoPages(main, func, sf, le, Pte.Read | Pte.Write | Pte.Exec, (c) => {
+      c.r[S.CTR] = FUNC;
     });
-    for (let slices = 0; ; slices++) {
-      const n = budget(rng);
-      const exits = ms.map((c) => c.run(n));
-      const at = `${sf ? 64 : 32}-bit ${le ? "LE" : "BE"} slice ${slices} budget ${n} (K42_SEED=${seed})`;
-      assert.equal(exits[1], exits[0], `${at}: exit`);
-      assert.equal(ms[1].icount, ms[0].icount, `${at}: instruction count`);
-      for (let i = 0; i < STATE_BYTES / 4; i++) assert.equal(ms[1].r[i], ms[0].r[i], `${at}: state word ${i}`);
-      if (exits[0] === Exit.Syscall) break;
-      assert.equal(exits[0], Exit.None, `${at}: ${ms[0].describeExit()}`);
-    }
+    lockStep(ms, rng, sf, le);
     // Rounds 1-50 call the old callee, 51-200 the rewritten one.
     assert.equal(ms[0].r[3 * 2], 50 + 150 * 100);
     const e = ms[1].engine;
