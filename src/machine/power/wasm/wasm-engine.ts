@@ -8,9 +8,11 @@
 // The heat of an entry not translated is kept in its dispatch slot (Cold), so cold code, which
 // dispatches every few instructions, costs no map lookup per dispatch.
 // A region (formRegion) is the blocks reachable from its entry through static successors in
-// the same page, up to MAX_REGION instructions, in one function, leaving out the blocks that
-// are entries of regions already: branches between its blocks are jumps inside it, registers
-// stay in locals. Every block start of a region is an entry of it (its run function's `entry`
+// the same page, leaving out the blocks that are entries of regions already, and the small
+// functions its calls reach (a bl's target, a bcctrl's predicted one; in any page), up to
+// MAX_REGION instructions, in one function: branches between its blocks are jumps inside it,
+// an indirect branch to one of its return points is one too, registers stay in locals. Every
+// block start of a region in its entry's page is an entry of it (its run function's `entry`
 // parameter).
 //
 // Exact slice ends: a region stops before a block the budget does not cover, with the PC on the
@@ -81,11 +83,14 @@ const MAX_COLD = 1 << 18;
 /** A region as the engine keeps it: its code, where it came from, its blocks. */
 interface Region {
   readonly live: LiveRegion;
-  /** The frames of its code (the entry's first), their virtual pages, and each frame's code word when the region was translated (stale when one changes). */
+  /**
+   * The frames of its code (the entry's first), their virtual pages, and each frame's code
+   * word when the region was translated (stale when one changes).
+   */
   readonly frames: readonly number[];
   readonly vpns: readonly number[];
   readonly words: readonly number[];
-  /** Start of each block, by block index (each is an entry). */
+  /** Start of each block, by block index (those in the entry's page are entries). */
   readonly starts: readonly number[];
 }
 
@@ -132,8 +137,6 @@ export class WasmEngine implements ExecutionEngine {
   /** Instructions run in the block engine between two halvings of the heat (decay()). */
   decayEvery = DECAY_EVERY;
   private coldRun = 0;
-  /** Statistics: halvings of the heat. */
-  decays = 0;
   /** Instructions retired so far from entries not translated yet. */
   private readonly heat = new Map<number, number>();
   private readonly tagLo = new Int32Array(1 << SLOT_BITS);
@@ -299,7 +302,6 @@ export class WasmEngine implements ExecutionEngine {
    */
   private decay(): void {
     this.coldRun = 0;
-    this.decays++;
     for (const e of this.slots) if (e instanceof Cold) e.heat >>>= 1;
     for (const [k, v] of this.heat) {
       if (v < 2) this.heat.delete(k);
