@@ -12,9 +12,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildGuest, runQemu } from "./testing/cross.js";
+import { buildGuest, runQemuBounded } from "./testing/cross.js";
 import { runK42In, TARGETS, type K42Run } from "./testing/matrix.js";
-import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
+import type { Target } from "../machine/power/difftest/harness.js";
 
 const FLAGS = ["-O2", "-static", "-pthread"];
 
@@ -30,9 +30,9 @@ async function runParallel4(exe: string, args: string[]): Promise<K42Run> {
   return runK42In("parallel", new Uint8Array(readFileSync(exe)), options(exe, args), 4);
 }
 
-/** qemu's run of `exe`, bounded (qemu 7.2 can hang with threads). */
+/** qemu's run of `exe`, bounded and made again if it hangs (qemu 7.2 can, with threads). */
 function qemu(t: Target, exe: string, args: string[]): { stdout: string; status: number | null } {
-  const q = runQemu(t, exe, args, {}, ["timeout", "-k", "5", "30", ...qemuCommand(t)]);
+  const q = runQemuBounded(t, exe, args, {}, 30);
   return { stdout: q.stdout.toString(), status: q.status };
 }
 

@@ -12,8 +12,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { buildGuest, runQemu, type QemuRun } from "./testing/cross.js";
-import { qemuCommand, type Target } from "../machine/power/difftest/harness.js";
+import { buildGuest, runQemuBounded } from "./testing/cross.js";
+import type { Target } from "../machine/power/difftest/harness.js";
 import { runK42In, TARGETS, type K42Run, type Mode } from "./testing/matrix.js";
 
 async function runK42(t: Target, args: string[], mode: Mode): Promise<K42Run> {
@@ -23,18 +23,10 @@ async function runK42(t: Target, args: string[], mode: Mode): Promise<K42Run> {
   });
 }
 
-/** qemu-user 7.2 hangs now and then when a guest forks: runs are bounded, a hung one made again. */
-function qemuBounded(t: Target, exe: string): QemuRun {
-  for (let i = 0; ; i++) {
-    const q = runQemu(t, exe, [], {}, ["timeout", "-s", "KILL", "10", ...qemuCommand(t)]);
-    const hung = q.status === 124 || q.status === 137 || q.signal === "SIGKILL";
-    if (!hung || i >= 4) return q;
-  }
-}
 
 async function sameAsQemu(t: Target, mode: Mode): Promise<void> {
   const exe = buildGuest(t, "signals/stopkill.c");
-  const q = qemuBounded(t, exe);
+  const q = runQemuBounded(t, exe, [], {}, 10);
   assert.equal(q.signal, null, `qemu ${t}: killed by ${q.signal}`);
   const k = await runK42(t, [], mode);
   assert.equal(k.stdout, q.stdout.toString(), `${t} ${mode}: stdout (k42ts: ${k.error ?? `exit ${k.status}`})`);

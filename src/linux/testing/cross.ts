@@ -81,3 +81,16 @@ export function runQemu(t: Target, exe: string, args: string[], env: Record<stri
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * qemu-user 7.2 deadlocks now and then with threads and signals (a forked child of a threaded
+ * guest waiting for ever, pthread_kill racing sigsuspend): each run bounded at `limitS` seconds
+ * (GNU timeout killing its process group), a hung one made again, at most `tries` runs.
+ */
+export function runQemuBounded(t: Target, exe: string, args: string[], env: Record<string, string> = {}, limitS = 20, tries = 5): QemuRun {
+  for (let i = 1; ; i++) {
+    const q = runQemu(t, exe, args, env, ["timeout", "-s", "KILL", String(limitS), ...qemuCommand(t)]);
+    const hung = q.status === 124 || q.status === 137 || q.signal === "SIGKILL";
+    if (!hung || i >= tries) return q;
+  }
+}
