@@ -455,7 +455,10 @@ export class WasmEngine implements ExecutionEngine {
       }
       return insns;
     };
-    /** Successors of a block in its own page: [fall-through or return point, branch target]. */
+    /**
+     * Where a block goes: `next`, its fall-through or a call's return point (in its own page);
+     * `target`, a relative branch's target; `indirect`, a bcctr's predicted target (the CTR now).
+     */
     const successors = (insns: RegionInsn[]): { next?: number; target?: number; call: boolean; indirect: number | undefined } => {
       const last = insns[insns.length - 1];
       const a = (last.pc + 4) | 0;
